@@ -1,0 +1,41 @@
+# The two commands a fresh machine needs: `make reports` and `make test`. Each builds the local virtual
+# environment from pyproject.toml first (python3 and make are all it assumes).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+# The peers' own environment for `make bench`: factor_analyzer's FactorAnalyzer needs scikit-learn < 1.8.
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+.PHONY: test reports bench lab venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,reports]"
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+reports: $(STAMP)
+	$(PY) -m cmanalytics.reporting.build --out reports
+
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "factor_analyzer==0.5.1" "scikit-learn<1.8" pingouin
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/run.py --out reports/bench.md
+
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[lab]"
+	$(VENV)/bin/jupyter lab notebooks
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache

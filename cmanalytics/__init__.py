@@ -1,0 +1,30 @@
+"""cmanalytics: psychometrics and performance models for bank customer managers (客户经理).
+
+    import cmanalytics as cma
+    cma.kmo(df).overall, cma.bartlett(df).chi2
+    res = cma.efa(df, n_factors=3, method="pca", rotation="varimax"); print(res.summary())
+    cma.cronbach_alpha(df).alpha
+"""
+
+from cmanalytics import errors
+from cmanalytics.psychometrics import (
+    AlphaResult,
+    EFAResult,
+    Moments,
+    anti_image,
+    bartlett,
+    correlation,
+    cronbach_alpha,
+    determinant,
+    efa,
+    factor_scores,
+    kmo,
+    parallel_analysis,
+    prepare,
+    smc,
+)
+
+__version__ = "0.1.0"
+
+__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "bartlett", "correlation", "cronbach_alpha",
+           "determinant", "efa", "errors", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]

@@ -1,0 +1,320 @@
+"""Validation at the boundary: raw responses or a correlation matrix in, clean arrays out.
+
+Everything a statistic needs is derived from one pass over the data: the item means, the covariance
+matrix and the correlation matrix (:class:`Moments`). The statistics in this package work on those
+arrays and never see a DataFrame; labels come back only when results are built.
+
+Missing data
+    ``"listwise"`` (SPSS's default, *Exclude cases listwise*): only respondents who answered every item.
+    ``"pairwise"`` (SPSS's *Exclude cases pairwise*, R's ``use = "pairwise"``): each correlation from the
+    respondents who answered both items, with that pair's own means and standard deviations, as R's
+    ``cor(x, use = "pairwise")``. Under pairwise deletion the recorded ``n_obs`` is the number of rows, as
+    R psych uses for its chi-square tests and intervals; the smallest pairwise n is recorded beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
+
+MISSING_POLICIES = ("listwise", "pairwise")
+
+# Raw cross-products minus n * mean * mean' lose about log10(mean^2 / variance) digits; above this ratio
+# the data are centred first (a second pass) so the correlations stay exact to ~1e-14.
+_CANCELLATION_RATIO = 100.0
+
+
+@dataclass(frozen=True)
+class Moments:
+    """What one pass over the data yields; everything else is derived from it.
+
+    Attributes
+    ----------
+    names : item names, in column order.
+    corr : p x p correlation matrix.
+    cov : p x p covariance matrix (n - 1 denominator), or None when only a correlation matrix was given.
+    means, sds : item means and standard deviations (None from a correlation matrix).
+    n_obs : the n the statistics use (complete rows under listwise deletion; all rows under pairwise).
+    pairwise_n : p x p counts of respondents who answered both items (pairwise deletion only).
+    missing : the missing-data policy, or "correlation matrix".
+    n_rows : rows in the data as given (before any deletion).
+    """
+
+    names: tuple[str, ...]
+    corr: np.ndarray
+    cov: np.ndarray | None
+    means: np.ndarray | None
+    sds: np.ndarray | None
+    n_obs: int
+    pairwise_n: np.ndarray | None
+    missing: str
+    n_rows: int
+
+    @property
+    def n_items(self) -> int:
+        return len(self.names)
+
+    @property
+    def from_data(self) -> bool:
+        return self.cov is not None
+
+
+def check_missing(missing: str) -> str:
+    if missing not in MISSING_POLICIES:
+        raise ArgumentError(
+            f"missing={missing!r} is not a missing-data policy; use 'listwise' (SPSS's default) or 'pairwise'."
+        )
+    return missing
+
+
+def response_matrix(data, *, min_items: int = 3, what: str = "data") -> tuple[np.ndarray, tuple[str, ...]]:
+    """Turn a DataFrame or array of item responses into a float array and its item names.
+
+    The caller's object is never modified: the array returned is a new one, or a read-only view.
+    Non-numeric columns are named in the error; so is a frame with fewer than ``min_items`` items.
+    """
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if isinstance(data, pd.DataFrame):
+        if data.columns.has_duplicates:
+            dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+            raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
+        bad = [str(c) for c in data.columns if not _is_numeric_column(data[c])]
+        if bad:
+            raise DataError(
+                f"{what} has non-numeric column(s) {', '.join(repr(b) for b in bad)}; item responses must be "
+                "numbers (recode text answers, or drop id and comment columns before the analysis)."
+            )
+        names = tuple(str(c) for c in data.columns)
+        try:
+            x = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
+            raise DataError(f"{what} could not be read as numbers: {exc}") from None
+    else:
+        try:
+            x = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DataError(
+                f"{what} must be a DataFrame or a 2-D array of numbers; got {type(data).__name__} "
+                "that cannot be read as numbers."
+            ) from None
+        if x.ndim != 2:
+            raise DataError(f"{what} must be 2-D (a row per respondent, a column per item); got {x.ndim}-D.")
+        names = tuple(f"item{j + 1}" for j in range(x.shape[1]))
+    if x.shape[1] < min_items:
+        raise DataError(f"{what} has {x.shape[1]} item(s); this analysis needs at least {min_items}.")
+    x = x.view()  # a view of our own, so marking it read-only never touches the caller's array
+    x.flags.writeable = False
+    return x, names
+
+
+def _is_numeric_column(col: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_complex_dtype(col.dtype)
+
+
+def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+    """One pass over raw responses: means, covariance and correlation under a missing-data policy."""
+    check_missing(missing)
+    if isinstance(data, Moments):
+        return data
+    x, names = response_matrix(data, min_items=min_items)
+    return moments_from_array(x, names, missing)
+
+
+def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
+    """Moments of a validated float array (see :func:`response_matrix`)."""
+    n_rows = x.shape[0]
+    if n_rows < 2:
+        raise DataError(f"data has {n_rows} row(s); at least 2 respondents are needed for a correlation.")
+    # A NaN or an infinity anywhere shows in its column sum: the sums serve as the missing-value and
+    # finiteness checks and as the means, all in one pass.
+    sums = x.sum(axis=0)
+    if not np.isfinite(sums).all():
+        bad = np.where(~np.isfinite(sums))[0]
+        inf_cols = [names[j] for j in bad if np.isinf(x[:, j]).any()]
+        if inf_cols:
+            raise DataError(f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
+                            "must be finite numbers (or missing).")
+    if np.isfinite(sums).all():
+        means, cov = _complete_moments(x, sums)
+        return _finish(names, cov, means, n_rows, None, missing, n_rows)
+    if missing == "listwise":
+        keep = ~np.isnan(x).any(axis=1)
+        n = int(keep.sum())
+        if n < 2:
+            raise DataError(
+                f"no complete rows under listwise deletion ({n} of {n_rows} respondents answered every item); "
+                "use missing='pairwise', or drop the items most often left blank."
+            )
+        xc = x[keep]
+        means, cov = _complete_moments(xc, xc.sum(axis=0))
+        return _finish(names, cov, means, n, None, missing, n_rows)
+    return _pairwise_moments(x, names)
+
+
+def _complete_moments(x: np.ndarray, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = x.shape[0]
+    means = sums / n
+    gram = x.T @ x  # the one BLAS pass (numpy sends A.T @ A to syrk)
+    cross = gram - n * np.outer(means, means)
+    var = np.diag(cross) / (n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(var > 0, means**2 / var, np.inf)
+    if np.any(ratio > _CANCELLATION_RATIO):
+        xc = x - means
+        cross = xc.T @ xc
+    cov = cross / (n - 1)
+    cov = (cov + cov.T) / 2
+    return means, cov
+
+
+def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
+    n_rows, p = x.shape
+    observed = ~np.isnan(x)
+    counts = observed.sum(axis=0)
+    for j in range(p):
+        if counts[j] < 2:
+            raise DataError(f"item {names[j]!r} has {counts[j]} answer(s); at least 2 are needed.")
+    means_all = np.nanmean(x, axis=0)
+    # Centre by the available means (a shift that leaves every pairwise statistic unchanged) for precision.
+    z = np.where(observed, x - means_all, 0.0)
+    m = observed.astype(np.float64)
+    n_pair = m.T @ m
+    if (n_pair < 2).any():
+        i, j = np.argwhere(n_pair < 2)[0]
+        raise DataError(
+            f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} respondent(s); "
+            "a pairwise correlation needs at least 2."
+        )
+    s = z.T @ m  # s[i, j]: sum of item i over rows where item j is answered too
+    q = (z * z).T @ m  # q[i, j]: sum of squares of item i over those rows
+    prod = z.T @ z
+    cross = prod - s * s.T / n_pair
+    ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cross / np.sqrt(ss_i * ss_i.T)
+    cov = cross / (n_pair - 1)
+    sds = np.sqrt(np.diag(cov))
+    _check_variance(names, sds)
+    if not np.isfinite(corr).all():
+        i, j = np.argwhere(~np.isfinite(corr))[0]
+        raise DataError(
+            f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who answered both; "
+            "their pairwise correlation is undefined."
+        )
+    np.fill_diagonal(corr, 1.0)
+    corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
+    return Moments(names, corr, (cov + cov.T) / 2, means_all + 0.0, sds, n_rows, n_pair, "pairwise", n_rows)
+
+
+def _check_variance(names, sds) -> None:
+    flat = np.where(~(sds > 0))[0]
+    if flat.size:
+        raise DataError(
+            "item(s) " + ", ".join(repr(names[j]) for j in flat) + " have no variance (every respondent gave "
+            "the same answer); they carry no information for a correlation. Drop them and run again."
+        )
+
+
+def _finish(names, cov, means, n_obs, pairwise_n, missing, n_rows) -> Moments:
+    sds = np.sqrt(np.diag(cov))
+    _check_variance(names, sds)
+    corr = cov / np.outer(sds, sds)
+    np.fill_diagonal(corr, 1.0)
+    corr = np.clip(corr, -1.0, 1.0)
+    return Moments(names, corr, cov, means, sds, int(n_obs), pairwise_n, missing, n_rows)
+
+
+def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> Moments:
+    """Validate a published correlation matrix and its sample size."""
+    if n_obs is None:
+        raise ArgumentError(
+            "a correlation matrix needs n_obs (the number of respondents it was computed from): "
+            "the chi-square tests and intervals depend on it."
+        )
+    if isinstance(n_obs, bool) or not np.isscalar(n_obs) or not float(n_obs).is_integer() or n_obs < 2:
+        raise ArgumentError(f"n_obs must be a whole number of at least 2; got {n_obs!r}.")
+    if isinstance(corr, pd.DataFrame):
+        names = tuple(str(c) for c in corr.columns)
+        if list(map(str, corr.index)) != list(names) and not isinstance(corr.index, pd.RangeIndex):
+            raise CorrelationMatrixError("corr's row labels differ from its column labels; they must name the same items in the same order.")
+        if not all(_is_numeric_column(corr[c]) for c in corr.columns):
+            raise CorrelationMatrixError("corr has non-numeric columns; a correlation matrix holds numbers only.")
+        r = corr.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        try:
+            r = np.array(corr, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise CorrelationMatrixError("corr must be a square matrix of numbers.") from None
+        names = tuple(f"item{j + 1}" for j in range(r.shape[-1])) if r.ndim == 2 else ()
+    if r.ndim != 2 or r.shape[0] != r.shape[1]:
+        raise CorrelationMatrixError(f"corr must be a square matrix; got shape {r.shape}.")
+    p = r.shape[0]
+    if p < min_items:
+        raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
+    if not np.isfinite(r).all():
+        raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
+    asym = np.abs(r - r.T)
+    if asym.max() > tol:
+        i, j = np.unravel_index(np.argmax(asym), asym.shape)
+        raise CorrelationMatrixError(
+            f"corr is not symmetric: entry ({names[i]}, {names[j]}) is {r[i, j]:.6g} but ({names[j]}, {names[i]}) "
+            f"is {r[j, i]:.6g}."
+        )
+    d = np.abs(np.diag(r) - 1.0)
+    if d.max() > tol:
+        j = int(np.argmax(d))
+        raise CorrelationMatrixError(
+            f"corr's diagonal must be 1; item {names[j]!r} has {r[j, j]:.6g}. (Is it a covariance matrix? "
+            "Divide by the standard deviations first.)"
+        )
+    if np.abs(r).max() > 1 + tol:
+        i, j = np.unravel_index(np.argmax(np.abs(r)), r.shape)
+        raise CorrelationMatrixError(f"corr entry ({names[i]}, {names[j]}) = {r[i, j]:.6g} lies outside [-1, 1].")
+    r = (r + r.T) / 2
+    np.fill_diagonal(r, 1.0)
+    lam_min = np.linalg.eigvalsh(r)[0]
+    if lam_min < -1e-8 * p:
+        raise CorrelationMatrixError(
+            f"corr is not positive semi-definite (smallest eigenvalue {lam_min:.3g}); no data set has this "
+            "correlation matrix. Check for a typo, or smooth it before the analysis."
+        )
+    return Moments(names, r, None, None, None, int(n_obs), None, "correlation matrix", int(n_obs))
+
+
+def prepare(data, *, missing: str = "listwise") -> Moments:
+    """One pass over raw responses, reusable by every analysis.
+
+    ``kmo``, ``bartlett``, ``efa``, ``parallel_analysis`` and ``cronbach_alpha`` each take the returned
+    object in place of ``data`` and then work on the matrices alone, so a pipeline over a large survey
+    reads the data once::
+
+        items = cma.prepare(df)                       # means, covariances, correlations; n
+        cma.kmo(items); cma.efa(items, n_factors=3); cma.cronbach_alpha(items)
+
+    The result holds no reference to the data; changing the DataFrame afterwards does not change it.
+    """
+    check_missing(missing)
+    x, names = response_matrix(data, min_items=2)
+    return moments_from_array(x, names, missing)
+
+
+def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+    """The single entry point: raw responses, prepared moments, or a correlation matrix with ``n_obs``."""
+    if isinstance(data, Moments):  # prepared items carry the missing-data policy they were prepared with
+        if data.n_items < min_items:
+            raise DataError(f"{data.n_items} item(s); this analysis needs at least {min_items}.")
+        return data
+    if data is not None and corr is not None:
+        raise ArgumentError("give either data (raw responses) or corr (a correlation matrix with n_obs), not both.")
+    if data is None and corr is None:
+        raise ArgumentError("no input: give data (raw responses) or corr= with n_obs= (a published correlation matrix).")
+    if corr is not None:
+        return moments_from_corr(corr, n_obs, min_items=min_items)
+    if n_obs is not None:
+        raise ArgumentError("n_obs goes with corr=; from raw data the number of respondents is counted.")
+    return moments_from_data(data, missing=missing, min_items=min_items)

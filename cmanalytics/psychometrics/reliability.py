@@ -1,0 +1,181 @@
+"""Reliability: Cronbach's alpha with its item statistics and Feldt interval."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.presentation import Reportable, fmt
+from cmanalytics.psychometrics.adequacy import smc_array
+from cmanalytics.psychometrics.inputs import Moments, check_missing, moments_from_array, response_matrix
+
+
+def alpha_from_cov(c: np.ndarray) -> float:
+    r"""Raw alpha, :math:`\frac{p}{p-1}\left(1 - \frac{\mathrm{tr}\,C}{\mathbf 1'C\mathbf 1}\right)`."""
+    p = c.shape[0]
+    return float(p / (p - 1) * (1 - np.trace(c) / c.sum()))
+
+
+def feldt_interval(alpha: float, n: int, p: int, level: float) -> tuple[float, float]:
+    r"""Feldt's interval: :math:`1 - (1-\alpha) F_{q}(n-1, (n-1)(p-1))` at q = (1 +- level)/2.
+
+    As ``psych::alpha.ci`` (printed by ``psych::alpha``) computes it, unrounded.
+    Reference: Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient
+    alpha. Applied Psychological Measurement 11, 93-103.
+    """
+    tail = (1 - level) / 2
+    df1, df2 = n - 1, (n - 1) * (p - 1)
+    lower = 1 - (1 - alpha) * stats.f.ppf(1 - tail, df1, df2)
+    upper = 1 - (1 - alpha) * stats.f.ppf(tail, df1, df2)
+    return float(lower), float(upper)
+
+
+def reverse_keyed(m: Moments, cols: list[int], bounds: tuple[float, float]) -> Moments:
+    """Moments of the data with items ``cols`` reverse-keyed as (min + max - x), without touching the data:
+    a reversed item keeps its variance, flips the sign of its covariances and mirrors its mean."""
+    sign = np.ones(m.n_items)
+    sign[cols] = -1.0
+    flip = np.outer(sign, sign)
+    means = m.means.copy()
+    means[cols] = bounds[0] + bounds[1] - means[cols]
+    return dataclasses.replace(m, cov=m.cov * flip, corr=m.corr * flip, means=means)
+
+
+@dataclass(frozen=True, repr=False)
+class AlphaResult(Reportable):
+    """Cronbach's alpha.
+
+    ``alpha`` (raw, from covariances), ``std_alpha`` (from correlations), ``ci`` (Feldt; lower, upper),
+    ``ci_level``, ``average_r``, ``n_obs``, ``n_items``, ``item_stats`` (a row per item: mean, sd, r_drop,
+    alpha_if_deleted, std_alpha_if_deleted, scale_mean_if_deleted, scale_var_if_deleted, smc),
+    ``reversed``, ``scale`` (the bounds used to reverse-key), ``warnings``.
+    """
+
+    alpha: float
+    std_alpha: float
+    ci: tuple[float, float]
+    ci_level: float
+    average_r: float
+    n_obs: int
+    n_items: int
+    item_stats: pd.DataFrame
+    missing: str
+    reversed: tuple[str, ...] = ()
+    scale: tuple[float, float] | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.item_stats
+
+    def _report(self):
+        level = f"{100 * self.ci_level:g}%"
+        rows = [("Cronbach's Alpha", fmt(self.alpha)),
+                ("Cronbach's Alpha Based on Standardized Items", fmt(self.std_alpha)),
+                (f"Feldt {level} interval", f"[{fmt(self.ci[0])}, {fmt(self.ci[1])}]"),
+                ("Average inter-item correlation", fmt(self.average_r)),
+                ("N of Items", str(self.n_items)), ("N", f"{self.n_obs} ({self.missing})")]
+        notes = []
+        if self.reversed:
+            notes.append("Reverse-keyed as (" + f"{self.scale[0]:g} + {self.scale[1]:g} - x): " + ", ".join(self.reversed))
+        return "Reliability Statistics", rows, [("Item-Total Statistics", self.item_stats)], self.warnings, notes
+
+
+def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0.95,
+                   scale: tuple[float, float] | None = None) -> AlphaResult:
+    r"""Cronbach's alpha, its Feldt interval and SPSS's item-total statistics.
+
+    .. math::
+        \alpha = \frac{p}{p-1}\left(1 - \frac{\sum_j \sigma_j^2}{\sigma_X^2}\right), \qquad
+        \alpha_{std} = \frac{p\bar r}{1 + (p-1)\bar r}
+
+    with :math:`\sigma_X^2` the variance of the sum score and :math:`\bar r` the mean inter-item correlation.
+    ``r_drop`` is the corrected item-total correlation (item against the sum of the other items);
+    ``alpha_if_deleted`` is raw alpha without the item. All of it comes from the covariance matrix.
+
+    Same numbers as SPSS (Analyze > Scale > Reliability Analysis, Model Alpha, with "Scale if item deleted")
+    and R ``psych::alpha(x)`` (raw_alpha, std.alpha, r.drop, alpha.drop, and the Feldt interval it prints).
+    Under ``missing="pairwise"`` covariances use all pairwise-complete answers and means all available
+    answers, as ``psych::alpha`` does by default; ``"listwise"`` equals ``psych::alpha(na.omit(x))``.
+
+    ``reverse`` names items to reverse-key as (scale min + scale max - x). ``scale`` gives those bounds
+    (e.g. ``(1, 5)``); when omitted, the smallest and largest answer observed over all items are used, as
+    ``psych::alpha`` does. The caller's data are not modified.
+
+    Reference: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
+    Psychometrika 16, 297-334.
+    """
+    check_missing(missing)
+    if not 0 < ci < 1:
+        raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
+    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in reverse)
+    if isinstance(data, Moments):
+        if not data.from_data:
+            raise ArgumentError("alpha needs item variances: give raw responses or cma.prepare(data), "
+                                "not a correlation matrix.")
+        m, x = data, None
+    else:
+        x, names = response_matrix(data, min_items=2)
+        m = moments_from_array(x, names, missing)
+    names = m.names
+    bounds = None
+    if reverse:
+        unknown = [r for r in reverse if r not in names]
+        if unknown:
+            raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+        if scale is not None:
+            bounds = (float(scale[0]), float(scale[1]))
+            if not bounds[0] < bounds[1]:
+                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
+            if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
+                raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
+        elif x is not None:
+            bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
+        else:
+            raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
+        m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
+    c, r = m.cov, m.corr
+    p = c.shape[0]
+    raw = alpha_from_cov(c)
+    average_r = float((r.sum() - p) / (p * (p - 1)))
+    std = p * average_r / (1 + (p - 1) * average_r)
+    lower, upper = feldt_interval(raw, m.n_obs, p, ci)
+
+    total = c.sum()
+    col = c.sum(axis=0)
+    var = np.diag(c)
+    rest_var = total - 2 * col + var  # variance of the sum of the other items
+    r_drop = (col - var) / np.sqrt(var * rest_var)
+    alpha_drop = np.empty(p)
+    std_drop = np.empty(p)
+    smc = smc_array(r) if p > 2 else np.full(p, r[0, 1] ** 2)
+    for j in range(p):
+        keep = np.arange(p) != j
+        alpha_drop[j] = alpha_from_cov(c[np.ix_(keep, keep)]) if p > 2 else np.nan
+        rr = r[np.ix_(keep, keep)]
+        q = p - 1
+        rbar = (rr.sum() - q) / (q * (q - 1)) if q > 1 else np.nan
+        std_drop[j] = q * rbar / (1 + (q - 1) * rbar) if q > 1 else np.nan
+    means = m.means
+    stats_frame = pd.DataFrame({
+        "mean": means, "sd": m.sds,
+        "scale_mean_if_deleted": means.sum() - means,
+        "scale_var_if_deleted": rest_var,
+        "r_drop": r_drop, "smc": smc,
+        "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
+    }, index=pd.Index(list(names), name="item"))
+    warnings = []
+    if raw < 0:
+        warnings.append("alpha is negative because the average covariance among items is negative; this "
+                        "violates the reliability model. Check whether some items need reverse-keying.")
+    neg = [names[j] for j in range(p) if r_drop[j] < 0]
+    if neg:
+        warnings.append("item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; "
+                        "they may need reverse-keying.")
+    return AlphaResult(alpha=raw, std_alpha=float(std), ci=(lower, upper), ci_level=ci, average_r=average_r,
+                       n_obs=m.n_obs, n_items=p, item_stats=stats_frame, missing=m.missing,
+                       reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings))

@@ -1,0 +1,1 @@
+"""Reports: the tables and pages that ``make reports`` rebuilds from nothing."""

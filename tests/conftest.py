@@ -1,0 +1,61 @@
+"""Shared fixtures: the R reference results in ../shared/reference, read as they are."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CMA_SHARED", REPO.parent / "shared"))
+REFERENCE = SHARED / "reference"
+DATASETS = ("holzinger_swineford_1939", "attitude")
+
+
+def reference(name: str) -> tuple[pd.DataFrame, dict]:
+    csv, js = REFERENCE / f"{name}.csv", REFERENCE / f"{name}.json"
+    if not js.exists():
+        pytest.skip(f"R reference results not found at {REFERENCE} (set CMA_SHARED to the shared folder)")
+    return pd.read_csv(csv), json.loads(js.read_text())
+
+
+@pytest.fixture(params=DATASETS)
+def ref_case(request):
+    return reference(request.param)
+
+
+def matrix(block: dict) -> np.ndarray:
+    return np.asarray(block["values"], dtype=float)
+
+
+def match_columns(ours: np.ndarray, theirs: np.ndarray) -> tuple[np.ndarray, tuple[int, ...], np.ndarray]:
+    """Our columns permuted and signed to best match theirs (factor order and sign are arbitrary).
+
+    Returns (matched loadings, permutation, signs)."""
+    best = None
+    for perm in itertools.permutations(range(theirs.shape[1])):
+        cand = ours[:, perm]
+        signs = np.where((cand * theirs).sum(axis=0) < 0, -1.0, 1.0)
+        err = np.abs(cand * signs - theirs).max()
+        if best is None or err < best[0]:
+            best = (err, perm, signs)
+    _, perm, signs = best
+    return ours[:, perm] * signs, perm, signs
+
+
+def likert(n: int, p: int, seed: int, k: int = 2, missing: float = 0.0) -> pd.DataFrame:
+    """Five-point answers from a k-factor model (item j loads on factor j mod k), with holes at random."""
+    rng = np.random.default_rng(seed)
+    f = rng.standard_normal((n, k))
+    load = np.zeros((p, k))
+    load[np.arange(p), np.arange(p) % k] = rng.uniform(0.5, 0.8, p)
+    z = f @ load.T + rng.standard_normal((n, p)) * np.sqrt(1 - (load**2).sum(axis=1))
+    x = np.clip(np.round(z * 1.1 + 3), 1, 5)
+    if missing:
+        x[rng.random((n, p)) < missing] = np.nan
+    return pd.DataFrame(x, columns=[f"q{j + 1}" for j in range(p)])
