@@ -152,7 +152,7 @@ def kaiser_count(eigenvalues: np.ndarray) -> int:
 
 def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, method: str = "pca",
         rotation: str | None = "varimax", missing: str = "listwise", normalize: bool | None = None,
-        max_iter: int | None = None, tol: float | None = None) -> EFAResult:
+        max_iter: int | None = None, tol: float | None = None, rotation_max_iter: int = 1000) -> EFAResult:
     r"""Principal components or exploratory factor analysis, with rotation.
 
     Extraction (``method``):
@@ -174,6 +174,10 @@ def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, metho
     Factors are ordered by the sum of squared (pattern) loadings after rotation and signed so each
     column's loadings sum positive, as psych does.
 
+    ``max_iter`` and ``tol`` bound the extraction's iterations; ``rotation_max_iter`` the rotation's (SPSS's
+    default for both is 25; R's rotations allow 1000). A solution that stops short is kept and reported in
+    ``warnings``.
+
     The input is raw responses (``data``, a DataFrame or array; ``missing`` = "listwise" or "pairwise")
     or a correlation matrix ``corr`` with ``n_obs``.
 
@@ -188,10 +192,11 @@ def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, metho
         raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of {', '.join(rot.ROTATIONS)}.")
     m = gather(data, corr, n_obs, missing=missing)
     return efa_from_moments(m, n_factors=n_factors, method=key, rotation=rot_key, normalize=normalize,
-                            max_iter=max_iter, tol=tol)
+                            max_iter=max_iter, tol=tol, rotation_max_iter=rotation_max_iter)
 
 
-def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None, max_iter=None, tol=None) -> EFAResult:
+def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None, max_iter=None, tol=None,
+                     rotation_max_iter: int = 1000) -> EFAResult:
     r = m.corr
     p = m.n_items
     names = list(m.names)
@@ -239,7 +244,7 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
     normalized = None
     rot_iter = 0
     if rotation is not None and k > 1:
-        rr = rot.rotate(unrot, rotation, normalize=normalize)
+        rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=rotation_max_iter)
         lam, phi, rotmat, rot_iter, normalized = rr.loadings, rr.phi, rr.rotmat, rr.iterations, rr.normalized
         if not rr.converged:
             warnings.append(f"the {rotation} rotation did not converge in {rr.iterations} iterations; the "

@@ -181,7 +181,7 @@ def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_i
     return lam * w[:, None], t.T @ t, t, iterations, converged
 
 
-def promax(a: np.ndarray, *, power: int = 4, normalize: bool = True):
+def promax(a: np.ndarray, *, power: int = 4, normalize: bool = True, max_iter: int = 1000):
     r"""Promax as ``psych::fa(rotate = "promax")`` computes it (``psych::kaiser(L, "Promax")``).
 
     Kaiser-normalize, varimax (``stats::varimax``), target :math:`Q = X \circ |X|^{m-1}`, least-squares
@@ -193,7 +193,7 @@ def promax(a: np.ndarray, *, power: int = 4, normalize: bool = True):
     p, k = a.shape
     w = _row_norms(a) if normalize else np.ones(p)
     xw = a / w[:, None]
-    x, t, iterations, converged = varimax(xw, normalize=True)
+    x, t, iterations, converged = varimax(xw, normalize=True, max_iter=max_iter)
     q = x * np.abs(x) ** (power - 1)
     u = np.linalg.lstsq(x, q, rcond=None)[0]
     d = np.diag(np.linalg.inv(u.T @ u))
@@ -225,7 +225,7 @@ def rotate(loadings: np.ndarray, method: str, *, normalize: bool | None = None, 
                                           eps=1e-5 if eps is None else eps, max_iter=max_iter)
         return Rotation(method, lam, None, t, it, conv, norm)
     if method == "promax":
-        lam, phi, t, it, conv = promax(loadings, power=power, normalize=norm)
+        lam, phi, t, it, conv = promax(loadings, power=power, normalize=norm, max_iter=max_iter)
         return Rotation(method, lam, phi, t, it, conv, norm)
     lam, phi, t, it, conv = gpa_oblique(loadings, _oblimin_criterion(gamma), normalize=norm,
                                         eps=1e-5 if eps is None else eps, max_iter=max_iter)
