@@ -6,11 +6,12 @@ from its inverse or its determinant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import Moments, gather
@@ -81,15 +82,24 @@ class KMOResult(Reportable):
 
     Attributes: ``overall`` (float), ``per_item`` (Series, the MSA of each item, the diagonal of SPSS's
     anti-image correlation matrix), ``anti_image`` (DataFrame, SPSS's anti-image correlation matrix),
-    ``n_obs``, ``warnings``.
+    ``n_obs``, ``missing``, ``warnings``, ``label`` (Kaiser's word for the value).
     """
 
     overall: float
-    per_item: pd.Series
-    anti_image: pd.DataFrame
     n_obs: int
     missing: str
+    items: tuple[str, ...]
+    msa: np.ndarray = field(compare=False)
+    anti_image_array: np.ndarray = field(compare=False)
     warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def per_item(self) -> pd.Series:
+        return pd.Series(self.msa, index=list(self.items), name="MSA")
+
+    @cached_property
+    def anti_image(self) -> pd.DataFrame:
+        return pd.DataFrame(self.anti_image_array, index=list(self.items), columns=list(self.items))
 
     @property
     def label(self) -> str:
@@ -137,14 +147,8 @@ def kmo_from_moments(m: Moments) -> KMOResult:
     anti = -q  # SPSS prints the negative partial correlations off the diagonal and the MSA on it
     np.fill_diagonal(anti, per_item)
     warnings = (singular_warning(m.names),) if singular else ()
-    return KMOResult(
-        overall=overall,
-        per_item=pd.Series(per_item, index=list(m.names), name="MSA"),
-        anti_image=pd.DataFrame(anti, index=list(m.names), columns=list(m.names)),
-        n_obs=m.n_obs,
-        missing=m.missing,
-        warnings=warnings,
-    )
+    return KMOResult(overall=overall, n_obs=m.n_obs, missing=m.missing, items=m.names, msa=per_item,
+                     anti_image_array=anti, warnings=warnings)
 
 
 @dataclass(frozen=True, repr=False)
@@ -197,7 +201,7 @@ def bartlett_from_moments(m: Moments) -> BartlettResult:
     chi2 = -(m.n_obs - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) // 2
     return BartlettResult(
-        chi2=float(chi2), df=int(df), p_value=float(stats.chi2.sf(chi2, df)), n_obs=m.n_obs,
+        chi2=float(chi2), df=int(df), p_value=float(special.chdtrc(df, chi2)), n_obs=m.n_obs,
         determinant=float(sign * np.exp(logdet)), missing=m.missing, warnings=warnings,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -37,35 +38,81 @@ class EFAResult(Reportable):
     uniquenesses : 1 - communalities.
     eigenvalues : of the correlation matrix, descending.
     variance_explained : SPSS's "Total Variance Explained" table.
-    fit : for factor methods, the likelihood-ratio fit (chi2, df, p_value, rmsea, tli, bic), as psych reports.
+    rotation_matrix : T with loadings = unrotated @ T (orthogonal) or its oblique counterpart.
+    fit : for factor methods, the likelihood-ratio fit (chi2, df, p_value, rmsea, tli, bic), as psych reports it.
     n_factors, n_factors_rule : how many factors and how that number was chosen.
     n_obs, missing : the n used and the missing-data policy.
     iterations : extraction and rotation iterations.
     warnings : singular matrix, Heywood cases, non-convergence; also shown by ``summary()``.
+
+    The tables are built from the arrays the first time they are asked for.
     """
 
     method: str
     rotation: str | None
     n_factors: int
     n_factors_rule: str
-    loadings: pd.DataFrame
-    unrotated: pd.DataFrame
-    structure: pd.DataFrame | None
-    phi: pd.DataFrame | None
-    communalities: pd.Series
-    initial_communalities: pd.Series
-    uniquenesses: pd.Series
-    eigenvalues: pd.Series
-    variance_explained: pd.DataFrame
     fit: dict | None
     n_obs: int
     missing: str
     iterations: dict
     warnings: tuple[str, ...]
-    rotation_matrix: pd.DataFrame | None = None
+    items: tuple[str, ...]
+    factors: tuple[str, ...]
+    arrays: dict = field(compare=False)  # lam, unrot, phi, rotmat, eigenvalues, initial
     display_sort: bool = True
     display_blank: float | None = None
     _moments: Moments | None = field(default=None, compare=False)
+
+    def _frame(self, a, columns=None) -> pd.DataFrame:
+        return pd.DataFrame(a, index=list(self.items), columns=list(columns or self.factors))
+
+    @cached_property
+    def loadings(self) -> pd.DataFrame:
+        return self._frame(self.arrays["lam"])
+
+    @cached_property
+    def unrotated(self) -> pd.DataFrame:
+        prefix = COLUMN_PREFIX[self.method]
+        return self._frame(self.arrays["unrot"], [f"{prefix}{j + 1}" for j in range(self.n_factors)])
+
+    @cached_property
+    def phi(self) -> pd.DataFrame | None:
+        phi = self.arrays["phi"]
+        return None if phi is None else pd.DataFrame(phi, index=list(self.factors), columns=list(self.factors))
+
+    @cached_property
+    def structure(self) -> pd.DataFrame | None:
+        phi = self.arrays["phi"]
+        return None if phi is None else self._frame(self.arrays["lam"] @ phi)
+
+    @cached_property
+    def communalities(self) -> pd.Series:
+        return pd.Series((self.arrays["unrot"] ** 2).sum(axis=1), index=list(self.items), name="communality")
+
+    @cached_property
+    def uniquenesses(self) -> pd.Series:
+        return (1 - self.communalities).rename("uniqueness")
+
+    @cached_property
+    def initial_communalities(self) -> pd.Series:
+        return pd.Series(self.arrays["initial"], index=list(self.items), name="initial")
+
+    @cached_property
+    def eigenvalues(self) -> pd.Series:
+        ev = self.arrays["eigenvalues"]
+        return pd.Series(ev, index=pd.RangeIndex(1, len(ev) + 1, name="component"), name="eigenvalue")
+
+    @cached_property
+    def variance_explained(self) -> pd.DataFrame:
+        a = self.arrays
+        structure = None if a["phi"] is None else a["lam"] @ a["phi"]
+        return variance_table(a["eigenvalues"], a["unrot"], a["lam"], structure, a["rotmat"] is not None)
+
+    @cached_property
+    def rotation_matrix(self) -> pd.DataFrame | None:
+        t = self.arrays["rotmat"]
+        return None if t is None else pd.DataFrame(t, columns=list(self.factors))
 
     # ----- tables -----------------------------------------------------------------------------------
     def sorted_loadings(self, blank: float | None = None, *, matrix: str = "loadings") -> pd.DataFrame:
@@ -267,27 +314,16 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
         col_prefix = prefix
         if rotation is not None:
             warnings.append(f"only one factor was extracted, so the {rotation} rotation was not applied.")
-    cols = [f"{col_prefix}{j + 1}" for j in range(k)]
-    structure = lam @ phi if phi is not None else None
-    communalities = (unrot**2).sum(axis=1)
+    cols = tuple(f"{col_prefix}{j + 1}" for j in range(k))
     initial = np.ones(p) if method == "pca" else smc_array(r)
     fit = ex.model_fit(r, unrot, None, m.n_obs) if method != "pca" else None
-
-    variance = variance_table(eigenvalues, unrot, lam, structure, rotation is not None and k > 1)
-    frame = lambda a, c=cols: pd.DataFrame(a, index=names, columns=c)  # noqa: E731
     return EFAResult(
-        method=method, rotation=rotation if k > 1 else None, n_factors=k, n_factors_rule=rule,
-        loadings=frame(lam), unrotated=frame(unrot, [f"{prefix}{j + 1}" for j in range(k)]),
-        structure=frame(structure) if structure is not None else None,
-        phi=pd.DataFrame(phi, index=cols, columns=cols) if phi is not None else None,
-        communalities=pd.Series(communalities, index=names, name="communality"),
-        initial_communalities=pd.Series(initial, index=names, name="initial"),
-        uniquenesses=pd.Series(1 - communalities, index=names, name="uniqueness"),
-        eigenvalues=pd.Series(eigenvalues, index=pd.RangeIndex(1, p + 1, name="component"), name="eigenvalue"),
-        variance_explained=variance, fit=fit, n_obs=m.n_obs, missing=m.missing,
+        method=method, rotation=rotation if k > 1 else None, n_factors=k, n_factors_rule=rule, fit=fit,
+        n_obs=m.n_obs, missing=m.missing,
         iterations={"extraction": xt.iterations, "rotation": rot_iter, "normalized": normalized},
-        warnings=tuple(warnings),
-        rotation_matrix=pd.DataFrame(rotmat, columns=cols) if rotmat is not None else None,
+        warnings=tuple(warnings), items=m.names, factors=cols,
+        arrays={"lam": lam, "unrot": unrot, "phi": phi, "rotmat": rotmat, "eigenvalues": eigenvalues,
+                "initial": initial},
         _moments=m,
     )
 

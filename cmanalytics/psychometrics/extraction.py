@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
 from cmanalytics.psychometrics.adequacy import smc_array
 
@@ -216,9 +216,7 @@ def model_fit(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray | None, n_obs
     out = {"objective": f, "chi2": chi2, "df": int(round(dof)), "p_value": np.nan, "rmsea": np.nan,
            "tli": np.nan, "bic": np.nan, "null_chi2": f0 * (n_obs - 1 - (2 * p + 5) / 6), "null_df": p * (p - 1) // 2}
     if dof > 0:
-        from scipy import stats
-
-        out["p_value"] = float(stats.chi2.sf(chi2, dof))
+        out["p_value"] = float(special.chdtrc(dof, chi2))
         out["tli"] = float((m0 - f / dof) / (m0 - 1 / nm))
         out["rmsea"] = float(np.sqrt(max(chi2 / (dof * n_obs) - 1 / (n_obs - 1), 0.0)))
         out["bic"] = float(chi2 - dof * np.log(n_obs))

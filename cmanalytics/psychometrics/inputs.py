@@ -23,10 +23,6 @@ from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
 
 MISSING_POLICIES = ("listwise", "pairwise")
 
-# Raw cross-products minus n * mean * mean' lose about log10(mean^2 / variance) digits; above this ratio
-# the data are centred first (a second pass) so the correlations stay exact to ~1e-14.
-_CANCELLATION_RATIO = 100.0
-
 
 @dataclass(frozen=True)
 class Moments:
@@ -71,9 +67,12 @@ def check_missing(missing: str) -> str:
     return missing
 
 
-def response_matrix(data, *, min_items: int = 3, what: str = "data") -> tuple[np.ndarray, tuple[str, ...]]:
-    """Turn a DataFrame or array of item responses into a float array and its item names.
+def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: bool = True
+                    ) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Turn a DataFrame or array of item responses into a numeric array and its item names.
 
+    With ``as_float=False`` integer and boolean answers keep their type (no copy of the whole data; the
+    one pass converts them chunk by chunk). Missing values always come back as NaN in a float array.
     The caller's object is never modified: the array returned is a new one, or a read-only view.
     Non-numeric columns are named in the error; so is a frame with fewer than ``min_items`` items.
     """
@@ -83,20 +82,28 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data") -> tuple[np
         if data.columns.has_duplicates:
             dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
             raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
-        bad = [str(c) for c in data.columns if not _is_numeric_column(data[c])]
+        bad = [str(c) for c, dt in zip(data.columns, data.dtypes) if not _is_numeric_dtype(dt)]
         if bad:
             raise DataError(
                 f"{what} has non-numeric column(s) {', '.join(repr(b) for b in bad)}; item responses must be "
                 "numbers (recode text answers, or drop id and comment columns before the analysis)."
             )
         names = tuple(str(c) for c in data.columns)
+        plain = all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in data.dtypes)
         try:
-            x = data.to_numpy(dtype=np.float64, na_value=np.nan)
+            if plain and not as_float:
+                x = data.to_numpy()
+                if x.dtype.kind not in "biuf":  # mixed plain dtypes come back as object
+                    x = data.to_numpy(dtype=np.float64)
+            else:
+                x = data.to_numpy(dtype=np.float64, na_value=np.nan)
         except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
             raise DataError(f"{what} could not be read as numbers: {exc}") from None
     else:
         try:
-            x = np.asarray(data, dtype=np.float64)
+            x = np.asarray(data)
+            if as_float or x.dtype.kind not in "biuf":
+                x = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError):
             raise DataError(
                 f"{what} must be a DataFrame or a 2-D array of numbers; got {type(data).__name__} "
@@ -112,8 +119,8 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data") -> tuple[np
     return x, names
 
 
-def _is_numeric_column(col: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_complex_dtype(col.dtype)
+def _is_numeric_dtype(dtype) -> bool:
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
 def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) -> Moments:
@@ -121,27 +128,24 @@ def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) ->
     check_missing(missing)
     if isinstance(data, Moments):
         return data
-    x, names = response_matrix(data, min_items=min_items)
+    x, names = response_matrix(data, min_items=min_items, as_float=False)
     return moments_from_array(x, names, missing)
 
 
 def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
-    """Moments of a validated float array (see :func:`response_matrix`)."""
+    """Moments of a validated numeric array (see :func:`response_matrix`)."""
     n_rows = x.shape[0]
     if n_rows < 2:
         raise DataError(f"data has {n_rows} row(s); at least 2 respondents are needed for a correlation.")
-    # A NaN or an infinity anywhere shows in its column sum: the sums serve as the missing-value and
-    # finiteness checks and as the means, all in one pass.
-    sums = x.sum(axis=0)
-    if not np.isfinite(sums).all():
-        bad = np.where(~np.isfinite(sums))[0]
-        inf_cols = [names[j] for j in bad if np.isinf(x[:, j]).any()]
-        if inf_cols:
-            raise DataError(f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
-                            "must be finite numbers (or missing).")
-    if np.isfinite(sums).all():
-        means, cov = _complete_moments(x, sums)
+    streamed = streamed_moments(x)
+    if streamed is not None:  # complete data: the one pass gave everything
+        means, cov = streamed
         return _finish(names, cov, means, n_rows, None, missing, n_rows)
+    x = np.asarray(x, dtype=np.float64)
+    inf_cols = [names[j] for j in np.where(np.isinf(x).any(axis=0))[0]]
+    if inf_cols:
+        raise DataError(f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
+                        "must be finite numbers (or missing).")
     if missing == "listwise":
         keep = ~np.isnan(x).any(axis=1)
         n = int(keep.sum())
@@ -150,26 +154,80 @@ def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> M
                 f"no complete rows under listwise deletion ({n} of {n_rows} respondents answered every item); "
                 "use missing='pairwise', or drop the items most often left blank."
             )
-        xc = x[keep]
-        means, cov = _complete_moments(xc, xc.sum(axis=0))
+        means, cov = streamed_moments(x[keep])
         return _finish(names, cov, means, n, None, missing, n_rows)
     return _pairwise_moments(x, names)
 
 
-def _complete_moments(x: np.ndarray, sums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n = x.shape[0]
-    means = sums / n
-    gram = x.T @ x  # the one BLAS pass (numpy sends A.T @ A to syrk)
-    cross = gram - n * np.outer(means, means)
-    var = np.diag(cross) / (n - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(var > 0, means**2 / var, np.inf)
-    if np.any(ratio > _CANCELLATION_RATIO):
-        xc = x - means
-        cross = xc.T @ xc
+def _chunk_rows(p: int) -> int:
+    return max(256, (1 << 20) // (8 * p))  # about 1 MB of float64 per chunk: it stays in cache
+
+
+def streamed_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""Means and covariance (n - 1) of complete data in one pass; None if a value is missing or infinite.
+
+    The rows go through a cache-sized float buffer, shifted by a provisional centre c (the mean of the
+    first chunk), with a column of ones beside them, so that one BLAS call per chunk accumulates both
+    :math:`G = \sum_k (x_k - c)(x_k - c)'` and :math:`s = \sum_k (x_k - c)`; then
+    :math:`(n-1)\,C = G - s s'/n`. Shifting first keeps the subtraction from cancelling digits (the
+    textbook one-pass formula loses about :math:`\log_{10}(\bar x^2/s^2)` of them); integer answers are
+    converted chunk by chunk, so no float copy of the whole data is ever made.
+    """
+    n, p = x.shape
+    rows = _chunk_rows(p)
+    if x.dtype == np.float64:
+        direct = _direct_moments(x, rows)
+        if direct is not None:
+            return direct
+    with np.errstate(invalid="ignore", over="ignore"):
+        shift = np.asarray(x[: min(n, rows)], dtype=np.float64).mean(axis=0)
+    if not np.isfinite(shift).all():
+        return None
+    # Lay the buffer out as the data are (pandas keeps a frame's columns contiguous), so the conversion
+    # reads and writes memory in order.
+    order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+    buf = np.empty((min(rows, n), p + 1), order=order)
+    buf[:, p] = 1.0
+    gram = np.zeros((p + 1, p + 1))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for start in range(0, n, rows):
+            b = buf[: min(rows, n - start)]
+            np.subtract(x[start:start + rows], shift, out=b[:, :p])
+            gram += b.T @ b  # numpy sends A.T @ A to BLAS syrk
+    if not np.isfinite(gram).all():
+        return None
+    d = gram[p, :p] / n
+    cov = (gram[:p, :p] - n * np.outer(d, d)) / (n - 1)
+    return shift + d, (cov + cov.T) / 2
+
+
+# The direct (unshifted) cross-products lose about log10(max mean^2 / variance) digits; above this ratio the
+# shifted pass is used instead, so correlations stay exact to ~1e-14.
+_CANCELLATION_RATIO = 100.0
+
+
+def _direct_moments(x: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Float data need no conversion: cross-products straight from the caller's memory (no copy), sums by a
+    BLAS matrix-vector product on the chunk while it is in cache. None when the means are so large
+    against the spread that digits would cancel (or a value is missing), so the shifted pass takes over."""
+    n, p = x.shape
+    gram = np.zeros((p, p))
+    sums = np.zeros(p)
+    ones = np.ones(min(rows, n))
+    with np.errstate(invalid="ignore", over="ignore"):
+        for start in range(0, n, rows):
+            chunk = x[start:start + rows]
+            gram += chunk.T @ chunk
+            sums += ones[: chunk.shape[0]] @ chunk
+        if not (np.isfinite(sums).all() and np.isfinite(gram).all()):
+            return None
+        means = sums / n
+        cross = gram - n * np.outer(means, means)
+        var = np.diag(cross) / (n - 1)
+        if not (var > 0).all() or (means**2 / var).max() > _CANCELLATION_RATIO:
+            return None
     cov = cross / (n - 1)
-    cov = (cov + cov.T) / 2
-    return means, cov
+    return means, (cov + cov.T) / 2
 
 
 def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
@@ -242,7 +300,7 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
         names = tuple(str(c) for c in corr.columns)
         if list(map(str, corr.index)) != list(names) and not isinstance(corr.index, pd.RangeIndex):
             raise CorrelationMatrixError("corr's row labels differ from its column labels; they must name the same items in the same order.")
-        if not all(_is_numeric_column(corr[c]) for c in corr.columns):
+        if not all(_is_numeric_dtype(dt) for dt in corr.dtypes):
             raise CorrelationMatrixError("corr has non-numeric columns; a correlation matrix holds numbers only.")
         r = corr.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
@@ -299,7 +357,7 @@ def prepare(data, *, missing: str = "listwise") -> Moments:
     The result holds no reference to the data; changing the DataFrame afterwards does not change it.
     """
     check_missing(missing)
-    x, names = response_matrix(data, min_items=2)
+    x, names = response_matrix(data, min_items=2, as_float=False)
     return moments_from_array(x, names, missing)
 
 
