@@ -14,11 +14,8 @@ import pandas as pd
 from scipy import special
 
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import Moments, gather
+from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
 
-# An eigenvalue below this (relative to p) makes R singular for our purposes: its inverse and log-determinant
-# are then dominated by rounding.
-SINGULAR_TOL = 1e-10
 
 
 def is_singular(r: np.ndarray) -> bool:
@@ -36,7 +33,7 @@ def singular_warning(names) -> str:
 def inverse(r: np.ndarray) -> tuple[np.ndarray, bool]:
     """R^-1, or the Moore-Penrose pseudo-inverse when R is singular (flagged)."""
     if is_singular(r):
-        return np.linalg.pinv(r, hermitian=True), True
+        return pseudo_inverse(*np.linalg.eigh(r)), True
     return np.linalg.inv(r), False
 
 
@@ -54,9 +51,8 @@ def partial_correlations(inv: np.ndarray) -> np.ndarray:
     return q
 
 
-def kmo_arrays(r: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
-    """(overall KMO, per-item MSA, partial correlations, singular?) from a correlation matrix."""
-    inv, singular = inverse(r)
+def kmo_arrays(r: np.ndarray, inv: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """(overall KMO, per-item MSA, partial correlations) from a correlation matrix and its inverse."""
     q = partial_correlations(inv)
     r0 = r.copy()
     np.fill_diagonal(r0, 0.0)
@@ -64,7 +60,7 @@ def kmo_arrays(r: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, bool]:
     q2 = q**2
     overall = r2.sum() / (r2.sum() + q2.sum())
     per_item = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
-    return float(overall), per_item, q, singular
+    return float(overall), per_item, q
 
 
 KAISER_LABELS = ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"), (0.6, "mediocre"),
@@ -143,7 +139,8 @@ def kmo(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> KMORe
 
 
 def kmo_from_moments(m: Moments) -> KMOResult:
-    overall, per_item, q, singular = kmo_arrays(m.corr)
+    overall, per_item, q = kmo_arrays(m.corr, m.inverse)
+    singular = m.singular
     anti = -q  # SPSS prints the negative partial correlations off the diagonal and the MSA on it
     np.fill_diagonal(anti, per_item)
     warnings = (singular_warning(m.names),) if singular else ()
@@ -193,11 +190,13 @@ def bartlett(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> 
 
 def bartlett_from_moments(m: Moments) -> BartlettResult:
     p = m.n_items
-    sign, logdet = np.linalg.slogdet(m.corr)
+    ev = m.eigenvalues
     warnings = ()
-    if sign <= 0 or is_singular(m.corr):
+    if m.singular:
         warnings = (singular_warning(m.names),)
-        logdet = -np.inf if sign <= 0 else logdet
+    # ln|R| as the sum of the log-eigenvalues (the same number slogdet gives, from a decomposition we have)
+    logdet = float(np.sum(np.log(ev))) if ev[-1] > 0 else -np.inf
+    sign = 1.0
     chi2 = -(m.n_obs - 1 - (2 * p + 5) / 6) * logdet
     df = p * (p - 1) // 2
     return BartlettResult(
@@ -228,7 +227,7 @@ def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -
     Reference: Guttman, L. (1953). Image theory for the structure of quantitative variates. Psychometrika 18, 277-296.
     """
     m = gather(data, corr, n_obs, missing=missing)
-    inv, singular = inverse(m.corr)
+    inv, singular = m.inverse, m.singular
     d = 1.0 / np.diag(inv)
     cov = inv * np.outer(d, d)
     km = kmo_from_moments(m)
@@ -244,7 +243,7 @@ def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Se
     Reference: Guttman, L. (1956). "Best possible" systematic estimates of communalities. Psychometrika 21, 273-285.
     """
     m = gather(data, corr, n_obs, missing=missing)
-    return pd.Series(smc_array(m.corr), index=list(m.names), name="SMC")
+    return pd.Series(1.0 - 1.0 / np.diag(m.inverse), index=list(m.names), name="SMC")
 
 
 def determinant(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> float:

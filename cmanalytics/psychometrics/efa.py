@@ -13,7 +13,7 @@ from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
-from cmanalytics.psychometrics.adequacy import is_singular, singular_warning, smc_array
+from cmanalytics.psychometrics.adequacy import singular_warning
 from cmanalytics.psychometrics.inputs import Moments, gather
 
 METHOD_ALIASES = {"pca": "pca", "pc": "pca", "principal": "pca", "paf": "paf", "pa": "paf", "minres": "minres",
@@ -247,7 +247,7 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
     r = m.corr
     p = m.n_items
     names = list(m.names)
-    eigenvalues = np.linalg.eigvalsh(r)[::-1]
+    eigenvalues = m.eigenvalues
     warnings: list[str] = []
     if n_factors is None:
         k = kaiser_count(eigenvalues)
@@ -263,14 +263,13 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
             f"{k} factors cannot be extracted from {p} items by {METHOD_LABELS[method]}: at most {k_max} "
             + ("(the model would have negative degrees of freedom)." if method == "ml" else "(fewer than the items).")
         )
-    singular = is_singular(r)
-    if singular:
+    if m.singular:
         if method == "ml":
             raise ArgumentError("maximum likelihood needs a nonsingular correlation matrix; "
                                 + singular_warning(m.names))
         warnings.append(singular_warning(m.names))
 
-    xt = ex.extract(r, k, method, max_iter=max_iter, tol=tol)
+    xt = ex.extract(r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None)
     if not xt.converged:
         warnings.append(f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; "
                         "the loadings are not a solution. Increase max_iter or extract fewer factors.")
@@ -315,7 +314,7 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
         if rotation is not None:
             warnings.append(f"only one factor was extracted, so the {rotation} rotation was not applied.")
     cols = tuple(f"{col_prefix}{j + 1}" for j in range(k))
-    initial = np.ones(p) if method == "pca" else smc_array(r)
+    initial = np.ones(p) if method == "pca" else 1.0 - 1.0 / np.diag(m.inverse)
     fit = ex.model_fit(r, unrot, None, m.n_obs) if method != "pca" else None
     return EFAResult(
         method=method, rotation=rotation if k > 1 else None, n_factors=k, n_factors_rule=rule, fit=fit,

@@ -60,12 +60,13 @@ def max_factors(method: str, p: int) -> int:
     return p - 1
 
 
-def principal_components(r: np.ndarray, k: int) -> Extraction:
+def principal_components(r: np.ndarray, k: int, eig: tuple[np.ndarray, np.ndarray] | None = None) -> Extraction:
     r"""Principal components: :math:`L = V_k \Lambda_k^{1/2}` from the eigendecomposition of R.
 
+    ``eig`` passes a decomposition already made (descending values, vectors).
     SPSS Factor > Extraction > Principal components; R ``psych::principal(r, nfactors = k, rotate = "none")``.
     """
-    values, vectors = eigh_desc(r)
+    values, vectors = eig if eig is not None else eigh_desc(r)
     lam = np.maximum(values[:k], np.finfo(float).eps)  # psych floors eigenvalues at machine epsilon
     loadings = sign_columns(vectors[:, :k] * np.sqrt(lam))
     return Extraction("pca", loadings, (loadings**2).sum(axis=1), 0, True, np.zeros(r.shape[0], bool), False)
@@ -183,10 +184,11 @@ def maximum_likelihood(r: np.ndarray, k: int, *, max_iter: int = 10_000) -> Extr
                       psi <= PSI_LOWER * (1 + 1e-6), bool((values[:k] < 1).any()))
 
 
-def extract(r: np.ndarray, k: int, method: str, *, max_iter: int | None = None, tol: float | None = None) -> Extraction:
+def extract(r: np.ndarray, k: int, method: str, *, max_iter: int | None = None, tol: float | None = None,
+            eig: tuple[np.ndarray, np.ndarray] | None = None) -> Extraction:
     """Dispatch to one of :data:`METHODS`."""
     if method == "pca":
-        return principal_components(r, k)
+        return principal_components(r, k, eig)
     if method == "paf":
         return principal_axis(r, k, max_iter=max_iter or 10_000, tol=1e-12 if tol is None else tol)
     if method == "minres":

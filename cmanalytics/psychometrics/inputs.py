@@ -15,13 +15,18 @@ Missing data
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import lapack
 
 from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
 
 MISSING_POLICIES = ("listwise", "pairwise")
+# An eigenvalue below this (times p) makes R singular for our purposes: its inverse and log-determinant
+# are then dominated by rounding.
+SINGULAR_TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,45 @@ class Moments:
     def n_items(self) -> int:
         return len(self.names)
 
+    # Derived once and shared by every analysis of the same prepared items.
+    @cached_property
+    def eigh(self) -> tuple[np.ndarray, np.ndarray]:
+        """Eigenvalues (descending) and eigenvectors of the correlation matrix."""
+        # LAPACK's dsyevd straight from scipy: for survey-sized matrices numpy's wrapper costs more than
+        # the decomposition.
+        values, vectors, info = lapack.dsyevd(self.corr)
+        if info != 0:
+            values, vectors = np.linalg.eigh(self.corr)
+        return values[::-1], vectors[:, ::-1]
+
+    @property
+    def eigenvalues(self) -> np.ndarray:
+        """Eigenvalues of the correlation matrix, descending."""
+        return self.eigh[0]
+
+    @cached_property
+    def singular(self) -> bool:
+        """Is the correlation matrix singular (smallest eigenvalue below 1e-10 p)?"""
+        return bool(self.eigenvalues[-1] < SINGULAR_TOL * self.n_items)
+
+    @cached_property
+    def inverse(self) -> np.ndarray:
+        """R^-1, or the Moore-Penrose pseudo-inverse when R is singular."""
+        if self.singular:
+            return pseudo_inverse(*self.eigh)
+        return np.linalg.inv(self.corr)
+
     @property
     def from_data(self) -> bool:
         return self.cov is not None
+
+
+def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Moore-Penrose inverse of a symmetric matrix from its eigendecomposition, dropping the eigenvalues that
+    make it singular (below 1e-10 p): those are rounding, and inverting them would dominate the result."""
+    keep = values > SINGULAR_TOL * len(values)
+    v = vectors[:, keep]
+    return (v / values[keep]) @ v.T
 
 
 def check_missing(missing: str) -> str:
@@ -82,23 +123,25 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
         if data.columns.has_duplicates:
             dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
             raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
-        bad = [str(c) for c, dt in zip(data.columns, data.dtypes) if not _is_numeric_dtype(dt)]
-        if bad:
-            raise DataError(
-                f"{what} has non-numeric column(s) {', '.join(repr(b) for b in bad)}; item responses must be "
-                "numbers (recode text answers, or drop id and comment columns before the analysis)."
-            )
-        names = tuple(str(c) for c in data.columns)
-        plain = all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in data.dtypes)
-        try:
-            if plain and not as_float:
-                x = data.to_numpy()
-                if x.dtype.kind not in "biuf":  # mixed plain dtypes come back as object
-                    x = data.to_numpy(dtype=np.float64)
-            else:
+        columns = data.columns.tolist()
+        names = tuple(str(c) for c in columns)
+        # Fast path: a frame of plain numeric columns comes back from to_numpy() numeric (any text, date
+        # or nullable column turns it into object), so the per-column checks run only when needed.
+        x = data.to_numpy() if data.shape[1] else np.empty((len(data), 0))
+        if x.dtype.kind in "biuf":
+            if as_float and x.dtype != np.float64:
+                x = x.astype(np.float64)
+        else:
+            bad = [str(c) for c, dt in zip(columns, data.dtypes.tolist()) if not _is_numeric_dtype(dt)]
+            if bad:
+                raise DataError(
+                    f"{what} has non-numeric column(s) {', '.join(repr(b) for b in bad)}; item responses must be "
+                    "numbers (recode text answers, or drop id and comment columns before the analysis)."
+                )
+            try:
                 x = data.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
-            raise DataError(f"{what} could not be read as numbers: {exc}") from None
+            except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
+                raise DataError(f"{what} could not be read as numbers: {exc}") from None
     else:
         try:
             x = np.asarray(data)
@@ -120,6 +163,8 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
 
 
 def _is_numeric_dtype(dtype) -> bool:
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biuf"
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
@@ -175,21 +220,20 @@ def streamed_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """
     n, p = x.shape
     rows = _chunk_rows(p)
-    if x.dtype == np.float64:
-        direct = _direct_moments(x, rows)
-        if direct is not None:
-            return direct
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):  # a NaN or an infinity shows in the result, which is then checked
+        if x.dtype == np.float64:
+            direct = _direct_moments(x, rows)
+            if direct is not None:
+                return direct
         shift = np.asarray(x[: min(n, rows)], dtype=np.float64).mean(axis=0)
-    if not np.isfinite(shift).all():
-        return None
-    # Lay the buffer out as the data are (pandas keeps a frame's columns contiguous), so the conversion
-    # reads and writes memory in order.
-    order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
-    buf = np.empty((min(rows, n), p + 1), order=order)
-    buf[:, p] = 1.0
-    gram = np.zeros((p + 1, p + 1))
-    with np.errstate(invalid="ignore", over="ignore"):
+        if not np.isfinite(shift).all():
+            return None
+        # Lay the buffer out as the data are (pandas keeps a frame's columns contiguous), so the conversion
+        # reads and writes memory in order.
+        order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+        buf = np.empty((min(rows, n), p + 1), order=order)
+        buf[:, p] = 1.0
+        gram = np.zeros((p + 1, p + 1))
         for start in range(0, n, rows):
             b = buf[: min(rows, n - start)]
             np.subtract(x[start:start + rows], shift, out=b[:, :p])
@@ -214,18 +258,17 @@ def _direct_moments(x: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray] |
     gram = np.zeros((p, p))
     sums = np.zeros(p)
     ones = np.ones(min(rows, n))
-    with np.errstate(invalid="ignore", over="ignore"):
-        for start in range(0, n, rows):
-            chunk = x[start:start + rows]
-            gram += chunk.T @ chunk
-            sums += ones[: chunk.shape[0]] @ chunk
-        if not (np.isfinite(sums).all() and np.isfinite(gram).all()):
-            return None
-        means = sums / n
-        cross = gram - n * np.outer(means, means)
-        var = np.diag(cross) / (n - 1)
-        if not (var > 0).all() or (means**2 / var).max() > _CANCELLATION_RATIO:
-            return None
+    for start in range(0, n, rows):
+        chunk = x[start:start + rows]
+        gram += chunk.T @ chunk
+        sums += ones[: chunk.shape[0]] @ chunk
+    if not (np.isfinite(sums).all() and np.isfinite(gram).all()):
+        return None
+    means = sums / n
+    cross = gram - n * np.outer(means, means)
+    var = np.diag(cross) / (n - 1)
+    if not (var > 0).all() or (means**2 / var).max() > _CANCELLATION_RATIO:
+        return None
     cov = cross / (n - 1)
     return means, (cov + cov.T) / 2
 
@@ -257,7 +300,7 @@ def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
         corr = cross / np.sqrt(ss_i * ss_i.T)
     cov = cross / (n_pair - 1)
     sds = np.sqrt(np.diag(cov))
-    _check_variance(names, sds)
+    _check_variance(names, sds, means_all)
     if not np.isfinite(corr).all():
         i, j = np.argwhere(~np.isfinite(corr))[0]
         raise DataError(
@@ -269,8 +312,10 @@ def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
     return Moments(names, corr, (cov + cov.T) / 2, means_all + 0.0, sds, n_rows, n_pair, "pairwise", n_rows)
 
 
-def _check_variance(names, sds) -> None:
-    flat = np.where(~(sds > 0))[0]
+def _check_variance(names, sds, means=None) -> None:
+    # A constant item can come out of the one-pass formula with a variance of rounding size rather than 0.
+    floor = 1e-12 * np.maximum(np.abs(means), 1.0) if means is not None else 0.0
+    flat = np.where(~(sds > floor))[0]
     if flat.size:
         raise DataError(
             "item(s) " + ", ".join(repr(names[j]) for j in flat) + " have no variance (every respondent gave "
@@ -280,10 +325,12 @@ def _check_variance(names, sds) -> None:
 
 def _finish(names, cov, means, n_obs, pairwise_n, missing, n_rows) -> Moments:
     sds = np.sqrt(np.diag(cov))
-    _check_variance(names, sds)
-    corr = cov / np.outer(sds, sds)
-    np.fill_diagonal(corr, 1.0)
-    corr = np.clip(corr, -1.0, 1.0)
+    _check_variance(names, sds, means)
+    inv = 1.0 / sds
+    corr = cov * inv[:, None] * inv[None, :]
+    corr.flat[:: len(sds) + 1] = 1.0
+    if np.abs(corr).max() > 1.0:  # rounding can push a perfect correlation past 1
+        np.clip(corr, -1.0, 1.0, out=corr)
     return Moments(names, corr, cov, means, sds, int(n_obs), pairwise_n, missing, n_rows)
 
 

@@ -12,7 +12,6 @@ from scipy import special
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.adequacy import smc_array
 from cmanalytics.psychometrics.inputs import Moments, check_missing, moments_from_array, response_matrix
 
 
@@ -157,7 +156,7 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     var = np.diag(c)
     rest_var = total - 2 * col + var  # variance of the sum of the other items
     r_drop = (col - var) / np.sqrt(var * rest_var)
-    smc = smc_array(r) if p > 2 else np.full(p, r[0, 1] ** 2)
+    smc = 1.0 - 1.0 / np.diag(m.inverse) if p > 2 else np.full(p, r[0, 1] ** 2)
     if p > 2:
         # alpha of the p - 1 items left: trace and total of C without row and column j
         alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)

@@ -175,3 +175,10 @@ def test_callers_data_are_not_modified(survey):
     pd.testing.assert_frame_equal(holes, before)
     assert array.flags.writeable
     np.testing.assert_array_equal(array, before.to_numpy())
+
+
+def test_constant_item_with_inexact_value_is_named():
+    # 0.1 is not exact in binary: the one-pass variance of a column of 0.1s is rounding, not a number.
+    df = likert(500, 5, seed=3).astype(float).assign(q4=0.1)
+    with pytest.raises(DataError, match="'q4'.*no variance"):
+        cma.kmo(df)
