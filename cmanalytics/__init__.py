@@ -12,6 +12,7 @@ from cmanalytics.psychometrics import (
     EFAResult,
     Moments,
     anti_image,
+    audit_efa_report,
     bartlett,
     correlation,
     cronbach_alpha,
@@ -26,5 +27,5 @@ from cmanalytics.psychometrics import (
 
 __version__ = "0.1.0"
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "bartlett", "correlation", "cronbach_alpha",
+__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
            "determinant", "efa", "errors", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]

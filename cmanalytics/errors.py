@@ -27,3 +27,7 @@ class ArgumentError(CmanalyticsError, ValueError):
 
 class ConvergenceError(CmanalyticsError, RuntimeError):
     """An iterative method failed in a way that leaves no usable result."""
+
+
+class CodebookError(CmanalyticsError, ValueError):
+    """An instrument's codebook is inconsistent (an item named twice, in two dimensions, ...)."""

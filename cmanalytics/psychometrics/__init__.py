@@ -1,6 +1,7 @@
 """Psychometrics of survey data: adequacy, extraction, rotation, retention, reliability."""
 
 from cmanalytics.psychometrics.adequacy import anti_image, bartlett, determinant, kmo, smc
+from cmanalytics.psychometrics.consistency import audit_efa_report
 from cmanalytics.psychometrics.correlation import correlation
 from cmanalytics.psychometrics.efa import EFAResult, efa
 from cmanalytics.psychometrics.inputs import Moments, prepare
@@ -8,5 +9,5 @@ from cmanalytics.psychometrics.reliability import AlphaResult, cronbach_alpha
 from cmanalytics.psychometrics.retention import parallel_analysis
 from cmanalytics.psychometrics.scores import factor_scores
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "bartlett", "correlation", "cronbach_alpha",
+__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
            "determinant", "efa", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]

@@ -1,0 +1,194 @@
+"""Instruments as data: a codebook names the items, their wording, scale and dimensions.
+
+A codebook is a TOML file (see ``instruments/psychological_contract.toml``, the default)::
+
+    [instrument]  id, name_en, name_zh, reference
+    [scale]       min, max, anchors_en, anchors_zh          (every item's scale unless it gives its own)
+    [[parts]]     id, name_en, name_zh
+    [[dimensions]] id, part, name_en, name_zh, kind, items = [...]
+    [[items]]     id, en, zh, reverse = false, (scale_min, scale_max)
+
+Every analysis in :mod:`cmanalytics.study` reads the instrument from here, so another questionnaire in
+the same format runs through the same pipeline.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from cmanalytics.errors import CodebookError
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    en: str
+    zh: str
+    reverse: bool
+    scale_min: float
+    scale_max: float
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    part: str
+    name_en: str
+    name_zh: str
+    kind: str
+    items: tuple[str, ...]
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    name_en: str
+    name_zh: str
+
+    def name(self, lang: str = "en") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated instrument. ``items`` in questionnaire order; ``dimensions`` and ``parts`` likewise."""
+
+    id: str
+    name_en: str
+    name_zh: str
+    reference: str
+    scale_min: float
+    scale_max: float
+    anchors_en: tuple[str, ...]
+    anchors_zh: tuple[str, ...]
+    parts: tuple[Part, ...]
+    dimensions: tuple[Dimension, ...]
+    items: tuple[Item, ...]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise CodebookError(f"the codebook {self.id!r} has no item {item_id!r}.")
+
+    def part(self, part_id: str) -> Part:
+        for p in self.parts:
+            if p.id == part_id:
+                return p
+        known = ", ".join(p.id for p in self.parts)
+        raise CodebookError(f"the codebook {self.id!r} has no part {part_id!r}; its parts are {known}.")
+
+    def dimensions_of(self, part_id: str) -> list[Dimension]:
+        self.part(part_id)
+        return [d for d in self.dimensions if d.part == part_id]
+
+    def items_of(self, part_id: str) -> list[str]:
+        """Item ids of a part, in questionnaire order."""
+        members = {i for d in self.dimensions_of(part_id) for i in d.items}
+        return [i for i in self.item_ids if i in members]
+
+    def dimension_of(self, item_id: str) -> Dimension:
+        for d in self.dimensions:
+            if item_id in d.items:
+                return d
+        raise CodebookError(f"item {item_id!r} belongs to no dimension of {self.id!r}.")
+
+    def reverse_items(self, part_id: str | None = None) -> list[str]:
+        ids = self.items_of(part_id) if part_id else self.item_ids
+        return [i for i in ids if self.item(i).reverse]
+
+
+def _need(table: dict, key: str, where: str):
+    if key not in table:
+        raise CodebookError(f"{where} lacks the field {key!r}.")
+    return table[key]
+
+
+def codebook_from_dict(d: dict) -> Codebook:
+    """Build and validate a codebook from parsed TOML (or any dict of the same shape)."""
+    inst = _need(d, "instrument", "the codebook")
+    scale = d.get("scale", {})
+    smin, smax = float(scale.get("min", 1)), float(scale.get("max", 5))
+    if not smin < smax:
+        raise CodebookError(f"the scale's min ({smin:g}) must be below its max ({smax:g}).")
+    anchors_en = tuple(scale.get("anchors_en", ()))
+    anchors_zh = tuple(scale.get("anchors_zh", ()))
+    n_points = int(smax - smin + 1)
+    for name, anchors in (("anchors_en", anchors_en), ("anchors_zh", anchors_zh)):
+        if anchors and len(anchors) != n_points:
+            raise CodebookError(f"the scale has {n_points} points but {name} names {len(anchors)}.")
+
+    parts = tuple(Part(_need(p, "id", "a part"), p.get("name_en", p["id"]), p.get("name_zh", p.get("name_en", p["id"])))
+                  for p in d.get("parts", ()))
+    part_ids = [p.id for p in parts]
+    if len(set(part_ids)) != len(part_ids):
+        raise CodebookError("a part id is used twice: " + ", ".join(sorted({p for p in part_ids if part_ids.count(p) > 1})))
+
+    items = []
+    seen: set[str] = set()
+    for it in d.get("items", ()):
+        iid = str(_need(it, "id", "an item"))
+        if iid in seen:
+            raise CodebookError(f"item {iid!r} is named twice in the codebook; each item needs one entry.")
+        seen.add(iid)
+        lo, hi = float(it.get("scale_min", smin)), float(it.get("scale_max", smax))
+        if not lo < hi:
+            raise CodebookError(f"item {iid!r}: scale_min ({lo:g}) must be below scale_max ({hi:g}).")
+        items.append(Item(iid, it.get("en", iid), it.get("zh", it.get("en", iid)), bool(it.get("reverse", False)), lo, hi))
+    if not items:
+        raise CodebookError("the codebook lists no items.")
+
+    dims = []
+    owner: dict[str, str] = {}
+    dim_ids = set()
+    for dm in d.get("dimensions", ()):
+        did = str(_need(dm, "id", "a dimension"))
+        if did in dim_ids:
+            raise CodebookError(f"dimension {did!r} is defined twice.")
+        dim_ids.add(did)
+        part = str(_need(dm, "part", f"dimension {did!r}"))
+        if part not in part_ids:
+            raise CodebookError(f"dimension {did!r} is in part {part!r}, which the codebook does not define.")
+        members = tuple(str(i) for i in _need(dm, "items", f"dimension {did!r}"))
+        for i in members:
+            if i not in seen:
+                raise CodebookError(f"dimension {did!r} names item {i!r}, which the codebook does not define.")
+            if i in owner:
+                raise CodebookError(f"item {i!r} is in two dimensions, {owner[i]!r} and {did!r}; each item measures one.")
+            owner[i] = did
+        if not members:
+            raise CodebookError(f"dimension {did!r} has no items.")
+        dims.append(Dimension(did, part, dm.get("name_en", did), dm.get("name_zh", dm.get("name_en", did)),
+                              dm.get("kind", ""), members))
+    orphans = [i.id for i in items if i.id not in owner]
+    if orphans:
+        raise CodebookError("item(s) " + ", ".join(orphans) + " belong to no dimension; assign each to one.")
+    return Codebook(str(_need(inst, "id", "[instrument]")), inst.get("name_en", ""), inst.get("name_zh", ""),
+                    inst.get("reference", ""), smin, smax, anchors_en, anchors_zh, parts, tuple(dims), tuple(items))
+
+
+def load_codebook(path: str | Path | None = None) -> Codebook:
+    """Load a codebook from a TOML file; without a path, the psychological-contract instrument shipped
+    with the package."""
+    if path is None:
+        text = resources.files("cmanalytics.study").joinpath("instruments/psychological_contract.toml").read_text("utf-8")
+    else:
+        path = Path(path)
+        if not path.exists():
+            raise CodebookError(f"no codebook at {path}.")
+        text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CodebookError(f"the codebook {path or 'psychological_contract.toml'} is not valid TOML: {exc}") from None
+    return codebook_from_dict(data)
