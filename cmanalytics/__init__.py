@@ -6,7 +6,7 @@
     cma.cronbach_alpha(df).alpha
 """
 
-from cmanalytics import errors
+from cmanalytics import errors, study
 from cmanalytics.psychometrics import (
     AlphaResult,
     EFAResult,
@@ -25,7 +25,9 @@ from cmanalytics.psychometrics import (
     smc,
 )
 
+from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
+
 __version__ = "0.1.0"
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
-           "determinant", "efa", "errors", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]

@@ -1,5 +1,25 @@
-"""The psychological-contract study of bank customer managers: instrument, cleaning, twin, tables."""
+"""The psychological-contract study of bank customer managers (客户经理心理契约).
 
+    raw = cma.study.synthetic_twin(seed=0)     # 150 questionnaires, marked synthetic
+    cleaned = cma.study.clean(raw)             # .data, .report, .valid_rate
+    res = cma.study.analyse(cleaned.data, part="A")
+    res.tables                                 # Table 1, Table 3, KMO and Bartlett, variance explained
+"""
+
+from cmanalytics.study.analysis import PartAnalysis, analyse, published
+from cmanalytics.study.cleaning import CleaningResult, CleaningRules, clean
 from cmanalytics.study.codebook import Codebook, load_codebook
+from cmanalytics.study.ingestion import map_to_codebook, read_export, read_survey
+from cmanalytics.study.tables import comparison_table, export_tables
 
-__all__ = ["Codebook", "load_codebook"]
+
+def synthetic_twin(seed: int = 0, codebook=None):
+    """The synthetic twin of the study's raw export (see :mod:`cmanalytics.synthetic.twin`)."""
+    from cmanalytics.synthetic.twin import synthetic_twin as _twin
+
+    return _twin(seed, codebook)
+
+
+__all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "analyse", "clean", "comparison_table",
+           "export_tables", "load_codebook", "map_to_codebook", "published", "read_export", "read_survey",
+           "synthetic_twin"]

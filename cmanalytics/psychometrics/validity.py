@@ -1,0 +1,255 @@
+"""Validity evidence: CFA fit (semopy), composite reliability and AVE, Fornell-Larcker, HTMT, Harman's
+single-factor test, McDonald's omega."""
+
+from __future__ import annotations
+
+import io
+import contextlib
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import ArgumentError, ConvergenceError, DataError
+from cmanalytics.presentation import Reportable, fmt
+from cmanalytics.psychometrics.efa import efa_from_moments
+from cmanalytics.psychometrics.extraction import minres
+from cmanalytics.psychometrics.inputs import check_missing, gather, moments_from_corr, response_matrix
+from cmanalytics.psychometrics.rotation import rotate
+
+
+def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
+    if not isinstance(model, dict) or not model:
+        raise ArgumentError("model must be a dict: factor name -> list of its items, e.g. {'visual': ['x1', 'x2', 'x3']}.")
+    items = [i for its in model.values() for i in its]
+    missing = [i for i in items if i not in data.columns]
+    if missing:
+        raise DataError("the model names column(s) not in the data: " + ", ".join(map(str, missing)) + ".")
+    dup = sorted({i for i in items if items.count(i) > 1})
+    if dup:
+        raise ArgumentError("item(s) " + ", ".join(dup) + " are in more than one factor; give each item one factor.")
+    small = [f for f, its in model.items() if len(its) < 2]
+    if small:
+        raise ArgumentError("factor(s) " + ", ".join(small) + " have fewer than 2 items.")
+    return items
+
+
+def composite_reliability(loadings) -> float:
+    r"""Composite reliability from standardized loadings, :math:`(\sum l)^2 / ((\sum l)^2 + \sum (1 - l^2))`
+    (Fornell & Larcker 1981; Raykov 1997). semTools ``compRelSEM`` on a standardized solution."""
+    l = np.asarray(loadings, float)
+    return float(l.sum() ** 2 / (l.sum() ** 2 + (1 - l**2).sum()))
+
+
+def average_variance_extracted(loadings) -> float:
+    r"""Average variance extracted, :math:`\frac{1}{k}\sum l^2` (Fornell & Larcker 1981); semTools ``AVE``."""
+    l = np.asarray(loadings, float)
+    return float((l**2).mean())
+
+
+@dataclass(frozen=True, repr=False)
+class CFAResult(Reportable):
+    """A fitted measurement model: ``fit_indices`` (chi2, df, p, cfi, tli, rmsea, srmr), ``std_loadings``
+    (DataFrame: factor, item, loading), ``cr`` and ``ave`` (Series by factor), ``factor_correlations``,
+    ``n_obs``."""
+
+    fit_indices: dict
+    std_loadings: pd.DataFrame
+    factor_correlations: pd.DataFrame
+    n_obs: int
+    model: dict
+
+    @cached_property
+    def cr(self) -> pd.Series:
+        return self.std_loadings.groupby("factor", sort=False)["loading"].apply(composite_reliability).rename("cr")
+
+    @cached_property
+    def ave(self) -> pd.Series:
+        return self.std_loadings.groupby("factor", sort=False)["loading"].apply(average_variance_extracted).rename("ave")
+
+    def fornell_larcker(self) -> pd.DataFrame:
+        """Fornell-Larcker table: sqrt(AVE) on the diagonal, factor correlations below it. Discriminant validity
+        holds where each diagonal entry exceeds the correlations in its row and column."""
+        out = self.factor_correlations.copy()
+        for f in out.index:
+            out.loc[f, f] = np.sqrt(self.ave[f])
+        return out.where(np.tril(np.ones(out.shape, bool)))
+
+    def _report(self):
+        f = self.fit_indices
+        rows = [("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p'])})"), ("CFI", fmt(f["cfi"])),
+                ("TLI", fmt(f["tli"])), ("RMSEA", fmt(f["rmsea"])), ("SRMR", fmt(f["srmr"])), ("N", str(self.n_obs))]
+        rel = pd.DataFrame({"CR": self.cr, "AVE": self.ave})
+        return ("Confirmatory factor analysis", rows, [("Standardized loadings", self.std_loadings),
+                ("Composite reliability and AVE", rel), ("Fornell-Larcker criterion", self.fornell_larcker())], (), ())
+
+
+def cfa(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> CFAResult:
+    r"""Confirmatory factor analysis of a measurement model by maximum likelihood (semopy), each factor's
+    variance fixed at 1 as ``lavaan::cfa(model, data, std.lv = TRUE)``.
+
+    Fit indices as lavaan prints them: chi-square, df, p, CFI, TLI, RMSEA (semopy), and SRMR
+    :math:`= \sqrt{\frac{2}{p(p+1)}\sum_{i \le j} (r_{ij} - \hat\rho_{ij})^2}` from the observed and
+    model-implied correlations (Bentler 1995; computed here, semopy has none). CR and AVE come from the
+    standardized loadings. Listwise deletion (lavaan's default).
+
+    Reference: Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor analysis.
+    Psychometrika 34, 183-202. Igolkina, A. A., & Meshcheryakov, G. (2020). semopy: a Python package for
+    structural equation modeling. Structural Equation Modeling 27, 952-963.
+    """
+    check_missing(missing)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("cfa() takes the data as a DataFrame whose columns the model names.")
+    items = _check_model(data, model)
+    x, _ = response_matrix(data[items], min_items=3)
+    frame = pd.DataFrame(x, columns=items).dropna()
+    if len(frame) < len(items) + 1:
+        raise DataError(f"{len(frame)} complete rows are too few for a CFA of {len(items)} items.")
+    import semopy
+
+    # semopy fixes each factor's first loading at 1 where lavaan's std.lv = TRUE fixes its variance; the
+    # two identifications are the same model: the fit and the standardized solution do not change.
+    desc = "\n".join(f"{f} =~ " + " + ".join(its) for f, its in model.items())
+    sem = semopy.Model(desc)
+    with contextlib.redirect_stdout(io.StringIO()):
+        res = sem.fit(frame)
+        stats = semopy.calc_stats(sem).T["Value"]
+    if not getattr(res, "success", True):
+        raise ConvergenceError(f"the CFA did not converge ({getattr(res, 'message', '')}).")
+    est = sem.inspect(std_est=True)
+    load = est[(est["op"] == "~") & est["rval"].isin(list(model))]
+    std = pd.DataFrame({"factor": load["rval"].to_numpy(), "item": load["lval"].to_numpy(),
+                        "loading": load["Est. Std"].astype(float).to_numpy()})
+    std["order"] = [items.index(i) for i in std["item"]]
+    std = std.sort_values("order").drop(columns="order").reset_index(drop=True)
+    cov = est[(est["op"] == "~~") & est["lval"].isin(list(model)) & est["rval"].isin(list(model))]
+    facs = list(model)
+    phi = pd.DataFrame(np.eye(len(facs)), index=facs, columns=facs)
+    for _, row in cov.iterrows():
+        phi.loc[row["lval"], row["rval"]] = phi.loc[row["rval"], row["lval"]] = float(row["Est. Std"])
+    implied = sem.calc_sigma()[0]
+    obs_names = sem.vars["observed"]
+    s = frame[obs_names].cov().to_numpy()
+    d_s, d_m = np.sqrt(np.diag(s)), np.sqrt(np.diag(implied))
+    resid = s / np.outer(d_s, d_s) - implied / np.outer(d_m, d_m)
+    tri = np.tril_indices(len(obs_names))
+    srmr = float(np.sqrt(np.mean(resid[tri] ** 2)))
+    fit = {"chi2": float(stats["chi2"]), "df": int(round(float(stats["DoF"]))), "p": float(stats["chi2 p-value"]),
+           "cfi": float(stats["CFI"]), "tli": float(stats["TLI"]), "rmsea": float(stats["RMSEA"]), "srmr": srmr}
+    return CFAResult(fit, std, phi, len(frame), dict(model))
+
+
+def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.DataFrame:
+    r"""Heterotrait-monotrait ratio of correlations, HTMT2 (the geometric-mean variant on absolute
+    correlations; semTools 0.5-6's default):
+
+    .. math:: \mathrm{HTMT2}_{ij} = \frac{\mathrm{GM}\{|r_{gh}|: g \in i, h \in j\}}
+              {\sqrt{\mathrm{GM}\{|r_{gg'}|: g < g' \in i\}\;\mathrm{GM}\{|r_{hh'}|: h < h' \in j\}}}
+
+    Values above 0.85 (or 0.90) question discriminant validity. R: ``semTools::htmt(model, data)``.
+    Reference: Roemer, E., Schuberth, F., & Henseler, J. (2021). HTMT2: an improved criterion for assessing
+    discriminant validity in structural equation modeling. Industrial Management & Data Systems 121, 2637-2650.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("htmt() takes the data as a DataFrame whose columns the model names.")
+    items = _check_model(data, model)
+    m = gather(data[items], missing=missing)
+    r = np.abs(m.corr)
+    idx = {i: k for k, i in enumerate(items)}
+    facs = list(model)
+
+    def gm(values):
+        v = np.asarray(values, float)
+        return float(np.exp(np.log(v).mean()))
+
+    mono = {}
+    for f in facs:
+        ii = [idx[i] for i in model[f]]
+        mono[f] = gm([r[a, b] for k, a in enumerate(ii) for b in ii[k + 1:]])
+    out = pd.DataFrame(np.eye(len(facs)), index=facs, columns=facs)
+    for a, fa in enumerate(facs):
+        for fb in facs[a + 1:]:
+            hetero = gm([r[idx[g], idx[h]] for g in model[fa] for h in model[fb]])
+            out.loc[fa, fb] = out.loc[fb, fa] = hetero / np.sqrt(mono[fa] * mono[fb])
+    return out
+
+
+@dataclass(frozen=True, repr=False)
+class HarmanResult(Reportable):
+    """Harman's single-factor test: ``first_factor_pct`` (variance of the first unrotated component) and
+    ``flagged`` (above ``threshold``, conventionally 50%)."""
+
+    first_factor_pct: float
+    threshold: float
+    n_obs: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.first_factor_pct > self.threshold
+
+    def _report(self):
+        verdict = "common-method variance suspected" if self.flagged else "no single factor dominates"
+        return ("Harman's single-factor test", [("first factor", f"{self.first_factor_pct:.2f}% of variance"),
+                ("threshold", f"{self.threshold:g}%"), ("verdict", verdict)], (), (), ())
+
+
+def harman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", threshold: float = 50.0) -> HarmanResult:
+    r"""Harman's single-factor test for common-method bias: the share of variance of the first unrotated
+    principal component of all items, :math:`100\,\lambda_1 / p`; above 50% a single (method) factor is
+    suspected. SPSS: Factor, Principal components, fixed 1 factor, no rotation, "% of Variance".
+    Reference: Podsakoff, P. M., et al. (2003). Common method biases in behavioral research. Journal of
+    Applied Psychology 88, 879-903.
+    """
+    m = gather(data, corr, n_obs, missing=missing)
+    return HarmanResult(float(100 * m.eigenvalues[0] / m.n_items), threshold, m.n_obs)
+
+
+@dataclass(frozen=True, repr=False)
+class OmegaResult(Reportable):
+    """McDonald's omega from a Schmid-Leiman solution: ``omega_h``, ``omega_total``, ``alpha``
+    (standardized), ``schmid`` (general and group loadings, h2, u2)."""
+
+    omega_h: float
+    omega_total: float
+    alpha: float
+    schmid: pd.DataFrame
+
+    def _report(self):
+        rows = [("omega hierarchical", fmt(self.omega_h)), ("omega total", fmt(self.omega_total)),
+                ("alpha (standardized)", fmt(self.alpha))]
+        return "McDonald's omega", rows, [("Schmid-Leiman loadings", self.schmid)], (), ()
+
+
+def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str = "listwise") -> OmegaResult:
+    r"""McDonald's omega hierarchical and total, as ``psych::omega(x, nfactors)``.
+
+    Schmid-Leiman: minres factors rotated by oblimin, their correlations factored (one minres factor), the
+    general loadings :math:`g = P\gamma` and group loadings :math:`P\,\mathrm{diag}(\sqrt{1-\gamma^2})`;
+    with :math:`V = \mathbf 1'R\mathbf 1`, :math:`\omega_h = (\sum g)^2 / V` and
+    :math:`\omega_t = 1 - \sum u^2 / V`, :math:`u^2 = 1 - h^2`.
+    References: McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Schmid, J., & Leiman, J. M.
+    (1957). The development of hierarchical factor solutions. Psychometrika 22, 53-61.
+    """
+    m = gather(data, corr, n_obs, missing=missing)
+    r, p = m.corr, m.n_items
+    if not isinstance(n_factors, int) or n_factors < 2:
+        raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
+    res = efa_from_moments(m, n_factors=n_factors, method="minres", rotation="oblimin")
+    pattern = res.loadings.to_numpy()
+    phi = res.phi.to_numpy()
+    if n_factors == 2:
+        gam = np.full(2, np.sqrt(phi[0, 1]))  # psych: with two factors, both load sqrt(r12) on g
+    else:
+        gam = minres(phi, 1).loadings[:, 0]
+    g = pattern @ gam
+    groups = pattern * np.sqrt(np.clip(1 - gam**2, 0, None))
+    if g.sum() < 0:
+        g = -g
+    h2 = g**2 + (groups**2).sum(axis=1)
+    u2 = 1 - h2
+    v = r.sum()
+    sl = pd.DataFrame(np.column_stack([g, groups, h2, u2]), index=list(m.names),
+                      columns=["g"] + [f"F{j + 1}*" for j in range(n_factors)] + ["h2", "u2"])
+    std_alpha = p / (p - 1) * (1 - p / v)
+    return OmegaResult(float(g.sum() ** 2 / v), float(1 - u2.sum() / v), float(std_alpha), sl)
