@@ -103,14 +103,18 @@ def cfa(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> CFARes
         raise DataError("cfa() takes the data as a DataFrame whose columns the model names.")
     items = _check_model(data, model)
     x, _ = response_matrix(data[items], min_items=3)
-    frame = pd.DataFrame(x, columns=items).dropna()
+    # semopy's model syntax takes identifiers only: name factors and items f0.., v0.. inside, map back after
+    fac_key = {f: f"f{k}" for k, f in enumerate(model)}
+    item_key = {i: f"v{k}" for k, i in enumerate(items)}
+    back = {**{v: k for k, v in fac_key.items()}, **{v: k for k, v in item_key.items()}}
+    frame = pd.DataFrame(x, columns=[item_key[i] for i in items]).dropna()
     if len(frame) < len(items) + 1:
         raise DataError(f"{len(frame)} complete rows are too few for a CFA of {len(items)} items.")
     import semopy
 
     # semopy fixes each factor's first loading at 1 where lavaan's std.lv = TRUE fixes its variance; the
     # two identifications are the same model: the fit and the standardized solution do not change.
-    desc = "\n".join(f"{f} =~ " + " + ".join(its) for f, its in model.items())
+    desc = "\n".join(f"{fac_key[f]} =~ " + " + ".join(item_key[i] for i in its) for f, its in model.items())
     sem = semopy.Model(desc)
     with contextlib.redirect_stdout(io.StringIO()):
         res = sem.fit(frame)
@@ -118,6 +122,8 @@ def cfa(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> CFARes
     if not getattr(res, "success", True):
         raise ConvergenceError(f"the CFA did not converge ({getattr(res, 'message', '')}).")
     est = sem.inspect(std_est=True)
+    est["lval"] = est["lval"].map(lambda v: back.get(v, v))
+    est["rval"] = est["rval"].map(lambda v: back.get(v, v))
     load = est[(est["op"] == "~") & est["rval"].isin(list(model))]
     std = pd.DataFrame({"factor": load["rval"].to_numpy(), "item": load["lval"].to_numpy(),
                         "loading": load["Est. Std"].astype(float).to_numpy()})
@@ -129,7 +135,7 @@ def cfa(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> CFARes
     for _, row in cov.iterrows():
         phi.loc[row["lval"], row["rval"]] = phi.loc[row["rval"], row["lval"]] = float(row["Est. Std"])
     implied = sem.calc_sigma()[0]
-    obs_names = sem.vars["observed"]
+    obs_names = list(sem.vars["observed"])
     s = frame[obs_names].cov().to_numpy()
     d_s, d_m = np.sqrt(np.diag(s)), np.sqrt(np.diag(implied))
     resid = s / np.outer(d_s, d_s) - implied / np.outer(d_m, d_m)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +108,21 @@ def comparison_table(analyses: dict, published: dict, audits: dict | None = None
 
 
 FORMATS = ("csv", "xlsx", "md", "tex")
+_EPOCH = datetime.datetime(2000, 1, 1)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """An .xlsx is a zip whose entries carry the time of writing; fix them so a rebuild is byte-identical."""
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)
 
 
 def export_tables(tables: dict[str, pd.DataFrame], folder: str | Path, formats=FORMATS, digits: int = 3,
@@ -135,6 +153,8 @@ def export_tables(tables: dict[str, pd.DataFrame], folder: str | Path, formats=F
                 rounded.to_excel(xw, sheet_name="table", startrow=1 if note else 0)
                 if note:
                     xw.sheets["table"].cell(row=1, column=1, value=note)
+                xw.book.properties.created = xw.book.properties.modified = _EPOCH
+            _fix_zip_times(p)
             written.append(p)
         if "md" in formats:
             p = folder / f"{name}.md"
