@@ -32,8 +32,17 @@ class Item:
     scale_max: float
 
 
+class _Named:
+    name_en: str
+    name_zh: str
+
+    def name(self, lang: str = "en") -> str:
+        """The English name, or the Chinese with ``lang="zh"``."""
+        return self.name_zh if lang == "zh" else self.name_en
+
+
 @dataclass(frozen=True)
-class Dimension:
+class Dimension(_Named):
     id: str
     part: str
     name_en: str
@@ -41,18 +50,12 @@ class Dimension:
     kind: str
     items: tuple[str, ...]
 
-    def name(self, lang: str = "en") -> str:
-        return self.name_zh if lang == "zh" else self.name_en
-
 
 @dataclass(frozen=True)
-class Part:
+class Part(_Named):
     id: str
     name_en: str
     name_zh: str
-
-    def name(self, lang: str = "en") -> str:
-        return self.name_zh if lang == "zh" else self.name_en
 
 
 @dataclass(frozen=True)
