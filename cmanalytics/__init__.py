@@ -21,6 +21,7 @@ from cmanalytics.psychometrics import (
     factor_scores,
     kmo,
     parallel_analysis,
+    polychoric,
     prepare,
     smc,
 )
@@ -30,4 +31,4 @@ from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
 __version__ = "0.1.0"
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "prepare", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "smc"]

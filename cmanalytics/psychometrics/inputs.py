@@ -54,6 +54,7 @@ class Moments:
     pairwise_n: np.ndarray | None
     missing: str
     n_rows: int
+    method: str = "pearson"
 
     @property
     def n_items(self) -> int:
@@ -391,7 +392,7 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     return Moments(names, r, None, None, None, int(n_obs), None, "correlation matrix", int(n_obs))
 
 
-def prepare(data, *, missing: str = "listwise") -> Moments:
+def prepare(data, *, missing: str = "listwise", method: str = "pearson", **options) -> Moments:
     """One pass over raw responses, reusable by every analysis.
 
     ``kmo``, ``bartlett``, ``efa``, ``parallel_analysis`` and ``cronbach_alpha`` each take the returned
@@ -401,9 +402,20 @@ def prepare(data, *, missing: str = "listwise") -> Moments:
         items = cma.prepare(df)                       # means, covariances, correlations; n
         cma.kmo(items); cma.efa(items, n_factors=3); cma.cronbach_alpha(items)
 
+    ``method="polychoric"`` prepares the polychoric matrix of ordinal items instead (``options`` go to
+    :func:`~cmanalytics.psychometrics.ordinal.polychoric`); KMO, Bartlett, EFA and parallel analysis then
+    work on it, and ``cronbach_alpha`` gives ordinal alpha.
+
     The result holds no reference to the data; changing the DataFrame afterwards does not change it.
     """
     check_missing(missing)
+    if method == "polychoric":
+        from cmanalytics.psychometrics.ordinal import polychoric
+
+        res = polychoric(data, missing=missing, **options)
+        return Moments(res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric")
+    if method != "pearson":
+        raise ArgumentError(f"method={method!r}; choose 'pearson' or 'polychoric'.")
     x, names = response_matrix(data, min_items=2, as_float=False)
     return moments_from_array(x, names, missing)
 

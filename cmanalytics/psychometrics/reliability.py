@@ -120,6 +120,8 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
     reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in reverse)
     if isinstance(data, Moments):
+        if data.method == "polychoric":
+            return _ordinal_alpha(data, ci)
         if not data.from_data:
             raise ArgumentError("alpha needs item variances: give raw responses or cma.prepare(data), "
                                 "not a correlation matrix.")
@@ -144,7 +146,11 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         else:
             raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
-    c, r = m.cov, m.corr
+    c = m.cov
+    # Standardized alpha from cov2cor(C), as psych::alpha: under pairwise deletion this differs from the
+    # pairwise correlations, whose standard deviations are each pair's own.
+    sd = np.sqrt(np.diag(c))
+    r = c / np.outer(sd, sd)
     p = c.shape[0]
     raw = alpha_from_cov(c)
     average_r = float((r.sum() - p) / (p * (p - 1)))
@@ -179,3 +185,21 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     return AlphaResult(alpha=raw, std_alpha=float(std), ci=(lower, upper), ci_level=ci, average_r=average_r,
                        n_obs=m.n_obs, n_items=p, items=names, item_arrays=item_arrays, missing=m.missing,
                        reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings))
+
+
+def _ordinal_alpha(m: Moments, ci: float) -> AlphaResult:
+    r"""Ordinal alpha (Zumbo, Gadermann & Zeisser 2007): standardized alpha of the polychoric matrix,
+    :math:`\frac{p}{p-1}(1 - p / \mathbf 1'R\mathbf 1)`; R ``psych::alpha(polychoric(x)$rho)``."""
+    r = m.corr
+    p = r.shape[0]
+    value = p / (p - 1) * (1 - p / r.sum())
+    average_r = float((r.sum() - p) / (p * (p - 1)))
+    lower, upper = feldt_interval(value, m.n_obs, p, ci)
+    sum_drop = r.sum() - 2 * r.sum(axis=0) + 1
+    drop = (p - 1) / (p - 2) * (1 - (p - 1) / sum_drop) if p > 2 else np.full(p, np.nan)
+    item_arrays = {"alpha_if_deleted": drop, "std_alpha_if_deleted": drop,
+                   "smc": 1.0 - 1.0 / np.diag(m.inverse)}
+    return AlphaResult(alpha=float(value), std_alpha=float(value), ci=(lower, upper), ci_level=ci,
+                       average_r=average_r, n_obs=m.n_obs, n_items=p, items=m.names, item_arrays=item_arrays,
+                       missing="polychoric", warnings=("ordinal alpha: standardized alpha of the polychoric "
+                                                       "correlations (Zumbo et al. 2007).",))
