@@ -14,6 +14,7 @@ from cmanalytics.psychometrics import (
     anti_image,
     audit_efa_report,
     bartlett,
+    bootstrap,
     correlation,
     cronbach_alpha,
     determinant,
@@ -30,5 +31,5 @@ from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
 
 __version__ = "0.1.0"
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
+__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
            "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "smc"]

@@ -7,8 +7,9 @@ from cmanalytics.psychometrics.efa import EFAResult, efa
 from cmanalytics.psychometrics.inputs import Moments, prepare
 from cmanalytics.psychometrics.ordinal import polychoric
 from cmanalytics.psychometrics.reliability import AlphaResult, cronbach_alpha
+from cmanalytics.psychometrics.resampling import bootstrap
 from cmanalytics.psychometrics.retention import parallel_analysis
 from cmanalytics.psychometrics.scores import factor_scores
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "correlation", "cronbach_alpha",
+__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bootstrap", "bartlett", "correlation", "cronbach_alpha",
            "determinant", "efa", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "smc"]
