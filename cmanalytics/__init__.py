@@ -24,6 +24,7 @@ from cmanalytics.psychometrics import (
     parallel_analysis,
     polychoric,
     prepare,
+    prepare_stream,
     smc,
 )
 
@@ -32,4 +33,4 @@ from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
 __version__ = "0.1.0"
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "study", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]

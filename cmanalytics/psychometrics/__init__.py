@@ -10,6 +10,7 @@ from cmanalytics.psychometrics.reliability import AlphaResult, cronbach_alpha
 from cmanalytics.psychometrics.resampling import bootstrap
 from cmanalytics.psychometrics.retention import parallel_analysis
 from cmanalytics.psychometrics.scores import factor_scores
+from cmanalytics.psychometrics.streaming import prepare_stream
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bootstrap", "bartlett", "correlation", "cronbach_alpha",
-           "determinant", "efa", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "smc"]
+           "determinant", "efa", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]

@@ -1,0 +1,69 @@
+"""The streaming path gives the in-memory results (within 1e-10), from every kind of source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cmanalytics as cma
+from cmanalytics.psychometrics.streaming import MomentAccumulator
+from tests.conftest import likert
+
+
+@pytest.fixture(scope="module")
+def survey():
+    df = likert(5000, 10, seed=12, k=2, missing=0.04)
+    df["q3"] = df["q3"] * 1000 + 250_000  # a column whose mean dwarfs its spread
+    return df
+
+
+def assert_same(a, b):
+    np.testing.assert_allclose(a.corr, b.corr, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(a.cov, b.cov, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(a.means, b.means, rtol=1e-12)
+    assert a.n_obs == b.n_obs and a.names == b.names
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_csv_parquet_iterator_and_dask_equal_memory(survey, tmp_path, missing):
+    memory = cma.prepare(survey, missing=missing)
+    csv = tmp_path / "s.csv"
+    survey.to_csv(csv, index=False)
+    assert_same(cma.prepare_stream(csv, missing=missing, chunksize=700), memory)
+    pq = tmp_path / "s.parquet"
+    survey.to_parquet(pq)
+    assert_same(cma.prepare_stream(pq, missing=missing, chunksize=999), memory)
+    chunks = (survey.iloc[i:i + 333] for i in range(0, len(survey), 333))
+    assert_same(cma.prepare_stream(chunks, missing=missing), memory)
+    import dask.dataframe as dd
+
+    ddf = dd.from_pandas(survey, npartitions=7)
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        assert_same(cma.prepare_stream(ddf, missing=missing), memory)
+    # and the analyses on it
+    streamed = cma.prepare_stream(csv, missing=missing, chunksize=1000)
+    assert cma.kmo(streamed).overall == pytest.approx(cma.kmo(memory).overall, abs=1e-10)
+    assert cma.cronbach_alpha(streamed).alpha == pytest.approx(cma.cronbach_alpha(memory).alpha, abs=1e-10)
+
+
+def test_merge_in_any_order_equals_one_pass(survey):
+    x = survey.to_numpy(dtype=float)
+    names = tuple(survey.columns)
+    for missing in ("listwise", "pairwise"):
+        whole = MomentAccumulator(names, missing).add(x).moments()
+        parts = [MomentAccumulator(names, missing).add(x[i::3]) for i in range(3)]
+        merged = parts[2].merge(parts[0]).merge(parts[1]).moments()
+        np.testing.assert_allclose(merged.corr, whole.corr, atol=1e-12)
+
+
+def test_chunk_with_other_columns_is_an_error(survey):
+    chunks = [survey.iloc[:100], survey.iloc[100:200].rename(columns={"q2": "Q2"})]
+    with pytest.raises(cma.errors.DataError, match="chunk 2 has columns"):
+        cma.prepare_stream(iter(chunks))
+    with pytest.raises(cma.errors.ArgumentError, match="chunksize"):
+        cma.prepare_stream(iter(chunks), chunksize=0)
+    with pytest.raises(cma.errors.ArgumentError, match="in memory"):
+        cma.prepare_stream(survey)
