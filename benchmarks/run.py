@@ -85,6 +85,59 @@ def peers_available() -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
+R_SCRIPT = r"""
+suppressMessages(library(psych))
+args <- commandArgs(trailingOnly = TRUE)
+dir <- args[1]
+t <- function(expr) { gc(); unname(system.time(expr)["elapsed"]) }
+pa <- read.csv(file.path(dir, "b3.csv"))
+small <- read.csv(file.path(dir, "b4.csv"))
+ord <- read.csv(file.path(dir, "b5.csv"))
+cat("B3", t(fa.parallel(pa, n.iter = 20, plot = FALSE)), "\n")
+cat("B4", t(fa(small, nfactors = 3, rotate = "varimax", n.iter = 200)), "\n")
+cat("B5", t(polychoric(ord, correct = 0)), "\n")
+"""
+
+
+def psych_times(workdir: Path, b3, b4, b5) -> dict | str:
+    """Time psych on the same data with Rscript; the reason when R or psych is missing."""
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return "Rscript not found (apt-get install r-cran-psych r-cran-gparotation to compare with psych)"
+    for name, df in (("b3", b3), ("b4", b4), ("b5", b5)):
+        df.to_csv(workdir / f"{name}.csv", index=False)
+    script = workdir / "bench.R"
+    script.write_text(R_SCRIPT, encoding="utf-8")
+    run = subprocess.run(["Rscript", str(script), str(workdir)], capture_output=True, text=True)
+    if run.returncode != 0:
+        return f"psych failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
+    return {line.split()[0]: float(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("B")}
+
+
+def streaming_peak_memory(path: Path) -> float:
+    """Peak resident memory (GB) of a fresh process that streams the CSV into moments."""
+    import subprocess
+
+    code = ("import resource, cmanalytics as cma; m = cma.prepare_stream(r'%s', chunksize=50_000); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" % path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024**2
+
+
+def write_big_csv(path: Path, target_bytes: int) -> int:
+    """Five-point answers to 60 items, appended in blocks until the file reaches target_bytes."""
+    rows = 0
+    block = likert(200_000, 60, 6, seed=9)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(",".join(block.columns) + "\n")
+        while fh.tell() < target_bytes:
+            fh.write(block.to_csv(index=False, header=False))
+            rows += len(block)
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=Path("reports/bench.md"))
@@ -116,17 +169,48 @@ def main(argv=None) -> int:
     rows.append((f"{label}, four separate calls (int64)", t_big_sep, t_floor, "floor: X'X + eigh", None))
     rows.append((f"{label}, prepared once (int64 answers)", t_big, t_big_peer, "factor_analyzer + pingouin", None))
 
+    # B3-B5 against psych (Rscript), B6 memory
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        b3 = likert(2_000 if args.quick else 20_000, 60, 6, seed=3)
+        b4 = likert(112, 14, 3, seed=4)
+        b5 = likert(5_000, 27, 3, seed=5)
+        t_b3 = median_time(lambda: cma.parallel_analysis(b3, n_iter=1000, seed=1), repeat=3)
+        t_b4 = median_time(lambda: cma.bootstrap(b4, 3, n_boot=2000, seed=1), repeat=3)
+        t_b5 = median_time(lambda: cma.polychoric(b5), repeat=3)
+        psych = psych_times(tmp, b3, b4, b5)
+        missing_r = psych if isinstance(psych, str) else None
+        get = (lambda key: psych[key]) if not missing_r else (lambda key: float("nan"))
+        rows.append((f"B3 parallel analysis, 1000 iterations, {len(b3):,} x 60", t_b3, get("B3"),
+                     "psych::fa.parallel, 20 iterations", 0.3))
+        rows.append(("B4 bootstrap, 2000 resamples, 112 x 14", t_b4, get("B4"), "psych::fa n.iter = 200", 1.0))
+        rows.append(("B5 polychoric, 5,000 x 27", t_b5, get("B5"), "psych::polychoric", 0.25))
+        big = tmp / "big.csv"
+        size = 200 * 1024**2 if args.quick else 2 * 1024**3
+        n_rows = write_big_csv(big, size)
+        t0 = time.perf_counter()
+        peak = streaming_peak_memory(big)
+        t_stream = time.perf_counter() - t0
+        gb = big.stat().st_size / 1024**3
+
     lines = ["# Benchmarks", "",
              f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
              f"{platform.machine()}; medians of repeated runs.", ""]
     if missing_peer:
         lines += [f"**Peers missing**: {missing_peer}. Their columns are empty.", ""]
+    if missing_r:
+        lines += [f"**psych missing**: {missing_r}. B3-B5's comparison columns are empty.", ""]
     lines += ["| benchmark | cmanalytics (s) | against (s) | against | ratio | target |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
     for name, ours, other, what, target in rows:
         ratio = ours / other if other == other else float("nan")
         verdict = "" if target is None else (f"<= {target:g} " + ("met" if ratio <= target else "**missed**"))
         lines.append(f"| {name} | {ours:.5f} | {other:.5f} | {what} | {ratio:.4f} | {verdict} |")
+    verdict = "met" if peak < 0.5 else "**missed**"
+    lines += ["", f"B6 streaming a {gb:.2f} GB CSV ({n_rows:,} rows x 60 items) into moments: peak memory "
+              f"{peak:.3f} GB (target under 0.5 GB: {verdict}), {t_stream:.1f} s."]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,9 @@ def _chunks(source, chunksize: int, columns):
         if not path.exists():
             raise DataError(f"no data file at {path}.")
         if path.suffix.lower() == ".csv":
-            yield from pd.read_csv(path, chunksize=chunksize, usecols=columns)
+            # an open handle: given a path, pandas' parser holds far more of the file than one chunk
+            with open(path, "rb") as fh:
+                yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
             return
         if path.suffix.lower() in (".parquet", ".pq"):
             import pyarrow.parquet as pq
