@@ -120,10 +120,11 @@ def streaming_peak_memory(path: Path) -> float:
     """Peak resident memory (GB) of a fresh process that streams the CSV into moments."""
     import subprocess
 
-    code = ("import resource, cmanalytics as cma; m = cma.prepare_stream(r'%s', chunksize=50_000); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" % path)
+    # VmHWM is this process's own high-water mark; ru_maxrss would carry over the parent's from the fork.
+    code = ("import cmanalytics as cma; m = cma.prepare_stream(r'%s', chunksize=50_000); "
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])" % path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip().splitlines()[-1]) / 1024**2
+    return int(out.stdout.strip().splitlines()[-1]) / 1024**2  # kB -> GB
 
 
 def write_big_csv(path: Path, target_bytes: int) -> int:

@@ -221,6 +221,17 @@ def streamed_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """
     n, p = x.shape
     rows = _chunk_rows(p)
+    if n <= rows:  # small data: one centred copy, no chunking
+        with np.errstate(all="ignore"):
+            xc = np.asarray(x, dtype=np.float64)
+            shift = xc.mean(axis=0)
+            xc = xc - shift
+            gram = xc.T @ xc
+            d = xc.sum(axis=0) / n
+        if not (np.isfinite(gram).all() and np.isfinite(d).all()):
+            return None
+        cov = (gram - n * np.outer(d, d)) / (n - 1)
+        return shift + d, (cov + cov.T) / 2
     with np.errstate(all="ignore"):  # a NaN or an infinity shows in the result, which is then checked
         if x.dtype == np.float64:
             direct = _direct_moments(x, rows)

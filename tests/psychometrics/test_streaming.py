@@ -41,7 +41,7 @@ def test_csv_parquet_iterator_and_dask_equal_memory(survey, tmp_path, missing):
     ddf = dd.from_pandas(survey, npartitions=7)
     import dask
 
-    with dask.config.set(scheduler="synchronous"):
+    with dask.config.set(scheduler="threads"):  # dask's local threaded scheduler
         assert_same(cma.prepare_stream(ddf, missing=missing), memory)
     # and the analyses on it
     streamed = cma.prepare_stream(csv, missing=missing, chunksize=1000)
