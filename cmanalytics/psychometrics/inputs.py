@@ -286,42 +286,14 @@ def _direct_moments(x: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray] |
 
 
 def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
-    n_rows, p = x.shape
-    observed = ~np.isnan(x)
-    counts = observed.sum(axis=0)
-    for j in range(p):
+    counts = (~np.isnan(x)).sum(axis=0)
+    for j in range(x.shape[1]):
         if counts[j] < 2:
             raise DataError(f"item {names[j]!r} has {counts[j]} answer(s); at least 2 are needed.")
-    means_all = np.nanmean(x, axis=0)
-    # Centre by the available means (a shift that leaves every pairwise statistic unchanged) for precision.
-    z = np.where(observed, x - means_all, 0.0)
-    m = observed.astype(np.float64)
-    n_pair = m.T @ m
-    if (n_pair < 2).any():
-        i, j = np.argwhere(n_pair < 2)[0]
-        raise DataError(
-            f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} respondent(s); "
-            "a pairwise correlation needs at least 2."
-        )
-    s = z.T @ m  # s[i, j]: sum of item i over rows where item j is answered too
-    q = (z * z).T @ m  # q[i, j]: sum of squares of item i over those rows
-    prod = z.T @ z
-    cross = prod - s * s.T / n_pair
-    ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = cross / np.sqrt(ss_i * ss_i.T)
-    cov = cross / (n_pair - 1)
-    sds = np.sqrt(np.diag(cov))
-    _check_variance(names, sds, means_all)
-    if not np.isfinite(corr).all():
-        i, j = np.argwhere(~np.isfinite(corr))[0]
-        raise DataError(
-            f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who answered both; "
-            "their pairwise correlation is undefined."
-        )
-    np.fill_diagonal(corr, 1.0)
-    corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
-    return Moments(names, corr, (cov + cov.T) / 2, means_all + 0.0, sds, n_rows, n_pair, "pairwise", n_rows)
+    # The same sums as the streaming path, taken over all the data in one go.
+    from cmanalytics.psychometrics.streaming import MomentAccumulator
+
+    return MomentAccumulator(names, "pairwise").add(x).moments()
 
 
 def _check_variance(names, sds, means=None) -> None:
