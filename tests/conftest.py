@@ -10,6 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (CI must not meet an example nobody has seen).
+settings.register_profile("cmanalytics", derandomize=True, database=None)
+settings.load_profile("cmanalytics")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("CMA_SHARED", REPO.parent / "shared"))
