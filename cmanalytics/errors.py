@@ -31,3 +31,11 @@ class ConvergenceError(CmanalyticsError, RuntimeError):
 
 class CodebookError(CmanalyticsError, ValueError):
     """An instrument's codebook is inconsistent (an item named twice, in two dimensions, ...)."""
+
+
+class PolicyError(CmanalyticsError, ValueError):
+    """A bank policy file is inconsistent (weights, bands, grades)."""
+
+
+class PolicyWarning(UserWarning):
+    """A rule the source leaves open or inconsistent was applied as the policy's note says."""

@@ -1,0 +1,93 @@
+"""The qualification exam (任职资格考试): written, interview and personal-record points, pass line, rank
+among those who pass, grade by rank."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.performance.policy import Policy, load_policy
+
+POSTS = {"president": "president_years", "vice_president": "vice_president_years",
+         "business_head": "business_head_years", "finance": "finance_years"}
+
+
+def record_points(candidates: pd.DataFrame, policy: Policy) -> pd.Series:
+    """Personal-record points: for each post held (a missing value means never held), its base points plus
+    its points per full year; finance work earns points per whole block of years; capped (20 by default).
+    Only full years count: 2.9 years in a post is 2."""
+    rules = policy.data["exam"]["record"]
+    total = pd.Series(0.0, index=candidates.index)
+    for post, column in POSTS.items():
+        if column not in candidates.columns:
+            continue
+        years = pd.to_numeric(candidates[column], errors="coerce")
+        bad = candidates[column].notna() & years.isna()
+        if bad.any():
+            raise DataError(f"{column} must be a number of years; row {bad[bad].index[0]!r} has "
+                            f"{candidates.loc[bad[bad].index[0], column]!r}.")
+        negative = years < 0
+        if negative.any():
+            raise DataError(f"{column} cannot be negative; row {negative[negative].index[0]!r} has "
+                            f"{years[negative].iloc[0]:g}.")
+        held = years.notna()
+        full = np.floor(years.fillna(0.0))
+        r = rules[post]
+        if "block_years" in r:
+            pts = r.get("base", 0) + np.floor(full / r["block_years"]) * r["per_block"]
+        else:
+            pts = r["base"] + full * r["per_year"]
+        total += np.where(held, pts, 0.0)
+    return total.clip(upper=rules["cap"]).rename("record_points")
+
+
+def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | None = None) -> pd.DataFrame:
+    """Score qualification-exam candidates under one of the policy's schemes (A, B, C by default).
+
+    Input: a row per candidate with ``written``, ``conduct``, ``expression``, ``adaptability`` and, for
+    schemes with a personal record, ``president_years``, ``vice_president_years``, ``business_head_years``,
+    ``finance_years`` (missing: the post was never held); optionally ``avg_daily_deposit`` (yuan) for the
+    provisional-junior rule. Output, indexed like the input: ``record_points``, ``total``, ``passed``
+    (total at least the pass line), ``rank`` among those who pass (ties share the better rank, and the
+    next rank is skipped: 1, 2, 2, 4), ``grade`` by rank (missing for those who fail, or ``"junior
+    (provisional)"`` for a failed salesperson whose average daily deposits reach the threshold), and
+    ``grade_zh``. The input is not modified; a score above its part's maximum names the row.
+    """
+    pol = policy or load_policy()
+    sch = pol.scheme(scheme)
+    if "source_note" in sch:
+        warnings.warn(f"exam scheme {scheme}: {sch['source_note']}", PolicyWarning, stacklevel=2)
+    parts = {"written": sch["written"], **sch["interview"]}
+    missing = [c for c in parts if c not in candidates.columns]
+    if missing:
+        raise DataError("candidates lack the column(s) " + ", ".join(missing) + f" that scheme {scheme} scores.")
+    scores = {}
+    for col, top in parts.items():
+        s = pd.to_numeric(candidates[col], errors="coerce")
+        if s.isna().any():
+            row = s[s.isna()].index[0]
+            raise DataError(f"{col} of candidate {row!r} is missing or not a number.")
+        over = (s > top) | (s < 0)
+        if over.any():
+            row = over[over].index[0]
+            raise DataError(f"{col} of candidate {row!r} is {s[row]:g}, outside 0-{top:g} (scheme {scheme}).")
+        scores[col] = s
+    record = record_points(candidates, pol) if sch.get("record", 0) else pd.Series(0.0, index=candidates.index)
+    total = sum(scores.values()) + record
+    passed = total >= sch["pass_line"]
+    rank = total.where(passed).rank(method="min", ascending=False)
+    grades = pd.Series(pd.NA, index=candidates.index, dtype=object)
+    for band in pol.ladder(sch["ladder"]):
+        lo, hi = band[0], (band[1] if len(band) == 3 else np.inf)
+        grades[(rank >= lo) & (rank <= hi)] = band[-1]
+    prov = pol.data["exam"].get("provisional")
+    if prov and "avg_daily_deposit" in candidates.columns:
+        deposits = pd.to_numeric(candidates["avg_daily_deposit"], errors="coerce")
+        grades[~passed & (deposits >= prov["min_avg_daily_deposit"])] = prov["grade"]
+    out = pd.DataFrame({"record_points": record, "total": total, "passed": passed,
+                        "rank": rank.astype("Int64"), "grade": grades}, index=candidates.index)
+    out["grade_zh"] = out["grade"].map(lambda g: pol.zh(g) if isinstance(g, str) else pd.NA)
+    return out
