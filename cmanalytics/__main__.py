@@ -1,0 +1,5 @@
+import sys
+
+from cmanalytics.cli import main
+
+sys.exit(main())
