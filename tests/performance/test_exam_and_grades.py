@@ -138,3 +138,21 @@ def test_a_banks_own_policy_file(tmp_path):
     res = cma.performance.score_exam(df, scheme="X", policy=pol)
     # totals 90, 70, 65, 50 -> pass line 60: ranks 1, 2, 3 -> senior, senior, junior
     assert res["grade"].tolist()[:3] == ["senior", "senior", "junior"] and pd.isna(res["grade"].iloc[3])
+
+
+def test_default_appraisal_weights_are_the_published_ones():
+    areas = cma.performance.load_policy().data["appraisal"]["areas"]
+    assert {a: round(sum(i["weight"] for i in ind), 12) for a, ind in areas.items()} == {
+        "results": 1.0, "service": 1.0, "risk": 1.0}
+    service = {i["indicator"]: i for i in areas["service"]}
+    assert service["complaint_rate"]["weight"] == 0.20 and service["complaint_rate"]["direction"] == "lower"
+
+
+def test_appraisal_weights_must_sum_to_100_percent(tmp_path):
+    text = (POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES)
+            + '\n[[appraisal.areas.results]]\nindicator = "a"\nweight = 0.6\n'
+              '[[appraisal.areas.results]]\nindicator = "b"\nweight = 0.3\n')
+    path = tmp_path / "bank.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PolicyError, match="'results': indicator weights sum to 90%, not 100%"):
+        cma.performance.load_policy(path)
