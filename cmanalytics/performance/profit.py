@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning

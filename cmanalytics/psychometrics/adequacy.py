@@ -43,24 +43,32 @@ def smc_array(r: np.ndarray) -> np.ndarray:
     return 1.0 - 1.0 / np.diag(inv)
 
 
+def bartlett_multiplier(n_obs, p: int):
+    """Bartlett's factor n - 1 - (2p + 5)/6: chi-square = -factor * ln|R|."""
+    return n_obs - 1 - (2 * p + 5) / 6
+
+
 def partial_correlations(inv: np.ndarray) -> np.ndarray:
-    """Partial correlation of each pair controlling for all other items, from R^-1 (diagonal 0)."""
-    d = 1.0 / np.sqrt(np.diag(inv))
-    q = -inv * np.outer(d, d)
-    np.fill_diagonal(q, 0.0)
+    """Partial correlation of each pair controlling for all other items, from R^-1 (diagonal 0).
+    Works on one matrix or a stack (..., p, p)."""
+    d = 1.0 / np.sqrt(np.diagonal(inv, axis1=-2, axis2=-1))
+    q = -inv * d[..., :, None] * d[..., None, :]
+    idx = np.arange(inv.shape[-1])
+    q[..., idx, idx] = 0.0
     return q
 
 
-def kmo_arrays(r: np.ndarray, inv: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """(overall KMO, per-item MSA, partial correlations) from a correlation matrix and its inverse."""
+def kmo_arrays(r: np.ndarray, inv: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(overall KMO, per-item MSA, partial correlations) from a correlation matrix and its inverse, or from
+    stacks of them (..., p, p), as the bootstrap computes every resample at once."""
     q = partial_correlations(inv)
-    r0 = r.copy()
-    np.fill_diagonal(r0, 0.0)
-    r2 = r0**2
+    idx = np.arange(r.shape[-1])
+    r2 = r**2
+    r2[..., idx, idx] = 0.0
     q2 = q**2
-    overall = r2.sum() / (r2.sum() + q2.sum())
-    per_item = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
-    return float(overall), per_item, q
+    col_r, col_q = r2.sum(axis=-2), q2.sum(axis=-2)
+    overall = col_r.sum(axis=-1) / (col_r.sum(axis=-1) + col_q.sum(axis=-1))
+    return overall, col_r / (col_r + col_q), q
 
 
 KAISER_LABELS = ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"), (0.6, "mediocre"),
@@ -140,6 +148,7 @@ def kmo(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> KMORe
 
 def kmo_from_moments(m: Moments) -> KMOResult:
     overall, per_item, q = kmo_arrays(m.corr, m.inverse)
+    overall = float(overall)
     singular = m.singular
     anti = -q  # SPSS prints the negative partial correlations off the diagonal and the MSA on it
     np.fill_diagonal(anti, per_item)
@@ -197,7 +206,7 @@ def bartlett_from_moments(m: Moments) -> BartlettResult:
     # ln|R| as the sum of the log-eigenvalues (the same number slogdet gives, from a decomposition we have)
     logdet = float(np.sum(np.log(ev))) if ev[-1] > 0 else -np.inf
     sign = 1.0
-    chi2 = -(m.n_obs - 1 - (2 * p + 5) / 6) * logdet
+    chi2 = -bartlett_multiplier(m.n_obs, p) * logdet
     df = p * (p - 1) // 2
     return BartlettResult(
         chi2=float(chi2), df=int(df), p_value=float(special.chdtrc(df, chi2)), n_obs=m.n_obs,

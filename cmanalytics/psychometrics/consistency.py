@@ -9,6 +9,7 @@ import numpy as np
 from scipy import optimize
 
 from cmanalytics.errors import ArgumentError
+from cmanalytics.psychometrics.adequacy import bartlett_multiplier
 from cmanalytics.presentation import Reportable, fmt
 
 
@@ -125,7 +126,7 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
     if variance_pct is not None and not 0 < variance_pct <= 100:
         ok = False
         findings.append(f"the variance explained must lie in (0, 100]; {variance_pct} was reported.")
-    c = n - 1 - (2 * p + 5) / 6
+    c = bartlett_multiplier(n, p)
     h_alpha, h_var, h_chi = (_half_unit(alpha, rounding), _half_unit(variance_pct, rounding),
                              _half_unit(bartlett_chi2, rounding))
     lam1_min = lambda1_floor(alpha - h_alpha, p) if alpha is not None else 1.0
@@ -158,7 +159,7 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
         bounds["log_det_max"] = logdet
         if bartlett_chi2 is not None:
             if -logdet > 0:
-                bounds["n_max"] = int(math.floor((bartlett_chi2 + h_chi) / -logdet + 1 + (2 * p + 5) / 6))
+                bounds["n_max"] = int(math.floor((bartlett_chi2 + h_chi) / -logdet + n - c))
             if bartlett_chi2 + h_chi < chi_min:
                 ok = False
                 findings.append(
@@ -194,7 +195,7 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
 
 def _alpha_max(p, k, n, chi2, best_logdet, variance_pct) -> float | None:
     """The largest alpha for which the least chi-square stays within the reported one."""
-    c = n - 1 - (2 * p + 5) / 6
+    c = bartlett_multiplier(n, p)
     need = -chi2 / c  # ln|R| must be at least this
     top = p * variance_pct / 100
     lo = max(1.0, top / k)

@@ -332,7 +332,6 @@ def variance_table(eigenvalues, unrotated, rotated, structure, rotated_flag) -> 
     loadings, each as total, % of variance and cumulative %. For oblique rotations SPSS gives only the
     total, from the structure matrix (the factors overlap, so percentages would not add up)."""
     p = len(eigenvalues)
-    k = unrotated.shape[1]
     idx = pd.RangeIndex(1, p + 1, name="Component")
 
     def block(totals):

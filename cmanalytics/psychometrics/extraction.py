@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from cmanalytics.psychometrics.adequacy import smc_array
+from cmanalytics.psychometrics.adequacy import bartlett_multiplier, smc_array
 
 METHODS = ("pca", "paf", "minres", "ml")
 # psych's bounds for the uniquenesses in minres and ml (optim's lower = .005, upper = 1).
@@ -211,12 +211,12 @@ def model_fit(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray | None, n_obs
     sign, logdet = np.linalg.slogdet(m)
     f = float(np.trace(m) - logdet - p)
     dof = p * (p - 1) / 2 - p * k + k * (k - 1) / 2
-    nm = n_obs - 1 - (2 * p + 5) / 6 - 2 * k / 3
+    nm = bartlett_multiplier(n_obs, p) - 2 * k / 3
     chi2 = max(f * nm, 0.0)
     f0 = float(-np.linalg.slogdet(r)[1])
     m0 = f0 * 2 / (p * (p - 1))
     out = {"objective": f, "chi2": chi2, "df": int(round(dof)), "p_value": np.nan, "rmsea": np.nan,
-           "tli": np.nan, "bic": np.nan, "null_chi2": f0 * (n_obs - 1 - (2 * p + 5) / 6), "null_df": p * (p - 1) // 2}
+           "tli": np.nan, "bic": np.nan, "null_chi2": f0 * bartlett_multiplier(n_obs, p), "null_df": p * (p - 1) // 2}
     if dof > 0:
         out["p_value"] = float(special.chdtrc(dof, chi2))
         out["tli"] = float((m0 - f / dof) / (m0 - 1 / nm))

@@ -399,8 +399,7 @@ def prepare(data, *, missing: str = "listwise", method: str = "pearson", **optio
         return Moments(res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric")
     if method != "pearson":
         raise ArgumentError(f"method={method!r}; choose 'pearson' or 'polychoric'.")
-    x, names = response_matrix(data, min_items=2, as_float=False)
-    return moments_from_array(x, names, missing)
+    return moments_from_data(data, missing=missing, min_items=2)
 
 
 def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:

@@ -15,10 +15,19 @@ from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import Moments, check_missing, moments_from_array, response_matrix
 
 
-def alpha_from_cov(c: np.ndarray) -> float:
-    r"""Raw alpha, :math:`\frac{p}{p-1}\left(1 - \frac{\mathrm{tr}\,C}{\mathbf 1'C\mathbf 1}\right)`."""
-    p = c.shape[0]
-    return float(p / (p - 1) * (1 - np.trace(c) / c.sum()))
+def alpha_from_cov(c: np.ndarray):
+    r"""Raw alpha, :math:`\frac{p}{p-1}\left(1 - \frac{\mathrm{tr}\,C}{\mathbf 1'C\mathbf 1}\right)`, of one
+    covariance matrix or of a stack of them (..., p, p)."""
+    p = c.shape[-1]
+    return p / (p - 1) * (1 - np.trace(c, axis1=-2, axis2=-1) / c.sum(axis=(-2, -1)))
+
+
+def std_alpha_if_deleted(r: np.ndarray) -> np.ndarray:
+    r"""Standardized alpha of the p - 1 items left when each item is dropped in turn,
+    :math:`\frac{q}{q-1}(1 - q / S_j)` with q = p - 1 and :math:`S_j` the sum of R without row and column j."""
+    q = r.shape[0] - 1
+    s = r.sum() - 2 * r.sum(axis=0) + 1
+    return q / (q - 1) * (1 - q / s)
 
 
 def feldt_interval(alpha: float, n: int, p: int, level: float) -> tuple[float, float]:
@@ -152,7 +161,7 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     sd = np.sqrt(np.diag(c))
     r = c / np.outer(sd, sd)
     p = c.shape[0]
-    raw = alpha_from_cov(c)
+    raw = float(alpha_from_cov(c))
     average_r = float((r.sum() - p) / (p * (p - 1)))
     std = p * average_r / (1 + (p - 1) * average_r)
     lower, upper = feldt_interval(raw, m.n_obs, p, ci)
@@ -166,9 +175,7 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     if p > 2:
         # alpha of the p - 1 items left: trace and total of C without row and column j
         alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)
-        sum_r_drop = r.sum() - 2 * r.sum(axis=0) + 1
-        rbar_drop = (sum_r_drop - (p - 1)) / ((p - 1) * (p - 2))
-        std_drop = (p - 1) * rbar_drop / (1 + (p - 2) * rbar_drop)
+        std_drop = std_alpha_if_deleted(r)
     else:
         alpha_drop = std_drop = np.full(p, np.nan)
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
@@ -195,11 +202,10 @@ def _ordinal_alpha(m: Moments, ci: float) -> AlphaResult:
     value = p / (p - 1) * (1 - p / r.sum())
     average_r = float((r.sum() - p) / (p * (p - 1)))
     lower, upper = feldt_interval(value, m.n_obs, p, ci)
-    sum_drop = r.sum() - 2 * r.sum(axis=0) + 1
-    drop = (p - 1) / (p - 2) * (1 - (p - 1) / sum_drop) if p > 2 else np.full(p, np.nan)
+    drop = std_alpha_if_deleted(r) if p > 2 else np.full(p, np.nan)
     item_arrays = {"alpha_if_deleted": drop, "std_alpha_if_deleted": drop,
                    "smc": 1.0 - 1.0 / np.diag(m.inverse)}
     return AlphaResult(alpha=float(value), std_alpha=float(value), ci=(lower, upper), ci_level=ci,
                        average_r=average_r, n_obs=m.n_obs, n_items=p, items=m.names, item_arrays=item_arrays,
-                       missing="polychoric", warnings=("ordinal alpha: standardized alpha of the polychoric "
+                       missing=m.missing, warnings=("ordinal alpha: standardized alpha of the polychoric "
                                                        "correlations (Zumbo et al. 2007).",))

@@ -11,9 +11,10 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics import extraction as ex
+from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
-from cmanalytics.psychometrics.inputs import Moments, _finish, check_missing, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, response_matrix
+from cmanalytics.psychometrics.reliability import alpha_from_cov, cronbach_alpha
 from cmanalytics.psychometrics.rotation import ROTATIONS
 
 _BATCH = 500
@@ -58,8 +59,7 @@ def align(draws: np.ndarray, reference: np.ndarray) -> np.ndarray:
     score = np.stack([np.abs(cong[:, list(pm), range(k)]).sum(axis=1) for pm in perms], axis=1)
     best = np.array(perms)[score.argmax(axis=1)]  # (B, k): draw factor for each reference factor
     out = np.take_along_axis(draws, best[:, None, :], axis=2)
-    signs = np.sign(np.take_along_axis(cong, best[:, None, :], axis=1)[:, 0, :] if k == 1 else
-                    cong[np.arange(len(best))[:, None], best, np.arange(k)[None, :]])
+    signs = np.sign(cong[np.arange(len(best))[:, None], best, np.arange(k)[None, :]])
     signs[signs == 0] = 1
     return out * signs[:, None, :]
 
@@ -133,8 +133,6 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     x, names = response_matrix(data, min_items=3)
     full_m = moments_from_array(x, names, missing)
     full = efa_from_moments(full_m, n_factors=n_factors, method=key, rotation=rot)
-    from cmanalytics.psychometrics.adequacy import kmo_from_moments
-    from cmanalytics.psychometrics.reliability import cronbach_alpha
 
     est_alpha = cronbach_alpha(full_m).alpha
     est_kmo = kmo_from_moments(full_m).overall
@@ -180,20 +178,12 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     gram = np.einsum("bn,ni,nj->bij", counts, xc, xc)
     mean = sums / n
     cov = (gram - n * mean[:, :, None] * mean[:, None, :]) / (n - 1)
-    var = np.diagonal(cov, axis1=1, axis2=2)
-    alpha = p / (p - 1) * (1 - var.sum(axis=1) / cov.sum(axis=(1, 2)))
-    sd = np.sqrt(var)
+    alpha = alpha_from_cov(cov)
+    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     r = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)
     r[:, idx, idx] = 1.0
-    inv = np.linalg.inv(r)
-    d = 1 / np.sqrt(np.diagonal(inv, axis1=1, axis2=2))
-    q = -inv * d[:, :, None] * d[:, None, :]
-    q[:, idx, idx] = 0
-    r0 = r.copy()
-    r0[:, idx, idx] = 0
-    r2, q2 = (r0**2).sum(axis=(1, 2)), (q**2).sum(axis=(1, 2))
-    kmo = r2 / (r2 + q2)
+    kmo = kmo_arrays(r, np.linalg.inv(r))[0]
     values, vectors = np.linalg.eigh(r)
     values, vectors = values[:, ::-1][:, :k], vectors[:, :, ::-1][:, :, :k]
     lam = vectors * np.sqrt(np.maximum(values, np.finfo(float).eps))[:, None, :]

@@ -13,17 +13,18 @@ SCORE_METHODS = ("regression", "bartlett")
 
 
 def score_weights(r: np.ndarray, pattern: np.ndarray, phi: np.ndarray | None, uniquenesses: np.ndarray,
-                  method: str) -> np.ndarray:
+                  method: str, inv: np.ndarray | None = None) -> np.ndarray:
     r"""Weights W (p x k) so that scores = Z W for standardized responses Z.
 
     * regression (Thurstone 1935): :math:`W = R^{-1} S`, :math:`S = P\Phi` the structure matrix. For
       principal components this is :math:`L\Lambda^{-1}`, SPSS's saved (standardized) component scores.
     * Bartlett (1937): :math:`W = \Psi^{-1} P (P'\Psi^{-1}P)^{-1}`, unbiased (weighted least squares).
+
+    ``inv``: R^-1 when the caller already has it (prepared items hold it).
     """
     if method == "regression":
         s = pattern @ phi if phi is not None else pattern
-        inv, _ = inverse(r)
-        return inv @ s
+        return (inverse(r)[0] if inv is None else inv) @ s
     if np.any(uniquenesses <= 1e-12):
         raise ArgumentError("Bartlett scores need every uniqueness above 0; an item has a communality of 1. "
                             "Use method='regression'.")
@@ -69,5 +70,5 @@ def factor_scores(result, data, method: str = "regression") -> pd.DataFrame:
     if r is None:
         raise ArgumentError("this result does not hold its correlation matrix; refit it with cma.efa.")
     phi = result.phi.to_numpy() if result.phi is not None else None
-    w = score_weights(r, result.loadings.to_numpy(), phi, result.uniquenesses.to_numpy(), method)
+    w = score_weights(r, result.loadings.to_numpy(), phi, result.uniquenesses.to_numpy(), method, inv=m.inverse)
     return pd.DataFrame(z @ w, index=index, columns=result.loadings.columns)

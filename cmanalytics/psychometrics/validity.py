@@ -15,8 +15,7 @@ from cmanalytics.errors import ArgumentError, ConvergenceError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.efa import efa_from_moments
 from cmanalytics.psychometrics.extraction import minres
-from cmanalytics.psychometrics.inputs import check_missing, gather, moments_from_corr, response_matrix
-from cmanalytics.psychometrics.rotation import rotate
+from cmanalytics.psychometrics.inputs import check_missing, gather, response_matrix
 
 
 def _check_model(data: pd.DataFrame, model: dict) -> list[str]:

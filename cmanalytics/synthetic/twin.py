@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, ConvergenceError
-from cmanalytics.psychometrics.adequacy import kmo_arrays
+from cmanalytics.psychometrics.adequacy import bartlett_multiplier, kmo_arrays
+from cmanalytics.psychometrics.reliability import alpha_from_cov
 from cmanalytics.psychometrics.rotation import varimax
 from cmanalytics.study.analysis import dimension_loadings, published
 from cmanalytics.study.codebook import Codebook, load_codebook
@@ -85,15 +86,18 @@ def design_matrix(params, sizes, pairs) -> np.ndarray:
 def population_stats(r: np.ndarray, n: int = N_VALID, k: int = 3) -> dict | None:
     """KMO, variance of k components, standardized alpha, chi-square at n, eigenvalues of a correlation
     matrix (None if it is not positive definite)."""
-    p = r.shape[0]
     ev, vec = np.linalg.eigh(r)
     if ev[0] <= 1e-4:
         return None
     ev, vec = ev[::-1], vec[:, ::-1]
-    kmo, _, _ = kmo_arrays(r, np.linalg.inv(r))
-    return {"kmo": kmo, "variance_pct": 100 * ev[:k].sum() / p, "alpha": p / (p - 1) * (1 - p / r.sum()),
-            "chi2": -(n - 1 - (2 * p + 5) / 6) * np.sum(np.log(ev)), "ev": ev,
-            "loadings": vec[:, :k] * np.sqrt(ev[:k])}
+    return {**_figures(r, ev, n, k), "alpha": float(alpha_from_cov(r)), "loadings": vec[:, :k] * np.sqrt(ev[:k])}
+
+
+def _figures(r: np.ndarray, ev: np.ndarray, n: int, k: int) -> dict:
+    """KMO, % variance of k components and Bartlett's chi-square from R and its eigenvalues (descending)."""
+    p = r.shape[0]
+    return {"kmo": float(kmo_arrays(r, np.linalg.inv(r))[0]), "variance_pct": 100 * ev[:k].sum() / p,
+            "chi2": -bartlett_multiplier(n, p) * np.sum(np.log(ev)), "r": r, "ev": ev}
 
 
 def design_margins(r: np.ndarray, sizes, ranking: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -143,14 +147,11 @@ def calibrate_design(sizes, pairs, target: dict, ranking: list[tuple[int, int]],
 
 
 def _stats(d: np.ndarray, k: int = 3) -> dict:
-    n, p = d.shape
+    n = d.shape[0]
     c = np.cov(d, rowvar=False)
     sd = np.sqrt(np.diag(c))
     r = c / np.outer(sd, sd)
-    ev = np.linalg.eigvalsh(r)[::-1]
-    kmo, _, _ = kmo_arrays(r, np.linalg.inv(r))
-    return {"kmo": kmo, "variance_pct": 100 * ev[:k].sum() / p, "alpha": p / (p - 1) * (1 - np.trace(c) / c.sum()),
-            "chi2": -(n - 1 - (2 * p + 5) / 6) * np.sum(np.log(ev)), "r": r, "ev": ev}
+    return {**_figures(r, np.linalg.eigvalsh(r)[::-1], n, k), "alpha": float(alpha_from_cov(c))}
 
 
 def _loss(s: dict, target: dict, r_design: np.ndarray) -> float:
