@@ -1,0 +1,294 @@
+"""Appraisal (考核): quarterly and annual scorecards from indicator data, the annual review rating (资格年审),
+promotion and demotion, bottom-ranked elimination (末位淘汰) and deferred performance pay."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.presentation import Reportable
+
+
+def _first(mask: pd.Series):
+    return mask[mask].index[0]
+
+
+def _normalize(values: pd.Series, spec: dict, frame: pd.DataFrame, groups: list[pd.Series]) -> pd.Series:
+    """One indicator's raw values as a 0-100 score (higher is better), by its policy normalization."""
+    name, norm = spec["indicator"], spec.get("normalization", "scale")
+    lower = spec["direction"] == "lower"
+    if norm == "scale":
+        lo, hi = spec.get("range", [0.0, 100.0])
+        outside = (values < lo) | (values > hi)
+        if outside.any():
+            row = _first(outside)
+            raise DataError(f"indicator {name!r} of row {row!r} is {values[row]:g}, outside its range [{lo:g}, {hi:g}] "
+                            "in the policy.")
+        score = 100.0 * (values - lo) / (hi - lo)
+        return 100.0 - score if lower else score
+    if norm == "completion":
+        target_col = f"{name}_target"
+        if target_col in frame.columns:
+            target = pd.to_numeric(frame[target_col], errors="coerce")
+            bad = target.isna() | (target <= 0)
+            if bad.any():
+                raise DataError(f"{target_col} of row {_first(bad)!r} is missing or not positive.")
+            ratio = values / target
+        else:
+            ratio = values
+        if (ratio < 0).any():
+            raise DataError(f"indicator {name!r} of row {_first(ratio < 0)!r} is negative.")
+        full = spec.get("full_marks_at", 1.0)
+        if lower:   # below target is good: full marks at or under the target
+            return 100.0 * np.minimum(full / ratio.where(ratio > 0, np.nan), 1.0).fillna(1.0)
+        return 100.0 * np.minimum(ratio / full, 1.0)
+    # peer: percentile standing within the period (and peer group), ties sharing their mean rank
+    keys = groups if groups else [pd.Series(0, index=values.index)]
+    rank = values.groupby(keys).rank(method="average", ascending=not lower)
+    n = values.groupby(keys).transform("size")
+    return pd.Series(np.where(n > 1, 100.0 * (rank - 1) / (n - 1).where(n > 1, 1), 100.0), index=values.index)
+
+
+@dataclass
+class Scorecard(Reportable):
+    """Scorecards for each manager and period: every indicator scored 0-100, the area scores (weighted
+    means of their indicators) and the total (weighted mean of the areas)."""
+
+    indicator_scores: pd.DataFrame
+    area_scores: pd.DataFrame
+    total: pd.Series
+    weights: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Area scores and the total, one row per manager and period."""
+        return self.area_scores.assign(total=self.total)
+
+    def _report(self):
+        desc = self.table.describe().T[["count", "mean", "std", "min", "max"]]
+        rows = [("Managers x periods", str(len(self.total))),
+                ("Area weights", ", ".join(f"{a} {100 * w:g}%" for a, w in self.weights.items()))]
+        return "Appraisal scorecards", rows, [("Scores (0-100)", desc)], [], []
+
+
+def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: str = "manager_id",
+             period_col: str | None = "period", peer_col: str | None = None, keys: tuple[str, ...] = ()) -> Scorecard:
+    r"""Score appraisal indicators by the policy: each indicator normalized to 0-100 and turned round where
+    lower is better, area scores :math:`A_a = \sum_i w_{ai} s_i` (weights within an area sum to 1) and the
+    total :math:`T = \sum_a v_a A_a`.
+
+    Normalizations (set per indicator in the policy): ``completion`` :math:`100\min(x/t / f, 1)` with the
+    target *t* from a ``<indicator>_target`` column (else *x* is the completion ratio itself) and full marks
+    at *f* (default 1: over-completion earns no more); ``scale`` :math:`100(x - lo)/(hi - lo)`; ``peer``
+    the percentile standing within the period and ``peer_col`` group, :math:`100(r - 1)/(n - 1)` with tied
+    values sharing their mean rank (a group of one scores 100).
+
+    ``indicators``: one row per manager (``id_col``) and period (``period_col``; None for a single period)
+    with a column per indicator. Columns the policy does not know are errors unless listed in ``keys``.
+    There is no SPSS or R equivalent; the weights are one bank's published weights
+    (``../shared/domain/customer_manager_policies.md``, section 3). The input is not modified.
+    """
+    pol = policy or load_policy()
+    specs = pol.indicators()
+    if not specs:
+        raise ArgumentError("the policy defines no appraisal indicators.")
+    frame = indicators
+    for col in [id_col] + ([period_col] if period_col else []) + ([peer_col] if peer_col else []):
+        if col not in frame.columns:
+            raise DataError(f"the indicator data lack the column {col!r}.")
+    allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
+    unknown = [c for c in frame.columns if c not in allowed]
+    if unknown:
+        raise DataError(f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
+                        f"{', '.join(specs)}); pass other columns as keys=.")
+    missing = [n for n in specs if n not in frame.columns]
+    if missing:
+        raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
+    index_cols = [id_col] + ([period_col] if period_col else [])
+    dup = frame.duplicated(index_cols)
+    if dup.any():
+        raise DataError(f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
+                        + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else "."))
+    groups = [frame[c] for c in (period_col, peer_col) if c]
+    scores = {}
+    for name, spec in specs.items():
+        values = pd.to_numeric(frame[name], errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            raise DataError(f"indicator {name!r} of row {_first(bad)!r} is missing or not a number.")
+        scores[name] = _normalize(values.astype(float), spec, frame, groups)
+    index = pd.MultiIndex.from_frame(frame[index_cols]) if period_col else pd.Index(frame[id_col])
+    ind = pd.DataFrame({n: s.to_numpy() for n, s in scores.items()}, index=index)
+    appraisal = pol.data["appraisal"]
+    areas = {a: sum(i["weight"] * ind[i["indicator"]] for i in inds) for a, inds in appraisal["areas"].items()}
+    area = pd.DataFrame(areas, index=index)
+    weights = appraisal.get("area_weights") or {a: 1.0 / len(areas) for a in areas}
+    if "source_note" in appraisal:
+        warnings.warn(f"appraisal: {appraisal['source_note']}", PolicyWarning, stacklevel=2)
+    total = sum(w * area[a] for a, w in weights.items()).rename("total")
+    return Scorecard(ind, area, total, dict(weights))
+
+
+def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 4) -> pd.DataFrame:
+    """The annual appraisal score: the mean of each manager's quarterly totals in each year.
+
+    ``quarterly``: a Scorecard, or its ``total`` (a Series indexed by manager and period, the period a
+    pandas Period or a string such as ``"2025Q3"``). Returns one row per manager and year: ``score``,
+    ``n_quarters`` and ``complete`` (appraised in all ``quarters_expected`` quarters). A manager appraised
+    in fewer quarters (joined mid-year) is averaged over those; the count says so.
+    """
+    total = quarterly.total if isinstance(quarterly, Scorecard) else quarterly
+    if not isinstance(total.index, pd.MultiIndex) or total.index.nlevels != 2:
+        raise DataError("annual scores need quarterly totals indexed by (manager, period).")
+    ids = total.index.get_level_values(0)
+    try:
+        periods = pd.PeriodIndex(total.index.get_level_values(1).astype(str), freq="Q")
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"periods must be quarters such as '2025Q3': {exc}") from None
+    df = pd.DataFrame({"manager_id": ids, "year": periods.year, "score": total.to_numpy()})
+    out = df.groupby(["manager_id", "year"]).agg(score=("score", "mean"), n_quarters=("score", "size"))
+    out["complete"] = out["n_quarters"] >= quarters_expected
+    return out
+
+
+def review(scores, levels: pd.Series | None = None, policy: Policy | None = None) -> pd.DataFrame:
+    """The annual qualification review (资格年审): a rating by the policy's score bands (excellent, good,
+    pass, fail by default), the move it brings (promotion, demotion, or exit: a manager who fails may no
+    longer work as a customer manager), and, given each manager's current ``levels``, the new level (a step
+    beyond either end of the ladder stays at that end).
+
+    ``scores``: a Series of annual scores (0-100). Returns, indexed like it: ``rating``, ``rating_zh``,
+    ``move`` (+1, 0, -1 or "exit"), ``exits`` and, with ``levels``, ``level`` and ``new_level`` (missing
+    for those who exit). The default bands are illustrative (the source gives none): a PolicyWarning says
+    so.
+    """
+    pol = policy or load_policy()
+    rv = pol.data["review"]
+    s = pd.to_numeric(pd.Series(scores), errors="coerce")
+    if s.isna().any() or ((s < 0) | (s > 100)).any():
+        row = _first(s.isna() | (s < 0) | (s > 100))
+        raise DataError(f"annual score of {row!r} is missing or outside 0-100.")
+    if "source_note" in rv:
+        warnings.warn(f"review: {rv['source_note']}", PolicyWarning, stacklevel=2)
+    out = pd.DataFrame(index=s.index, columns=["rating", "rating_zh", "move"], dtype=object)
+    for band in rv["bands"]:
+        inside = (s >= band["min"]) & (s < band.get("max", np.inf))
+        out.loc[inside, "rating"] = band["rating"]
+        out.loc[inside, "rating_zh"] = band.get("zh", band["rating"])
+        out.loc[inside, "move"] = band.get("move", 0)
+    out["exits"] = out["move"].eq("exit")
+    if levels is not None:
+        ladder = list(rv["ladder"])
+        lv = pd.Series(levels).reindex(s.index)
+        unknown = ~lv.isin(ladder)
+        if unknown.any():
+            row = _first(unknown)
+            raise DataError(f"level {lv[row]!r} of {row!r} is not on the review ladder ({', '.join(ladder)}).")
+        pos = lv.map(ladder.index)
+        step = out["move"].where(~out["exits"], 0).astype(int)
+        new = (pos + step).clip(0, len(ladder) - 1).map(lambda k: ladder[int(k)])
+        out["level"] = lv
+        out["new_level"] = new.where(~out["exits"], pd.NA)
+    return out
+
+
+def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None = None, n: int | None = None,
+                         score_col: str = "score") -> pd.DataFrame:
+    """Bottom-ranked elimination (末位淘汰): the ``n`` managers with the lowest annual scores leave the
+    customer-manager team (default ``bottom_n`` = 3; the source says 3 to 5).
+
+    Spared, and not counted among the n: first-time managers inside their protection period (``first_time``
+    true and ``appointed`` less than ``protection_years`` before ``as_of``), and levels not appraised on
+    results (trainees, assistants; column ``level``). The n are chosen among the rest, so n still leave when
+    enough managers are eligible. Ties at the cut all leave (a PolicyWarning says when more than n do):
+    ranking equal scores apart would be arbitrary.
+
+    Returns, indexed like ``managers``: ``status`` ("eliminated", "retained", "protected", "not appraised")
+    and ``rank_from_bottom`` among the eligible.
+    """
+    pol = policy or load_policy()
+    el = pol.data.get("elimination", {})
+    n = el.get("bottom_n", 3) if n is None else n
+    if not isinstance(n, (int, np.integer)) or n < 0:
+        raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
+    if score_col not in managers.columns:
+        raise DataError(f"managers lack the column {score_col!r}.")
+    score = pd.to_numeric(managers[score_col], errors="coerce")
+    as_of = pd.Timestamp(as_of)
+    protected = pd.Series(False, index=managers.index)
+    if "first_time" in managers.columns:
+        if "appointed" not in managers.columns:
+            raise DataError("first-time managers need an 'appointed' date to tell whether they are protected.")
+        appointed = pd.to_datetime(managers["appointed"], errors="coerce")
+        bad = managers["first_time"].astype(bool) & appointed.isna()
+        if bad.any():
+            raise DataError(f"appointed date of first-time manager {_first(bad)!r} is missing or not a date.")
+        until = appointed + pd.DateOffset(years=el.get("protection_years", 2))
+        protected = managers["first_time"].astype(bool) & (as_of < until)
+    skip = pd.Series(False, index=managers.index)
+    if "level" in managers.columns:
+        skip = managers["level"].isin(el.get("not_appraised", []))
+    eligible = ~protected & ~skip
+    bad = eligible & score.isna()
+    if bad.any():
+        raise DataError(f"annual score of {_first(bad)!r} is missing or not a number.")
+    rank = score[eligible].rank(method="min", ascending=True)
+    status = pd.Series("retained", index=managers.index, dtype=object)
+    status[protected] = "protected"
+    status[skip] = "not appraised"
+    out_idx = rank.index[rank <= n] if n > 0 else rank.index[:0]
+    status[out_idx] = "eliminated"
+    if len(out_idx) > n:
+        warnings.warn(f"{len(out_idx)} managers tie at the bottom-{n} cut and all leave.", PolicyWarning, stacklevel=2)
+    return pd.DataFrame({"status": status, "rank_from_bottom": rank.reindex(managers.index)})
+
+
+def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None) -> pd.DataFrame:
+    """Deferred performance pay: each quarter a ``share`` of the performance pay goes to a deferred account;
+    a quarter's deferral is paid out after the manager's next ``confirm_quarters`` appraisals each score at
+    least ``confirm_min_score``, and forfeited at the first later appraisal below it. Deferrals still
+    waiting for enough later appraisals stay in the account (``balance``).
+
+    ``pay`` and ``scores``: Series indexed by (manager, period), the period sortable (a Period or
+    '2025Q1'). Returns, indexed the same and sorted: ``performance_pay``, ``paid_now`` (the undeferred
+    part), ``deferred``, ``released`` and ``forfeited`` (from earlier quarters, in this quarter),
+    ``paid_total`` (paid_now + released) and ``balance`` (the account after this quarter).
+    """
+    pol = policy or load_policy()
+    dp = pol.data.get("deferred_pay")
+    if not dp:
+        raise ArgumentError("the policy has no [deferred_pay] section.")
+    if "source_note" in dp:
+        warnings.warn(f"deferred pay: {dp['source_note']}", PolicyWarning, stacklevel=2)
+    share, k, floor = dp["share"], dp["confirm_quarters"], dp["confirm_min_score"]
+    df = pd.DataFrame({"performance_pay": pay}).join(pd.Series(scores, name="score"), how="left")
+    if df["score"].isna().any():
+        raise DataError(f"no appraisal score for {_first(df['score'].isna())!r}.")
+    if (df["performance_pay"] < 0).any() or df["performance_pay"].isna().any():
+        raise DataError(f"performance pay of {_first(df['performance_pay'].isna() | (df['performance_pay'] < 0))!r} "
+                        "is missing or negative.")
+    df = df.sort_index()
+    parts = []
+    for _, g in df.groupby(level=0, sort=False):
+        p = g["performance_pay"].to_numpy(float)
+        sc = g["score"].to_numpy(float)
+        m = len(p)
+        released, forfeited, balance = np.zeros(m), np.zeros(m), np.zeros(m)
+        deferred = share * p
+        for q in range(m):
+            for j in range(q + 1, min(q + k, m - 1) + 1):
+                if sc[j] < floor:
+                    forfeited[j] += deferred[q]
+                    break
+                if j == q + k:
+                    released[j] += deferred[q]
+        balance = np.cumsum(deferred - released - forfeited)
+        parts.append(pd.DataFrame({"performance_pay": p, "paid_now": p - deferred, "deferred": deferred,
+                                   "released": released, "forfeited": forfeited,
+                                   "paid_total": p - deferred + released, "balance": balance}, index=g.index))
+    return pd.concat(parts) if parts else df.iloc[:0]
