@@ -6,7 +6,7 @@
     cma.cronbach_alpha(df).alpha
 """
 
-from cmanalytics import errors, performance, study
+from cmanalytics import errors, performance, study, workforce
 from cmanalytics.psychometrics import (
     AlphaResult,
     EFAResult,
@@ -33,4 +33,4 @@ from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
 __version__ = "0.1.0"
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]

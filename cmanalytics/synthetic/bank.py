@@ -221,10 +221,10 @@ def _candidates(rng, branch_ids: list[str], n: int = 300) -> pd.DataFrame:
     df = pd.DataFrame({
         "candidate_id": [f"E{k + 1:04d}" for k in range(n)],
         "branch_id": rng.choice(branch_ids, n),
-        "written": np.clip(np.round(38 + 5 * ability + rng.normal(0, 3, n)), 0, 50),
+        "written": np.clip(np.round(42 + 5 * ability + rng.normal(0, 3, n)), 0, 50),
         "conduct": np.clip(np.round(4 + 0.6 * ability + rng.normal(0, 0.6, n)), 0, 5),
         "expression": np.clip(np.round(3.8 + 0.6 * ability + rng.normal(0, 0.7, n)), 0, 5),
-        "adaptability": np.clip(np.round(14 + 2.5 * ability + rng.normal(0, 2, n)), 0, 20),
+        "adaptability": np.clip(np.round(16 + 2.5 * ability + rng.normal(0, 2, n)), 0, 20),
         "finance_years": np.round(rng.gamma(2.0, 3.0, n), 1),
     })
     post = rng.choice(["none", "business_head", "vice_president", "president"], n, p=[0.75, 0.17, 0.06, 0.02])

@@ -1,0 +1,24 @@
+"""Workforce health of customer-manager teams: indicators (tidy tables), anonymity, dashboards."""
+
+from cmanalytics.workforce.anonymity import suppress
+from cmanalytics.workforce.indicators import (
+    age_structure,
+    appraisal_distribution,
+    caseload,
+    certificate_coverage,
+    contract_scores,
+    education,
+    grade_pyramid,
+    headcount,
+    mean_age,
+    npl_ratio_by_grade,
+    pass_rates,
+    tenure,
+    titles,
+    turnover,
+    wellbeing,
+)
+
+__all__ = ["age_structure", "appraisal_distribution", "caseload", "certificate_coverage", "contract_scores",
+           "education", "grade_pyramid", "headcount", "mean_age", "npl_ratio_by_grade", "pass_rates", "suppress",
+           "tenure", "titles", "turnover", "wellbeing"]
