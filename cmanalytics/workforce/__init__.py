@@ -1,6 +1,7 @@
 """Workforce health of customer-manager teams: indicators (tidy tables), anonymity, dashboards."""
 
 from cmanalytics.workforce.anonymity import suppress
+from cmanalytics.workforce.dashboards import FontWarning, cjk_font, contract_dashboard, workforce_dashboard
 from cmanalytics.workforce.indicators import (
     age_structure,
     appraisal_distribution,
@@ -19,6 +20,6 @@ from cmanalytics.workforce.indicators import (
     wellbeing,
 )
 
-__all__ = ["age_structure", "appraisal_distribution", "caseload", "certificate_coverage", "contract_scores",
+__all__ = ["FontWarning", "age_structure", "cjk_font", "contract_dashboard", "workforce_dashboard", "appraisal_distribution", "caseload", "certificate_coverage", "contract_scores",
            "education", "grade_pyramid", "headcount", "mean_age", "npl_ratio_by_grade", "pass_rates", "suppress",
            "tenure", "titles", "turnover", "wellbeing"]

@@ -1,0 +1,378 @@
+"""Dashboards (matplotlib, multi-panel, readable when printed on A4 landscape): workforce health (bank or
+branch level) and the psychological contract. Every panel is drawn from the indicator tables of
+:mod:`cmanalytics.workforce.indicators`, so small cells are suppressed in the figures as in the tables
+(a suppressed bar is left out and marked "n < 5"), and no panel shows an individual's answers.
+
+Labels are English by default; ``lang="zh"`` draws them in Chinese when a CJK font is installed (Debian's
+``fonts-wqy-microhei``, Noto CJK, Droid Sans Fallback, ...), and otherwise warns and keeps English.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import ArgumentError
+from cmanalytics.workforce import indicators as ind
+from cmanalytics.workforce.anonymity import min_cell_from
+
+CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+             "Source Han Sans CN", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "AR PL UKai CN",
+             "AR PL UMing CN", "Droid Sans Fallback")
+
+
+class FontWarning(UserWarning):
+    """Chinese labels were asked for but no CJK font is installed; English labels are used."""
+
+
+LABELS = {
+    "en": {
+        "workforce_title": "Workforce health of customer managers", "contract_title": "Psychological contract",
+        "cm_share": "Customer-manager share of formal staff", "floor": "floor", "branch": "branch",
+        "age": "Age of customer managers (mean {mean:.1f})", "people": "people", "share": "share",
+        "education": "Education and professional title", "edu": "education", "title": "title",
+        "certificates": "Certificates: share holding 3 or more", "caseload": "Caseload against the cap",
+        "cap": "cap", "over": " ({n:.0f} over)", "managers": "managers", "clients": "clients per manager", "grades": "Grade pyramid",
+        "turnover": "Turnover of customer managers", "bank": "bank", "npl": "Non-performing-loan ratio by grade",
+        "dimension_means": "Contract scores by dimension (mean, 95% CI)", "heatmap": "Mean score by branch",
+        "leave": "Intending to leave, by contract fulfilment", "quartile": "fulfilment quartile",
+        "wellbeing": "Wellbeing index by weekly hours", "hours": "weekly hours", "wellbeing_axis": "wellbeing (0-100)",
+        "appraisal": "Appraisal score by contract fulfilment", "appraisal_axis": "annual appraisal score",
+        "respondents": "Survey respondents per branch", "suppressed": "n < {k}", "synthetic": "Synthetic data",
+        "bank_level": "bank", "branch_level": "branch {b}",
+        "suppression_note": "Cells describing fewer than {k} people are suppressed.",
+        "roles": {"corporate_cm": "corporate", "personal_cm": "personal", "wealth_manager": "wealth"},
+        "grades_names": {"trainee": "trainee", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
+        "dims": {"pay": "pay", "development": "development", "support": "support", "compliance": "compliance",
+                 "career": "career", "team": "team"},
+        "edu_names": {"below bachelor": "below bachelor", "bachelor": "bachelor", "master or above": "master+"},
+        "title_names": {"none": "none", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
+        "age_bands": {}, "mean": "mean", "max": "largest",
+    },
+    "zh": {
+        "workforce_title": "客户经理队伍健康状况", "contract_title": "心理契约",
+        "cm_share": "客户经理占正式员工比例", "floor": "下限", "branch": "支行",
+        "age": "客户经理年龄结构(平均 {mean:.1f} 岁)", "people": "人数", "share": "比例",
+        "education": "学历与职称", "edu": "学历", "title": "职称",
+        "certificates": "持有 3 项及以上证书的比例", "caseload": "管户数与上限", "cap": "上限", "over": "(超出 {n:.0f} 人)", "managers": "客户经理人数",
+        "clients": "人均管户数", "grades": "等级结构", "turnover": "客户经理流失率", "bank": "全行",
+        "npl": "按等级的不良贷款率", "dimension_means": "各维度心理契约得分(均值, 95% 置信区间)",
+        "heatmap": "各支行平均得分", "leave": "按契约履行程度的离职意向", "quartile": "履行程度四分位",
+        "wellbeing": "按周工作时长的身心健康指数", "hours": "周工作小时", "wellbeing_axis": "健康指数(0-100)",
+        "appraisal": "按契约履行程度的考核得分", "appraisal_axis": "年度考核得分",
+        "respondents": "各支行问卷回收人数", "suppressed": "n < {k}", "synthetic": "模拟数据",
+        "bank_level": "全行", "branch_level": "支行 {b}",
+        "suppression_note": "少于 {k} 人的单元格不予显示。",
+        "roles": {"corporate_cm": "公司", "personal_cm": "个人", "wealth_manager": "理财"},
+        "grades_names": {"trainee": "见习", "junior": "初级", "intermediate": "中级", "senior": "高级"},
+        "dims": {"pay": "薪资待遇", "development": "发展机会", "support": "环境支持", "compliance": "规范遵循",
+                 "career": "职业发展", "team": "团队维护"},
+        "edu_names": {"below bachelor": "本科以下", "bachelor": "本科", "master or above": "硕士及以上"},
+        "title_names": {"none": "无", "junior": "初级", "intermediate": "中级", "senior": "高级"},
+        "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多",
+    },
+}
+
+
+CJK_FILES = ("wqy-microhei", "wqy-zenhei", "notosanscjk", "notosanssc", "sourcehansans", "droidsansfallback",
+             "simhei", "msyh")
+
+
+def cjk_font() -> str | None:
+    """The name of an installed font that has Chinese glyphs, or None. Looks in matplotlib's font cache,
+    then among the system's font files (a font installed after the cache was built is added to it)."""
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    found = next((name for name in CJK_FONTS if name in installed), None)
+    if found:
+        return found
+    for path in sorted(font_manager.findSystemFonts()):
+        stem = Path(path).stem.lower().replace("-", "").replace("_", "")
+        if any(key.replace("-", "") in stem for key in CJK_FILES):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            installed = {f.name for f in font_manager.fontManager.ttflist}
+            found = next((name for name in CJK_FONTS if name in installed), None)
+            if found:
+                return found
+    return None
+
+
+def _style(lang: str):
+    """Labels and matplotlib settings for ``lang``; falls back to English with a FontWarning."""
+    if lang not in LABELS:
+        raise ArgumentError(f"lang must be 'en' or 'zh', not {lang!r}.")
+    rc = {"font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
+          "axes.spines.right": False, "figure.dpi": 100}
+    if lang == "zh":
+        font = cjk_font()
+        if font is None:
+            warnings.warn("no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
+                          "dashboard is drawn with English labels.", FontWarning, stacklevel=3)
+            lang = "en"
+        else:
+            # explicit names, not "sans-serif": a generic family is resolved when the figure is drawn,
+            # which may be after this context has ended
+            rc["font.family"] = [font, "DejaVu Sans"]
+            rc["axes.titleweight"] = "normal"      # CJK fallback fonts often have no bold face
+            rc["axes.unicode_minus"] = False
+    return LABELS[lang], rc, lang
+
+
+def _bars(ax, labels, values, suppressed, k, L, color="#4c72b0", horizontal=False, fmt="{:.0%}"):
+    pos = np.arange(len(labels))
+    vals = np.where(suppressed, 0.0, np.nan_to_num(np.asarray(values, float)))
+    bars = (ax.barh if horizontal else ax.bar)(pos, vals, color=color)
+    for p, v, s, b in zip(pos, vals, suppressed, bars):
+        text = L["suppressed"].format(k=k) if s else fmt.format(v)
+        if horizontal:
+            ax.text(v, p, " " + text, va="center", fontsize=8, color="#a40000" if s else "black")
+        else:
+            ax.text(p, v, text, ha="center", va="bottom", fontsize=8, color="#a40000" if s else "black")
+    if horizontal:
+        ax.set_yticks(pos, labels)
+    else:
+        ax.set_xticks(pos, labels)
+    return bars
+
+
+def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None,
+                        min_cell: int | None = None):
+    """The workforce-health dashboard: customer-manager share against the floor (all branches, the chosen
+    one highlighted), age, education and titles, certificates, caseload against the caps, the grade
+    pyramid, turnover and the NPL ratio by grade. ``bank``: an object with ``staff`` and ``clients``
+    tables (the synthetic bank, or an HR extract with the same columns); ``branch``: one branch's view.
+    Returns a matplotlib Figure (8 panels, 16 x 9 inches)."""
+    import matplotlib.pyplot as plt
+
+    L, rc, lang = _style(lang)
+    k = min_cell_from(policy, min_cell)
+    staff = bank.staff
+    if branch is not None and branch not in set(staff["branch_id"]):
+        raise ArgumentError(f"branch {branch!r} is not in the HR extract.")
+    view = staff if branch is None else staff[staff["branch_id"] == branch]
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(2, 4, figsize=(16, 9), layout="constrained")
+        level = L["bank_level"] if branch is None else L["branch_level"].format(b=branch)
+        note = L["suppression_note"].format(k=k)
+        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(staff, "attrs", {}) else ""
+        fig.suptitle(f"{L['workforce_title']}: {level}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"])
+        fig.get_layout_engine().set(rect=(0, 0.025, 1, 0.975))
+        fig.text(0.5, 0.005, note, ha="center", fontsize=9, color="#555")
+
+        ax = axes[0, 0]
+        hc = ind.headcount(staff, policy=policy)
+        per = hc[hc["branch_id"] != "all"]
+        colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
+        ax.bar(np.arange(len(per)), per["cm_share"], color=colors)
+        ax.set_xticks(np.arange(len(per)), per["branch_id"], rotation=90, fontsize=7)
+        ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
+        ax.text(len(per) - 0.5, per["floor"].iloc[0], f"{L['floor']} {per['floor'].iloc[0]:.0%}", ha="right",
+                va="bottom", color="#a40000", fontsize=8)
+        ax.axhline(hc["cm_share"].iloc[-1], color="#555", lw=1)
+        ax.text(-0.5, hc["cm_share"].iloc[-1], f" {L['bank']} {hc['cm_share'].iloc[-1]:.1%}", va="bottom", fontsize=8)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(L["cm_share"])
+
+        ax = axes[0, 1]
+        ages = ind.age_structure(view, policy=policy, min_cell=k)
+        mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
+        _bars(ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}")
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        ax.set_ylabel(L["people"])
+        ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
+
+        ax = axes[0, 2]
+        edu = ind.education(view, policy=policy, min_cell=k)
+        tit = ind.titles(view, policy=policy, min_cell=k)
+        left = 0.0
+        palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
+        for j, (_, r) in enumerate(edu.iterrows()):
+            w = 0.0 if r["suppressed"] else r["share"]
+            ax.barh(1, w, left=left, color=palette[j])
+            if w > 0.06:
+                ax.text(left + w / 2, 1, f"{L['edu_names'][r['education']]}\n{w:.0%}", ha="center", va="center",
+                        fontsize=7, color="white" if j >= 1 else "black")
+            left += w
+        left = 0.0
+        for j, (_, r) in enumerate(tit.iterrows()):
+            w = 0.0 if r["suppressed"] else r["share"]
+            ax.barh(0, w, left=left, color=palette[j])
+            if w > 0.06:
+                ax.text(left + w / 2, 0, f"{L['title_names'][r['title']]}\n{w:.0%}", ha="center", va="center",
+                        fontsize=7, color="white" if j >= 2 else "black")
+            left += w
+        ax.set_yticks([0, 1], [L["title"], L["edu"]])
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(L["education"])
+
+        ax = axes[0, 3]
+        cert = ind.certificate_coverage(view, policy=policy, min_cell=k)
+        cert = cert[cert["role"] != "all"]
+        _bars(ax, [L["roles"][r] for r in cert["role"]], cert["share_three_or_more"], cert["suppressed"], k, L)
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(L["certificates"])
+
+        ax = axes[1, 0]
+        cl = ind.caseload(view, policy=policy, min_cell=k)
+        cl = cl[cl.iloc[:, 1] == "all"]
+        pos = np.arange(len(cl))
+        ok = ~cl["suppressed"].to_numpy()
+        ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
+        ax.bar(pos + 0.2, np.where(ok, cl["max_caseload"].fillna(0), 0), 0.4, color="#8fa8d0", label=L["max"])
+        for p, cap, over, s in zip(pos, cl["cap"], cl["over_cap"], cl["suppressed"]):
+            ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
+            ax.text(p, cap, f"{L['cap']} {cap:.0f}" + ("" if s else L["over"].format(n=over)), ha="center", va="bottom",
+                    fontsize=8, color="#a40000")
+            if s:
+                ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
+        ax.set_xticks(pos, [L["roles"][r] for r in cl["role"]])
+        ax.set_ylabel(L["clients"])
+        ax.legend(fontsize=8, loc="lower right")
+        ax.set_title(L["caseload"])
+
+        ax = axes[1, 1]
+        gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
+        _bars(ax, [L["grades_names"][g] for g in gp["grade"]], gp["n"], gp["suppressed"], k, L, horizontal=True,
+              fmt="{:.0f}")
+        ax.set_xlabel(L["people"])
+        ax.set_title(L["grades"])
+
+        ax = axes[1, 2]
+        to = ind.turnover(staff, policy=policy, min_cell=k)
+        per = to[to["branch_id"] != "all"]
+        colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
+        vals = per["turnover_rate"].fillna(0).to_numpy()
+        ax.bar(np.arange(len(per)), vals, color=colors)
+        for p, s in zip(np.arange(len(per)), per["suppressed"]):
+            if s:
+                ax.text(p, 0, L["suppressed"].format(k=k), rotation=90, ha="center", va="bottom", fontsize=7,
+                        color="#a40000")
+        ax.set_xticks(np.arange(len(per)), per["branch_id"], rotation=90, fontsize=7)
+        ax.axhline(to["turnover_rate"].iloc[-1], color="#555", lw=1)
+        ax.text(-0.5, to["turnover_rate"].iloc[-1], f" {L['bank']} {to['turnover_rate'].iloc[-1]:.1%}",
+                va="bottom", fontsize=8)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(L["turnover"])
+
+        ax = axes[1, 3]
+        clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
+        npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
+        npl = npl[npl["grade"] != "all"]
+        _bars(ax, [L["grades_names"][g] for g in npl["grade"]], npl["npl_ratio"], npl["suppressed"], k, L,
+              color="#c44e52", fmt="{:.1%}")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(L["npl"])
+    fig.attrs = {"lang": lang}
+    return fig
+
+
+def _quartile_means(df: pd.DataFrame, value: str, k: int) -> pd.DataFrame:
+    q = pd.qcut(df["fulfilment"], 4, labels=["Q1", "Q2", "Q3", "Q4"])
+    g = df.groupby(q, observed=False)[value]
+    out = pd.DataFrame({"n": g.count(), "mean": g.mean()})
+    out["suppressed"] = out["n"] < k
+    return out
+
+
+def contract_dashboard(bank, *, lang: str = "en", policy=None, min_cell: int | None = None):
+    """The psychological-contract dashboard: dimension means with 95% intervals, a branch x dimension
+    heatmap (cells under ``min_cell`` respondents greyed), turnover intention and the appraisal score by
+    quartile of contract fulfilment (the mean of the six dimensions), wellbeing by weekly hours and the
+    respondents per branch. ``bank``: an object with ``staff``, ``survey`` and (for the appraisal panel)
+    ``indicators``. Returns a matplotlib Figure (6 panels, 16 x 9 inches)."""
+    import matplotlib.pyplot as plt
+
+    L, rc, lang = _style(lang)
+    k = min_cell_from(policy, min_cell)
+    survey, staff = bank.survey, bank.staff
+    cs = ind.contract_scores(survey, staff, policy=policy, min_cell=k)
+    dims = list(dict.fromkeys(cs["dimension"]))
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(2, 3, figsize=(16, 9), layout="constrained")
+        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(survey, "attrs", {}) else ""
+        fig.suptitle(f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14,
+                     fontweight=rc["axes.titleweight"])
+        fig.get_layout_engine().set(rect=(0, 0.025, 1, 0.975))
+        fig.text(0.5, 0.005, L["suppression_note"].format(k=k), ha="center", fontsize=9, color="#555")
+
+        ax = axes[0, 0]
+        allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
+        half = 1.96 * allrows["sd"] / np.sqrt(allrows["n"])
+        pos = np.arange(len(dims))
+        ax.barh(pos, allrows["mean"], xerr=half, color="#4c72b0", capsize=3)
+        for p, m in zip(pos, allrows["mean"]):
+            ax.text(m + 0.08, p, f"{m:.2f}", va="center", fontsize=8)
+        ax.set_yticks(pos, [L["dims"].get(d, d) for d in dims])
+        ax.set_xlim(1, 5)
+        ax.invert_yaxis()
+        ax.set_title(L["dimension_means"])
+
+        ax = axes[0, 1]
+        per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
+        im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
+        ax.set_xticks(np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=30, ha="right")
+        ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
+        for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
+            ax.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
+                    fontsize=6.5, color="#a40000" if np.isnan(v) else "black")
+        fig.colorbar(im, ax=ax, shrink=0.8)
+        ax.set_title(L["heatmap"])
+
+        df = survey.assign(fulfilment=survey[dims].mean(axis=1))
+        ax = axes[0, 2]
+        if "turnover_intention" in df:
+            q = _quartile_means(df.assign(leave=df["turnover_intention"].astype(float)), "leave", k)
+            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, color="#c44e52")
+            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+            ax.set_xlabel(L["quartile"])
+        ax.set_title(L["leave"])
+
+        ax = axes[1, 0]
+        if hasattr(bank, "indicators") and bank.indicators is not None:
+            from cmanalytics.performance.appraisal import annual_scores, appraise
+            from cmanalytics.errors import PolicyWarning
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", PolicyWarning)
+                annual = annual_scores(appraise(bank.indicators)).groupby(level=0)["score"].mean()
+            d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
+            q = _quartile_means(d2, "appraisal", k)
+            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, fmt="{:.1f}")
+            ax.set_ylim(0, 100)
+            ax.set_xlabel(L["quartile"])
+            ax.set_ylabel(L["appraisal_axis"])
+        ax.set_title(L["appraisal"])
+
+        ax = axes[1, 1]
+        if "wellbeing_index" in survey:
+            d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
+            bands = pd.cut(d3["weekly_hours"], [0, 45, 50, 55, 60, 200], right=False,
+                           labels=["<45", "45-49", "50-54", "55-59", "60+"])
+            g = d3.groupby(bands, observed=False)["wellbeing_index"]
+            tab = pd.DataFrame({"n": g.count(), "mean": g.mean()})
+            _bars(ax, tab.index.astype(str), tab["mean"], (tab["n"] < k).to_numpy(), k, L, color="#55a868",
+                  fmt="{:.1f}")
+            ax.set_ylim(0, 100)
+            ax.set_xlabel(L["hours"])
+            ax.set_ylabel(L["wellbeing_axis"])
+        ax.set_title(L["wellbeing"])
+
+        ax = axes[1, 2]
+        resp = cs[(cs["branch_id"] != "all")].groupby("branch_id")["n"].max()
+        sup = resp.isna().to_numpy()
+        _bars(ax, resp.index, resp.fillna(0), sup, k, L, fmt="{:.0f}")
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+        ax.set_ylabel(L["people"])
+        ax.set_title(L["respondents"])
+    fig.attrs = {"lang": lang}
+    return fig
