@@ -55,7 +55,7 @@ def _tidy(params, bse, stat, p, ci) -> pd.DataFrame:
     return out
 
 
-@dataclass
+@dataclass(repr=False)
 class ModelResult(Reportable):
     """A fitted model: ``coefficients`` (tidy), ``n_obs``, ``n_dropped`` (rows with a missing value,
     deleted listwise), ``stats`` (fit statistics by name), ``kind`` and the statsmodels result in ``fit``."""

@@ -1,11 +1,14 @@
 """``make reports``: rebuild every report from nothing.
 
-1. ``data/synthetic/``: the study's synthetic twin (seed 0) and its codebook, generated when missing.
+1. ``data/synthetic/``: the study's synthetic twin (seed 0) and its codebook, and the synthetic bank
+   (``bank_seed0/``), generated when missing.
 2. ``reports/study/``: the study's tables from the twin (Tables 1-3, KMO and Bartlett, variance explained,
    published versus reproduced, the audit) as CSV, Excel and Markdown, marked synthetic.
 3. ``reports/example/``: the psychometric tables of a built-in example (Holzinger & Swineford).
-4. ``reports/notebooks/``: every notebook in ``notebooks/`` executed from a clean kernel, as HTML.
-5. ``reports/index.html`` linking all of it.
+4. ``reports/notebooks/``: every notebook in ``notebooks/`` executed from a clean kernel, as HTML; the
+   figures and tables each notebook publishes (:class:`cmanalytics.reporting.outputs.ReportOutputs`) in
+   ``reports/<notebook>/figures/*.png`` and ``reports/<notebook>/tables/*.{csv,xlsx,md}``.
+5. ``reports/index.html`` linking all of it, with the figures shown.
 
 The folder is built beside ``reports/`` and swapped in only when everything succeeded. Tables are
 deterministic: the same input gives the same files byte for byte.
@@ -70,15 +73,46 @@ def study_tables(raw: pd.DataFrame, lang: str = "en") -> dict[str, pd.DataFrame]
     return tables
 
 
+def _progress(total: int):
+    """A step counter printed as ``[k/n] what`` (the command line's progress display)."""
+    import time
+
+    state = {"k": 0, "t0": time.perf_counter()}
+
+    def step(what: str) -> None:
+        state["k"] += 1
+        print(f"[{state['k']}/{total}] {what} ({time.perf_counter() - state['t0']:.1f} s)", flush=True)
+    return step
+
+
+def _notebook_section(stage: Path, stem: str, nb) -> tuple:
+    """The index section of one notebook: its page, figures (shown) and tables (CSV, Excel, Markdown)."""
+    folder = stage / stem
+    figures = sorted(p.relative_to(stage).as_posix() for p in (folder / "figures").glob("*.png")) if folder.exists() else []
+    tables = sorted(p.relative_to(stage).as_posix() for p in (folder / "tables").glob("*")) if folder.exists() else []
+    title = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
+                  if c.cell_type == "markdown" and c.source.startswith("#")), stem)
+    return (title, f"notebooks/{stem}.html: {len(figures)} figure(s), {len(tables) // 3} table(s).",
+            [f"notebooks/{stem}.html"] + tables, figures)
+
+
 def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path = Path("notebooks"),
           execute: bool = True) -> Path:
+    import os
+
+    from cmanalytics.reporting.outputs import DATA_DIR_ENV, REPORT_DIR_ENV
+    from cmanalytics.synthetic.bank import save_bank
     from cmanalytics.synthetic.twin import save_twin
 
+    step = _progress(4 + (len(list(Path(notebooks).glob("*.ipynb"))) if execute else 0))
+    step("synthetic data (generated when missing)")
     twin_path = save_twin(data_dir, seed=0)  # generated only when missing
+    save_bank(data_dir, seed=0)
     raw = pd.read_csv(twin_path)
     with staged_folder(out) as stage:
         sections = []
         files = []
+        step("the study's tables")
         for name, table in study_tables(raw).items():
             files += [p.name for p in cma.study.export_tables({name: table}, stage / "study", formats=("csv", "xlsx", "md"),
                                                               note=SYNTHETIC_NOTE)]
@@ -87,6 +121,7 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
                          "published versus reproduced figures and the audit of the published figures.",
                          [f"study/{f}" for f in files]))
         files = []
+        step("the built-in example's tables")
         for name, table in example_tables().items():
             files += write_table(table, stage / "example", name)
         sections.append(("Built-in example: Holzinger & Swineford (1939)",
@@ -97,13 +132,25 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
 
             pages = []
             (stage / "notebooks").mkdir()
-            for nb_path in sorted(Path(notebooks).glob("*.ipynb")):
-                print(f"executing {nb_path.name} ...", flush=True)
-                nb = execute_notebook(nb_path, cwd=Path(notebooks).resolve())
-                page = stage / "notebooks" / f"{nb_path.stem}.html"
-                page.write_text(notebook_html(nb), encoding="utf-8")
-                pages.append(f"notebooks/{page.name}")
-            sections.insert(0, ("Notebooks", "Each notebook executed from a clean kernel.", pages))
+            saved = {k: os.environ.get(k) for k in (REPORT_DIR_ENV, DATA_DIR_ENV)}
+            os.environ[REPORT_DIR_ENV], os.environ[DATA_DIR_ENV] = str(stage), str(Path(data_dir).resolve())
+            try:
+                nb_sections = []
+                for nb_path in sorted(Path(notebooks).glob("*.ipynb")):
+                    step(f"executing {nb_path.name}")
+                    nb = execute_notebook(nb_path, cwd=Path(notebooks).resolve())
+                    page = stage / "notebooks" / f"{nb_path.stem}.html"
+                    page.write_text(notebook_html(nb), encoding="utf-8")
+                    pages.append(f"notebooks/{page.name}")
+                    nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+            sections = [("Notebooks", "Each notebook executed from a clean kernel (HTML).", pages)] + nb_sections + sections
+        step("index")
         (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections), encoding="utf-8")
     return Path(out)
 

@@ -47,13 +47,19 @@ def write_table(df: pd.DataFrame, folder: Path, name: str, digits: int = 3) -> l
     return [f"{name}.csv", f"{name}.md"]
 
 
-def index_page(title: str, sections: list[tuple[str, str, list[str]]]) -> str:
-    """A plain HTML index: per section a heading, a paragraph and links to its files."""
+def index_page(title: str, sections: list[tuple]) -> str:
+    """A plain HTML index: per section a heading, a paragraph, links to its files and, when a section has a
+    fourth element, its figures shown (each a link to the full-size PNG)."""
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;line-height:1.4}</style>",
+             "<style>body{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;line-height:1.4}</style>",
              f"</head><body><h1>{html.escape(title)}</h1>"]
-    for heading, text, links in sections:
-        parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p><ul>")
+    for heading, text, links, *images in sections:
+        parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
+        for src in (images[0] if images else []):
+            parts.append(f"<figure><a href='{html.escape(src)}'><img src='{html.escape(src)}' alt='{html.escape(src)}' "
+                         "style='max-width:100%;border:1px solid #ddd'></a><figcaption>"
+                         f"{html.escape(src)}</figcaption></figure>")
+        parts.append("<ul>")
         parts += [f"<li><a href='{html.escape(link)}'>{html.escape(link)}</a></li>" for link in links]
         parts.append("</ul>")
     parts.append("</body></html>")

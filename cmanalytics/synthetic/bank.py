@@ -252,6 +252,16 @@ def save_bank(folder, seed: int = 0, *, overwrite: bool = False) -> Path:
     return out
 
 
+def bank_for_reports(seed: int = 0) -> Bank:
+    """The bank the notebooks use: read from the synthetic data folder
+    (:func:`cmanalytics.reporting.outputs.data_dir`) when saved there, else generated in memory (nothing
+    is written)."""
+    from cmanalytics.reporting.outputs import data_dir
+
+    folder = data_dir() / f"bank_seed{seed}"
+    return load_bank(folder) if (folder / "README.md").exists() else synthetic_bank(seed)
+
+
 def load_bank(folder) -> Bank:
     """Read a bank saved by :func:`save_bank` (dates parsed, ids as text)."""
     folder = Path(folder)

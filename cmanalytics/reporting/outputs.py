@@ -1,0 +1,50 @@
+"""Where a notebook's figures and tables go when ``make reports`` runs it.
+
+In Jupyter nothing is written: ``out.figure(fig, name)`` and ``out.table(df, name)`` return what they are
+given, so the notebook shows it. When ``make reports`` executes the notebook it sets ``CMA_REPORT_DIR``,
+and the same calls write ``<report dir>/<notebook>/figures/<name>.png`` and
+``<report dir>/<notebook>/tables/<name>.{csv,xlsx,md}`` (deterministic bytes: PNGs without a timestamp,
+workbooks with a fixed date). ``save_to=`` writes on request elsewhere (an explicit save).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPORT_DIR_ENV = "CMA_REPORT_DIR"
+DATA_DIR_ENV = "CMA_DATA_DIR"
+
+
+class ReportOutputs:
+    """Collects one notebook's figures and tables for the report (see the module docstring)."""
+
+    def __init__(self, notebook: str, *, save_to: str | Path | None = None, note: str | None = None):
+        root = save_to if save_to is not None else os.environ.get(REPORT_DIR_ENV)
+        self.folder = Path(root) / notebook if root else None
+        self.note = note
+
+    def figure(self, fig, name: str):
+        if self.folder is not None:
+            (self.folder / "figures").mkdir(parents=True, exist_ok=True)
+            fig.savefig(self.folder / "figures" / f"{name}.png", dpi=110, metadata={"Software": None})
+        return fig
+
+    def table(self, df, name: str, note: str | None = None):
+        if self.folder is not None:
+            from cmanalytics.study.tables import export_tables
+
+            export_tables({name: df}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=note or self.note)
+        return df
+
+
+def data_dir() -> Path:
+    """The synthetic data folder: ``CMA_DATA_DIR`` when ``make reports`` sets it, else ``data/synthetic``
+    of the repository (found from the working directory: the notebooks folder or the root)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    for base in (Path.cwd(), Path.cwd().parent):
+        if (base / "data" / "synthetic").is_dir():
+            return base / "data" / "synthetic"
+    return Path("data/synthetic")
