@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
-from cmanalytics.reporting.publish import index_page, staged_folder, write_table
+from cmanalytics.reporting.publish import index_page, staged_folder
 
 
 def example_tables() -> dict[str, pd.DataFrame]:
@@ -73,6 +74,15 @@ def study_tables(raw: pd.DataFrame, lang: str = "en") -> dict[str, pd.DataFrame]
     return tables
 
 
+def _run_notebook(path: Path, cwd: Path):
+    import asyncio
+
+    from cmanalytics.reporting.notebooks import execute_notebook
+
+    asyncio.set_event_loop(asyncio.new_event_loop())     # nbclient needs a loop in this worker thread
+    return execute_notebook(path, cwd=cwd)
+
+
 def _progress(total: int):
     """A step counter printed as ``[k/n] what`` (the command line's progress display)."""
     import time
@@ -92,8 +102,9 @@ def _notebook_section(stage: Path, stem: str, nb) -> tuple:
     tables = sorted(p.relative_to(stage).as_posix() for p in (folder / "tables").glob("*")) if folder.exists() else []
     title = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
                   if c.cell_type == "markdown" and c.source.startswith("#")), stem)
-    return (title, f"notebooks/{stem}.html: {len(figures)} figure(s), {len(tables) // 3} table(s).",
-            [f"notebooks/{stem}.html"] + tables, figures)
+    text = (f"{len(figures)} figure(s) and {len(tables) // 3} table(s) (CSV, Excel, Markdown)." if tables or figures
+            else "Its tables are those of the study, below.")
+    return (title, text, [f"notebooks/{stem}.html"] + tables, figures)
 
 
 def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path = Path("notebooks"),
@@ -123,7 +134,8 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
         files = []
         step("the built-in example's tables")
         for name, table in example_tables().items():
-            files += write_table(table, stage / "example", name)
+            files += [p.name for p in cma.study.export_tables({name: table}, stage / "example",
+                                                              formats=("csv", "xlsx", "md"))]
         sections.append(("Built-in example: Holzinger & Swineford (1939)",
                          "Principal components, 3 components, varimax with Kaiser normalization; "
                          "reliability of the nine tests.", [f"example/{f}" for f in files]))
@@ -136,13 +148,18 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
             os.environ[REPORT_DIR_ENV], os.environ[DATA_DIR_ENV] = str(stage), str(Path(data_dir).resolve())
             try:
                 nb_sections = []
-                for nb_path in sorted(Path(notebooks).glob("*.ipynb")):
-                    step(f"executing {nb_path.name}")
-                    nb = execute_notebook(nb_path, cwd=Path(notebooks).resolve())
-                    page = stage / "notebooks" / f"{nb_path.stem}.html"
-                    page.write_text(notebook_html(nb), encoding="utf-8")
-                    pages.append(f"notebooks/{page.name}")
-                    nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
+                paths = sorted(Path(notebooks).glob("*.ipynb"))
+                # Two kernels at a time (the machines this runs on have two cores); each notebook still
+                # runs alone in its own clean kernel, and the pages are written in name order.
+                with ThreadPoolExecutor(max_workers=min(2, max(1, len(paths)))) as pool:
+                    futures = [pool.submit(_run_notebook, nb_path, Path(notebooks).resolve()) for nb_path in paths]
+                    for nb_path, future in zip(paths, futures):
+                        nb = future.result()
+                        step(f"executed {nb_path.name}")
+                        page = stage / "notebooks" / f"{nb_path.stem}.html"
+                        page.write_text(notebook_html(nb), encoding="utf-8")
+                        pages.append(f"notebooks/{page.name}")
+                        nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
             finally:
                 for k, v in saved.items():
                     if v is None:

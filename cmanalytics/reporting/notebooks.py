@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from cmanalytics.errors import CmanalyticsError
@@ -26,7 +27,8 @@ def execute_notebook(path: Path, *, cwd: Path, timeout: int = 600):
         index = next((k for k, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" for o in c.get("outputs", []))), None)
         where = f"cell {index + 1}" if index is not None else "a cell"
-        raise NotebookError(f"notebook {path.name} failed in {where}: {str(exc).strip().splitlines()[-1]}") from None
+        last = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])     # no terminal colours
+        raise NotebookError(f"notebook {path.name} failed in {where}: {last}") from None
     return nb
 
 

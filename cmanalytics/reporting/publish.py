@@ -35,32 +35,34 @@ def staged_folder(target: Path):
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def write_table(df: pd.DataFrame, folder: Path, name: str, digits: int = 3) -> list[str]:
-    """Write a table as CSV (full precision) and Markdown (rounded as SPSS prints); return the file names."""
-    folder.mkdir(parents=True, exist_ok=True)
-    flat = df.copy()
-    if isinstance(flat.columns, pd.MultiIndex):
-        flat.columns = [" / ".join(str(c) for c in col) for col in flat.columns]
-    flat.to_csv(folder / f"{name}.csv", float_format="%.10g", lineterminator="\n")
-    md = flat.round(digits).to_markdown(floatfmt=f".{digits}f")
-    (folder / f"{name}.md").write_text(md + "\n", encoding="utf-8")
-    return [f"{name}.csv", f"{name}.md"]
-
-
 def index_page(title: str, sections: list[tuple]) -> str:
-    """A plain HTML index: per section a heading, a paragraph, links to its files and, when a section has a
-    fourth element, its figures shown (each a link to the full-size PNG)."""
+    """A plain HTML index: per section a heading, a paragraph, its figures shown as thumbnails (each a link
+    to the full-size PNG, when a section has a fourth element) and its files, one line per table with its
+    formats side by side."""
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;line-height:1.4}</style>",
+             "<style>body{font-family:system-ui,sans-serif;max-width:80em;margin:2em auto;padding:0 1em;"
+             "line-height:1.45}figure{display:inline-block;width:31%;margin:0 1% 1em 0;vertical-align:top}"
+             "figure img{width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}"
+             "li{margin:.1em 0}.fmt{margin-left:.6em}</style>",
              f"</head><body><h1>{html.escape(title)}</h1>"]
     for heading, text, links, *images in sections:
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
         for src in (images[0] if images else []):
-            parts.append(f"<figure><a href='{html.escape(src)}'><img src='{html.escape(src)}' alt='{html.escape(src)}' "
-                         "style='max-width:100%;border:1px solid #ddd'></a><figcaption>"
-                         f"{html.escape(src)}</figcaption></figure>")
+            name = src.rsplit("/", 1)[-1]
+            parts.append(f"<figure><a href='{html.escape(src)}'><img src='{html.escape(src)}' alt='{html.escape(name)}'>"
+                         f"</a><figcaption>{html.escape(name)}</figcaption></figure>")
+        groups: dict[str, list[str]] = {}
+        for link in links:
+            stem, _, ext = link.rpartition(".")
+            groups.setdefault(stem if ext in ("csv", "xlsx", "md", "tex") else link, []).append(link)
         parts.append("<ul>")
-        parts += [f"<li><a href='{html.escape(link)}'>{html.escape(link)}</a></li>" for link in links]
+        for stem, members in groups.items():
+            if len(members) == 1 and members[0] == stem:
+                parts.append(f"<li><a href='{html.escape(stem)}'>{html.escape(stem)}</a></li>")
+                continue
+            fmts = " ".join(f"<a class='fmt' href='{html.escape(m)}'>{html.escape(m.rpartition('.')[2].upper())}</a>"
+                            for m in members)
+            parts.append(f"<li>{html.escape(stem)}{fmts}</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -21,13 +21,32 @@ def built(tmp_path_factory):
     return root, out
 
 
+NOTEBOOKS = ["01_psychological_contract_study", "02_reliability_and_validity", "03_performance_models",
+             "04_workforce_health_dashboard", "05_teaching_survey_methods"]
+
+
 def test_every_link_resolves_and_no_page_shows_an_error(built):
     _, out = built
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r"href='([^']+)'", index)
+    images = re.findall(r"src='([^']+)'", index)
     assert any(l.startswith("notebooks/") for l in links) and any(l.startswith("study/") for l in links)
-    for link in links:
+    for link in links + images:
         assert (out / link).exists(), link
+    for name in NOTEBOOKS:
+        assert f"notebooks/{name}.html" in links
+    # each notebook's figures are shown on the index and its tables published in three formats
+    dash = out / "04_workforce_health_dashboard"
+    for fig in ("workforce_dashboard_bank", "workforce_dashboard_branch_BR07", "contract_dashboard"):
+        assert f"04_workforce_health_dashboard/figures/{fig}.png" in images
+        assert (dash / "figures" / f"{fig}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for table in ("headcount_and_floor", "caseload_against_caps", "contract_scores_by_branch"):
+        for ext in ("csv", "xlsx", "md"):
+            assert (dash / "tables" / f"{table}.{ext}").exists(), (table, ext)
+    for sub in ("02_reliability_and_validity", "03_performance_models", "05_teaching_survey_methods"):
+        assert any((out / sub / "figures").glob("*.png")) and any((out / sub / "tables").glob("*.xlsx")), sub
+    for ext in ("csv", "xlsx", "md"):
+        assert (out / "example" / f"kmo_bartlett.{ext}").exists()
     for page in (out / "notebooks").glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "Traceback" not in html and "output_error" not in html, page.name
@@ -42,10 +61,13 @@ def test_every_link_resolves_and_no_page_shows_an_error(built):
 
 def test_rebuild_is_byte_identical_and_failure_keeps_previous(built, tmp_path):
     root, out = built
-    again = build.build(tmp_path / "again", data_dir=root / "data", execute=False)
-    for sub in ("study", "example"):
-        for f in (out / sub).iterdir():
-            assert f.read_bytes() == (again / sub / f.name).read_bytes(), f.name
+    again = build.build(tmp_path / "again", data_dir=root / "data", notebooks=REPO / "notebooks")
+    compared = 0
+    for f in out.rglob("*"):
+        if f.suffix in (".csv", ".xlsx", ".md", ".png"):     # tables and figures; HTML pages embed run times
+            assert f.read_bytes() == (again / f.relative_to(out)).read_bytes(), f.relative_to(out)
+            compared += 1
+    assert compared > 100
     bad = tmp_path / "nb"
     bad.mkdir()
     (bad / "broken.ipynb").write_text(
