@@ -237,7 +237,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
                 ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
         ax.set_xticks(pos, [L["roles"][r] for r in cl["role"]])
         ax.set_ylabel(L["clients"])
-        ax.legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="upper right")
         ax.set_title(L["caseload"])
 
         ax = axes[1, 1]
