@@ -48,3 +48,19 @@ def suppress(table: pd.DataFrame, *, count_col: str = "n", min_cell: int = DEFAU
                                 f"{len(out)} here." if k else f"No cell describes fewer than {min_cell} people.")
     out.attrs["min_cell"] = min_cell
     return out
+
+
+def suppress_counts(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """A copy of a table of counts (a cross-tabulation, say) with every count from 1 to ``min_cell - 1``
+    blanked (NaN); zeros stay (they describe no one). ``attrs["suppression"]`` says how many cells were
+    blanked."""
+    out = table.copy()
+    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c])]
+    values = out[numeric]
+    small = (values > 0) & (values < min_cell)
+    out[numeric] = values.astype(float).mask(small)
+    k = int(small.to_numpy().sum())
+    out.attrs["suppression"] = (f"Counts of fewer than {min_cell} people are suppressed (blank): {k} cell(s)."
+                                if k else f"No count is below {min_cell}.")
+    out.attrs["min_cell"] = min_cell
+    return out

@@ -131,3 +131,11 @@ def test_npl_ratio_by_grade_by_hand():
     assert out.loc["all", "npl_ratio"] == pytest.approx(6 / 9) and out.loc["all", "loans"] == 4
     with pytest.raises(DataError, match="'ghost', who is not in the HR extract"):
         W.npl_ratio_by_grade(clients.assign(manager_id="ghost"), staff)
+
+
+def test_suppress_counts_blanks_small_counts_and_keeps_zeros():
+    table = pd.DataFrame({"stay": [12, 3], "exit": [0, 7]}, index=["junior", "senior"])
+    out = W.suppress_counts(table, min_cell=5)
+    assert out.loc["junior", "stay"] == 12 and out.loc["junior", "exit"] == 0
+    assert np.isnan(out.loc["senior", "stay"]) and out.loc["senior", "exit"] == 7
+    assert "1 cell(s)" in out.attrs["suppression"] and table.loc["senior", "stay"] == 3
