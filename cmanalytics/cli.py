@@ -89,7 +89,7 @@ def _study(args) -> int:
 def _report(args) -> int:
     from cmanalytics.reporting.build import build
 
-    path = build(Path(args.out))
+    path = build(Path(args.out), data_dir=Path(args.data), notebooks=Path(args.notebooks))
     print(f"reports written to {path}/ (open {path}/index.html)")
     return 0
 
@@ -120,7 +120,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", default="en", choices=["en", "zh"])
     s.set_defaults(run=_study)
     r = sub.add_parser("report", help="what `make reports` runs")
-    r.add_argument("--out", default="reports")
+    r.add_argument("--out", default="reports", help="the report folder (replaced whole, only on success)")
+    r.add_argument("--data", default="data/synthetic", help="the synthetic data (generated when missing)")
+    r.add_argument("--notebooks", default="notebooks", help="the notebooks to execute")
     r.set_defaults(run=_report)
     return ap
 

@@ -44,3 +44,25 @@ def test_errors_exit_with_status_2():
     run = subprocess.run([sys.executable, "-m", "cmanalytics", "efa", str(REFERENCE / "attitude.csv"), "--factors", "9"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "9 factors cannot be extracted from 7 items" in run.stderr
+
+
+def test_report_shows_progress_and_a_failing_notebook_exits_non_zero(tmp_path):
+    nb = tmp_path / "nb"
+    nb.mkdir()
+    (nb / "broken.ipynb").write_text(
+        '{"cells": [{"cell_type": "code", "id": "c1", "execution_count": null, "metadata": {}, "outputs": [], '
+        '"source": "x = 1"}, {"cell_type": "code", "id": "c2", "execution_count": null, "metadata": {}, '
+        '"outputs": [], "source": "undefined_name"}], "metadata": {"kernelspec": {"name": "python3", '
+        '"display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous build", encoding="utf-8")
+    from tests.conftest import REPO
+
+    data = REPO / "data" / "synthetic"           # committed: read, not written
+    run = subprocess.run([sys.executable, "-m", "cmanalytics", "report", "--out", str(out), "--data", str(data),
+                          "--notebooks", str(nb)], capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "[1/5] synthetic data" in run.stdout and "[3/5] the built-in example's tables" in run.stdout
+    assert "notebook broken.ipynb failed in cell 2" in run.stderr and "NameError" in run.stderr
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"    # the old reports stay
