@@ -189,3 +189,37 @@ def test_policy_checks_for_the_new_sections(tmp_path):
         path.write_text(t, encoding="utf-8")
         with pytest.raises(PolicyError, match=message):
             cma.performance.load_policy(path)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), who=st.integers(0, 4), step=st.floats(0.01, 0.5))
+def test_a_better_indicator_never_lowers_the_total(seed, who, step):
+    """Property: scores stay within 0-100; raising a 'higher is better' indicator, or lowering the
+    complaint rate, never lowers that manager's total, and leaves the other managers' totals alone unless
+    the indicator is scored by peer standing."""
+    rng = np.random.default_rng(seed)
+    n = 5
+    df = pd.DataFrame({
+        "manager_id": list("abcde"), "period": "2025Q1",
+        "sales_target_completion": rng.uniform(0, 1.5, n), "client_maintenance": rng.uniform(0, 100, n),
+        "referral_quality": rng.uniform(0, 100, n), "client_satisfaction": rng.uniform(0, 100, n),
+        "complaint_rate": rng.uniform(0, 0.05, n), "service_efficiency": rng.uniform(0, 100, n),
+        "service_attitude": rng.uniform(0, 100, n), "problem_solving": rng.uniform(0, 100, n),
+        "client_admission_pass_rate": rng.uniform(0, 1, n), "aml_review_pass_rate": rng.uniform(0, 1, n),
+        "credit_risk_pass_rate": rng.uniform(0, 1, n),
+    })
+    base = P.appraise(df).total.to_numpy()
+    assert ((base >= 0) & (base <= 100)).all()
+    better = df.copy()
+    better.loc[who, "client_maintenance"] = min(100.0, better.loc[who, "client_maintenance"] + 100 * step)
+    better.loc[who, "credit_risk_pass_rate"] = min(1.0, better.loc[who, "credit_risk_pass_rate"] + step)
+    after = P.appraise(better).total.to_numpy()
+    assert after[who] >= base[who] - 1e-12
+    np.testing.assert_allclose(np.delete(after, who), np.delete(base, who))
+    fewer = df.copy()
+    fewer.loc[who, "complaint_rate"] = max(0.0, fewer.loc[who, "complaint_rate"] - step / 10)
+    assert P.appraise(fewer).total.to_numpy()[who] >= base[who] - 1e-12
