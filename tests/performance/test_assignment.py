@@ -75,3 +75,18 @@ def test_bad_input_names_the_row():
         cma.performance.assign_clients(clients().assign(loan_balance=[1, 2, None, 4, 5, 6, 7, 8, 9, 10]), MANAGERS)
     with pytest.raises(DataError, match="developed by 'zz'"):
         cma.performance.assign_clients(clients().assign(developed_by=["zz"] + [None] * 9), MANAGERS)
+
+
+def test_out_of_time_still_places_every_placeable_client():
+    # 60 small clients for 6 managers: every one can be placed. With no time to balance, the placement
+    # from the transportation LP is kept (all 60 placed, none reported unplaced) and a warning says the
+    # balance was not optimized.
+    from cmanalytics.errors import PolicyWarning
+
+    cl = pd.DataFrame({"client_id": [f"k{i}" for i in range(60)],
+                       "loan_balance": [0.2e6 + 37_000.0 * i for i in range(60)], "developed_by": None})
+    with pytest.warns(PolicyWarning, match="client assignment"):
+        res = cma.performance.assign_clients(cl, MANAGERS, time_limit=1e-9)
+    assert res.notna().all() and res.attrs["unplaced"].empty
+    balanced = cma.performance.assign_clients(cl, MANAGERS)
+    assert balanced.notna().all()
