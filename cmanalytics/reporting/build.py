@@ -140,7 +140,7 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
                          "Principal components, 3 components, varimax with Kaiser normalization; "
                          "reliability of the nine tests.", [f"example/{f}" for f in files]))
         if execute:
-            from cmanalytics.reporting.notebooks import execute_notebook, notebook_html
+            from cmanalytics.reporting.notebooks import notebook_html
 
             pages = []
             (stage / "notebooks").mkdir()

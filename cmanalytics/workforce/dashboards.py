@@ -9,6 +9,7 @@ Labels are English by default; ``lang="zh"`` draws them in Chinese when a CJK fo
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -80,9 +81,11 @@ CJK_FILES = ("wqy-microhei", "wqy-zenhei", "notosanscjk", "notosanssc", "sourceh
              "simhei", "msyh")
 
 
+@functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The name of an installed font that has Chinese glyphs, or None. Looks in matplotlib's font cache,
-    then among the system's font files (a font installed after the cache was built is added to it)."""
+    then among the system's font files (a font installed after the cache was built is added to it). The
+    answer is kept for the session: install a font, then restart the kernel."""
     from pathlib import Path
 
     from matplotlib import font_manager

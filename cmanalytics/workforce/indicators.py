@@ -71,6 +71,13 @@ def _distribution(df: pd.DataFrame, column: str, order: list[str], by: str | Non
     return suppress(_with_all(df, by, one), min_cell=min_cell, value_cols=["share"])
 
 
+def _manager_distribution(staff: pd.DataFrame, column: str, order: list[str], by: str | None, min_cell, policy):
+    """Customer managers by ``column`` (in ``order``), per ``by`` group and overall, small cells suppressed."""
+    df = _managers(staff)
+    require(df, [column])
+    return _distribution(df, column, order, by, min_cell_from(policy, min_cell))
+
+
 def headcount(staff: pd.DataFrame, *, by: str = "branch_id", branches=None, policy=None) -> pd.DataFrame:
     """Staff, customer managers and their share of formal staff per branch and for the bank, against the
     staffing floor (20% by default: "customer managers at least 20% of a unit's formal staff").
@@ -122,16 +129,12 @@ def mean_age(staff: pd.DataFrame, *, by: str | None = None, min_cell: int | None
 
 def education(staff: pd.DataFrame, *, by: str | None = None, min_cell: int | None = None, policy=None) -> pd.DataFrame:
     """Customer managers by highest education (below bachelor, bachelor, master or above)."""
-    df = _managers(staff)
-    require(df, ["education"])
-    return _distribution(df, "education", EDUCATION_ORDER, by, min_cell_from(policy, min_cell))
+    return _manager_distribution(staff, "education", EDUCATION_ORDER, by, min_cell, policy)
 
 
 def titles(staff: pd.DataFrame, *, by: str | None = None, min_cell: int | None = None, policy=None) -> pd.DataFrame:
     """Customer managers by professional title (none, junior, intermediate, senior)."""
-    df = _managers(staff)
-    require(df, ["title"])
-    return _distribution(df, "title", TITLE_ORDER, by, min_cell_from(policy, min_cell))
+    return _manager_distribution(staff, "title", TITLE_ORDER, by, min_cell, policy)
 
 
 def certificate_coverage(staff: pd.DataFrame, *, by: str | None = "role", min_cell: int | None = None,
@@ -182,9 +185,7 @@ def caseload(staff: pd.DataFrame, *, by: str | None = None, min_cell: int | None
 
 def grade_pyramid(staff: pd.DataFrame, *, by: str | None = None, min_cell: int | None = None, policy=None) -> pd.DataFrame:
     """Customer managers by grade (trainee, junior, intermediate, senior), counts and shares."""
-    df = _managers(staff)
-    require(df, ["grade"])
-    return _distribution(df, "grade", GRADE_ORDER, by, min_cell_from(policy, min_cell))
+    return _manager_distribution(staff, "grade", GRADE_ORDER, by, min_cell, policy)
 
 
 def pass_rates(exam: pd.DataFrame, *, by: str | None = "branch_id", min_cell: int | None = None,
