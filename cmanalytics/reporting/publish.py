@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-
 @contextmanager
 def staged_folder(target: Path):
     """Yield a fresh temporary folder; on success it becomes ``target`` (the old one is removed)."""
