@@ -1,18 +1,23 @@
 """Manager performance models: the banks' rules as editable policies (exam, grades, ...)."""
 
+from cmanalytics.performance import models
 from cmanalytics.performance.appraisal import (
     Scorecard,
+    annual_score_by_manager,
     annual_scores,
     appraise,
     bottom_n_elimination,
     deferred_pay,
     review,
 )
-from cmanalytics.performance import models
 from cmanalytics.performance.assignment import assign_clients
 from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.policy import Policy, load_policy
-from cmanalytics.performance.profit import profit_by_manager, simulated_profit, split_pool
+from cmanalytics.performance.profit import (
+    profit_by_manager,
+    simulated_profit,
+    split_pool,
+)
 
-__all__ = ["Policy", "Scorecard", "annual_scores", "appraise", "bottom_n_elimination", "deferred_pay", "models", "review", "annual_grade", "assign_clients", "load_policy", "profit_by_manager", "score_exam", "simulated_profit", "split_pool"]
+__all__ = ["Policy", "Scorecard", "annual_score_by_manager", "annual_scores", "appraise", "bottom_n_elimination", "deferred_pay", "models", "review", "annual_grade", "assign_clients", "load_policy", "profit_by_manager", "score_exam", "simulated_profit", "split_pool"]

@@ -156,6 +156,16 @@ def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 
     return out
 
 
+def annual_score_by_manager(indicators: pd.DataFrame, *, year: int | None = None,
+                            policy: Policy | None = None) -> pd.Series:
+    """Each manager's annual appraisal score from quarterly indicator data (:func:`appraise`, then
+    :func:`annual_scores`), for one ``year`` or averaged over the years given; a Series by manager."""
+    annual = annual_scores(appraise(indicators, policy)).reset_index()
+    if year is not None:
+        annual = annual[annual["year"] == year]
+    return annual.groupby("manager_id")["score"].mean().rename("appraisal")
+
+
 def review(scores, levels: pd.Series | None = None, policy: Policy | None = None) -> pd.DataFrame:
     """The annual qualification review (资格年审): a rating by the policy's score bands (excellent, good,
     pass, fail by default), the move it brings (promotion, demotion, or exit: a manager who fails may no
@@ -278,7 +288,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
         p = g["performance_pay"].to_numpy(float)
         sc = g["score"].to_numpy(float)
         m = len(p)
-        released, forfeited, balance = np.zeros(m), np.zeros(m), np.zeros(m)
+        released, forfeited = np.zeros(m), np.zeros(m)
         deferred = share * p
         for q in range(m):
             for j in range(q + 1, min(q + k, m - 1) + 1):

@@ -188,16 +188,13 @@ def manager_frame(bank, year: int | None = None) -> pd.DataFrame:
     import warnings
 
     from cmanalytics.errors import PolicyWarning
-    from cmanalytics.performance.appraisal import annual_scores, appraise
+    from cmanalytics.performance.appraisal import annual_score_by_manager
     from cmanalytics.performance.profit import profit_by_manager, simulated_profit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PolicyWarning)   # the illustrative rates are stated in the notebook
-        annual = annual_scores(appraise(bank.indicators)).reset_index()
+        annual = annual_score_by_manager(bank.indicators, year=year)
         profit = profit_by_manager(simulated_profit(bank.clients))
-    if year is not None:
-        annual = annual[annual["year"] == year]
-    annual = annual.groupby("manager_id")["score"].mean().rename("appraisal")
     staff = bank.staff.set_index("staff_id")[["branch_id", "grade", "role", "weekly_hours", "age", "tenure_years"]]
     df = bank.survey.set_index("staff_id").join(staff, how="left").join(annual, how="left")
     df = df.join((profit["profit"] / 1e4).rename("profit_10k"), how="left")

@@ -115,7 +115,8 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
     from cmanalytics.synthetic.bank import save_bank
     from cmanalytics.synthetic.twin import save_twin
 
-    step = _progress(4 + (len(list(Path(notebooks).glob("*.ipynb"))) if execute else 0))
+    paths = sorted(Path(notebooks).glob("*.ipynb")) if execute else []
+    step = _progress(4 + len(paths))
     step("synthetic data (generated when missing)")
     twin_path = save_twin(data_dir, seed=0)  # generated only when missing
     save_bank(data_dir, seed=0)
@@ -148,7 +149,6 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
             os.environ[REPORT_DIR_ENV], os.environ[DATA_DIR_ENV] = str(stage), str(Path(data_dir).resolve())
             try:
                 nb_sections = []
-                paths = sorted(Path(notebooks).glob("*.ipynb"))
                 # Two kernels at a time (the machines this runs on have two cores); each notebook still
                 # runs alone in its own clean kernel, and the pages are written in name order.
                 with ThreadPoolExecutor(max_workers=min(2, max(1, len(paths)))) as pool:

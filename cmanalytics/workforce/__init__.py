@@ -1,7 +1,12 @@
 """Workforce health of customer-manager teams: indicators (tidy tables), anonymity, dashboards."""
 
 from cmanalytics.workforce.anonymity import suppress, suppress_counts
-from cmanalytics.workforce.dashboards import FontWarning, cjk_font, contract_dashboard, workforce_dashboard
+from cmanalytics.workforce.dashboards import (
+    FontWarning,
+    cjk_font,
+    contract_dashboard,
+    workforce_dashboard,
+)
 from cmanalytics.workforce.indicators import (
     age_structure,
     appraisal_distribution,

@@ -146,6 +146,29 @@ def _bars(ax, labels, values, suppressed, k, L, color="#4c72b0", horizontal=Fals
     return bars
 
 
+def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: int, L: dict) -> pd.DataFrame:
+    """One bar per branch (the chosen one highlighted, suppressed ones marked), the bank's value as a line,
+    percentages on the axis. ``table``: an indicator table with a ``branch_id`` column and an "all" row.
+    Returns the branch rows."""
+    import matplotlib.pyplot as plt
+
+    per = table[table["branch_id"] != "all"]
+    bank_value = table.loc[table["branch_id"] == "all", column].iloc[0]
+    pos = np.arange(len(per))
+    colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
+    ax.bar(pos, per[column].fillna(0).to_numpy(), color=colors)
+    if "suppressed" in per:
+        for p, s in zip(pos, per["suppressed"]):
+            if s:
+                ax.text(p, 0, L["suppressed"].format(k=k), rotation=90, ha="center", va="bottom", fontsize=7,
+                        color="#a40000")
+    ax.set_xticks(pos, per["branch_id"], rotation=90, fontsize=7)
+    ax.axhline(bank_value, color="#555", lw=1)
+    ax.text(-0.5, bank_value, f" {L['bank']} {bank_value:.1%}", va="bottom", fontsize=8)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    return per
+
+
 def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None,
                         min_cell: int | None = None):
     """The workforce-health dashboard: customer-manager share against the floor (all branches, the chosen
@@ -172,16 +195,10 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
 
         ax = axes[0, 0]
         hc = ind.headcount(staff, policy=policy)
-        per = hc[hc["branch_id"] != "all"]
-        colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
-        ax.bar(np.arange(len(per)), per["cm_share"], color=colors)
-        ax.set_xticks(np.arange(len(per)), per["branch_id"], rotation=90, fontsize=7)
+        per = _branch_bars(ax, hc, "cm_share", branch, k, L)
         ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
         ax.text(len(per) - 0.5, per["floor"].iloc[0], f"{L['floor']} {per['floor'].iloc[0]:.0%}", ha="right",
                 va="bottom", color="#a40000", fontsize=8)
-        ax.axhline(hc["cm_share"].iloc[-1], color="#555", lw=1)
-        ax.text(-0.5, hc["cm_share"].iloc[-1], f" {L['bank']} {hc['cm_share'].iloc[-1]:.1%}", va="bottom", fontsize=8)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_title(L["cm_share"])
 
         ax = axes[0, 1]
@@ -251,20 +268,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         ax.set_title(L["grades"])
 
         ax = axes[1, 2]
-        to = ind.turnover(staff, policy=policy, min_cell=k)
-        per = to[to["branch_id"] != "all"]
-        colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
-        vals = per["turnover_rate"].fillna(0).to_numpy()
-        ax.bar(np.arange(len(per)), vals, color=colors)
-        for p, s in zip(np.arange(len(per)), per["suppressed"]):
-            if s:
-                ax.text(p, 0, L["suppressed"].format(k=k), rotation=90, ha="center", va="bottom", fontsize=7,
-                        color="#a40000")
-        ax.set_xticks(np.arange(len(per)), per["branch_id"], rotation=90, fontsize=7)
-        ax.axhline(to["turnover_rate"].iloc[-1], color="#555", lw=1)
-        ax.text(-0.5, to["turnover_rate"].iloc[-1], f" {L['bank']} {to['turnover_rate'].iloc[-1]:.1%}",
-                va="bottom", fontsize=8)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        _branch_bars(ax, ind.turnover(staff, policy=policy, min_cell=k), "turnover_rate", branch, k, L)
         ax.set_title(L["turnover"])
 
         ax = axes[1, 3]
@@ -342,12 +346,12 @@ def contract_dashboard(bank, *, lang: str = "en", policy=None, min_cell: int | N
 
         ax = axes[1, 0]
         if hasattr(bank, "indicators") and bank.indicators is not None:
-            from cmanalytics.performance.appraisal import annual_scores, appraise
             from cmanalytics.errors import PolicyWarning
+            from cmanalytics.performance.appraisal import annual_score_by_manager
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", PolicyWarning)
-                annual = annual_scores(appraise(bank.indicators)).groupby(level=0)["score"].mean()
+                annual = annual_score_by_manager(bank.indicators)
             d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
             q = _quartile_means(d2, "appraisal", k)
             _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, fmt="{:.1f}")
