@@ -37,5 +37,61 @@ class PolicyError(CmanalyticsError, ValueError):
     """A bank policy file is inconsistent (weights, bands, grades)."""
 
 
-class PolicyWarning(UserWarning):
+class ReadError(DataError):
+    """A file cannot be read as a survey export (format, encoding, sheet, an unreadable file)."""
+
+
+# --- Warnings -------------------------------------------------------------------------------------------
+# Diagnostics are Python warnings of these classes, raised with ``warnings.warn`` where they are detected,
+# and also kept on the result (``res.warnings``), so that they can be filtered, escalated in a test
+# (``-W error::cmanalytics.errors.CmanalyticsWarning``) and seen in Jupyter without printing anything.
+
+
+class CmanalyticsWarning(UserWarning):
+    """Base class of every diagnostic cmanalytics signals."""
+
+
+class HeywoodWarning(CmanalyticsWarning):
+    """A communality reached 1 or more, or a variance went negative (a Heywood case)."""
+
+
+class ConvergenceWarning(CmanalyticsWarning):
+    """An iterative method stopped before its criterion, or starts disagree on the optimum."""
+
+
+class SingularityWarning(CmanalyticsWarning):
+    """A matrix is singular or not positive definite; a result rests on a generalized inverse or smoothing."""
+
+
+class ReverseKeyWarning(CmanalyticsWarning):
+    """An item correlates negatively with the rest of its scale: it looks reverse-keyed."""
+
+
+class SmallSampleWarning(CmanalyticsWarning):
+    """Too few observations for the result to be stable (or a group too small)."""
+
+
+class SuppressionWarning(CmanalyticsWarning):
+    """Cells about fewer than ``min_cell`` people were suppressed."""
+
+
+class DataWarning(CmanalyticsWarning):
+    """Something in the data was recoded or set aside, as the read report says."""
+
+
+class PolicyWarning(CmanalyticsWarning):
     """A rule the source leaves open or inconsistent was applied as the policy's note says."""
+
+
+def diagnose(message: str, category: type[CmanalyticsWarning], record: list | None = None,
+             stacklevel: int = 3) -> str:
+    """Signal a diagnostic: warn with ``category`` and append ``message`` to ``record`` (the result's list).
+
+    Returns the message, so a caller can write ``warnings.append(diagnose(...))`` or pass its list.
+    """
+    import warnings
+
+    warnings.warn(message, category, stacklevel=stacklevel)
+    if record is not None:
+        record.append(message)
+    return message

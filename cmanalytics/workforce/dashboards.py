@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError
+from cmanalytics.errors import ArgumentError, CmanalyticsWarning
 from cmanalytics.workforce import indicators as ind
 from cmanalytics.workforce.anonymity import min_cell_from
 
@@ -24,7 +24,7 @@ CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "No
              "AR PL UMing CN", "Droid Sans Fallback")
 
 
-class FontWarning(UserWarning):
+class FontWarning(CmanalyticsWarning):
     """Chinese labels were asked for but no CJK font is installed; English labels are used."""
 
 
