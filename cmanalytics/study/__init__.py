@@ -2,14 +2,16 @@
 
     raw = cma.study.synthetic_twin(seed=0)     # 150 questionnaires, marked synthetic
     cleaned = cma.study.clean(raw)             # .data, .report, .valid_rate
-    res = cma.study.analyse(cleaned.data, part="A")
+    res = cma.study.analyse(cleaned.data, part="A")   # your own: analyse(df, codebook) after read_survey
     res.tables                                 # Table 1, Table 3, KMO and Bartlett, variance explained
 """
 
-from cmanalytics.study.analysis import PartAnalysis, analyse, published
+from cmanalytics.study.analysis import PartAnalysis, SurveyAnalysis, analyse, published
 from cmanalytics.study.cleaning import CleaningResult, CleaningRules, clean
 from cmanalytics.study.codebook import Codebook, load_codebook
-from cmanalytics.study.ingestion import map_to_codebook, read_export, read_survey
+from cmanalytics.study.ingestion import ReadReport, map_to_codebook, read_export, read_report, read_survey
+from cmanalytics.study.scoring import reverse_key, score
+from cmanalytics.study.template import codebook_template
 from cmanalytics.study.tables import comparison_table, export_tables
 
 
@@ -20,6 +22,6 @@ def synthetic_twin(seed: int = 0, codebook=None):
     return _twin(seed, codebook)
 
 
-__all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "analyse", "clean", "comparison_table",
-           "export_tables", "load_codebook", "map_to_codebook", "published", "read_export", "read_survey",
-           "synthetic_twin"]
+__all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "ReadReport", "SurveyAnalysis", "analyse",
+           "clean", "codebook_template", "comparison_table", "export_tables", "load_codebook", "map_to_codebook",
+           "published", "read_export", "read_report", "read_survey", "reverse_key", "score", "synthetic_twin"]

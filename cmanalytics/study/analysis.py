@@ -6,12 +6,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from itertools import permutations
 
 import numpy as np
 import pandas as pd
 
 import cmanalytics.psychometrics as pm
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.study.codebook import Codebook, load_codebook
 
@@ -23,17 +23,21 @@ def published() -> dict:
 
 def match_components(loadings: np.ndarray, owner: list[int], n_dims: int) -> list[int]:
     """Which component stands for each dimension: the one-to-one assignment that maximizes the summed
-    absolute loadings of each dimension's items on its component (each dimension to its best component
-    when there are not as many components as dimensions)."""
+    absolute loadings of each dimension's items on its component (Hungarian algorithm, so any number of
+    components works); with fewer components than dimensions, the dimensions left over go to their best
+    component, shared."""
+    from scipy.optimize import linear_sum_assignment
+
     a = np.abs(loadings)
     k = a.shape[1]
     mass = np.zeros((n_dims, k))
     for i, d in enumerate(owner):
         mass[d] += a[i]
-    if k == n_dims:
-        best = max(permutations(range(k)), key=lambda pm_: sum(mass[d, pm_[d]] for d in range(n_dims)))
-        return list(best)
-    return [int(np.argmax(mass[d])) for d in range(n_dims)]
+    rows, cols = linear_sum_assignment(-mass)
+    comp = [int(np.argmax(mass[d])) for d in range(n_dims)]
+    for d, c in zip(rows, cols):
+        comp[d] = int(c)
+    return comp
 
 
 def dimension_loadings(loadings: np.ndarray, owner: list[int], n_dims: int) -> tuple[np.ndarray, list[int]]:
@@ -48,7 +52,10 @@ def dimension_loadings(loadings: np.ndarray, owner: list[int], n_dims: int) -> t
 class PartAnalysis(Reportable):
     """The analysis of one part: ``kmo``, ``bartlett``, ``efa`` (PCA, varimax), ``alpha`` (all items),
     ``dimension_alpha`` (Series), ``ranking`` (dimension ids, Table 3 order, first contributes most),
-    ``dominant`` (Series: item -> dimension of its largest rotated loading), ``tables`` (dict of DataFrames)."""
+    ``dominant`` (Series: item -> dimension of its largest rotated loading), ``reversed`` (the items
+    reverse-keyed before the analysis), ``n_factors_rule`` (how the number of components was chosen),
+    ``warnings``, ``comparison`` (the published figures beside these, only with ``compare="published"``),
+    ``tables`` (dict of DataFrames)."""
 
     part: str
     codebook: Codebook
@@ -62,6 +69,10 @@ class PartAnalysis(Reportable):
     mean_loadings: pd.Series
     component_of: dict = field(default_factory=dict)
     lang: str = "en"
+    reversed: tuple[str, ...] = ()
+    n_factors_rule: str = ""
+    warnings: tuple[str, ...] = ()
+    comparison: pd.DataFrame | None = None
 
     @property
     def n_obs(self) -> int:
@@ -71,52 +82,134 @@ class PartAnalysis(Reportable):
     def tables(self) -> dict[str, pd.DataFrame]:
         from cmanalytics.study.tables import part_tables
 
-        return part_tables(self, lang=self.lang)
+        t = part_tables(self, lang=self.lang)
+        if self.comparison is not None:
+            t[f"published_vs_reproduced_{self.part}"] = self.comparison
+        return t
 
     def _report(self):
         t = self.tables
         rows = [("part", f"{self.part}: {self.codebook.part(self.part).name(self.lang)}"), ("N", str(self.n_obs)),
                 ("KMO", fmt(self.kmo.overall)), ("Bartlett chi2", f"{fmt(self.bartlett.chi2)} (df {self.bartlett.df})"),
-                ("alpha", fmt(self.alpha.alpha)), ("ranking", " > ".join(self.ranking))]
-        return f"Psychological contract, part {self.part}", rows, list(t.items()), self.efa.warnings, ()
+                ("components", f"{self.efa.n_factors} ({self.n_factors_rule})"),
+                ("alpha", fmt(self.alpha.alpha)), ("reverse-keyed", ", ".join(self.reversed) or "none"),
+                ("ranking", " > ".join(self.ranking))]
+        return (f"{self.codebook.name(self.lang) or self.codebook.id}, part {self.part}", rows, list(t.items()),
+                tuple(self.warnings) + tuple(self.efa.warnings), ())
 
 
-def analyse(data: pd.DataFrame, part: str = "A", codebook: Codebook | None = None, *, n_components: int | None = 3,
-            rotation: str = "varimax", missing: str = "listwise", lang: str = "en") -> PartAnalysis:
-    """Run the study's analysis on one part of the instrument: KMO and Bartlett, principal components
-    (3, as published; None for Kaiser's criterion) with varimax, alpha over all items and per dimension,
-    which dimension each item loads on most, and Table 3's ranking.
+@dataclass(frozen=True, repr=False)
+class SurveyAnalysis(Reportable):
+    """Every part of an instrument analysed (:func:`analyse` without ``part`` on a codebook of several
+    parts): ``parts`` (part id -> :class:`PartAnalysis`), ``tables`` (all of them), ``res["A"]``."""
+
+    parts: dict
+    codebook: Codebook
+
+    def __getitem__(self, part: str) -> PartAnalysis:
+        return self.parts[part]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {k: v for an in self.parts.values() for k, v in an.tables.items()}
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for an in self.parts.values() for w in an.warnings)
+
+    def _report(self):
+        rows = [(f"part {p}", f"N {an.n_obs}, KMO {fmt(an.kmo.overall)}, alpha {fmt(an.alpha.alpha)}, "
+                              f"{an.efa.n_factors} components")
+                for p, an in self.parts.items()]
+        return (self.codebook.name_en or self.codebook.id, rows, list(self.tables.items()), self.warnings, ())
+
+
+def _n_factors(n_factors, keyed, items, dims, missing, seed) -> tuple[int | None, str]:
+    if n_factors is None:
+        return len(dims), "the codebook's dimensions in this part"
+    if isinstance(n_factors, str):
+        if n_factors == "parallel":
+            pa = pm.parallel_analysis(keyed[items], missing=missing, seed=seed)
+            return max(1, int(pa.n_factors)), f"parallel analysis (seed {seed})"
+        if n_factors == "kaiser":
+            return None, "eigenvalues greater than 1 (Kaiser)"
+        raise ArgumentError(f"n_factors={n_factors!r}; give a number, None (the codebook's dimensions), "
+                            "'parallel' or 'kaiser'.")
+    if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 1:
+        raise ArgumentError(f"n_factors must be a whole number of at least 1; got {n_factors!r}.")
+    return int(n_factors), "given"
+
+
+def analyse(data: pd.DataFrame, codebook: Codebook | None = None, part: str | None = None, n_factors=None, *,
+            reverse=None, rotation: str = "varimax", missing: str = "listwise", compare: str | None = None,
+            lang: str = "en", seed: int = 0):
+    """Analyse one part of an instrument as the study did: KMO and Bartlett, principal components with
+    varimax, alpha over all items and per dimension, which dimension each item loads on most, and Table 3's
+    ranking.
+
+    The reverse-keyed items (the codebook's, or ``reverse=``) are recoded on their declared scale first,
+    once, and every table says which; an item that still correlates negatively with the rest of its
+    dimension gets a :class:`~cmanalytics.errors.ReverseKeyWarning`.
+
+    ``n_factors``: None (default) extracts as many components as the part has dimensions in the codebook;
+    a number; ``"parallel"`` (Horn's parallel analysis, ``seed``) or ``"kaiser"`` (eigenvalues > 1).
+    ``part``: a part id; None analyses the only part, or every part (a :class:`SurveyAnalysis`).
+    ``compare="published"`` adds the published study's figures beside these (only for the study's own
+    instrument); they are never compared by default.
 
     The ranking rule: a dimension's contribution is the mean absolute rotated loading of its items on the
     component that stands for it (the one-to-one matching of components to dimensions that maximizes the
     loadings on them); dimensions are ranked by it, largest first.
     SPSS equivalent: Factor (KMO and Bartlett, Principal components, Varimax) and Reliability per scale.
     """
-    cb = codebook or load_codebook()
+    from cmanalytics.study.scoring import _codebook, check_reverse_keys, reverse_key
+
+    cb = _codebook(codebook)
+    if compare not in (None, "published"):
+        raise ArgumentError(f"compare={compare!r}; use None or 'published'.")
+    if compare == "published" and cb.id != "psychological_contract":
+        raise ArgumentError(f"compare='published' compares with the published psychological-contract study; the "
+                            f"codebook {cb.id!r} is another instrument.")
+    if not isinstance(data, pd.DataFrame):
+        raise ArgumentError(f"analyse takes a DataFrame of answers; got {type(data).__name__}.")
+    if part is None:
+        if len(cb.parts) > 1:
+            return SurveyAnalysis({p.id: analyse(data, cb, p.id, n_factors, reverse=reverse, rotation=rotation,
+                                                 missing=missing, compare=compare, lang=lang, seed=seed)
+                                   for p in cb.parts}, cb)
+        part = cb.parts[0].id
     items = cb.items_of(part)
     dims = cb.dimensions_of(part)
-    block = data[items]
-    rev = cb.reverse_items(part)
+    absent = [i for i in items if i not in data.columns]
+    if absent:
+        raise DataError(f"the data lack item(s) {', '.join(absent)} of part {part!r}.")
+    keyed = reverse_key(data[items].copy().__finalize__(data), cb, reverse)
+    notes: list[str] = []
+    check_reverse_keys(keyed, cb, dims, notes)
+    block = keyed[items]
+    k, rule = _n_factors(n_factors, keyed, items, dims, missing, seed)
     prepared = pm.prepare(block, missing=missing)
-    res = pm.efa(prepared, n_factors=n_components, method="pca", rotation=rotation)
-    alpha = pm.cronbach_alpha(block, reverse=rev, missing=missing, scale=(cb.scale_min, cb.scale_max) if rev else None)
-    dim_index = {d.id: k for k, d in enumerate(dims)}
+    res = pm.efa(prepared, n_factors=k, method="pca", rotation=rotation)
+    alpha = pm.cronbach_alpha(prepared)
+    dim_index = {d.id: j for j, d in enumerate(dims)}
     owner = [dim_index[cb.dimension_of(i).id] for i in items]
     lam = res.loadings.to_numpy()
     means, comp = dimension_loadings(lam, owner, len(dims))
     comp_to_dim = {c: dims[d].id for d, c in enumerate(comp)}
     dominant = pd.Series([comp_to_dim.get(int(np.argmax(np.abs(lam[i]))), "?") for i in range(len(items))],
                          index=items, name="dimension")
-    d_alpha = {}
-    for d in dims:
-        cols = list(d.items)
-        if len(cols) >= 2:
-            drev = [i for i in cols if i in rev]
-            d_alpha[d.id] = pm.cronbach_alpha(block[cols], reverse=drev, missing=missing,
-                                              scale=(cb.scale_min, cb.scale_max) if drev else None).alpha
+    d_alpha = {d.id: pm.cronbach_alpha(block[list(d.items)], missing=missing).alpha
+               for d in dims if len(d.items) >= 2}
     order = list(np.argsort(-means, kind="stable"))
-    return PartAnalysis(part=part, codebook=cb, kmo=pm.kmo(prepared), bartlett=pm.bartlett(prepared), efa=res,
-                        alpha=alpha, dimension_alpha=pd.Series(d_alpha, name="alpha"),
-                        ranking=[dims[i].id for i in order], dominant=dominant,
-                        mean_loadings=pd.Series(means, index=[d.id for d in dims], name="mean_loading"),
-                        component_of={dims[d].id: c for d, c in enumerate(comp)}, lang=lang)
+    an = PartAnalysis(part=part, codebook=cb, kmo=pm.kmo(prepared), bartlett=pm.bartlett(prepared), efa=res,
+                      alpha=alpha, dimension_alpha=pd.Series(d_alpha, name="alpha", dtype="float64"),
+                      ranking=[dims[i].id for i in order], dominant=dominant,
+                      mean_loadings=pd.Series(means, index=[d.id for d in dims], name="mean_loading"),
+                      component_of={dims[d].id: c for d, c in enumerate(comp)}, lang=lang,
+                      reversed=tuple(i for i in keyed.attrs.get("reversed", ()) if i in items),
+                      n_factors_rule=rule, warnings=tuple(notes))
+    if compare == "published":
+        from cmanalytics.study.tables import comparison_table
+
+        object.__setattr__(an, "comparison", comparison_table({part: an}, published()).loc[part])
+    return an

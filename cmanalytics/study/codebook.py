@@ -3,10 +3,15 @@
 A codebook is a TOML file (see ``instruments/psychological_contract.toml``, the default)::
 
     [instrument]  id, name_en, name_zh, reference
-    [scale]       min, max, anchors_en, anchors_zh          (every item's scale unless it gives its own)
+    [scale]       min, max, anchors_en, anchors_zh, missing = [9, 99]   (every item's unless it gives its own)
     [[parts]]     id, name_en, name_zh
     [[dimensions]] id, part, name_en, name_zh, kind, items = [...]
-    [[items]]     id, en, zh, reverse = false, (scale_min, scale_max)
+    [[items]]     id, en, zh, reverse = false, (scale_min, scale_max, missing = [...])
+
+``missing`` lists the codes that mean "no answer" (9, 99, -1, ...): they are made missing when an export is
+read (:func:`cmanalytics.study.read_survey`), before the answers are checked against the scale. An item's own
+``missing`` replaces the scale's. Unknown keys are refused with the nearest valid key suggested, so a typo
+cannot silently switch a setting off.
 
 Every analysis in :mod:`cmanalytics.study` reads the instrument from here, so another questionnaire in
 the same format runs through the same pipeline.
@@ -14,6 +19,7 @@ the same format runs through the same pipeline.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -30,6 +36,7 @@ class Item:
     reverse: bool
     scale_min: float
     scale_max: float
+    missing: tuple[float, ...] = ()
 
 
 class _Named:
@@ -73,6 +80,7 @@ class Codebook:
     parts: tuple[Part, ...]
     dimensions: tuple[Dimension, ...]
     items: tuple[Item, ...]
+    missing_codes: tuple[float, ...] = ()
 
     @property
     def item_ids(self) -> list[str]:
@@ -111,6 +119,35 @@ class Codebook:
         return [i for i in ids if self.item(i).reverse]
 
 
+KEYS = {
+    "": {"instrument", "scale", "parts", "dimensions", "items"},
+    "instrument": {"id", "name_en", "name_zh", "reference"},
+    "scale": {"min", "max", "anchors_en", "anchors_zh", "missing"},
+    "parts": {"id", "name_en", "name_zh"},
+    "dimensions": {"id", "part", "name_en", "name_zh", "kind", "items"},
+    "items": {"id", "en", "zh", "reverse", "scale_min", "scale_max", "missing"},
+}
+
+
+def _check_keys(table, section: str, where: str) -> None:
+    """Refuse keys the format does not know, suggesting the nearest valid one (a typo is never ignored)."""
+    if not isinstance(table, dict):
+        raise CodebookError(f"{where} must be a table of keys; got {type(table).__name__}.")
+    for key in table:
+        if key not in KEYS[section]:
+            near = difflib.get_close_matches(str(key), sorted(KEYS[section]), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(sorted(KEYS[section]))}."
+            raise CodebookError(f"{where}: unknown key {key!r}{hint}")
+
+
+def _codes(value, where: str) -> tuple[float, ...]:
+    """Missing-value codes: a list of numbers."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                        for v in value):
+        raise CodebookError(f"{where}: 'missing' must be a list of numbers such as [9, 99]; got {value!r}.")
+    return tuple(float(v) for v in value)
+
+
 def _need(table: dict, key: str, where: str):
     if key not in table:
         raise CodebookError(f"{where} lacks the field {key!r}.")
@@ -119,18 +156,31 @@ def _need(table: dict, key: str, where: str):
 
 def codebook_from_dict(d: dict) -> Codebook:
     """Build and validate a codebook from parsed TOML (or any dict of the same shape)."""
+    _check_keys(d, "", "the codebook")
     inst = _need(d, "instrument", "the codebook")
+    _check_keys(inst, "instrument", "[instrument]")
     scale = d.get("scale", {})
-    smin, smax = float(scale.get("min", 1)), float(scale.get("max", 5))
+    _check_keys(scale, "scale", "[scale]")
+    try:
+        smin, smax = float(scale.get("min", 1)), float(scale.get("max", 5))
+    except (TypeError, ValueError):
+        raise CodebookError(f"[scale]: min and max must be numbers; got {scale.get('min')!r} and {scale.get('max')!r}.") from None
     if not smin < smax:
         raise CodebookError(f"the scale's min ({smin:g}) must be below its max ({smax:g}).")
     anchors_en = tuple(scale.get("anchors_en", ()))
     anchors_zh = tuple(scale.get("anchors_zh", ()))
+    missing = _codes(scale.get("missing", []), "[scale]")
+    inside = [v for v in missing if smin <= v <= smax]
+    if inside:
+        raise CodebookError(f"[scale]: missing code(s) {', '.join(f'{v:g}' for v in inside)} lie inside the scale "
+                            f"{smin:g}-{smax:g}, where they would be answers; use codes outside it (9, 99, -1).")
     n_points = int(smax - smin + 1)
     for name, anchors in (("anchors_en", anchors_en), ("anchors_zh", anchors_zh)):
         if anchors and len(anchors) != n_points:
             raise CodebookError(f"the scale has {n_points} points but {name} names {len(anchors)}.")
 
+    for p in d.get("parts", ()):
+        _check_keys(p, "parts", "a [[parts]] entry")
     parts = tuple(Part(_need(p, "id", "a part"), p.get("name_en", p["id"]), p.get("name_zh", p.get("name_en", p["id"])))
                   for p in d.get("parts", ()))
     part_ids = [p.id for p in parts]
@@ -140,6 +190,7 @@ def codebook_from_dict(d: dict) -> Codebook:
     items = []
     seen: set[str] = set()
     for it in d.get("items", ()):
+        _check_keys(it, "items", f"item {it.get('id', '?')!r}" if isinstance(it, dict) else "an item")
         iid = str(_need(it, "id", "an item"))
         if iid in seen:
             raise CodebookError(f"item {iid!r} is named twice in the codebook; each item needs one entry.")
@@ -147,7 +198,11 @@ def codebook_from_dict(d: dict) -> Codebook:
         lo, hi = float(it.get("scale_min", smin)), float(it.get("scale_max", smax))
         if not lo < hi:
             raise CodebookError(f"item {iid!r}: scale_min ({lo:g}) must be below scale_max ({hi:g}).")
-        items.append(Item(iid, it.get("en", iid), it.get("zh", it.get("en", iid)), bool(it.get("reverse", False)), lo, hi))
+        own = _codes(it["missing"], f"item {iid!r}") if "missing" in it else missing
+        if not isinstance(it.get("reverse", False), bool):
+            raise CodebookError(f"item {iid!r}: reverse must be true or false; got {it['reverse']!r}.")
+        items.append(Item(iid, it.get("en", iid), it.get("zh", it.get("en", iid)), it.get("reverse", False), lo, hi,
+                          own))
     if not items:
         raise CodebookError("the codebook lists no items.")
 
@@ -155,6 +210,7 @@ def codebook_from_dict(d: dict) -> Codebook:
     owner: dict[str, str] = {}
     dim_ids = set()
     for dm in d.get("dimensions", ()):
+        _check_keys(dm, "dimensions", f"dimension {dm.get('id', '?')!r}" if isinstance(dm, dict) else "a dimension")
         did = str(_need(dm, "id", "a dimension"))
         if did in dim_ids:
             raise CodebookError(f"dimension {did!r} is defined twice.")
@@ -177,7 +233,8 @@ def codebook_from_dict(d: dict) -> Codebook:
     if orphans:
         raise CodebookError("item(s) " + ", ".join(orphans) + " belong to no dimension; assign each to one.")
     return Codebook(str(_need(inst, "id", "[instrument]")), inst.get("name_en", ""), inst.get("name_zh", ""),
-                    inst.get("reference", ""), smin, smax, anchors_en, anchors_zh, parts, tuple(dims), tuple(items))
+                    inst.get("reference", ""), smin, smax, anchors_en, anchors_zh, parts, tuple(dims), tuple(items),
+                    missing)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:

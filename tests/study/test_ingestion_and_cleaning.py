@@ -63,7 +63,7 @@ def test_map_to_codebook_names_every_problem_at_once():
     with pytest.raises(DataError) as exc:
         cma.study.map_to_codebook(raw)
     msg = str(exc.value)
-    assert "missing item(s): A2, B13" in msg and "Q99" in msg and "comments" in msg
+    assert "no column matches item(s) A2, B13" in msg and "'Q99'" in msg and "'comments'" in msg
 
 
 def test_map_to_codebook_reads_anchors_and_case():
@@ -72,7 +72,7 @@ def test_map_to_codebook_reads_anchors_and_case():
     raw.loc[0, "A5"] = "非常重要"
     raw.loc[1, "A5"] = "important"
     raw.loc[2, "A5"] = " 3 "
-    out = cma.study.map_to_codebook(raw, column_map={"q_b2": "B2"}, keep=())
+    out = cma.study.map_to_codebook(raw, column_map={"q_b2": "B2"}, keep=[])
     assert out["A5"].tolist() == [5.0, 4.0, 3.0]
     assert list(out.columns) == ["respondent_id"] + CB.item_ids
 

@@ -1,0 +1,192 @@
+"""Reverse keys, once and everywhere, and each respondent's dimension scores.
+
+Reverse-keyed items are recoded with the scale the codebook declares, ``min + max - x``, never with the
+range observed in the data (a sample in which nobody answered 1 would otherwise be recoded wrongly). It is
+done once, here, before every analysis that uses the items (factor analysis, alpha, omega, CFA, scores,
+dashboards), and every result says which items were reversed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning, diagnose
+from cmanalytics.study.codebook import Codebook, load_codebook
+from cmanalytics.study.ingestion import ID_COLUMN
+
+SCORE_METHODS = ("mean", "sum", "regression")
+
+
+def _codebook(codebook) -> Codebook:
+    if codebook is None:
+        return load_codebook()
+    if isinstance(codebook, Codebook):
+        return codebook
+    return load_codebook(codebook)
+
+
+def reverse_items(codebook: Codebook, reverse=None, items=None) -> list[str]:
+    """The items to reverse: ``reverse`` when given (it replaces the codebook's list; ``()`` reverses none),
+    else the codebook's ``reverse = true`` items; restricted to ``items`` when given."""
+    if reverse is None:
+        chosen = codebook.reverse_items()
+    else:
+        chosen = [reverse] if isinstance(reverse, str) else [str(r) for r in reverse]
+        unknown = [r for r in chosen if r not in codebook.item_ids]
+        if unknown:
+            raise ArgumentError(f"reverse names item(s) {', '.join(map(repr, unknown))} that the codebook "
+                                f"{codebook.id!r} does not have.")
+    return [i for i in chosen if items is None or i in items]
+
+
+def reverse_key(data: pd.DataFrame, codebook: Codebook | None = None, reverse=None) -> pd.DataFrame:
+    """A copy of ``data`` with the reverse-keyed items recoded as ``scale_min + scale_max - x`` on each item's
+    declared scale. ``df.attrs["reversed"]`` lists them; items a frame already lists there are not recoded
+    twice. The caller's frame is not modified.
+
+    SPSS: ``RECODE A3 (1=5) (2=4) (3=3) (4=2) (5=1).``; R: ``psych::reverse.code(keys, x, mini, maxi)``.
+    """
+    cb = _codebook(codebook)
+    if not isinstance(data, pd.DataFrame):
+        raise ArgumentError(f"reverse_key takes a DataFrame; got {type(data).__name__}.")
+    done = tuple(data.attrs.get("reversed", ()))
+    todo = [i for i in reverse_items(cb, reverse) if i not in done]
+    absent = [i for i in todo if i not in data.columns]
+    if absent:
+        raise DataError(f"the data lack the reverse-keyed item(s) {', '.join(absent)}.")
+    out = data.copy()
+    for i in todo:
+        it = cb.item(i)
+        x = pd.to_numeric(out[i], errors="raise").astype("float64")
+        bad = x.notna() & ((x < it.scale_min) | (x > it.scale_max))
+        if bad.any():
+            rows = list(np.where(bad.to_numpy())[0][:5])
+            raise DataError(f"item {i!r} has answers outside its scale {it.scale_min:g}-{it.scale_max:g} in row(s) "
+                            f"{', '.join(map(str, rows))} ({', '.join(f'{v:g}' for v in x[bad].unique()[:5])}); "
+                            "reverse-keying them would be wrong. Read the export with read_survey (missing codes).")
+        out[i] = it.scale_min + it.scale_max - x
+    out.attrs["reversed"] = done + tuple(todo)
+    return out
+
+
+def check_reverse_keys(keyed: pd.DataFrame, codebook: Codebook, dimensions, record: list | None = None) -> list[str]:
+    """Warn (:class:`~cmanalytics.errors.ReverseKeyWarning`) for every item that correlates negatively with
+    the sum of the rest of its dimension once the declared reverse keys are applied: it looks reverse-keyed
+    but is not declared so, or it was declared so but the export had already recoded it."""
+    reversed_ = set(keyed.attrs.get("reversed", ()))
+    flagged = []
+    for d in dimensions:
+        cols = list(d.items)
+        if len(cols) < 3:
+            continue
+        block = keyed[cols].astype("float64").dropna()
+        if len(block) < 3:
+            continue
+        total = block.sum(axis=1)
+        for c in cols:
+            rest = total - block[c]
+            if block[c].std() == 0 or rest.std() == 0:
+                continue
+            r = float(np.corrcoef(block[c], rest)[0, 1])
+            if r < 0:
+                why = ("it was reverse-keyed as the codebook says: was it already recoded in the export?"
+                       if c in reversed_ else
+                       "it looks reverse-keyed: declare it `reverse = true` in the codebook or pass reverse=[...].")
+                diagnose(f"item {c!r} correlates negatively (r = {r:.2f}) with the rest of dimension {d.id!r}; {why}",
+                         ReverseKeyWarning, record, stacklevel=4)
+                flagged.append(c)
+    return flagged
+
+
+def _min_items(min_items, dims) -> dict[str, int]:
+    out = {}
+    for d in dims:
+        k = len(d.items)
+        if min_items is None:
+            need = math.ceil(k / 2)
+        elif isinstance(min_items, dict):
+            unknown = [x for x in min_items if x not in {dd.id for dd in dims}]
+            if unknown:
+                raise ArgumentError(f"min_items names dimension(s) {', '.join(map(repr, unknown))} not scored here.")
+            need = min_items.get(d.id, math.ceil(k / 2))
+        else:
+            need = min_items
+        if isinstance(need, float) and 0 < need <= 1:
+            need = math.ceil(need * k)
+        if isinstance(need, bool) or not isinstance(need, (int, np.integer)) or not 1 <= need <= k:
+            raise ArgumentError(f"min_items for dimension {d.id!r} ({k} items) must be a whole number from 1 to {k}, "
+                                f"or a share in (0, 1]; got {need!r}.")
+        out[d.id] = int(need)
+    return out
+
+
+def score(data: pd.DataFrame, codebook: Codebook | None = None, *, method: str = "mean", min_items=None,
+          reverse=None, part: str | None = None, missing: str = "listwise") -> pd.DataFrame:
+    """Each respondent's score on each dimension, after the reverse keys.
+
+    ``method``:
+
+    * ``"mean"`` (default): the mean of the answered items of the dimension;
+    * ``"sum"``: the mean times the number of items (the sum of all items when every one is answered; with
+      some unanswered, the plain sum would depend on how many were skipped, so it is prorated);
+    * ``"regression"``: Thurstone's regression scores of the principal components of each part (varimax,
+      as :func:`analyse`), each component named by the dimension it stands for; a respondent with an
+      unanswered item gets no score, as SPSS saves them.
+
+    A respondent who answered fewer than ``min_items`` of a dimension's items gets NaN for it (default: at
+    least half the items, ``ceil(k / 2)``; an int for every dimension, a share such as 0.75, or a dict
+    dimension -> int). Returns a new frame: ``respondent_id`` (when the data have it), then one column per
+    dimension; the rule is kept in ``df.attrs["scoring"]``.
+
+    SPSS: ``COMPUTE pay = MEAN.2(A1, A2, A3, A4).``; R: ``psych::scoreItems(keys, x, totals = FALSE,
+    impute = "none")`` gives the same means for respondents who answered every item.
+    """
+    if method not in SCORE_METHODS:
+        raise ArgumentError(f"method={method!r}; choose one of {', '.join(SCORE_METHODS)}.")
+    if not isinstance(data, pd.DataFrame):
+        raise ArgumentError(f"score takes a DataFrame of answers; got {type(data).__name__}.")
+    cb = _codebook(codebook)
+    parts = [part] if part is not None else [p.id for p in cb.parts]
+    dims = [d for p in parts for d in cb.dimensions_of(p)]
+    items = [i for d in dims for i in d.items]
+    absent = [i for i in items if i not in data.columns]
+    if absent:
+        raise DataError(f"the data lack item(s) {', '.join(absent)} of the codebook {cb.id!r}.")
+    keyed = reverse_key(data, cb, reverse)
+    need = _min_items(min_items, dims)
+    out = pd.DataFrame(index=data.index)
+    if ID_COLUMN in data.columns:
+        out[ID_COLUMN] = data[ID_COLUMN]
+    if method == "regression":
+        from cmanalytics.study.analysis import analyse
+
+        for p in parts:
+            an = analyse(keyed, cb, part=p, missing=missing, reverse=())
+            from cmanalytics.psychometrics.scores import factor_scores
+
+            fs = factor_scores(an.efa, keyed[cb.items_of(p)], method="regression")
+            for d in cb.dimensions_of(p):
+                out[d.id] = fs.iloc[:, an.component_of[d.id]].to_numpy()
+    else:
+        for d in dims:
+            block = keyed[list(d.items)].astype("float64")
+            answered = block.notna().sum(axis=1)
+            mean = block.mean(axis=1)
+            value = mean if method == "mean" else mean * len(d.items)
+            out[d.id] = value.where(answered >= need[d.id])
+    out.attrs["scoring"] = {"method": method, "min_items": need if method != "regression" else None,
+                            "reversed": tuple(keyed.attrs.get("reversed", ())), "codebook": cb.id,
+                            "rule": _rule_text(method, need)}
+    return out
+
+
+def _rule_text(method: str, need: dict) -> str:
+    if method == "regression":
+        return ("regression (Thurstone) scores of the principal components (varimax) of each part, named by the "
+                "dimension each stands for; no score with an unanswered item")
+    what = "mean of the answered items" if method == "mean" else "mean of the answered items x the number of items"
+    return (f"{what}, after reverse keys; NaN with fewer than "
+            + ", ".join(f"{k} answered ({d})" for d, k in need.items()))
