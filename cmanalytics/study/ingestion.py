@@ -340,7 +340,7 @@ def map_to_codebook(export: pd.DataFrame, codebook: Codebook | None = None, *, i
     codes = _missing_codes(cb, missing_codes, info)
     value_labels = info.value_labels or export.attrs.get("value_labels") or {}
     by_item = {m.item: m for m in matches}
-    records, items = {}, {}
+    records, items, outside = {}, {}, []
     for item in cb.items:
         col = by_item[item.id].column
         rec = ItemRecord()
@@ -353,8 +353,13 @@ def map_to_codebook(export: pd.DataFrame, codebook: Codebook | None = None, *, i
                     own[float(v)] = "the file's user-missing values"
         values = to_numbers(series, item, cb, ids, rec, value_labels.get(col))
         values = apply_missing(values, {**own, **codes[item.id]}, rec)
-        values = check_range(values, item, ids, rec, out_of_range, col)
+        try:
+            values = check_range(values, item, ids, rec, out_of_range, col)
+        except DataError as exc:  # every item outside its scale named in one error
+            outside.append(str(exc))
         records[item.id], items[item.id] = rec, values
+    if outside:
+        raise DataError(f"{info.path}: " + " ".join(outside))
     others = [c for c in columns if c != id_col and c not in {m.column for m in matches}]
     kept = others if keep_list is None else keep_list
     frame = pd.DataFrame({ID_COLUMN: ids.to_numpy(), **items}, index=pd.RangeIndex(len(export)))

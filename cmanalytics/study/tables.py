@@ -39,7 +39,8 @@ def rotated_matrix(an, lang: str = "en") -> pd.DataFrame:
     cb = an.codebook
     dims = cb.dimensions_of(an.part)
     lam = an.efa.loadings
-    ve = an.efa.variance_explained["Rotation Sums of Squared Loadings"]
+    vx = an.efa.variance_explained  # one component is not rotated: its extraction sums stand
+    ve = vx["Rotation Sums of Squared Loadings" if "Rotation Sums of Squared Loadings" in vx.columns.get_level_values(0) else "Extraction Sums of Squared Loadings"]
     cols = {}
     for d in dims:
         cols[d.name(lang)] = lam.iloc[:, an.component_of[d.id]]

@@ -23,6 +23,10 @@ from cmanalytics.study.ingestion import FileInfo, _find_id_column, _read_file
 from cmanalytics.study.matching import _NUMBERING, _TAGS
 
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,15}")
+_QNUM = re.compile(r"^\s*(?:第\s*(\d+)\s*题|q(?:uestion)?\s*(\d+)|(\d+))\s*[.、．:：_)）-]", re.IGNORECASE)
+MISSING_LIKE = (-1.0, -2.0, -3.0, -8.0, -9.0, -99.0, -999.0, 0.0, 8.0, 9.0, 88.0, 98.0, 99.0, 999.0)
+"""Values a survey platform or SPSS user commonly codes "no answer" with; outside the scale, the template
+takes them as missing codes (and says so) rather than refusing the column as an item."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -39,20 +43,65 @@ def _wording(header: str, label) -> str:
     return s or text
 
 
-def _text_options(col: pd.Series, n_points: int) -> list[str] | None:
-    """The options of a column of text answers, in scale order when they carry a prefix ("A. ...", "5 ...")."""
-    values = [str(v).strip() for v in col.dropna().unique() if str(v).strip()]
-    if not 2 <= len(values) <= n_points:
-        return None
-    keyed = []
-    for v in values:
-        m = _PREFIX.match(unicodedata.normalize("NFKC", v))
-        if not m:
-            return []
-        p = (m.group(1) or m.group(2)).upper()
-        keyed.append((int(p) if p.isdigit() else ord(p) - ord("A") + 1, unicodedata.normalize("NFKC", v)[m.end():].strip()))
-    keyed.sort()
-    return [label for _, label in keyed]
+# Anchor sets of common 5-point scales, lowest first: an unprefixed text answer is taken as an item's answer
+# only when every answer of the column is in one of them (a branch or a gender column is not).
+KNOWN_ANCHORS = (
+    ("非常不同意", "不同意", "一般", "同意", "非常同意"),
+    ("非常不同意", "不同意", "不确定", "同意", "非常同意"),
+    ("非常不符合", "不符合", "一般", "符合", "非常符合"),
+    ("完全不符合", "比较不符合", "不确定", "比较符合", "完全符合"),
+    ("非常不满意", "不满意", "一般", "满意", "非常满意"),
+    ("非常不重要", "不重要", "一般", "重要", "非常重要"),
+    ("从不", "很少", "有时", "经常", "总是"),
+    ("strongly disagree", "disagree", "neutral", "agree", "strongly agree"),
+    ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"),
+    ("very dissatisfied", "dissatisfied", "neutral", "satisfied", "very satisfied"),
+    ("very unimportant", "unimportant", "neutral", "important", "very important"),
+    ("never", "rarely", "sometimes", "often", "always"),
+)
+
+
+def _text_options(col: pd.Series, lo: float, hi: float) -> tuple[list[str] | None, set]:
+    """A column of text answers: its options in scale order per language ({"zh": [...], "en": [...]}, from
+    "A. ..."/"5 ..." prefixes or a known anchor set), and the numeric codes outside the scale found among
+    them; (None, ...) when it is not an item."""
+    n_points = int(hi - lo + 1)
+    texts, codes = set(), set()
+    for v in col.dropna().unique():
+        s = unicodedata.normalize("NFKC", str(v)).strip()
+        if not s:
+            continue
+        try:
+            x = float(s)
+        except ValueError:
+            texts.add(s)
+            continue
+        if not lo <= x <= hi:
+            if x not in MISSING_LIKE:
+                return None, set()
+            codes.add(x)
+    if len(texts) < 2:
+        return None, set()
+    by_prefix, labels = {}, set()
+    for t in texts:
+        m = _PREFIX.match(t)
+        if m:
+            p = (m.group(1) or m.group(2)).upper()
+            label = t[m.end():].strip()
+            by_prefix[int(p) if p.isdigit() else ord(p) - ord("A") + 1] = label
+        else:
+            label = t
+        labels.add(label.lower())
+    covering = [a for a in KNOWN_ANCHORS if len(a) == n_points and labels & set(a)]
+    if labels <= set().union(*covering) if covering else False:
+        out = {}
+        for a in sorted(covering, key=lambda a: -len(labels & set(a))):   # the best-covering set per language
+            out.setdefault("zh" if _CJK.search(a[0]) else "en", list(a))
+        return out, codes
+    if set(by_prefix) == set(range(1, n_points + 1)) and len(labels) == n_points:
+        first = by_prefix[1]
+        return {"zh" if _CJK.search(first) else "en": [by_prefix[k] for k in range(1, n_points + 1)]}, codes
+    return None, set()
 
 
 def codebook_template(source, scale: tuple[float, float] = (1, 5), *, id_column: str | None = None, sheet=0,
@@ -73,8 +122,7 @@ def codebook_template(source, scale: tuple[float, float] = (1, 5), *, id_column:
         df, info = _read_file(source, sheet=sheet, encoding=encoding)
         name = Path(source).stem
     id_col, _ = _find_id_column([str(c) for c in df.columns], id_column)
-    n_points = int(hi - lo + 1)
-    items, others, anchors = [], [], None
+    items, others, anchors, codes = [], [], {}, set()
     for col in df.columns:
         col = str(col)
         if col == id_col:
@@ -86,26 +134,32 @@ def codebook_template(source, scale: tuple[float, float] = (1, 5), *, id_column:
             for a, b in info.user_missing.get(col, ()):
                 x = np.where((x >= a) & (x <= b), np.nan, x)
             x = x[~np.isnan(x)]
-            if len(x) and np.all((x >= lo) & (x <= hi) & (x == np.round(x))):
+            on_scale = (x >= lo) & (x <= hi) & (x == np.round(x))
+            odd = set(np.unique(x[~on_scale]).tolist())
+            if on_scale.sum() >= 2 and odd <= set(MISSING_LIKE) and on_scale.mean() >= 0.8:
+                codes |= odd
                 items.append((col, label))
-                if anchors is None and col in info.value_labels:
+                if col in info.value_labels:
                     vl = info.value_labels[col]
                     got = [vl.get(v, vl.get(int(v))) for v in np.arange(lo, hi + 1)]
-                    anchors = got if all(got) else None
+                    if all(got):
+                        anchors.setdefault("zh" if any(_CJK.search(str(g)) for g in got) else "en", got)
                 continue
         else:
-            opts = _text_options(series, n_points)
+            opts, found = _text_options(series, lo, hi)
             if opts is not None:
                 items.append((col, label))
-                if anchors is None and opts and len(opts) == n_points:
-                    anchors = opts
+                codes |= found
+                for lang, opt in opts.items():
+                    anchors.setdefault(lang, opt)
                 continue
         others.append(col)
     if len(items) < 2:
         raise DataError(f"{info.path}: found {len(items)} column(s) of answers on the scale {lo:g}-{hi:g}; give the "
                         "scale the items use (scale=(1, 7), ...).")
+    codes = sorted(c for c in codes if not lo <= c <= hi)
     return _toml(instrument_id or re.sub(r"\W+", "_", name).strip("_") or "survey", lo, hi, items, anchors, others,
-                 id_col)
+                 id_col, codes)
 
 
 def _scale(scale) -> tuple[float, float]:
@@ -118,15 +172,15 @@ def _scale(scale) -> tuple[float, float]:
     return lo, hi
 
 
-def _toml(inst, lo, hi, items, anchors, others, id_col) -> str:
+def _toml(inst, lo, hi, items, anchors, others, id_col, codes) -> str:
     ids, used = [], set()
     for k, (col, _) in enumerate(items, start=1):
-        iid = col if _ID.fullmatch(col) else f"Q{k}"
+        num = _QNUM.match(unicodedata.normalize("NFKC", col))
+        iid = col if _ID.fullmatch(col) else f"Q{next(g for g in num.groups() if g) if num else k}"
         while iid in used:
             iid = f"{iid}_"
         used.add(iid)
         ids.append(iid)
-    lang_zh = anchors is not None and any(_CJK.search(str(a)) for a in anchors)
     out = [f"# A codebook drafted by cmanalytics.study.codebook_template from an export. Check every line, then:",
            "#  - split the dimension 'all' into the instrument's dimensions (each item in exactly one),",
            "#  - mark reverse-keyed items with reverse = true,",
@@ -135,11 +189,12 @@ def _toml(inst, lo, hi, items, anchors, others, id_col) -> str:
            f"# Columns not taken as items: {', '.join(others) or 'none'}.", "",
            "[instrument]", f"id = {_q(inst)}", f"name_en = {_q(inst)}", 'reference = ""', "",
            "[scale]", f"min = {lo:g}", f"max = {hi:g}"]
-    if anchors:
-        out.append(f"anchors_{'zh' if lang_zh else 'en'} = [{', '.join(_q(a) for a in anchors)}]")
-    else:
+    for lang, labels in sorted(anchors.items()):
+        out.append(f"anchors_{lang} = [{', '.join(_q(a) for a in labels)}]")
+    if not anchors:
         out.append("# anchors_en = [...]   # the scale's labels, lowest first (none found in the export)")
-    out += ["missing = []", "", "[[parts]]", 'id = "P1"', 'name_en = "all items"', "",
+    out += [f"missing = [{', '.join(f'{c:g}' for c in codes)}]"
+            + ("   # found outside the scale in the export: check they mean 'no answer'" if codes else ""), "", "[[parts]]", 'id = "P1"', 'name_en = "all items"', "",
             "[[dimensions]]", 'id = "all"', 'part = "P1"', 'name_en = "all items (split into dimensions)"',
             f"items = [{', '.join(_q(i) for i in ids)}]", ""]
     for iid, (col, label) in zip(ids, items):

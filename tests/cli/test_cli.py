@@ -27,7 +27,7 @@ def test_efa_json_matches_the_r_reference(capsys):
 def test_alpha_text_and_reverse(capsys):
     assert main(["alpha", str(REFERENCE / "attitude.csv"), "--columns", "rating,complaints,learning"]) == 0
     assert "Cronbach's Alpha" in capsys.readouterr().out
-    assert main(["alpha", str(REFERENCE / "attitude.csv"), "--reverse", "critical", "--json"]) == 0
+    assert main(["alpha", str(REFERENCE / "attitude.csv"), "--reverse", "critical", "--scale", "0-100", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["item_stats"]) == {"rating", "complaints", "privileges", "learning", "raises", "critical", "advance"}
 
