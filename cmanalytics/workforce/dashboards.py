@@ -51,6 +51,7 @@ LABELS = {
         "edu_names": {"below bachelor": "below bachelor", "bachelor": "bachelor", "master or above": "master+"},
         "title_names": {"none": "none", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
         "age_bands": {}, "mean": "mean", "max": "largest",
+        "group_heatmap": "Mean score by {g}", "group_respondents": "Respondents by {g}",
     },
     "zh": {
         "workforce_title": "客户经理队伍健康状况", "contract_title": "心理契约",
@@ -73,6 +74,7 @@ LABELS = {
         "edu_names": {"below bachelor": "本科以下", "bachelor": "本科", "master or above": "硕士及以上"},
         "title_names": {"none": "无", "junior": "初级", "intermediate": "中级", "senior": "高级"},
         "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多",
+        "group_heatmap": "按{g}的平均得分", "group_respondents": "按{g}的回收人数",
     },
 }
 
@@ -126,6 +128,9 @@ def _style(lang: str):
             rc["font.family"] = [font, "DejaVu Sans"]
             rc["axes.titleweight"] = "normal"      # CJK fallback fonts often have no bold face
             rc["axes.unicode_minus"] = False
+    elif cjk_font() is not None:
+        # English labels, but the data may hold Chinese names (branches, groups): fall back to a CJK font
+        rc["font.family"] = ["DejaVu Sans", cjk_font()]
     return LABELS[lang], rc, lang
 
 
@@ -291,12 +296,27 @@ def _quartile_means(df: pd.DataFrame, value: str, k: int) -> pd.DataFrame:
     return out
 
 
-def contract_dashboard(bank, *, lang: str = "en", policy=None, min_cell: int | None = None):
-    """The psychological-contract dashboard: dimension means with 95% intervals, a branch x dimension
-    heatmap (cells under ``min_cell`` respondents greyed), turnover intention and the appraisal score by
-    quartile of contract fulfilment (the mean of the six dimensions), wellbeing by weekly hours and the
-    respondents per branch. ``bank``: an object with ``staff``, ``survey`` and (for the appraisal panel)
-    ``indicators``. Returns a matplotlib Figure (6 panels, 16 x 9 inches)."""
+def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", policy=None,
+                       min_cell: int | None = None):
+    """The psychological-contract dashboard.
+
+    With a researcher's own scores (a DataFrame from :func:`cmanalytics.study.score`, one row per
+    respondent, one column per dimension): dimension means with 95% intervals, and for each of up to two
+    ``groups`` (column names of the scores, or Series/DataFrames aligned with them: branch, tenure band, ...)
+    a group x dimension heatmap and the respondents per group; every figure about fewer than ``min_cell``
+    people is suppressed, and so is the next smallest group when only one would be (its count could
+    otherwise be recovered from the total). ``codebook`` names the dimensions (in Chinese with
+    ``lang="zh"``). No synthetic bank needed. Returns a matplotlib Figure (4 panels, 15 x 9 inches).
+
+    With a bank (an object with ``staff``, ``survey`` and, for the appraisal panel, ``indicators``): dimension
+    means, a branch x dimension heatmap, turnover intention and the appraisal score by quartile of contract
+    fulfilment, wellbeing by weekly hours and the respondents per branch (6 panels, 16 x 9 inches).
+    """
+    if isinstance(bank, pd.DataFrame):
+        return _scores_dashboard(bank, groups=groups, codebook=codebook, lang=lang, policy=policy, min_cell=min_cell)
+    if groups is not None or codebook is not None:
+        raise ArgumentError("groups= and codebook= are for a DataFrame of scores (cma.study.score); a bank's "
+                            "dashboard is grouped by branch.")
     import matplotlib.pyplot as plt
 
     L, rc, lang = _style(lang)
@@ -383,3 +403,107 @@ def contract_dashboard(bank, *, lang: str = "en", policy=None, min_cell: int | N
         ax.set_title(L["respondents"])
     fig.attrs = {"lang": lang}
     return fig
+
+
+# --- a researcher's own scores ---------------------------------------------------------------------------
+
+
+def _group_frame(scores: pd.DataFrame, groups) -> pd.DataFrame:
+    if groups is None:
+        return pd.DataFrame(index=scores.index)
+    if isinstance(groups, str):
+        groups = [groups]
+    if isinstance(groups, pd.Series):
+        groups = groups.to_frame()
+    if isinstance(groups, pd.DataFrame):
+        if not groups.index.equals(scores.index):
+            raise ArgumentError("groups must have the scores' index (one row per respondent, in the same order).")
+        frame = groups
+    else:
+        names = list(groups)
+        absent = [g for g in names if g not in scores.columns]
+        if absent:
+            raise ArgumentError(f"groups names column(s) {', '.join(map(repr, absent))} that the scores lack; pass "
+                                "them as a Series or DataFrame aligned with the scores.")
+        frame = scores[names]
+    if frame.shape[1] > 2:
+        raise ArgumentError(f"at most two group columns fit the dashboard; got {frame.shape[1]}.")
+    return frame
+
+
+def small_groups(n: pd.Series, k: int) -> pd.Series:
+    """Which groups to suppress: those of fewer than ``k`` people (but more than none), and when exactly one
+    group would be suppressed, also the next smallest, so that its count cannot be recovered by subtracting
+    the others from the total (complementary suppression)."""
+    small = (n > 0) & (n < k)
+    if small.sum() == 1 and (~small & (n > 0)).sum() >= 1:
+        small[n[~small & (n > 0)].idxmin()] = True
+    return small
+
+
+def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, policy, min_cell):
+    import matplotlib.pyplot as plt
+
+    L, rc, lang = _style(lang)
+    k = min_cell_from(policy, min_cell)
+    g = _group_frame(scores, groups)
+    dims = [c for c in scores.columns if c not in g.columns and c != "respondent_id"
+            and pd.api.types.is_numeric_dtype(scores[c])]
+    if not dims:
+        raise ArgumentError("the scores have no numeric dimension columns (use cma.study.score).")
+    names = {d: d for d in dims}
+    if codebook is not None:
+        for dm in codebook.dimensions:
+            if dm.id in names:
+                names[dm.id] = dm.name(lang)
+    x = scores[dims].astype(float)
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(2, 2, figsize=(15, 9), layout="constrained")
+        fig.suptitle(L["contract_title"], fontsize=14, fontweight=rc["axes.titleweight"])
+        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+        fig.text(0.5, 0.005, L["suppression_note"].format(k=k), ha="center", fontsize=9, color="#555")
+        ax = axes[0, 0]
+        n, mean, sd = x.count(), x.mean(), x.std()
+        sup = (n < k).to_numpy()
+        half = np.where(sup, 0, 1.96 * sd / np.sqrt(n.clip(lower=1)))
+        pos = np.arange(len(dims))
+        ax.barh(pos, np.where(sup, 0, mean), xerr=half, color="#4c72b0", capsize=3)
+        for p_, m, s_, nn, h in zip(pos, mean, sup, n, half):
+            ax.text(0.02 if s_ else m + h + 0.05, p_, L["suppressed"].format(k=k) if s_ else f"{m:.2f} (n = {nn})",
+                    va="center", fontsize=8, color="#a40000" if s_ else "black",
+                    transform=ax.get_yaxis_transform() if s_ else ax.transData)
+        ax.set_yticks(pos, [names[d] for d in dims])
+        ax.set_xlim(0, float(np.nanmax(np.where(sup, 0, mean + half))) * 1.25 + 0.1)
+        ax.invert_yaxis()
+        ax.set_title(L["dimension_means"])
+        for j in range(2):
+            col = g.columns[j] if j < g.shape[1] else None
+            heat, counts = (axes[0, 1], axes[1, 0]) if j == 0 else (axes[1, 1], None)
+            if col is None:
+                heat.axis("off")
+                if counts is not None:
+                    counts.axis("off")
+                continue
+            _group_panels(heat, counts, x, g[col], dims, names, k, L, str(col))
+    fig.attrs = {"lang": lang, "min_cell": k}
+    return fig
+
+
+def _group_panels(heat, counts, x, group, dims, names, k, L, label):
+    per = x.groupby(group, observed=True)
+    n = per.size()
+    small = small_groups(n, k)
+    means = per.mean()[dims]
+    means[small.reindex(means.index).to_numpy()] = np.nan
+    im = heat.imshow(means.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=1, vmax=5)
+    heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=30, ha="right")
+    heat.set_yticks(np.arange(len(means)), [str(v) for v in means.index], fontsize=8)
+    for (r, c), v in np.ndenumerate(means.to_numpy(dtype=float)):
+        heat.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
+                  fontsize=7, color="#a40000" if np.isnan(v) else "black")
+    heat.figure.colorbar(im, ax=heat, shrink=0.8)
+    heat.set_title(L["group_heatmap"].format(g=label))
+    if counts is not None:
+        _bars(counts, [str(v) for v in n.index], n.to_numpy(dtype=float), small.to_numpy(), k, L, fmt="{:.0f}")
+        counts.set_ylabel(L["people"])
+        counts.set_title(L["group_respondents"].format(g=label))
