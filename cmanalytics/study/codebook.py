@@ -66,7 +66,7 @@ class Part(_Named):
 
 
 @dataclass(frozen=True)
-class Codebook:
+class Codebook(_Named):
     """A validated instrument. ``items`` in questionnaire order; ``dimensions`` and ``parts`` likewise."""
 
     id: str

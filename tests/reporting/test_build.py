@@ -22,7 +22,7 @@ def built(tmp_path_factory):
 
 
 NOTEBOOKS = ["01_psychological_contract_study", "02_reliability_and_validity", "03_performance_models",
-             "04_workforce_health_dashboard", "05_teaching_survey_methods"]
+             "04_workforce_health_dashboard", "05_teaching_survey_methods", "06_your_own_survey"]
 
 
 def test_every_link_resolves_and_no_page_shows_an_error(built):

@@ -16,7 +16,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, CodebookError, DataError, ReadError, ReverseKeyWarning
-from tests.study import survey_fixture as fx
+from cmanalytics.synthetic import team_climate as fx
 
 ITEMS = list(fx.ITEMS)
 

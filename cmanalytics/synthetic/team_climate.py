@@ -1,8 +1,15 @@
-"""A made-up instrument and its answers, written the ways researchers' exports come.
+"""A made-up instrument and its answers, written the ways researchers' exports come (teaching and tests).
 
 Team climate (团队氛围), two dimensions of four items on a 5-point agreement scale, one reverse-keyed item in
 each; 9 is the codebook's "no answer" code, 99 a platform's; some answers are text. The truth (answers as
-numbers, NaN where a code stood) is kept beside every file, so a test can check what each reader recovers.
+numbers, NaN where a code stood) is kept beside every file, so a reader can check what each import recovers.
+
+    export, truth = answers(n=80, seed=7)
+    files = write_all(folder, export)      # CSV (UTF-8, BOM, GBK with wording headers), TSV, TXT, a platform's
+                                           # Excel with text answers, SPSS .sav, Stata .dta, Parquet
+    Path(folder, "team.toml").write_text(CODEBOOK, encoding="utf-8")
+
+Made up: NOT anyone's survey.
 """
 
 from __future__ import annotations
