@@ -78,7 +78,7 @@ def test_tables_and_exports(twin, tmp_path):
     zh = cma.study.analyse(cleaned.data, part="B", lang="zh").tables
     assert "团队维护" in zh["table2_rotated_matrix_B"].columns
     files = cma.study.export_tables(t, tmp_path / "out", note="Synthetic data, not the study's.")
-    assert {f.suffix for f in files} == {".csv", ".xlsx", ".md", ".tex"}
+    assert {f.suffix for f in files} == {".csv", ".xlsx", ".md", ".docx", ".tex"}
     assert "Synthetic" in (tmp_path / "out" / "table1_rotated_matrix_A.md").read_text(encoding="utf-8")
     back = pd.read_excel(tmp_path / "out" / "kmo_bartlett_A.xlsx", header=1, index_col=0)
     assert back.iloc[0, 0] == pytest.approx(res.kmo.overall, abs=5e-4)
