@@ -249,28 +249,6 @@ def _alpha(args) -> int:
 # --- your own survey -----------------------------------------------------------------------------------
 
 
-def _write_survey_outputs(out: Path, tables: dict, *, scores=None, report=None, note=None, lang="en",
-                          analyses=None) -> list[Path]:
-    import cmanalytics as cma
-
-    try:
-        from cmanalytics.study.outputs import write_study_outputs
-    except ImportError:
-        write_study_outputs = None
-    if write_study_outputs is not None and analyses:
-        return write_study_outputs(analyses, out, scores=scores, read_report=report, lang=lang, note=note,
-                                   extra_tables=tables)
-    files = cma.study.export_tables(tables, out, note=note)
-    if scores is not None:
-        scores.to_csv(out / "scores.csv", index=False, encoding="utf-8-sig", float_format="%.10g", lineterminator="\n")
-        files.append(out / "scores.csv")
-    if report is not None:
-        (out / "read_report.txt").write_text(report.summary() + "\n", encoding="utf-8")
-        report.to_frame().to_csv(out / "read_report.csv", encoding="utf-8-sig", lineterminator="\n")
-        files += [out / "read_report.txt", out / "read_report.csv"]
-    return files
-
-
 def _study(args) -> int:
     import cmanalytics as cma
 
@@ -294,13 +272,15 @@ def _study(args) -> int:
     _check_respondents(cleaned.counts["valid"], "study")
     res = cma.study.analyse(cleaned.data, cb, n_factors=_n_factors(args.factors), missing=args.missing,
                             compare=args.compare, lang=args.lang, seed=args.seed)
+    from cmanalytics.study.outputs import write_study_outputs
+
     analyses = res.parts if hasattr(res, "parts") else {res.part: res}
-    tables = {"cleaning_by_rule": cleaned.by_rule.to_frame()}
-    for an in analyses.values():
-        tables.update(an.tables)
     scores = cma.study.score(cleaned.data, cb, method=args.score_method)
-    files = _write_survey_outputs(out, tables, scores=scores, report=report, lang=args.lang, analyses=analyses)
-    print(f"{len(files)} files written to {out}/")
+    files = write_study_outputs(analyses, out, scores=scores, read_report=report, lang=args.lang,
+                                compare=args.compare)
+    # the cleaning published as counts per rule, never respondent by respondent
+    files += cma.study.export_tables({"cleaning_by_rule": cleaned.by_rule.to_frame()}, out / "tables", lang=args.lang)
+    print(f"{len(files)} files written to {out}/ (open {out}/report.html)")
     return 0
 
 
