@@ -6,7 +6,9 @@
     cma.cronbach_alpha(df).alpha
 """
 
-from cmanalytics import errors, performance, study, workforce
+import importlib
+
+from cmanalytics import errors
 from cmanalytics.psychometrics import (
     AlphaResult,
     EFAResult,
@@ -31,6 +33,23 @@ from cmanalytics.psychometrics import (
 from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
 
 __version__ = "0.1.0"
+
+# The domains (the study, the banks' rules, workforce health) are loaded on first use, so that importing the
+# numerics costs no more than numpy, scipy and pandas: ``cma.study`` imports cmanalytics.study then.
+_DOMAINS = ("study", "performance", "workforce", "datasets", "synthetic", "reporting")
+
+
+def __getattr__(name: str):
+    if name in _DOMAINS:
+        module = importlib.import_module(f"cmanalytics.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cmanalytics' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_DOMAINS))
+
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
            "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]

