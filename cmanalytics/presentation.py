@@ -93,6 +93,11 @@ class Reportable:
         return html_report(title, rows, tables, warnings, notes)
 
     def __repr__(self) -> str:
-        return self.summary()
+        """One line of key figures; ``print(res)`` and ``res.summary()`` give the full tables."""
+        title, rows, _tables, warnings, _notes = self._report()
+        figures = ", ".join(f"{k}={v}" for k, v in list(rows)[:6])
+        extra = f", {len(warnings)} warning(s)" if warnings else ""
+        return f"<{type(self).__name__} {title}: {figures}{extra}>"
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.summary()

@@ -237,7 +237,6 @@ class ReadReport(Reportable):
         notes = [f"near matches are taken at a similarity of at least {self.near_match:.2f}"]
         return "Read report", rows, tables, (), notes
 
-    __str__ = Reportable.summary
 
 
 def read_report(df: pd.DataFrame) -> ReadReport:
