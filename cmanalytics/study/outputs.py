@@ -73,9 +73,9 @@ def write_docx(tables, path: str | Path) -> Path:
         doc.add_paragraph().add_run(ft.caption).italic = True
         table = doc.add_table(rows=1 + len(ft.rows), cols=len(ft.header))
         _apa_borders(table)
-        for i, cells in enumerate([ft.header, *ft.rows]):
-            for j, text in enumerate(cells):
-                cell = table.cell(i, j)
+        # row by row: table.cell(i, j) walks the whole table each time
+        for i, (row, cells) in enumerate(zip(table.rows, [ft.header, *ft.rows])):
+            for j, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.text = text
                 para = cell.paragraphs[0]
                 para.alignment = (WD_ALIGN_PARAGRAPH.CENTER if i == 0 and ft.numeric[j] else
