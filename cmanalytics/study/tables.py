@@ -1,4 +1,6 @@
-"""The study's tables (Tables 1-3, KMO and Bartlett, published versus reproduced) and their export."""
+"""The study's tables (Tables 1-3, KMO and Bartlett, published versus reproduced), how a reader sees them
+(:func:`format_table`: one rule for Markdown, LaTeX, Word, HTML and the console) and their export
+(:func:`export_tables`: CSV, Excel, Markdown, Word, LaTeX)."""
 
 from __future__ import annotations
 
@@ -271,7 +273,7 @@ def format_value(x, kind: str = "stat", digits: int = 3, style: str = "apa") -> 
 class FormattedTable:
     """A table as text cells, ready for Markdown, LaTeX, Word, HTML or the console: ``header`` (the index
     names first), ``rows``, ``numeric`` (per column: right-aligned), ``caption`` and ``notes`` (shown
-    below the table: the caller's note, then the suppression footnote)."""
+    below the table: the caller's note, the table's own notes, then the suppression footnote)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
