@@ -27,13 +27,15 @@ LABELS = {
            "heatmap": "Rotated loadings, part {part}", "item": "Item", "reversed": "(R) reverse-keyed item, recoded "
            "before the analysis", "read_report": "How the data were read", "scores": "Scores",
            "scores_caption": "Dimension scores", "comparison": "Published and reproduced figures", "mark": " (R)",
-           "n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "score": "Score"},
+           "n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "score": "Score",
+           "this_study": "this study"},
     "zh": {"title": "研究报告", "part": "第 {part} 部分：{name}", "scree": "第 {part} 部分碎石图",
            "component": "成分", "eigenvalue": "特征值", "kaiser": "Kaiser 准则（特征值 = 1）",
            "heatmap": "第 {part} 部分旋转后载荷", "item": "题项", "reversed": "（反）反向计分题，分析前已重新编码",
            "read_report": "数据读取报告", "scores": "得分", "scores_caption": "各维度得分",
            "comparison": "发表值与复现值", "mark": "（反）", "n": "样本量", "mean": "均值", "sd": "标准差",
-           "min": "最小值", "max": "最大值", "score": "得分"},
+           "min": "最小值", "max": "最大值", "score": "得分",
+           "this_study": "本研究"},
 }
 
 _CSS = """body{font-family:"Times New Roman","Songti SC","SimSun",serif;max-width:60em;margin:2em auto;padding:0 1em}
@@ -71,9 +73,9 @@ def write_docx(tables, path: str | Path) -> Path:
         doc.add_paragraph().add_run(ft.caption).italic = True
         table = doc.add_table(rows=1 + len(ft.rows), cols=len(ft.header))
         _apa_borders(table)
-        for i, cells in enumerate([ft.header, *ft.rows]):
-            for j, text in enumerate(cells):
-                cell = table.cell(i, j)
+        # row by row: table.cell(i, j) walks the whole table each time
+        for i, (row, cells) in enumerate(zip(table.rows, [ft.header, *ft.rows])):
+            for j, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.text = text
                 para = cell.paragraphs[0]
                 para.alignment = (WD_ALIGN_PARAGRAPH.CENTER if i == 0 and ft.numeric[j] else
@@ -236,7 +238,7 @@ def scores_summary(scores: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def _comparison(analyses: dict, compare) -> pd.DataFrame | None:
+def _comparison(analyses: dict, compare, lang: str) -> pd.DataFrame | None:
     if compare is None:
         return None
     if isinstance(compare, pd.DataFrame):
@@ -244,7 +246,8 @@ def _comparison(analyses: dict, compare) -> pd.DataFrame | None:
     if compare == "published":
         from cmanalytics.study.analysis import published
 
-        return comparison_table(analyses, published())
+        table = comparison_table(analyses, published(), lang=lang, reproduced=LABELS[lang]["this_study"])
+        return table.dropna(axis=1, how="all")  # no audit here: the "least attainable" column would be empty
     raise ArgumentError(f"compare={compare!r}; give None, 'published' or a DataFrame of figures to set beside "
                         "the results.")
 
@@ -286,7 +289,7 @@ def write_study_outputs(analyses: dict, folder: str | Path, *, scores: pd.DataFr
     lab = LABELS[lang]
     tables = {part: part_tables(an, lang) for part, an in analyses.items()}
     extra = {}
-    comparison = _comparison(analyses, compare)
+    comparison = _comparison(analyses, compare, lang)
     if comparison is not None:
         comparison = comparison.copy()
         comparison.attrs.setdefault("caption", lab["comparison"])

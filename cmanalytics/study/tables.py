@@ -1,4 +1,6 @@
-"""The study's tables (Tables 1-3, KMO and Bartlett, published versus reproduced) and their export."""
+"""The study's tables (Tables 1-3, KMO and Bartlett, published versus reproduced), how a reader sees them
+(:func:`format_table`: one rule for Markdown, LaTeX, Word, HTML and the console) and their export
+(:func:`export_tables`: CSV, Excel, Markdown, Word, LaTeX)."""
 
 from __future__ import annotations
 
@@ -20,17 +22,22 @@ LABELS = {
            "pct": "% of variance", "cum": "Cumulative %", "alpha": "Cronbach's alpha of the dimension",
            "dimension": "Dimension", "n_items": "Items", "mean_loading": "Mean loading", "rank": "Rank",
            "kmo": "Kaiser-Meyer-Olkin measure of sampling adequacy", "chi2": "Bartlett's test: approx. chi-square",
-           "df": "df", "sig": "Sig.", "n": "N", "statistic": "Statistic", "value": "Value",
-           "table": "Table", "note": "Note.", "suppressed": "Cells describing fewer than {k} people are suppressed (blank).",
+           "df": "df", "sig": "Sig.", "n": "N", "statistic": "Statistic", "value": "Value", "mark": " (R)",
+           "reversed": "(R) reverse-keyed item, recoded as scale minimum + maximum - answer before the analysis.",
+           "table": "Table", "note": "Note.",
+           "suppressed": "Cells describing fewer than {k} people are suppressed (blank).",
            "initial": "Initial Eigenvalues", "extraction": "Extraction Sums of Squared Loadings",
            "rotation": "Rotation Sums of Squared Loadings", "total": "Total", "var_pct": "% of Variance",
            "cum_pct": "Cumulative %", "component": "Component",
-           "cap_rotated": "Rotated component matrix, part {part}: {name}", "cap_ranking": "Dimensions of part {part} ranked by their mean loading",
-           "cap_adequacy": "Sampling adequacy and sphericity, part {part}", "cap_variance": "Total variance explained, part {part}"},
+           "cap_rotated": "Rotated component matrix, part {part}: {name}",
+           "cap_ranking": "Dimensions of part {part} ranked by their mean loading",
+           "cap_adequacy": "Sampling adequacy and sphericity, part {part}",
+           "cap_variance": "Total variance explained, part {part}"},
     "zh": {"item": "题项", "wording": "内容", "eigen": "特征值（旋转平方和载荷）", "pct": "方差贡献率（%）",
            "cum": "累计方差贡献率（%）", "alpha": "维度 Cronbach's α", "dimension": "维度", "n_items": "题项数",
            "mean_loading": "平均载荷", "rank": "排序", "kmo": "KMO 取样适切性量数", "chi2": "Bartlett 球形检验近似卡方",
-           "df": "自由度", "sig": "显著性", "n": "样本量", "statistic": "统计量", "value": "数值",
+           "df": "自由度", "sig": "显著性", "n": "样本量", "statistic": "统计量", "value": "数值", "mark": "（反）",
+           "reversed": "（反）为反向计分题，分析前已按“量表最小值 + 最大值 − 原始分”重新编码。",
            "table": "表", "note": "注：", "suppressed": "少于 {k} 人的单元格不予显示（留空）。",
            "initial": "初始特征值", "extraction": "提取载荷平方和", "rotation": "旋转载荷平方和", "total": "总计",
            "var_pct": "方差百分比", "cum_pct": "累积 %", "component": "成分",
@@ -59,7 +66,10 @@ def rotated_matrix(an, lang: str = "en") -> pd.DataFrame:
     for d in dims:
         cols[d.name(lang)] = lam.iloc[:, an.component_of[d.id]]
     body = pd.DataFrame(cols)
-    body.insert(0, lab["wording"], [getattr(cb.item(i), "zh" if lang == "zh" else "en") for i in body.index])
+    rev = set(getattr(an, "reversed", ()) or ())
+    wording = [getattr(cb.item(i), "zh" if lang == "zh" else "en") + (lab["mark"] if i in rev else "")
+               for i in body.index]
+    body.insert(0, lab["wording"], wording)
     order = [i for d in dims for i in d.items]
     body = body.loc[order]
     body.index.name = lab["item"]
@@ -72,6 +82,8 @@ def rotated_matrix(an, lang: str = "en") -> pd.DataFrame:
     foot[lab["wording"]] = ""
     out = pd.concat([body, foot])
     out.index.name = lab["item"]
+    if rev:
+        out.attrs["notes"] = [lab["reversed"]]
     for c in out.columns[1:]:
         out[c] = pd.to_numeric(out[c])
     return out
@@ -132,23 +144,46 @@ def part_tables(an, lang: str = "en") -> dict[str, pd.DataFrame]:
             f"variance_explained_{part}": variance}
 
 
-def comparison_table(analyses: dict, published: dict, audits: dict | None = None) -> pd.DataFrame:
-    """Published figures beside the reproduced ones (and the audit's least chi-square), per part."""
+COMPARISON = {
+    "en": {"part": "part", "statistic": "statistic", "published": "published", "reproduced": "reproduced (synthetic)",
+           "bound": "least attainable", "kmo": "KMO", "chi2": "Bartlett chi-square", "df": "df",
+           "var": "variance explained by {k} components (%)", "alpha": "Cronbach's alpha", "n": "N",
+           "first": "first dimension (Table 3)"},
+    "zh": {"part": "部分", "statistic": "统计量", "published": "发表值", "reproduced": "复现值（模拟数据）",
+           "bound": "最小可达值", "kmo": "KMO", "chi2": "Bartlett 球形检验卡方", "df": "自由度",
+           "var": "{k} 个成分累计解释方差（%）", "alpha": "Cronbach's α", "n": "样本量", "first": "首要维度（表 3）"},
+}
+
+
+def comparison_table(analyses: dict, published: dict, audits: dict | None = None, lang: str = "en",
+                     reproduced: str | None = None) -> pd.DataFrame:
+    """Published figures beside the reproduced ones (and the audit's least chi-square), per part; labels in
+    ``lang``; ``reproduced`` names the reproduced column (default "reproduced (synthetic)")."""
+    _lab(lang)
+    lab = COMPARISON[lang]
+    missing = [p for p in analyses if p not in published["parts"]]
+    if missing:
+        raise ArgumentError(f"the published study has no part {missing[0]!r} to compare with (it has "
+                            f"{sorted(published['parts'])}).")
     rows = []
     for part, an in analyses.items():
         pub = published["parts"][part]
-        var = float(an.efa.variance_explained[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[an.efa.n_factors - 1])
-        repro = {"KMO": an.kmo.overall, "Bartlett chi-square": an.bartlett.chi2, "df": an.bartlett.df,
-                 "variance explained by 3 components (%)": var, "Cronbach's alpha": an.alpha.alpha,
-                 "N": an.n_obs, "first dimension (Table 3)": an.ranking[0]}
-        pubs = {"KMO": pub["kmo"], "Bartlett chi-square": pub["bartlett_chi2"], "df": pub["bartlett_df"],
-                "variance explained by 3 components (%)": pub["variance_pct"], "Cronbach's alpha": pub["alpha"],
-                "N": published["sample"]["valid"], "first dimension (Table 3)": pub["first_dimension"]}
+        k = an.efa.n_factors
+        var = float(an.efa.variance_explained[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[k - 1])
+        first = next(d for d in an.codebook.dimensions_of(part) if d.id == an.ranking[0])
+        repro = {"kmo": an.kmo.overall, "chi2": an.bartlett.chi2, "df": an.bartlett.df, "var": var,
+                 "alpha": an.alpha.alpha, "n": an.n_obs, "first": an.ranking[0] if lang == "en" else first.name(lang)}
+        pub_first = next((d.name(lang) for d in an.codebook.dimensions_of(part) if d.id == pub["first_dimension"]),
+                         pub["first_dimension"])
+        pubs = {"kmo": pub["kmo"], "chi2": pub["bartlett_chi2"], "df": pub["bartlett_df"], "var": pub["variance_pct"],
+                "alpha": pub["alpha"], "n": published["sample"]["valid"],
+                "first": pub["first_dimension"] if lang == "en" else pub_first}
         bound = (audits or {}).get(part)
         for stat in repro:
-            rows.append({"part": part, "statistic": stat, "published": pubs[stat], "reproduced (synthetic)": repro[stat],
-                         "least attainable": bound.bounds.get("bartlett_chi2_min") if bound and stat == "Bartlett chi-square" else None})
-    return pd.DataFrame(rows).set_index(["part", "statistic"])
+            rows.append({lab["part"]: part, lab["statistic"]: lab[stat].format(k=k), lab["published"]: pubs[stat],
+                         reproduced or lab["reproduced"]: repro[stat],
+                         lab["bound"]: bound.bounds.get("bartlett_chi2_min") if bound and stat == "chi2" else None})
+    return pd.DataFrame(rows).set_index([lab["part"], lab["statistic"]])
 
 
 # ----- Output a reader trusts: one formatting rule for every text format -------------------------------
@@ -239,7 +274,7 @@ def format_value(x, kind: str = "stat", digits: int = 3, style: str = "apa") -> 
 class FormattedTable:
     """A table as text cells, ready for Markdown, LaTeX, Word, HTML or the console: ``header`` (the index
     names first), ``rows``, ``numeric`` (per column: right-aligned), ``caption`` and ``notes`` (shown
-    below the table: the caller's note, then the suppression footnote)."""
+    below the table: the caller's note, the table's own notes, then the suppression footnote)."""
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -397,7 +432,8 @@ def format_table(df: pd.DataFrame, *, digits: int = 3, lang: str = "en", style: 
     :func:`cell_kinds` gives it, suppressed cells blank with a footnote saying why (``suppressed``: a boolean
     frame like ``df``; default: :func:`suppression_mask`, for tables marked by
     :mod:`cmanalytics.workforce.anonymity`), the helper column ``suppressed`` left out, the caption from
-    ``caption`` or ``df.attrs["caption"]``, the notes below the table in ``lang``."""
+    ``caption`` or ``df.attrs["caption"]``, below the table ``note``, the table's own ``attrs["notes"]``
+    and the suppression footnote, in ``lang``."""
     lab = _lab(lang)
     mask = suppression_mask(df) if suppressed is None else suppressed.reindex_like(df).fillna(False).astype(bool)
     kinds = cell_kinds(df, mask)
@@ -414,30 +450,34 @@ def format_table(df: pd.DataFrame, *, digits: int = 3, lang: str = "en", style: 
     n_index = flat.shape[1] - cells.shape[1]
     for c in flat.columns[:n_index]:  # index values: whole numbers without decimals, text as is
         flat[c] = [format_value(v, "count" if isinstance(v, (int, np.integer)) else "text") for v in flat[c]]
-    notes = [note] if note else []
+    notes = ([note] if note else []) + list(df.attrs.get("notes", ()))
     if mask.to_numpy().any():
         k = min_cell if min_cell is not None else df.attrs.get("min_cell", 5)
         notes.append(lab["suppressed"].format(k=k))
-    return FormattedTable(header=tuple(map(str, flat.columns)), rows=tuple(tuple(r) for r in flat.itertuples(index=False)),
-                          numeric=tuple([False] * n_index + numeric_col), caption=caption or df.attrs.get("caption", ""),
-                          notes=tuple(notes), lang=lang)
+    return FormattedTable(header=tuple(map(str, flat.columns)),
+                          rows=tuple(tuple(r) for r in flat.itertuples(index=False)),
+                          numeric=tuple([False] * n_index + numeric_col),
+                          caption=caption or df.attrs.get("caption", ""), notes=tuple(notes), lang=lang)
 
 
 # ----- Files -------------------------------------------------------------------------------------------
 
 FORMATS = ("csv", "xlsx", "md", "docx", "tex")
 _EPOCH = datetime.datetime(2000, 1, 1)
-_EXCEL_FORMAT = {"count": "0", "percent": "0.{z2}", "share": "0.0%", "text": "General"}
 
 
 def excel_format(kind: str, digits: int = 3, style: str = "apa") -> str:
-    """The Excel number format of a cell of ``kind``: the cell holds the full-precision value, the format
-    rounds it on screen. A p-value below .001 shows "< .001" (a conditional format)."""
-    z = "0" * digits
+    """The Excel number format of a cell of ``kind`` (see :func:`format_value`): the cell holds the
+    full-precision value, the format rounds it on screen. A p-value below .001 shows "< .001" (a
+    conditional format)."""
+    def fixed(places: int) -> str:
+        return "0." + "0" * places if places > 0 else "0"
+
     if kind == "p":
-        return f'[<{10.0**-digits:.{digits}f}]"< {"." if style == "apa" else "0."}{"0" * (digits - 1)}1";0.{z}'
-    fmt_ = _EXCEL_FORMAT.get(kind, "0.{z}").format(z=z, z2="0" * max(digits - 1, 0))
-    return fmt_.rstrip(".") if fmt_.endswith(".") else fmt_
+        below = f'< {"." if style == "apa" else "0."}{"0" * (digits - 1)}1'
+        return f'[<{10.0**-digits:.{digits}f}]"{below}";{fixed(digits)}'
+    return {"count": "0", "text": "General", "percent": fixed(digits - 1),
+            "share": fixed(digits - 2) + "%"}.get(kind, fixed(digits))
 
 
 def _fix_zip_times(path: Path) -> None:

@@ -303,6 +303,14 @@ def test_report_in_chinese(analyses, scores, tmp_path):
 def test_reversed_items_are_marked(analyses):
     from cmanalytics.study import outputs
 
+    table = cma.study.tables.part_tables(_WithReversed(analyses["A"], ("A3",)))["table1_rotated_matrix_A"]
+    assert table.loc["A3", "Wording"].endswith(" (R)") and not table.loc["A4", "Wording"].endswith(" (R)")
+    assert format_table(table).notes == ("(R) reverse-keyed item, recoded as scale minimum + maximum - answer "
+                                         "before the analysis.",)
+    zh = cma.study.tables.part_tables(_WithReversed(analyses["A"], ("A3",)), "zh")["table1_rotated_matrix_A"]
+    assert zh.loc["A3", "内容"].endswith("（反）") and format_table(zh, lang="zh").notes[0].startswith("（反）为反向计分题")
+    assert "notes" not in analyses["A"].tables["table1_rotated_matrix_A"].attrs
+
     plain = outputs.heatmap_png(analyses["A"])
     assert outputs.reversed_items(analyses["A"]) == ()
     marked = outputs.heatmap_png(_WithReversed(analyses["A"], ("A3",)))
@@ -327,6 +335,30 @@ def test_chinese_figures_without_a_font_warn(analyses, monkeypatch):
     monkeypatch.setattr(dashboards, "cjk_font", lambda: None)
     with pytest.warns(dashboards.FontWarning, match="labelled in English"):
         outputs.scree_png(analyses["A"], lang="zh")
+
+
+def test_comparison_in_chinese(analyses, tmp_path):
+    write_study_outputs(analyses, tmp_path, lang="zh", compare="published")
+    md = (tmp_path / "tables" / "comparison.md").read_text(encoding="utf-8")
+    for label in ("发表值", "本研究", "首要维度（表 3）", "发展机会", "3 个成分累计解释方差（%）"):
+        assert label in md, label
+    assert "最小可达值" not in md          # no audit given: the empty column is left out
+    table = cma.study.comparison_table(analyses, cma.study.published())
+    assert table.loc[("A", "N"), "reproduced (synthetic)"] == 112
+    with pytest.raises(ArgumentError, match="no part 'X'"):
+        cma.study.comparison_table({"X": analyses["A"]}, cma.study.published())
+
+
+def test_suppressed_table_in_excel(tmp_path):
+    marked = suppress(pd.DataFrame({"branch": ["B01", "B02"], "n": [12, 3], "share": [0.25, 0.5]}), count_col="n")
+    export_tables({"t": marked}, tmp_path, formats=("xlsx", "md"))
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [c.value for c in ws[1]] == ["branch", "n", "share", "suppressed"]
+    assert [(c.value, c.number_format) for c in ws[2]][:3] == [("B01", "General"), (12, "0"), (0.25, "0.0%")]
+    assert [c.value for c in ws[3]][:3] == ["B02", None, None]
+    assert ws.cell(row=5, column=1).value == "Cells describing fewer than 5 people are suppressed (blank)."
+    md = (tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "| B02      |     |         |" in md and "25.0%" in md
 
 
 def test_bad_arguments(analyses, tmp_path):
