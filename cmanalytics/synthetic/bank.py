@@ -252,6 +252,10 @@ def _employment_and_books(rng, staff: pd.DataFrame, clients: pd.DataFrame, dispa
         clients.loc[key, "key_deposit"] = True
         clients.loc[key, "deposit_balance"] = np.round(rng.uniform(2e8, 1e9, 8), -3)
         clients.loc[key, ["manager_id", "current_manager"]] = group[0]
+    # the previous post's pay for first-time managers (their protection floor): illustrative levels
+    first = staff["first_time"].to_numpy(bool)
+    staff["previous_pay_coefficient"] = np.where(first, np.round(rng.uniform(1.0, 1.8, len(staff)), 1), np.nan)
+    staff["previous_performance_pay"] = np.where(first, np.round(rng.uniform(10_000, 60_000, len(staff)), -2), np.nan)
     held = clients["manager_id"].value_counts()
     staff.loc[corp, "caseload"] = staff.loc[corp, "staff_id"].map(held).fillna(0).astype(int).to_numpy()
 
