@@ -15,6 +15,7 @@ from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.pay import PayResult, pay
 from cmanalytics.performance.policy import Policy, load_policy, policy_from
+from cmanalytics.performance.scorecard import ManagerScorecard, scorecard
 from cmanalytics.performance.simulation import SimulationResult, simulate_years
 from cmanalytics.performance.whatif import PolicyComparison, PolicyOutcome, apply_policy, compare_policies
 from cmanalytics.performance.profit import (
@@ -23,4 +24,4 @@ from cmanalytics.performance.profit import (
     split_pool,
 )
 
-__all__ = ["SimulationResult", "simulate_years", "AssignmentResult", "PolicyComparison", "PolicyOutcome", "apply_policy", "compare_policies", "PayResult", "pay", "policy_from", "Policy", "Scorecard", "annual_score_by_manager", "annual_scores", "appraise", "bottom_n_elimination", "deferred_pay", "models", "review", "annual_grade", "assign_clients", "load_policy", "profit_by_manager", "score_exam", "simulated_profit", "split_pool"]
+__all__ = ["ManagerScorecard", "scorecard", "SimulationResult", "simulate_years", "AssignmentResult", "PolicyComparison", "PolicyOutcome", "apply_policy", "compare_policies", "PayResult", "pay", "policy_from", "Policy", "Scorecard", "annual_score_by_manager", "annual_scores", "appraise", "bottom_n_elimination", "deferred_pay", "models", "review", "annual_grade", "assign_clients", "load_policy", "profit_by_manager", "score_exam", "simulated_profit", "split_pool"]

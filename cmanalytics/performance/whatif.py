@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, PolicyWarning
-from cmanalytics.performance.appraisal import annual_scores, appraise, bottom_n_elimination
+from cmanalytics.performance.appraisal import Scorecard, annual_scores, appraise, bottom_n_elimination
 from cmanalytics.performance.assignment import AssignmentResult, assign_clients
 from cmanalytics.performance.pay import pay
 from cmanalytics.performance.policy import Policy, load_policy
@@ -22,7 +22,7 @@ CM_ROLES = ("corporate_cm", "personal_cm", "wealth_manager")
 
 
 def _policy(p) -> Policy:
-    if p is None:
+    if p is None or (isinstance(p, str) and p == "default"):
         return load_policy()
     if isinstance(p, Policy):
         return p
@@ -32,11 +32,13 @@ def _policy(p) -> Policy:
 @dataclass(frozen=True, repr=False)
 class PolicyOutcome(Reportable):
     """One policy applied to a bank: ``managers`` (one row per customer manager appraised on results:
-    score, grade, coefficient, pay steps, elimination status) and the client ``assignment``."""
+    score, grade, coefficient, pay steps, elimination status), the client ``assignment`` and the
+    quarterly scorecards (``card``)."""
 
     policy: Policy
     managers: pd.DataFrame
     assignment: AssignmentResult
+    card: Scorecard
     warnings: list = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -53,8 +55,8 @@ class PolicyOutcome(Reportable):
             list(self.warnings), []
 
 
-def _appraised(bank, policy: Policy, year: int | None) -> pd.DataFrame:
-    card = appraise(bank.indicators, policy)
+def _appraised(bank, policy: Policy, year: int | None, card=None) -> pd.DataFrame:
+    card = card if card is not None else appraise(bank.indicators, policy)
     annual = annual_scores(card, policy=policy).reset_index()
     years = sorted(annual["year"].unique())
     year = years[-1] if year is None else year
@@ -69,13 +71,14 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
     """Apply one policy to a bank shaped like :func:`cmanalytics.synthetic.bank.synthetic_bank`: appraisal
     (:func:`appraise`), the annual grade and pay (:func:`pay`, simulated profit from the clients),
     elimination (:func:`bottom_n_elimination`) and the client assignment (:func:`assign_clients`).
-    ``policy``: a Policy, a path to a policy file, or None for the defaults. PolicyWarnings about the
+    ``policy``: a Policy, a path to a policy file, or None (or "default") for the defaults. PolicyWarnings about the
     policy's illustrative readings are gathered on the result (``warnings``), not repeated."""
     pol = _policy(policy)
     record: list = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PolicyWarning)
-        scores = _appraised(bank, pol, year)
+        card = appraise(bank.indicators, pol)
+        scores = _appraised(bank, pol, year, card)
         staff = bank.staff.set_index("staff_id")
         cms = staff[staff["role"].isin(CM_ROLES)].join(scores, how="inner")
         profit = profit_by_manager(simulated_profit(bank.clients, pol))["profit"]
@@ -96,7 +99,7 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
             record.append(str(w.message))
     managers = paid.join(elim[["status"]]).join(cms[["branch_id", "role"]])
     managers.index.name = "manager_id"
-    return PolicyOutcome(pol, managers, assignment, record)
+    return PolicyOutcome(pol, managers, assignment, card, record)
 
 
 @dataclass(frozen=True, repr=False)
