@@ -13,6 +13,7 @@ from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers
 from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.performance.rounding import reaches
 from cmanalytics.presentation import Reportable
 
 
@@ -362,6 +363,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
     if "source_note" in dp:
         warnings.warn(f"deferred pay: {dp['source_note']}", PolicyWarning, stacklevel=2)
     share, k, floor = dp["share"], dp["confirm_quarters"], dp["confirm_min_score"]
+    inclusive = dp.get("confirm_min_inclusive", True)
     df = pd.DataFrame({"performance_pay": pay}).join(pd.Series(scores, name="score"), how="left")
     if df["score"].isna().any():
         raise DataError(f"no appraisal score for {_first(df['score'].isna())!r}.")
@@ -378,7 +380,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
         deferred = share * p
         for q in range(m):
             for j in range(q + 1, min(q + k, m - 1) + 1):
-                if sc[j] < floor:
+                if not reaches(sc[j], floor, inclusive):
                     forfeited[j] += deferred[q]
                     break
                 if j == q + k:

@@ -11,6 +11,7 @@ import pandas as pd
 from cmanalytics.errors import DataError, PolicyWarning
 from cmanalytics.performance.columns import strict_numbers
 from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.performance.rounding import reaches
 
 POSTS = {"president": "president_years", "vice_president": "vice_president_years",
          "business_head": "business_head_years", "finance": "finance_years"}
@@ -81,7 +82,7 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
     record = record_points(candidates, pol) if sch.get("record", 0) else pd.Series(0.0, index=candidates.index)
     total = pol.round(sum(scores.values()) + record)
     eligible = _eligible(candidates, pol)
-    passed = (total >= sch["pass_line"]) & eligible
+    passed = reaches(total, sch["pass_line"], pol.data["exam"].get("pass_line_inclusive", True)) & eligible
     rank = total.where(passed).rank(method="min", ascending=False)
     grades = pd.Series(pd.NA, index=candidates.index, dtype=object)
     for band in pol.ladder(sch["ladder"]):

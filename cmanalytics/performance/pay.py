@@ -16,6 +16,7 @@ from cmanalytics.performance.appraisal import Scorecard, annual_scores
 from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers, unique_ids
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.performance.rounding import reaches
 from cmanalytics.presentation import Reportable
 
 STEPS = ["level", "score", "grade", "grade_zh", "pay_coefficient", "paid_level", "protected", "coefficient_paid",
@@ -67,12 +68,13 @@ def _scores(card, year: int | None, policy: Policy) -> pd.Series:
                         f"{type(card).__name__}.")
 
 
-def _paid_level(level: pd.Series, score: pd.Series, ladder: list, standard: dict) -> pd.Series:
+def _paid_level(level: pd.Series, score: pd.Series, ladder: list, standard: dict, inclusive: bool) -> pd.Series:
     """The highest level at or below the manager's qualification whose results standard the score meets."""
     out = []
     for lv, s in zip(level, score):
         top = ladder.index(lv)
-        paid = next((ladder[k] for k in range(top, -1, -1) if s >= standard[ladder[k]]), ladder[0])
+        paid = next((ladder[k] for k in range(top, -1, -1) if reaches(s, standard[ladder[k]], inclusive)),
+                    ladder[0])
         out.append(paid)
     return pd.Series(out, index=level.index, dtype=object)
 
@@ -135,7 +137,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t = pd.DataFrame(index=m.index)
     t["level"] = m["level"]
     t[["score", "grade", "grade_zh", "pay_coefficient"]] = graded[["score", "grade", "grade_zh", "pay_coefficient"]]
-    t["paid_level"] = _paid_level(t["level"], t["score"], ladder, rules["standard"])
+    t["paid_level"] = _paid_level(t["level"], t["score"], ladder, rules["standard"], rules.get("standard_inclusive", True))
     first = strict_bool(m["first_time"], "first_time") if "first_time" in m else pd.Series(False, index=m.index)
     if first.any():
         require(m, ["appointed"], "first-time managers (to judge their protection)")
@@ -165,7 +167,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t["paid_now"] = t["performance_pay"] - t["deferred"]
     t["deferred_in"] = (strict_numbers(m["deferred_in"], "deferred_in", lo=0) if "deferred_in" in m
                         else pd.Series(0.0, index=m.index))
-    confirmed = t["score"] >= dp["confirm_min_score"]
+    confirmed = reaches(t["score"], dp["confirm_min_score"], dp.get("confirm_min_inclusive", True))
     t["released"] = t["deferred_in"].where(confirmed, 0.0)
     t["forfeited"] = t["deferred_in"].where(~confirmed, 0.0)
     t["total_paid"] = t["fixed_pay"] + t["paid_now"] + t["released"]

@@ -25,3 +25,9 @@ def round_score(values, precision: int):
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name)
     return out if out.ndim else float(out)
+
+
+def reaches(values, threshold: float, inclusive: bool = True):
+    """Whether each value reaches ``threshold``: ``>=`` when the threshold itself counts (含, and the usual
+    reading of 以上), ``>`` when it does not. The policy states which, next to the threshold."""
+    return values >= threshold if inclusive else values > threshold

@@ -14,6 +14,7 @@ from cmanalytics.errors import ArgumentError, PolicyWarning
 from cmanalytics.performance.appraisal import bottom_n_elimination, review
 from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.policy import Policy
+from cmanalytics.performance.rounding import reaches
 from cmanalytics.performance.whatif import CM_ROLES, _appraised, _policy
 from cmanalytics.presentation import Reportable
 
@@ -164,7 +165,7 @@ def simulate_years(bank, policy=None, years: int = 3, *, seed: int, as_of: str =
             team["level"] = rv["new_level"].where(~rv["exits"], team["level"])
             failed = rv["exits"]
             due = (team["renewal"] == year) & ~failed
-            short = due & (score < team["level"].map(standard))
+            short = due & ~reaches(score, team["level"].map(standard), pol.data["pay"].get("standard_inclusive", True))
             pos = team["level"].map(ladder.index)
             down = short & (pos > 0)
             team.loc[down, "level"] = (pos[down] - 1).map(lambda k: ladder[int(k)])

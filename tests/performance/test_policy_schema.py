@@ -33,6 +33,9 @@ def write(tmp_path, text, name="bank.toml"):
     # values in range
     ("share = 0.30", "share = -0.1", r"key deferred_pay.share: -0.1 is below its minimum 0"),
     ("precision = 2", "precision = 9", r"key scores.precision: 9 is above its maximum 6"),
+    # a min_cell of 0 or -1 would switch suppression off
+    ("min_cell = 5", "min_cell = 0", r"key workforce.min_cell: 0 is below its minimum 1"),
+    ("min_cell = 5", "min_cell = -1", r"key workforce.min_cell: -1 is below its minimum 1"),
     ('ties = "spare"', 'ties = "spair"', r"key elimination.ties: 'spair' is not one of .*did you mean 'spare'"),
     ("junior_max_inclusive = true", 'junior_max_inclusive = "yes"', r"junior_max_inclusive: must be true or false"),
     # bands ordered and tiling

@@ -186,3 +186,37 @@ def test_non_performing_text_false_is_not_charged():
     assert risk.tolist() == [0.0, 1e6, 0.0]
     with pytest.raises(DataError, match="'non_performing'.*row\\(s\\) 1"):
         P.simulated_profit(clients.assign(non_performing=["no", "maybe", "yes"]), pol)
+
+
+# --- The pass line, the results standard, the deferred confirmation: both sides, both readings ---------------
+
+def test_the_pass_line_itself_passes():
+    """Rule: 75分为合格线 (scheme B pass line 75): 75 passes, 74.5 does not; with pass_line_inclusive =
+    false, 75 fails and 75.5 passes."""
+    df = pd.DataFrame({"written": [45.0, 44.5, 45.5], "conduct": 5, "expression": 5, "adaptability": 20,
+                       "finance_years": 2.0}, index=["at", "below", "above"])
+    # totals: 45 + 30 + 0 record (2 years in finance: no full block of 3) = 75; 74.5; 75.5
+    res = P.score_exam(df, scheme="B")
+    assert res["total"].tolist() == [75.0, 74.5, 75.5] and res["passed"].tolist() == [True, False, True]
+    data = P.load_policy().data
+    data["exam"]["pass_line_inclusive"] = False
+    assert P.score_exam(df, scheme="B", policy=P.policy_from(data))["passed"].tolist() == [False, False, True]
+
+
+def test_the_results_standard_and_the_deferred_confirmation_at_their_bounds():
+    """不得享受该级别的客户经理待遇: a senior paid as senior at exactly 90 (standard 90 included), as an
+    intermediate at 89.99; the deferred account released at exactly 60, forfeited at 59.99."""
+    m = pd.DataFrame({"manager_id": ["a", "b"], "level": "senior", "simulated_profit": 0.0,
+                      "deferred_in": 1000.0})
+    t = P.pay(m, pd.Series({"a": 90.0, "b": 89.99}), as_of="2025-12-31").table
+    assert t["paid_level"].tolist() == ["senior", "intermediate"]
+    t = P.pay(m, pd.Series({"a": 60.0, "b": 59.99}), as_of="2025-12-31").table
+    assert t["released"].tolist() == [1000.0, 0.0] and t["forfeited"].tolist() == [0.0, 1000.0]
+    data = P.load_policy().data
+    data["pay"]["standard_inclusive"] = False
+    data["deferred_pay"]["confirm_min_inclusive"] = False
+    pol = P.policy_from(data)
+    t = P.pay(m, pd.Series({"a": 90.0, "b": 90.01}), pol, as_of="2025-12-31").table
+    assert t["paid_level"].tolist() == ["intermediate", "senior"]
+    t = P.pay(m, pd.Series({"a": 60.0, "b": 60.01}), pol, as_of="2025-12-31").table
+    assert t["released"].tolist() == [0.0, 1000.0]
