@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose
 from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers
 from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
@@ -274,7 +274,7 @@ def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None
 
     Returns, indexed like ``managers``: ``status`` ("eliminated", "retained", "protected", "not appraised",
     "part-time") and ``rank_from_bottom`` among the eligible of the group (ties share the lower rank);
-    ``attrs["status"]`` is "proposal" for the default policy.
+    ``attrs["status"]`` is "proposal" for the default policy, ``attrs["warnings"]`` the diagnostics.
     """
     pol = policy or load_policy()
     el = pol.data["elimination"]
@@ -295,9 +295,10 @@ def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None
         raise ArgumentError(f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
                             "whether a first-time manager is still protected cannot be judged.")
     as_of = when
+    record: list = []
     if el.get("status") == "proposal":
-        warnings.warn(f"bottom-ranked elimination: {el.get('source_note', 'a proposal, not a rule')}.",
-                      PolicyWarning, stacklevel=2)
+        diagnose(f"bottom-ranked elimination: {el.get('source_note', 'a proposal, not a rule')}.", PolicyWarning,
+                 record)
     require(managers, [score_col] + ([branch_col] if scope == "branch" else []), "managers")
     second = None
     if ties == "second-indicator":
@@ -338,10 +339,10 @@ def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None
         status[leave] = "eliminated"
         n_tied += tied
     if n_tied:
-        warnings.warn(f"{n_tied} managers tie at the bottom-{n} cut-off; ties = {ties!r}.", PolicyWarning,
-                      stacklevel=2)
+        diagnose(f"{n_tied} managers tie at the bottom-{n} cut-off; ties = {ties!r}.", PolicyWarning, record)
     out = pd.DataFrame({"status": status, "rank_from_bottom": rank})
     out.attrs["status"] = el.get("status", "rule")
+    out.attrs["warnings"] = record
     return out
 
 

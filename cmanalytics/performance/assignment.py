@@ -7,13 +7,12 @@ placed it."""
 from __future__ import annotations
 
 import heapq
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.errors import DataError, DataWarning, PolicyWarning, diagnose
 from cmanalytics.performance.columns import require, strict_bool, strict_numbers, unique_ids
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.presentation import Reportable
@@ -180,7 +179,8 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     share of value per manager.
 
     ``clients``: ``client_id``, ``branch_id``, ``loan_balance``, ``deposit_balance`` (yuan), optional
-    ``current_manager``, ``developed_by``, ``key_deposit`` (yes/no). ``managers``: ``manager_id``,
+    ``current_manager`` (one who is not among ``managers`` has left: the client is reassigned, and a
+    DataWarning says how many), ``developed_by``, ``key_deposit`` (yes/no). ``managers``: ``manager_id``,
     ``level``, ``branch_id``, optional ``part_time``. Inputs are not modified. The balance is a greedy
     (largest first, least loaded): not proven optimal, but reproducible, and linear-logarithmic in size
     (100,000 clients and 1,000 managers in a few seconds).
@@ -216,17 +216,25 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     def allowed(i, k):
         return mlevel[k] in _allowed(tiers[i], rules) and book.room(k, tiers[i] != "small")
 
-    def col(name):
+    record: list = []
+
+    def col(name, departed_ok: bool):
         if name not in clients:
             return [None] * n
         s = clients[name]
         unknown = s.notna() & ~s.isin(pos)
-        if unknown.any():
+        if unknown.any() and not departed_ok:
             raise DataError(f"{name} of client {clients.loc[unknown, 'client_id'].iloc[0]!r} is "
                             f"{s[unknown].iloc[0]!r}, who is not among the managers.")
-        return [None if pd.isna(v) else v for v in s]
+        if unknown.any():
+            # a responsible manager who has left (eliminated, retired): the client is reassigned by the
+            # later rules, as a client without one
+            diagnose(f"{int(unknown.sum())} client(s) have a current manager who is not among the managers "
+                     f"(e.g. {s[unknown].iloc[0]!r}, of client {clients.loc[unknown, 'client_id'].iloc[0]!r}); "
+                     "they are reassigned as clients without one.", DataWarning, record)
+        return [None if pd.isna(v) or v not in pos else v for v in s]
 
-    current, developer = col("current_manager"), col("developed_by")
+    current, developer = col("current_manager", True), col("developed_by", False)
     # 1. the key-deposit group
     if "key_deposit" in clients:
         key = strict_bool(clients["key_deposit"], "key_deposit", missing=False).to_numpy()
@@ -272,10 +280,9 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
                           "group": group, "rule": rule, "reason": reason})
     held = pd.DataFrame({"manager_id": mids, "level": mlevel, "branch_id": munit, "part_time": part,
                          "clients": book.count, "value": book.value, "large_or_medium": book.big})
-    record: list = []
     if (who < 0).any():
-        record.append(f"{int((who < 0).sum())} client(s) could not be placed: no eligible manager anywhere.")
-        warnings.warn(record[-1], PolicyWarning, stacklevel=2)
+        diagnose(f"{int((who < 0).sum())} client(s) could not be placed: no eligible manager anywhere.",
+                 PolicyWarning, record)
     return AssignmentResult(table, held, record)
 
 

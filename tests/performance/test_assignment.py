@@ -181,3 +181,14 @@ def test_one_hundred_thousand_clients_quickly():
     assert res.managers["clients"].max() <= 400 and res.managers["large_or_medium"].max() <= 1
     # every client not placed is one no manager could take (large/medium beyond the managers' one each)
     assert set(res.table.loc[res.table["rule"] == "unplaced", "tier"]) <= {"large", "medium"}
+
+
+def test_a_departed_current_manager_leaves_a_vacancy_not_an_error():
+    from cmanalytics.errors import DataWarning
+
+    m = mgrs([("j1", "junior", "A")])
+    c = cls([("a", "A", 1e6, 0), ("b", "A", 1e6, 0)], current_manager=["gone", "j1"])
+    with pytest.warns(DataWarning, match="1 client\\(s\\) have a current manager who is not among"):
+        res = P.assign_clients(c, m)
+    assert placed(res) == {"a": ("j1", "unit"), "b": ("j1", "existing manager kept")}
+    assert any("'gone'" in w for w in res.warnings)

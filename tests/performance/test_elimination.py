@@ -134,3 +134,12 @@ def test_bad_arguments():
         P.bottom_n_elimination(team(), as_of="2026-12-31", scope="city")
     with pytest.raises(DataError, match="'branch_id'"):
         P.bottom_n_elimination(team().drop(columns="branch_id"), as_of="2026-12-31", scope="branch")
+
+
+def test_diagnostics_are_kept_on_the_result():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PolicyWarning)
+        out = P.bottom_n_elimination(team(), as_of="2026-12-31", ties="spare")
+    kept = out.attrs["warnings"]
+    assert len(kept) == 2 and "proposal" in kept[0] and "3 managers tie" in kept[1]
+    assert [str(w.message) for w in caught if issubclass(w.category, PolicyWarning)] == kept

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.errors import DataError, PolicyWarning
 
 P = cma.performance
 

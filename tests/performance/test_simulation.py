@@ -7,7 +7,6 @@ Rules: 资格有效期两年, 期满重新认定 (a qualification lasts two year
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 
