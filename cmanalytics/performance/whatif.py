@@ -13,6 +13,7 @@ import pandas as pd
 from cmanalytics.errors import ArgumentError, PolicyWarning
 from cmanalytics.performance.appraisal import Scorecard, annual_scores, appraise, bottom_n_elimination
 from cmanalytics.performance.assignment import AssignmentResult, assign_clients
+from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.pay import pay
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.profit import profit_by_manager, simulated_profit
@@ -188,3 +189,65 @@ def compare_policies(bank, policy_a, policy_b, *, as_of: str = "2025-12-31", yea
     for col in ("grade_changed", "eliminated_a", "eliminated_b"):
         by_branch[col] = by_branch[col].astype(float).where(~by_branch[col].between(1, min_cell - 1))
     return PolicyComparison(a, b, m, clients, totals, by_branch, min_cell)
+
+
+@dataclass(frozen=True, repr=False)
+class ExamComparison(Reportable):
+    """The same candidates under two exam schemes: ``candidates`` (one row per candidate: total, passed
+    and grade under each, and whether the outcome changed) and ``grades`` (how many reach each grade
+    under each scheme)."""
+
+    scheme_a: str
+    scheme_b: str
+    candidates: pd.DataFrame
+    grades: pd.DataFrame
+
+    def __repr__(self) -> str:
+        c = self.candidates
+        return (f"ExamComparison(scheme {self.scheme_a} vs {self.scheme_b}: {int(c['passed_a'].sum())} vs "
+                f"{int(c['passed_b'].sum())} pass, {int(c['grade_changed'].sum())} change grade)")
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.candidates.copy()
+
+    def _report(self):
+        return f"Exam schemes {self.scheme_a} and {self.scheme_b}", [], [("Grades", self.grades)], [], \
+            ["Each part rescaled in proportion to its maximum (the same share of the part's points)."]
+
+
+def _rescaled(candidates: pd.DataFrame, source: dict, target: dict) -> pd.DataFrame:
+    out = candidates.copy()
+    parts = {"written": (source["written"], target["written"])}
+    for name, top in target["interview"].items():
+        if name not in source["interview"]:
+            raise ArgumentError(f"the interview part {name!r} of the target scheme is not in the source scheme.")
+        parts[name] = (source["interview"][name], top)
+    for name, (s_top, t_top) in parts.items():
+        out[name] = pd.to_numeric(out[name], errors="coerce") * t_top / s_top
+    return out
+
+
+def compare_exams(candidates: pd.DataFrame, scheme_a: str = "B", scheme_b: str = "C", policy=None, *,
+                  given_in: str | None = None) -> ExamComparison:
+    """The same candidates scored under two exam schemes (:func:`score_exam`), e.g. scheme B against
+    scheme C: who passes, who changes grade, how many reach each grade.
+
+    The candidates' points are given in one scheme's maxima (``given_in``, default ``scheme_a``); for the
+    other scheme each part is rescaled in proportion to its maximum (a candidate keeps the same share of
+    the written exam's and of each interview part's points: 42 of 50 written points are 25.2 of 30). This
+    is an assumption, stated on the result: a real comparison would need the candidates' answers marked
+    under both schemes. Personal-record points are computed from the record columns under each scheme."""
+    pol = _policy(policy)
+    given = given_in or scheme_a
+    src = pol.scheme(given)
+    res = {}
+    for s in (scheme_a, scheme_b):
+        data = candidates if s == given else _rescaled(candidates, src, pol.scheme(s))
+        res[s] = score_exam(data, scheme=s, policy=pol)
+    a, b = res[scheme_a], res[scheme_b]
+    table = pd.DataFrame({"total_a": a["total"], "passed_a": a["passed"], "grade_a": a["grade"],
+                          "total_b": b["total"], "passed_b": b["passed"], "grade_b": b["grade"]})
+    table["grade_changed"] = table["grade_a"].fillna("none").ne(table["grade_b"].fillna("none"))
+    grades = pd.DataFrame({f"scheme {scheme_a}": a["grade"].fillna("not qualified").value_counts(),
+                           f"scheme {scheme_b}": b["grade"].fillna("not qualified").value_counts()}).fillna(0).astype(int)
+    return ExamComparison(scheme_a, scheme_b, table, grades)
