@@ -179,8 +179,8 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     share of value per manager.
 
     ``clients``: ``client_id``, ``branch_id``, ``loan_balance``, ``deposit_balance`` (yuan), optional
-    ``current_manager`` (one who is not among ``managers`` has left: the client is reassigned, and a
-    DataWarning says how many), ``developed_by``, ``key_deposit`` (yes/no). ``managers``: ``manager_id``,
+    ``current_manager`` and ``developed_by`` (one who is not among ``managers`` has left: the client is
+    placed by the later rules, and a DataWarning says how many), ``key_deposit`` (yes/no). ``managers``: ``manager_id``,
     ``level``, ``branch_id``, optional ``part_time``. Inputs are not modified. The balance is a greedy
     (largest first, least loaded): not proven optimal, but reproducible, and linear-logarithmic in size
     (100,000 clients and 1,000 managers in a few seconds).
@@ -218,23 +218,20 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
 
     record: list = []
 
-    def col(name, departed_ok: bool):
+    def col(name):
         if name not in clients:
             return [None] * n
         s = clients[name]
         unknown = s.notna() & ~s.isin(pos)
-        if unknown.any() and not departed_ok:
-            raise DataError(f"{name} of client {clients.loc[unknown, 'client_id'].iloc[0]!r} is "
-                            f"{s[unknown].iloc[0]!r}, who is not among the managers.")
         if unknown.any():
-            # a responsible manager who has left (eliminated, retired): the client is reassigned by the
-            # later rules, as a client without one
-            diagnose(f"{int(unknown.sum())} client(s) have a current manager who is not among the managers "
+            # a manager who has left (eliminated, retired): the client is placed by the later rules, as a
+            # client without one; the warning names one, so that a typing error is seen
+            diagnose(f"{int(unknown.sum())} client(s) have a {name} who is not among the managers "
                      f"(e.g. {s[unknown].iloc[0]!r}, of client {clients.loc[unknown, 'client_id'].iloc[0]!r}); "
-                     "they are reassigned as clients without one.", DataWarning, record)
+                     "they are placed as clients without one.", DataWarning, record)
         return [None if pd.isna(v) or v not in pos else v for v in s]
 
-    current, developer = col("current_manager", True), col("developed_by", False)
+    current, developer = col("current_manager"), col("developed_by")
     # 1. the key-deposit group
     if "key_deposit" in clients:
         key = strict_bool(clients["key_deposit"], "key_deposit", missing=False).to_numpy()

@@ -71,7 +71,8 @@ def _appraised(bank, policy: Policy, year: int | None, card=None) -> pd.DataFram
 def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | None = None) -> PolicyOutcome:
     """Apply one policy to a bank shaped like :func:`cmanalytics.synthetic.bank.synthetic_bank`: appraisal
     (:func:`appraise`), the annual grade and pay (:func:`pay`, simulated profit from the clients),
-    elimination (:func:`bottom_n_elimination`) and the client assignment (:func:`assign_clients`).
+    elimination (:func:`bottom_n_elimination`) and the client assignment (:func:`assign_clients`) among
+    the corporate managers who stay (the clients of those eliminated are reassigned).
     ``policy``: a Policy, a path to a policy file, or None (or "default") for the defaults. PolicyWarnings about the
     policy's illustrative readings are gathered on the result (``warnings``), not repeated."""
     pol = _policy(policy)
@@ -91,7 +92,10 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
                 frame[col] = cms[col].to_numpy()
         paid = pay(frame, cms["score"], pol, as_of=as_of).table
         elim = bottom_n_elimination(cms.rename(columns={"grade": "level"}), as_of=as_of, policy=pol)
-        corp = staff[(staff["role"] == "corporate_cm") & staff["grade"].isin(pol.data["assignment"]["levels"])]
+        # the eliminated leave the team: their clients are reassigned as clients without a manager
+        gone = elim.index[elim["status"] == "eliminated"]
+        corp = staff[(staff["role"] == "corporate_cm") & staff["grade"].isin(pol.data["assignment"]["levels"])
+                     & ~staff.index.isin(gone)]
         mgrs = pd.DataFrame({"manager_id": corp.index, "level": corp["grade"].to_numpy(),
                              "branch_id": corp["branch_id"].to_numpy()})
         assignment = assign_clients(bank.clients, mgrs, pol)

@@ -152,8 +152,12 @@ def test_bad_input_names_the_row():
         P.assign_clients(cls([("a", "A", 1, 0)]), mgrs([("x", "boss", "A")]))
     with pytest.raises(DataError, match="'loan_balance'.*row\\(s\\) 1"):
         P.assign_clients(cls([("a", "A", 1, 0), ("b", "A", None, 0)]), m)
-    with pytest.raises(DataError, match="developed_by of client 'a' is 'zz'"):
-        P.assign_clients(cls([("a", "A", 1, 0)], developed_by=["zz"]), m)
+    from cmanalytics.errors import DataWarning
+
+    with pytest.warns(DataWarning, match="1 client\\(s\\) have a developed_by who is not among the managers "
+                                         "\\(e.g. 'zz', of client 'a'\\)"):
+        res = P.assign_clients(cls([("a", "A", 1, 0)], developed_by=["zz"]), m)
+    assert placed(res) == {"a": ("s1", "unit")}
     with pytest.raises(DataError, match="repeats id\\(s\\) 'a'"):
         P.assign_clients(cls([("a", "A", 1, 0), ("a", "A", 2, 0)]), m)
     with pytest.raises(DataError, match="'branch_id'"):
@@ -188,7 +192,7 @@ def test_a_departed_current_manager_leaves_a_vacancy_not_an_error():
 
     m = mgrs([("j1", "junior", "A")])
     c = cls([("a", "A", 1e6, 0), ("b", "A", 1e6, 0)], current_manager=["gone", "j1"])
-    with pytest.warns(DataWarning, match="1 client\\(s\\) have a current manager who is not among"):
+    with pytest.warns(DataWarning, match="1 client\\(s\\) have a current_manager who is not among"):
         res = P.assign_clients(c, m)
     assert placed(res) == {"a": ("j1", "unit"), "b": ("j1", "existing manager kept")}
     assert any("'gone'" in w for w in res.warnings)

@@ -101,3 +101,13 @@ def test_scheme_b_against_scheme_c_by_hand():
     assert t["total_b"].tolist() == [58.0, 49.0, 36.0] and not t["passed_b"].any()
     assert t["grade_a"]["p"] == "senior" and t["grade_changed"].tolist() == [True, False, False]
     assert res.grades.loc["not qualified", "scheme C"] == 3
+
+
+def test_the_clients_of_the_newly_eliminated_change_manager(bank):
+    c = P.compare_policies(bank, None, with_(elimination__bottom_n=8, elimination__ties="all"))
+    m = c.managers
+    newly = m.index[(m["status_b"] == "eliminated") & (m["status_a"] != "eliminated")]
+    theirs = c.a.assignment.table.loc[c.a.assignment.table["manager_id"].isin(newly), "client_id"]
+    assert len(newly) >= 5 and len(theirs) > 0
+    assert set(theirs) <= set(c.clients.index)
+    assert not c.b.assignment.table["manager_id"].isin(newly).any()
