@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose
+from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers
+from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.performance.rounding import reaches
 from cmanalytics.presentation import Reportable
 
 
@@ -47,9 +50,11 @@ def _normalize(values: pd.Series, spec: dict, frame: pd.DataFrame, groups: list[
         if lower:   # below target is good: full marks at or under the target
             return 100.0 * np.minimum(full / ratio.where(ratio > 0, np.nan), 1.0).fillna(1.0)
         return 100.0 * np.minimum(ratio / full, 1.0)
-    # peer: percentile standing within the period (and peer group), ties sharing their mean rank
+    # peer: percentile standing within the period (and peer group). Ties share the BETTER standing (as in
+    # the exam's ranks 1, 2, 2, 4), so the best observed value always scores 100 and a team in which no one
+    # had a complaint scores 100 each, not 50.
     keys = groups if groups else [pd.Series(0, index=values.index)]
-    rank = values.groupby(keys).rank(method="average", ascending=not lower)
+    rank = values.groupby(keys).rank(method="max", ascending=not lower)
     n = values.groupby(keys).transform("size")
     return pd.Series(np.where(n > 1, 100.0 * (rank - 1) / (n - 1).where(n > 1, 1), 100.0), index=values.index)
 
@@ -79,14 +84,16 @@ class Scorecard(Reportable):
 def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: str = "manager_id",
              period_col: str | None = "period", peer_col: str | None = None, keys: tuple[str, ...] = ()) -> Scorecard:
     r"""Score appraisal indicators by the policy: each indicator normalized to 0-100 and turned round where
-    lower is better, area scores :math:`A_a = \sum_i w_{ai} s_i` (weights within an area sum to 1) and the
-    total :math:`T = \sum_a v_a A_a`.
+    lower is better, area scores :math:`A_a = \operatorname{round}(\sum_i w_{ai} s_i)` (weights within an
+    area sum to 1) and the total :math:`T = \operatorname{round}(\sum_a v_a A_a)`, each rounded half up to
+    the policy's ``[scores] precision`` (2: the score as printed) before it is banded or ranked.
 
     Normalizations (set per indicator in the policy): ``completion`` :math:`100\min(x/t / f, 1)` with the
     target *t* from a ``<indicator>_target`` column (else *x* is the completion ratio itself) and full marks
     at *f* (default 1: over-completion earns no more); ``scale`` :math:`100(x - lo)/(hi - lo)`; ``peer``
     the percentile standing within the period and ``peer_col`` group, :math:`100(r - 1)/(n - 1)` with tied
-    values sharing their mean rank (a group of one scores 100).
+    values sharing the better rank, so the best observed value scores 100 (a group of one scores 100; a
+    missing peer group is an error).
 
     ``indicators``: one row per manager (``id_col``) and period (``period_col``; None for a single period)
     with a column per indicator. Columns the policy does not know are errors unless listed in ``keys``.
@@ -114,6 +121,11 @@ def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: 
     if dup.any():
         raise DataError(f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
                         + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else "."))
+    if peer_col:
+        no_group = frame[peer_col].isna()
+        if no_group.any():
+            raise DataError(f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
+                            "is missing; a manager without peers cannot be ranked among them.")
     groups = [frame[c] for c in (period_col, peer_col) if c]
     scores = {}
     for name, spec in specs.items():
@@ -125,17 +137,22 @@ def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: 
     index = pd.MultiIndex.from_frame(frame[index_cols]) if period_col else pd.Index(frame[id_col])
     ind = pd.DataFrame({n: s.to_numpy() for n, s in scores.items()}, index=index)
     appraisal = pol.data["appraisal"]
-    areas = {a: sum(i["weight"] * ind[i["indicator"]] for i in inds) for a, inds in appraisal["areas"].items()}
+    # Each printed score is rounded to the policy's precision, and the next level computed from the
+    # printed figures, so that a reader's hand check of a scorecard agrees with it to the last digit.
+    areas = {a: pol.round(sum(i["weight"] * ind[i["indicator"]] for i in inds))
+             for a, inds in appraisal["areas"].items()}
     area = pd.DataFrame(areas, index=index)
     weights = appraisal.get("area_weights") or {a: 1.0 / len(areas) for a in areas}
     if "source_note" in appraisal:
         warnings.warn(f"appraisal: {appraisal['source_note']}", PolicyWarning, stacklevel=2)
-    total = sum(w * area[a] for a, w in weights.items()).rename("total")
+    total = pol.round(sum(w * area[a] for a, w in weights.items())).rename("total")
     return Scorecard(ind, area, total, dict(weights))
 
 
-def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 4) -> pd.DataFrame:
-    """The annual appraisal score: the mean of each manager's quarterly totals in each year.
+def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 4,
+                  policy: Policy | None = None) -> pd.DataFrame:
+    """The annual appraisal score: the mean of each manager's quarterly totals in each year, rounded to
+    the policy's precision (the score as printed) before it is graded or ranked.
 
     ``quarterly``: a Scorecard, or its ``total`` (a Series indexed by manager and period, the period a
     pandas Period or a string such as ``"2025Q3"``). Returns one row per manager and year: ``score``,
@@ -152,6 +169,7 @@ def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 
         raise DataError(f"periods must be quarters such as '2025Q3': {exc}") from None
     df = pd.DataFrame({"manager_id": ids, "year": periods.year, "score": total.to_numpy()})
     out = df.groupby(["manager_id", "year"]).agg(score=("score", "mean"), n_quarters=("score", "size"))
+    out["score"] = (policy or load_policy()).round(out["score"])
     out["complete"] = out["n_quarters"] >= quarters_expected
     return out
 
@@ -160,16 +178,17 @@ def annual_score_by_manager(indicators: pd.DataFrame, *, year: int | None = None
                             policy: Policy | None = None) -> pd.Series:
     """Each manager's annual appraisal score from quarterly indicator data (:func:`appraise`, then
     :func:`annual_scores`), for one ``year`` or averaged over the years given; a Series by manager."""
-    annual = annual_scores(appraise(indicators, policy)).reset_index()
+    annual = annual_scores(appraise(indicators, policy), policy=policy).reset_index()
     if year is not None:
         annual = annual[annual["year"] == year]
-    return annual.groupby("manager_id")["score"].mean().rename("appraisal")
+    return (policy or load_policy()).round(annual.groupby("manager_id")["score"].mean()).rename("appraisal")
 
 
 def review(scores, levels: pd.Series | None = None, policy: Policy | None = None) -> pd.DataFrame:
     """The annual qualification review (资格年审): a rating by the policy's score bands (excellent, good,
-    pass, fail by default), the move it brings (promotion, demotion, or exit: a manager who fails may no
-    longer work as a customer manager), and, given each manager's current ``levels``, the new level (a step
+    pass, fail by default; the score rounded to the policy's precision first), the move it brings
+    (promotion, none, or exit: a manager who fails (不合格) may no longer work as a customer manager; a pass
+    (合格) is a pass and brings no demotion), and, given each manager's current ``levels``, the new level (a step
     beyond either end of the ladder stays at that end).
 
     ``scores``: a Series of annual scores (0-100). Returns, indexed like it: ``rating``, ``rating_zh``,
@@ -179,15 +198,13 @@ def review(scores, levels: pd.Series | None = None, policy: Policy | None = None
     """
     pol = policy or load_policy()
     rv = pol.data["review"]
-    s = pd.to_numeric(pd.Series(scores), errors="coerce")
-    if s.isna().any() or ((s < 0) | (s > 100)).any():
-        row = _first(s.isna() | (s < 0) | (s > 100))
-        raise DataError(f"annual score of {row!r} is missing or outside 0-100.")
+    s = checked_scores(scores, pol, "annual score")
     if "source_note" in rv:
         warnings.warn(f"review: {rv['source_note']}", PolicyWarning, stacklevel=2)
+    k = band_index(s, rv["bands"], rv["inclusion"])
     out = pd.DataFrame(index=s.index, columns=["rating", "rating_zh", "move"], dtype=object)
-    for band in rv["bands"]:
-        inside = (s >= band["min"]) & (s < band.get("max", np.inf))
+    for j, band in enumerate(rv["bands"]):
+        inside = k == j
         out.loc[inside, "rating"] = band["rating"]
         out.loc[inside, "rating_zh"] = band.get("zh", band["rating"])
         out.loc[inside, "move"] = band.get("move", 0)
@@ -207,55 +224,126 @@ def review(scores, levels: pd.Series | None = None, policy: Policy | None = None
     return out
 
 
+def _cut(score: pd.Series, second: pd.Series | None, n: int, ties: str) -> tuple[pd.Index, int]:
+    """Who leaves among one group's eligible managers: the ``n`` lowest scores, ties at the cut-off
+    resolved by ``ties``. Returns the leavers and how many were tied at the cut-off."""
+    if n == 0 or score.empty:
+        return score.index[:0], 0
+    if len(score) <= n:
+        return score.index, 0
+    cut = score.sort_values(kind="stable").iloc[n - 1]
+    below = score.index[score < cut]
+    tied = score.index[score == cut]
+    if len(below) + len(tied) <= n:
+        return below.append(tied), 0
+    if ties == "all":
+        return below.append(tied), len(tied)
+    if ties == "spare":
+        return below, len(tied)
+    # second-indicator: the tied with the lowest second indicator leave, as many as places remain; a tie
+    # still left at that cut-off is spared (the rule gives no third indicator)
+    places = n - len(below)
+    sec = second[tied]
+    cut2 = sec.sort_values(kind="stable").iloc[places - 1]
+    leave2 = sec.index[sec < cut2]
+    tied2 = sec.index[sec == cut2]
+    if len(leave2) + len(tied2) <= places:
+        leave2 = leave2.append(tied2)
+    return below.append(leave2), len(tied)
+
+
 def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None = None, n: int | None = None,
-                         score_col: str = "score") -> pd.DataFrame:
-    """Bottom-ranked elimination (末位淘汰): the ``n`` managers with the lowest annual scores leave the
-    customer-manager team (default ``bottom_n`` = 3; the source says 3 to 5).
+                         score_col: str = "score", ties: str | None = None, scope: str | None = None,
+                         branch_col: str = "branch_id") -> pd.DataFrame:
+    """Bottom-ranked elimination (末位淘汰), a PROPOSAL in the sources (可推行, rural banks; a
+    PolicyWarning says so each time): the ``n`` managers with the lowest annual scores leave the
+    customer-manager team (default ``bottom_n`` = 3; the sources say 3 to 5), in the bank or in each
+    branch (``scope``). Scores are rounded to the policy's precision before they are ranked.
 
-    Spared, and not counted among the n: first-time managers inside their protection period (``first_time``
-    true and ``appointed`` less than ``protection_years`` before ``as_of``), and levels not appraised on
-    results (trainees, assistants; column ``level``). The n are chosen among the rest, so n still leave when
-    enough managers are eligible. Ties at the cut all leave (a PolicyWarning says when more than n do):
-    ranking equal scores apart would be arbitrary.
+    Spared, and not counted among the n: first-time managers inside their protection period
+    (``first_time`` true and ``as_of`` before ``appointed`` + ``protection_years``: appointed exactly two
+    years before ``as_of``, protection has ended), levels not appraised on results (trainees, assistants;
+    column ``level``) and part-time managers (``part_time`` true) where the policy does not rank them.
+    ``first_time`` and ``part_time`` are read strictly (True/False, 是/否, 1/0, yes/no); ``as_of`` is
+    required: without a date, protection cannot be judged.
 
-    Returns, indexed like ``managers``: ``status`` ("eliminated", "retained", "protected", "not appraised")
-    and ``rank_from_bottom`` among the eligible.
+    Ties at the cut-off (``ties``, default the policy's): ``"spare"`` everyone tied stays (fewer than n
+    leave), ``"all"`` everyone tied leaves (more than n), ``"second-indicator"`` the policy's
+    ``tie_indicator`` column (higher is better) decides, a tie left after it spared. A PolicyWarning says how
+    many tied.
+
+    Returns, indexed like ``managers``: ``status`` ("eliminated", "retained", "protected", "not appraised",
+    "part-time") and ``rank_from_bottom`` among the eligible of the group (ties share the lower rank);
+    ``attrs["status"]`` is "proposal" for the default policy, ``attrs["warnings"]`` the diagnostics.
     """
     pol = policy or load_policy()
-    el = pol.data.get("elimination", {})
-    n = el.get("bottom_n", 3) if n is None else n
-    if not isinstance(n, (int, np.integer)) or n < 0:
+    el = pol.data["elimination"]
+    n = el["bottom_n"] if n is None else n
+    ties = el["ties"] if ties is None else ties
+    scope = el["scope"] if scope is None else scope
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
-    if score_col not in managers.columns:
-        raise DataError(f"managers lack the column {score_col!r}.")
-    score = pd.to_numeric(managers[score_col], errors="coerce")
-    as_of = pd.Timestamp(as_of)
+    if ties not in ("spare", "all", "second-indicator"):
+        raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
+    if scope not in ("bank", "branch"):
+        raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
+    try:
+        when = pd.Timestamp(as_of) if as_of is not None else pd.NaT
+    except (ValueError, TypeError):
+        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
+    if pd.isna(when):
+        raise ArgumentError(f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
+                            "whether a first-time manager is still protected cannot be judged.")
+    as_of = when
+    record: list = []
+    if el.get("status") == "proposal":
+        diagnose(f"bottom-ranked elimination: {el.get('source_note', 'a proposal, not a rule')}.", PolicyWarning,
+                 record)
+    require(managers, [score_col] + ([branch_col] if scope == "branch" else []), "managers")
+    second = None
+    if ties == "second-indicator":
+        ind = el.get("tie_indicator")
+        require(managers, [ind], "managers (the tie-breaking indicator)")
+        second = strict_numbers(managers[ind], ind, allow_missing=True)
     protected = pd.Series(False, index=managers.index)
     if "first_time" in managers.columns:
-        if "appointed" not in managers.columns:
-            raise DataError("first-time managers need an 'appointed' date to tell whether they are protected.")
-        appointed = pd.to_datetime(managers["appointed"], errors="coerce")
-        bad = managers["first_time"].astype(bool) & appointed.isna()
-        if bad.any():
-            raise DataError(f"appointed date of first-time manager {_first(bad)!r} is missing or not a date.")
-        until = appointed + pd.DateOffset(years=el.get("protection_years", 2))
-        protected = managers["first_time"].astype(bool) & (as_of < until)
-    skip = pd.Series(False, index=managers.index)
-    if "level" in managers.columns:
-        skip = managers["level"].isin(el.get("not_appraised", []))
-    eligible = ~protected & ~skip
+        first = strict_bool(managers["first_time"], "first_time")
+        require(managers, ["appointed"], "first-time managers (to tell whether they are protected)")
+        appointed = strict_dates(managers["appointed"], "appointed", rows=first)
+        until = appointed + pd.DateOffset(years=el["protection_years"])
+        protected = first & (as_of < until)
+    skip = managers["level"].isin(el.get("not_appraised", [])) if "level" in managers.columns \
+        else pd.Series(False, index=managers.index)
+    part = pd.Series(False, index=managers.index)
+    if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
+        part = strict_bool(managers["part_time"], "part_time") & ~skip
+    eligible = ~protected & ~skip & ~part
+    score = pd.to_numeric(managers[score_col], errors="coerce")
     bad = eligible & score.isna()
     if bad.any():
-        raise DataError(f"annual score of {_first(bad)!r} is missing or not a number.")
-    rank = score[eligible].rank(method="min", ascending=True)
+        raise DataError(f"annual score ({score_col!r}) of {_first(bad)!r} is missing or not a number.")
+    score = pol.round(score.where(eligible))
+    if second is not None and (eligible & second.isna()).any():
+        raise DataError(f"the tie indicator of {_first(eligible & second.isna())!r} is missing.")
+    groups = managers[branch_col] if scope == "branch" else pd.Series("bank", index=managers.index)
     status = pd.Series("retained", index=managers.index, dtype=object)
     status[protected] = "protected"
     status[skip] = "not appraised"
-    out_idx = rank.index[rank <= n] if n > 0 else rank.index[:0]
-    status[out_idx] = "eliminated"
-    if len(out_idx) > n:
-        warnings.warn(f"{len(out_idx)} managers tie at the bottom-{n} cut and all leave.", PolicyWarning, stacklevel=2)
-    return pd.DataFrame({"status": status, "rank_from_bottom": rank.reindex(managers.index)})
+    status[part] = "part-time"
+    rank = pd.Series(np.nan, index=managers.index)
+    n_tied = 0
+    for _, idx in groups[eligible].groupby(groups[eligible]).groups.items():
+        s = score[idx]
+        rank[idx] = s.rank(method="min")
+        leave, tied = _cut(s, None if second is None else second[idx], int(n), ties)
+        status[leave] = "eliminated"
+        n_tied += tied
+    if n_tied:
+        diagnose(f"{n_tied} managers tie at the bottom-{n} cut-off; ties = {ties!r}.", PolicyWarning, record)
+    out = pd.DataFrame({"status": status, "rank_from_bottom": rank})
+    out.attrs["status"] = el.get("status", "rule")
+    out.attrs["warnings"] = record
+    return out
 
 
 def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None) -> pd.DataFrame:
@@ -276,6 +364,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
     if "source_note" in dp:
         warnings.warn(f"deferred pay: {dp['source_note']}", PolicyWarning, stacklevel=2)
     share, k, floor = dp["share"], dp["confirm_quarters"], dp["confirm_min_score"]
+    inclusive = dp.get("confirm_min_inclusive", True)
     df = pd.DataFrame({"performance_pay": pay}).join(pd.Series(scores, name="score"), how="left")
     if df["score"].isna().any():
         raise DataError(f"no appraisal score for {_first(df['score'].isna())!r}.")
@@ -292,7 +381,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
         deferred = share * p
         for q in range(m):
             for j in range(q + 1, min(q + k, m - 1) + 1):
-                if sc[j] < floor:
+                if not reaches(sc[j], floor, inclusive):
                     forfeited[j] += deferred[q]
                     break
                 if j == q + k:

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.performance.columns import strict_numbers
 from cmanalytics.performance.policy import Policy, load_policy
+from cmanalytics.performance.rounding import reaches
 
 POSTS = {"president": "president_years", "vice_president": "vice_president_years",
          "business_head": "business_head_years", "finance": "finance_years"}
@@ -50,10 +52,12 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
     Input: a row per candidate with ``written``, ``conduct``, ``expression``, ``adaptability`` and, for
     schemes with a personal record, ``president_years``, ``vice_president_years``, ``business_head_years``,
     ``finance_years`` (missing: the post was never held); optionally ``avg_daily_deposit`` (yuan) for the
-    provisional-junior rule. Output, indexed like the input: ``record_points``, ``total``, ``passed``
-    (total at least the pass line), ``rank`` among those who pass (ties share the better rank, and the
+    provisional-junior rule. Output, indexed like the input: ``record_points``, ``total`` (rounded to the
+    policy's precision), ``eligible`` (at least a year in finance, 年满一年以上, where the policy has that
+    rule), ``passed`` (eligible and total at least the pass line), ``rank`` among those who pass (ties share the better rank, and the
     next rank is skipped: 1, 2, 2, 4), ``grade`` by rank (missing for those who fail, or ``"junior
-    (provisional)"`` for a failed salesperson whose average daily deposits reach the threshold), and
+    (provisional)"``, 暂定为初级客户经理, for a failed eligible salesperson whose average daily deposits
+    reach 3 million yuan, 300万元以上, 3 million included), and
     ``grade_zh``. The input is not modified; a score above its part's maximum names the row.
     """
     pol = policy or load_policy()
@@ -76,8 +80,9 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
             raise DataError(f"{col} of candidate {row!r} is {s[row]:g}, outside 0-{top:g} (scheme {scheme}).")
         scores[col] = s
     record = record_points(candidates, pol) if sch.get("record", 0) else pd.Series(0.0, index=candidates.index)
-    total = sum(scores.values()) + record
-    passed = total >= sch["pass_line"]
+    total = pol.round(sum(scores.values()) + record)
+    eligible = _eligible(candidates, pol)
+    passed = reaches(total, sch["pass_line"], pol.data["exam"].get("pass_line_inclusive", True)) & eligible
     rank = total.where(passed).rank(method="min", ascending=False)
     grades = pd.Series(pd.NA, index=candidates.index, dtype=object)
     for band in pol.ladder(sch["ladder"]):
@@ -85,9 +90,25 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
         grades[(rank >= lo) & (rank <= hi)] = band[-1]
     prov = pol.data["exam"].get("provisional")
     if prov and "avg_daily_deposit" in candidates.columns:
-        deposits = pd.to_numeric(candidates["avg_daily_deposit"], errors="coerce")
-        grades[~passed & (deposits >= prov["min_avg_daily_deposit"])] = prov["grade"]
-    out = pd.DataFrame({"record_points": record, "total": total, "passed": passed,
+        deposits = strict_numbers(candidates["avg_daily_deposit"], "avg_daily_deposit", lo=0, allow_missing=True)
+        floor = prov["min_avg_daily_deposit"]
+        enough = deposits >= floor if prov.get("min_inclusive", True) else deposits > floor
+        grades[~passed & eligible & enough] = prov["grade"]
+    out = pd.DataFrame({"record_points": record, "total": total, "eligible": eligible, "passed": passed,
                         "rank": rank.astype("Int64"), "grade": grades}, index=candidates.index)
     out["grade_zh"] = out["grade"].map(lambda g: pol.zh(g) if isinstance(g, str) else pd.NA)
     return out
+
+
+def _eligible(candidates: pd.DataFrame, pol: Policy) -> pd.Series:
+    """Eligibility to sit the exam: at least ``min_finance_years`` years of work in finance
+    (从事金融工作年满一年以上: one year itself is enough), where the policy has the rule."""
+    rule = pol.data["exam"].get("eligibility")
+    if not rule:
+        return pd.Series(True, index=candidates.index)
+    if "finance_years" not in candidates.columns:
+        raise DataError("the policy's eligibility rule (at least "
+                        f"{rule['min_finance_years']:g} year(s) in finance) needs a 'finance_years' column.")
+    years = strict_numbers(candidates["finance_years"], "finance_years", lo=0)
+    floor = rule["min_finance_years"]
+    return years >= floor if rule.get("min_inclusive", True) else years > floor

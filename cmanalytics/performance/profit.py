@@ -7,6 +7,7 @@ import warnings
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.performance.columns import strict_bool
 from cmanalytics.performance.policy import Policy, load_policy
 
 COMPONENTS = ["loan_interest", "loan_ftp_cost", "deposit_ftp_value", "deposit_interest", "fees", "risk_charge",
@@ -22,7 +23,7 @@ def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.
     credited :math:`f_D` and paid :math:`r_D`, the risk charge (expected loss :math:`L \cdot PD \cdot LGD`,
     or ``npl_provision_rate`` of loans that became non-performing) and the operating cost (per client plus a
     rate on L + D). Columns: ``loan_balance``, ``deposit_balance`` (yuan), optional ``fee_income``,
-    ``loan_rate``, ``deposit_rate``, ``non_performing`` (bool), ``manager_id``. Rates come from the policy
+    ``loan_rate``, ``deposit_rate``, ``non_performing`` (yes/no, read strictly: the text "False" is no), ``manager_id``. Rates come from the policy
     where a client gives none. Returns the components, ``profit`` and the input's ``manager_id``.
     """
     pol = policy or load_policy()
@@ -47,7 +48,8 @@ def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.
     elif sp["risk_charge"] == "non_performing":
         if "non_performing" not in clients.columns:
             raise DataError("the policy charges non-performing loans: clients need a 'non_performing' column.")
-        risk = loans * clients["non_performing"].fillna(False).astype(bool) * sp["npl_provision_rate"]
+        npl = strict_bool(clients["non_performing"], "non_performing")
+        risk = loans * npl * sp["npl_provision_rate"]
     else:
         raise ArgumentError(f"risk_charge={sp['risk_charge']!r}; use 'expected_loss' or 'non_performing'.")
     out = pd.DataFrame({

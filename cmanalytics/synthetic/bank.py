@@ -13,6 +13,10 @@ The links between the contract and performance are set here, so the models of no
 answer: appraisal scores rise with the development and team dimensions, a branch adds its own level,
 wellbeing carries part of the contract's effect (mediation), and turnover intention falls as the contract
 is fulfilled and rises with weekly hours.
+
+Staff are formal or dispatched (劳务派遣: the 9,380 include them); corporate managers' caseloads are the
+clients on their books; clients carry deposits and loans by branch, their current responsible manager
+(new clients have none) and the flag of the 8 key institutional deposit accounts.
 """
 
 from __future__ import annotations
@@ -60,8 +64,13 @@ def _exact(rng, n: int, shares: dict) -> np.ndarray:
 
 
 def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960, n_personal: int = 240,
-                   n_wealth: int = 60, n_branches: int = 16) -> Bank:
-    """Generate the synthetic bank (defaults: the city branch of the domain note)."""
+                   n_wealth: int = 60, n_branches: int = 16, dispatched_share: float = 0.16) -> Bank:
+    """Generate the synthetic bank (defaults: the city branch of the domain note).
+
+    ``dispatched_share``: the share of staff who are dispatched workers (劳务派遣), all outside the
+    customer-manager roles: the 9,380 include them, the 20% staffing floor counts formal staff only. The
+    sources give no share; 0.16 is illustrative and puts the customer-manager share of formal staff near
+    the "about 16%" from which one rural bank plans to grow."""
     rng = np.random.default_rng(seed)
     # Branches: sizes vary; each gets staff in proportion, customer managers with its own share.
     branch_ids = [f"BR{k + 1:02d}" for k in range(n_branches)]
@@ -180,6 +189,8 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
 
     # Corporate clients: loans (tiered by the managers' grades) and deposits; some loans non-performing.
     clients = _clients(rng, staff, latent, cm_idx)
+    # Additions drawn from a stream of their own, so that everything above stays as it was for a seed.
+    _employment_and_books(np.random.default_rng([seed, 1]), staff, clients, dispatched_share)
     branches = pd.DataFrame({"branch_id": branch_ids, "name": [f"Sub-branch {k + 1}" for k in range(n_branches)]})
     candidates = _candidates(rng, branch_ids)
     bank = Bank(branches, staff, clients, indicators, candidates, survey)
@@ -215,6 +226,38 @@ def _clients(rng, staff: pd.DataFrame, latent: np.ndarray, cm_idx: np.ndarray) -
                          "non_performing": bool(npl[k]),
                          "developed_by": staff.at[i, "staff_id"] if rng.uniform() < 0.3 else None})
     return pd.DataFrame(rows)
+
+
+def _employment_and_books(rng, staff: pd.DataFrame, clients: pd.DataFrame, dispatched_share: float) -> None:
+    """In place: formal and dispatched staff; corporate managers' caseloads (their clients); clients'
+    responsible manager before this year's assignment, ``current_manager`` (about 5% are new clients with
+    none yet; ``manager_id`` stays the manager on the books at the year's end) and the 8 key institutional
+    deposit accounts (``key_deposit``), on the books of the first of a group of three seniors."""
+    others = np.flatnonzero(staff["role"].to_numpy() == "other")
+    n_disp = int(round(dispatched_share * len(staff)))
+    if n_disp > len(others):
+        raise DataError(f"dispatched_share {dispatched_share} asks for more dispatched workers than non-manager staff.")
+    dispatched = np.zeros(len(staff), bool)
+    dispatched[rng.choice(others, n_disp, replace=False)] = True
+    staff["formal"] = ~dispatched
+    staff.insert(staff.columns.get_loc("formal") + 1, "employment", np.where(dispatched, "dispatched", "formal"))
+    corp = staff["role"].to_numpy() == "corporate_cm"
+    new = rng.uniform(size=len(clients)) < 0.05
+    clients["current_manager"] = clients["manager_id"].where(~new, None)
+    clients["key_deposit"] = False
+    seniors = staff.loc[corp & (staff["grade"] == "senior").to_numpy(), "staff_id"].to_numpy()
+    if len(clients) >= 8 and len(seniors) >= 3:
+        group = rng.choice(seniors, 3, replace=False)
+        key = rng.choice(np.flatnonzero(~new & (clients["loan_balance"] == 0).to_numpy()), 8, replace=False)
+        clients.loc[key, "key_deposit"] = True
+        clients.loc[key, "deposit_balance"] = np.round(rng.uniform(2e8, 1e9, 8), -3)
+        clients.loc[key, ["manager_id", "current_manager"]] = group[0]
+    # the previous post's pay for first-time managers (their protection floor): illustrative levels
+    first = staff["first_time"].to_numpy(bool)
+    staff["previous_pay_coefficient"] = np.where(first, np.round(rng.uniform(1.0, 1.8, len(staff)), 1), np.nan)
+    staff["previous_performance_pay"] = np.where(first, np.round(rng.uniform(10_000, 60_000, len(staff)), -2), np.nan)
+    held = clients["manager_id"].value_counts()
+    staff.loc[corp, "caseload"] = staff.loc[corp, "staff_id"].map(held).fillna(0).astype(int).to_numpy()
 
 
 def _candidates(rng, branch_ids: list[str], n: int = 300) -> pd.DataFrame:

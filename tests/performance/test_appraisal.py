@@ -67,8 +67,9 @@ def test_peer_standing_within_groups_and_ties():
     s = sc.indicator_scores["complaint_rate"]
     # Q1 within team x: a (0.01) beats b (0.03) -> 100, 0; c alone in team y -> 100
     assert s[("a", "2025Q1")] == 100 and s[("b", "2025Q1")] == 0 and s[("c", "2025Q1")] == 100
-    # Q2 team x: a and b tie -> mean rank 1.5 of 2 -> 100 * 0.5 / 1 = 50 each
-    assert s[("a", "2025Q2")] == pytest.approx(50) and s[("b", "2025Q2")] == pytest.approx(50)
+    # Q2 team x: a and b tie best -> ties share the better rank (2 of 2) -> 100 * 1 / 1 = 100 each: the
+    # best observed value scores 100, so a team with no complaints is not 50
+    assert s[("a", "2025Q2")] == 100 and s[("b", "2025Q2")] == 100
 
 
 def test_completion_given_as_a_ratio_and_lower_is_better_scales():
@@ -115,8 +116,9 @@ def test_review_ratings_and_moves():
     out = P.review(scores, levels)
     assert out["rating"].tolist() == ["excellent", "excellent", "good", "good", "pass", "pass", "fail"]
     assert out["rating_zh"]["g"] == "不合格"
-    # a senior promoted stays senior (top of the ladder); a junior who passes cannot go lower; fail exits
-    assert out["new_level"].tolist()[:6] == ["senior", "intermediate", "senior", "junior", "junior", "junior"]
+    # a senior promoted stays senior (top of the ladder); a pass (合格) keeps the level (e intermediate,
+    # f junior); fail exits
+    assert out["new_level"].tolist()[:6] == ["senior", "intermediate", "senior", "junior", "intermediate", "junior"]
     assert out["exits"].tolist() == [False] * 6 + [True] and pd.isna(out["new_level"]["g"])
     with pytest.raises(DataError, match="level 'trainee' of 'a'"):
         P.review(scores, levels.replace("senior", "trainee"))
@@ -152,10 +154,10 @@ def test_bottom_n_spares_the_protected():
     assert out.loc["f", "rank_from_bottom"] == 1
 
 
-def test_bottom_n_ties_at_the_cut_all_leave_with_a_warning():
+def test_bottom_n_ties_at_the_cut_all_leave_when_the_policy_says_all():
     df = managers().assign(score=[50, 50, 90, 70, 90, 40, 90])
-    with pytest.warns(PolicyWarning, match="3 managers tie"):
-        out = P.bottom_n_elimination(df, as_of="2026-12-31", n=2)
+    with pytest.warns(PolicyWarning, match="2 managers tie"):
+        out = P.bottom_n_elimination(df, as_of="2026-12-31", n=2, ties="all")
     assert sorted(out.index[out["status"] == "eliminated"]) == ["a", "b", "f"]
 
 
@@ -180,9 +182,10 @@ def test_policy_checks_for_the_new_sections(tmp_path):
     text = resources.files("cmanalytics.performance").joinpath("policies/default.toml").read_text("utf-8")
     cases = [
         (text.replace("results = 0.50, service = 0.30", "results = 0.50, service = 0.40"), "area_weights sum to 110%"),
-        (text.replace('normalization = "peer"', 'normalization = "zscore"'), "normalization 'zscore'"),
-        (text.replace('{ min = 75, max = 90, rating = "good"', '{ min = 76, max = 90, rating = "good"'), "review bands leave a gap"),
-        (text.replace("share = 0.30", "share = 1.5"), "share 1.5"),
+        (text.replace('normalization = "peer"', 'normalization = "zscore"'), "'zscore' is not one of"),
+        (text.replace('{ min = 75, max = 90, rating = "good"', '{ min = 76, max = 90, rating = "good"'),
+         "review.bands: bands leave a gap"),
+        (text.replace("share = 0.30", "share = 1.5"), r"deferred_pay.share: 1.5 is above its maximum 1"),
     ]
     for k, (t, message) in enumerate(cases):
         path = tmp_path / f"p{k}.toml"

@@ -51,7 +51,8 @@ def test_scheme_b_by_hand():
 
 def test_rank_bands_and_scheme_a():
     n = 45
-    df = pd.DataFrame({"written": np.linspace(60, 45, n), "conduct": 10, "expression": 10, "adaptability": 20})
+    df = pd.DataFrame({"written": np.linspace(60, 45, n), "conduct": 10, "expression": 10, "adaptability": 20,
+                       "finance_years": 5})
     res = cma.performance.score_exam(df, scheme="A")
     assert (res["record_points"] == 0).all() and res["passed"].all()  # lowest total 85 >= 75
     assert res["grade"].iloc[19] == "senior" and res["grade"].iloc[20] == "intermediate"
@@ -96,6 +97,7 @@ def test_annual_grade_and_the_lost_coefficient():
 
 
 POLICY = """
+extends = "default"
 [grade_names]
 "senior" = "高级"
 "junior" = "初级"
@@ -134,7 +136,7 @@ def test_a_banks_own_policy_file(tmp_path):
     path.write_text(POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES),
                     encoding="utf-8")
     pol = cma.performance.load_policy(path)
-    df = pd.DataFrame({"written": [50, 40, 30, 45], "a": [40, 30, 35, 5]})
+    df = pd.DataFrame({"written": [50, 40, 30, 45], "a": [40, 30, 35, 5], "finance_years": 2})
     res = cma.performance.score_exam(df, scheme="X", policy=pol)
     # totals 90, 70, 65, 50 -> pass line 60: ranks 1, 2, 3 -> senior, senior, junior
     assert res["grade"].tolist()[:3] == ["senior", "senior", "junior"] and pd.isna(res["grade"].iloc[3])
@@ -150,9 +152,9 @@ def test_default_appraisal_weights_are_the_published_ones():
 
 def test_appraisal_weights_must_sum_to_100_percent(tmp_path):
     text = (POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES)
-            + '\n[[appraisal.areas.results]]\nindicator = "a"\nweight = 0.6\n'
-              '[[appraisal.areas.results]]\nindicator = "b"\nweight = 0.3\n')
+            + '\n[[appraisal.areas.results]]\nindicator = "a"\nweight = 0.6\ndirection = "higher"\n'
+              '[[appraisal.areas.results]]\nindicator = "b"\nweight = 0.3\ndirection = "higher"\n')
     path = tmp_path / "bank.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError, match="'results': indicator weights sum to 90%, not 100%"):
+    with pytest.raises(PolicyError, match="bank.toml, key appraisal.areas.results: indicator weights sum to 90%, not 100%"):
         cma.performance.load_policy(path)

@@ -88,3 +88,42 @@ def test_the_committed_bank_is_what_seed_0_generates(tmp_path):
     fresh = save_bank(tmp_path, seed=0)
     for f in sorted(committed.glob("*.csv")):
         assert f.read_bytes() == (fresh / f.name).read_bytes(), f.name
+
+
+def test_formal_and_dispatched_staff_caseloads_and_client_books(bank):
+    staff, clients = bank.staff, bank.clients
+    # "9,380 staff, dispatched workers included (含劳务派遣制员工)": 16% dispatched (illustrative), all outside
+    # the customer-manager roles -> 0.16 x 9,380 = 1,500.8 -> 1,501 dispatched, 7,879 formal
+    assert (staff["employment"] == "dispatched").sum() == 1501 and staff["formal"].sum() == 7879
+    assert (staff.loc[~staff["formal"], "role"] == "other").all()
+    # the customer-manager share of formal staff: 1,260 / 7,879 = 15.99%, near the rural bank's "about 16%"
+    assert round(100 * (staff["role"] != "other").sum() / staff["formal"].sum(), 2) == 15.99
+    # corporate managers' caseload: the clients on their books (it was 0 for all)
+    corp = staff[staff["role"] == "corporate_cm"].set_index("staff_id")
+    held = clients["manager_id"].value_counts().reindex(corp.index, fill_value=0)
+    assert (corp["caseload"] == held).all() and corp["caseload"].sum() == len(clients)
+    # clients: loans and deposits by branch; about 5% new, without a current responsible manager
+    assert clients["branch_id"].notna().all() and (clients["deposit_balance"] > 0).all()
+    assert 0.03 < clients["current_manager"].isna().mean() < 0.07
+    # the 8 key institutional deposit accounts, deposit-only, on one senior's books
+    key = clients[clients["key_deposit"]]
+    assert len(key) == 8 and (key["loan_balance"] == 0).all() and key["manager_id"].nunique() == 1
+    assert bank.staff.set_index("staff_id").loc[key["manager_id"].iloc[0], "grade"] == "senior"
+
+
+def test_the_bank_assigned_by_the_rules():
+    import warnings as w
+
+    from cmanalytics.performance import assign_clients
+
+    bank = load_bank(__import__("pathlib").Path(__file__).parents[2] / "data" / "synthetic" / "bank_seed0")
+    staff = bank.staff
+    managers = staff[(staff["role"] == "corporate_cm") & (staff["grade"] != "trainee")]
+    managers = managers.rename(columns={"staff_id": "manager_id", "grade": "level"})[["manager_id", "level", "branch_id"]]
+    with w.catch_warnings():
+        w.simplefilter("ignore", PolicyWarning)
+        res = assign_clients(bank.clients, managers)
+    by_rule = res.table["rule"].value_counts()
+    # every client placed; the 8 key accounts to the group; most keep their manager
+    assert by_rule.get("unplaced", 0) == 0 and by_rule["key-deposit group"] == 8
+    assert by_rule["existing manager kept"] > 0.9 * len(bank.clients)
