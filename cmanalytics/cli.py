@@ -6,6 +6,7 @@
     cmanalytics efa survey.csv (--codebook survey.toml --part A | --items A1-A14) --factors 3 [--json]
     cmanalytics alpha survey.csv --items A1-A4 --scale 1-5 --reverse A3 [--json]
     cmanalytics study --out tables/            # without a file: the published study's synthetic twin
+    cmanalytics scorecard S00023 --out card/  # one manager's page; compare a.toml b.toml: what if
     cmanalytics report [--out reports]
 
 Every user error prints one line ``cmanalytics: error: ...`` on stderr and exits with status 2; a closed
@@ -402,6 +403,11 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--encoding", default="auto")
     t.add_argument("--sheet")
     t.set_defaults(run=_codebook_template)
+    # the banks' rules have their own parsers (cmanalytics.performance.commands); listed here for --help
+    sub.add_parser("scorecard", help="one manager's scorecard (HTML and PDF): scorecard ID [--bank DIR] [--policy FILE]",
+                   add_help=False)
+    sub.add_parser("compare", help="what if the policy changed: compare A.toml B.toml [--bank DIR] [--out DIR]",
+                   add_help=False)
     r = sub.add_parser("report", help="what `make reports` runs")
     r.add_argument("--out", default="reports", help="the report folder (replaced whole, only on success)")
     r.add_argument("--data", default="data/synthetic", help="the synthetic data (generated when missing)")
@@ -417,8 +423,13 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def main(argv=None) -> int:
     import warnings
 
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     warnings.showwarning = _one_line_warning
+    if argv and argv[0] in ("scorecard", "compare"):
+        from cmanalytics.performance import commands
+
+        return (commands.scorecard_main if argv[0] == "scorecard" else commands.compare_main)(argv[1:])
+    args = parser().parse_args(argv)
     try:
         status = args.run(args)
         sys.stdout.flush()

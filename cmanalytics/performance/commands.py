@@ -24,10 +24,10 @@ def _run(fn, argv) -> int:
             warnings.simplefilter("ignore", PolicyWarning)   # the results carry their notes
             return fn(argv)
     except CmanalyticsError as exc:
-        print(f"cmanalytics: {exc}", file=sys.stderr)
+        print(f"cmanalytics: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"cmanalytics: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"cmanalytics: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

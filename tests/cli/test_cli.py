@@ -66,3 +66,11 @@ def test_report_shows_progress_and_a_failing_notebook_exits_non_zero(tmp_path):
     assert "[1/5] synthetic data" in run.stdout and "[3/5] the built-in example's tables" in run.stdout
     assert "notebook broken.ipynb failed in cell 2" in run.stderr and "NameError" in run.stderr
     assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"    # the old reports stay
+
+
+def test_scorecard_and_compare_are_wired_to_the_banks_commands(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "cmanalytics", "scorecard", "nobody"], capture_output=True, text=True,
+                         cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.startswith("cmanalytics: error: ") and "'nobody'" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "cmanalytics", "--help"], capture_output=True, text=True)
+    assert "scorecard" in run.stdout and "compare" in run.stdout and "codebook" in run.stdout

@@ -31,7 +31,8 @@ def test_summary_and_html_show_the_spss_tables():
     assert "<table" in html and "Pattern Matrix" in html and "blanked" in html
     for result in (cma.kmo(holzinger_swineford()), cma.bartlett(holzinger_swineford()),
                    cma.cronbach_alpha(holzinger_swineford()), cma.parallel_analysis(holzinger_swineford(), n_iter=20, seed=0)):
-        assert "<table" in result._repr_html_() and result.summary() == repr(result)
+        assert "<table" in result._repr_html_() and result.summary() == str(result)
+        assert "\n" not in repr(result) and repr(result).startswith(f"<{type(result).__name__} ")
 
 
 def test_kaiser_labels():
