@@ -8,18 +8,25 @@ STAMP  := $(VENV)/.installed-stamp
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
 
-.PHONY: test reports bench lab venv clean
+.PHONY: test reports bench lab venv clean check
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,reports]"
+	$(PY) -m pip install --quiet -e ".[test,reports,check]"
 	touch $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Lint (ruff), the layers and no cycles (import-linter, contracts in pyproject.toml), notebooks committed
+# without outputs.
+check: $(STAMP)
+	$(VENV)/bin/ruff check cmanalytics tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(PY) -m cmanalytics.reporting.notebook_check notebooks
 
 reports: $(STAMP)
 	$(PY) -m cmanalytics.reporting.build --out reports

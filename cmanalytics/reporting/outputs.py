@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cmanalytics.synthetic import DATA_DIR_ENV, data_dir  # noqa: F401 - where the notebooks find the data
+
 REPORT_DIR_ENV = "CMA_REPORT_DIR"
-DATA_DIR_ENV = "CMA_DATA_DIR"
 
 
 class ReportOutputs:
@@ -36,15 +37,3 @@ class ReportOutputs:
 
             export_tables({name: df}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=note or self.note)
         return df
-
-
-def data_dir() -> Path:
-    """The synthetic data folder: ``CMA_DATA_DIR`` when ``make reports`` sets it, else ``data/synthetic``
-    of the repository (found from the working directory: the notebooks folder or the root)."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        return Path(env)
-    for base in (Path.cwd(), Path.cwd().parent):
-        if (base / "data" / "synthetic").is_dir():
-            return base / "data" / "synthetic"
-    return Path("data/synthetic")

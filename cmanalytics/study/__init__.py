@@ -10,9 +10,11 @@ from cmanalytics.study.analysis import PartAnalysis, SurveyAnalysis, analyse, pu
 from cmanalytics.study.cleaning import CleaningResult, CleaningRules, clean
 from cmanalytics.study.codebook import Codebook, load_codebook
 from cmanalytics.study.ingestion import ReadReport, map_to_codebook, read_export, read_report, read_survey
-from cmanalytics.study.scoring import reverse_key, score
+from cmanalytics.study.keys import reverse_key
+from cmanalytics.study.outputs import write_study_outputs
+from cmanalytics.study.scoring import score
+from cmanalytics.study.tables import comparison_table, export_tables, format_table
 from cmanalytics.study.template import codebook_template
-from cmanalytics.study.tables import comparison_table, export_tables
 
 
 def synthetic_twin(seed: int = 0, codebook=None):
@@ -27,4 +29,5 @@ def synthetic_twin(seed: int = 0, codebook=None):
 
 __all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "ReadReport", "SurveyAnalysis", "analyse",
            "clean", "codebook_template", "comparison_table", "export_tables", "load_codebook", "map_to_codebook",
-           "published", "read_export", "read_report", "read_survey", "reverse_key", "score", "synthetic_twin"]
+           "published", "read_export", "read_report", "read_survey", "reverse_key", "score", "synthetic_twin",
+           "format_table", "write_study_outputs"]

@@ -13,7 +13,7 @@ import pandas as pd
 import cmanalytics.psychometrics as pm
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.study.codebook import Codebook, load_codebook
+from cmanalytics.study.codebook import Codebook
 
 
 def published() -> dict:
@@ -162,7 +162,7 @@ def analyse(data: pd.DataFrame, codebook: Codebook | None = None, part: str | No
     loadings on them); dimensions are ranked by it, largest first.
     SPSS equivalent: Factor (KMO and Bartlett, Principal components, Varimax) and Reliability per scale.
     """
-    from cmanalytics.study.scoring import _codebook, check_reverse_keys, reverse_key
+    from cmanalytics.study.keys import _codebook, check_reverse_keys, reverse_key
 
     cb = _codebook(codebook)
     if compare not in (None, "published"):

@@ -18,8 +18,17 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError
-from cmanalytics.study.tables import (_EPOCH, _fix_zip_times, _flatten, _lab, comparison_table, export_tables,
-                                      format_table, format_value, part_tables, write_csv)
+from cmanalytics.study.tables import (
+    _flatten,
+    _lab,
+    comparison_table,
+    export_tables,
+    format_table,
+    format_value,
+    part_tables,
+    write_csv,
+)
+from cmanalytics.study.word import write_docx
 
 LABELS = {
     "en": {"title": "Study report", "part": "Part {part}: {name}", "scree": "Scree plot, part {part}",
@@ -46,99 +55,6 @@ table.apa td{padding:2px 10px}.num{text-align:right;font-variant-numeric:tabular
 p.note{font-size:.9em;margin-top:0}figure{margin:1.5em 0}figcaption{font-style:italic}img{max-width:100%}
 pre{background:#f6f6f6;padding:.8em;overflow-x:auto}"""
 
-
-# ----- Word -------------------------------------------------------------------------------------------------
-
-def write_docx(tables, path: str | Path) -> Path:
-    """A Word document of APA-style tables, ``tables`` a list of ``(number, FormattedTable)``: "Table n" in
-    bold, the caption in italics above; horizontal rules only (above and below the header, below the
-    table; no vertical lines); numbers right-aligned with fixed decimals, so the decimal points line up;
-    the notes below after an italic "Note." (APA Publication Manual, 7th ed., 7.8-7.14). Byte-identical when
-    rebuilt: the zip's entry times and the document's dates are fixed."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(11)
-    # Chinese text in Word takes its font from the East Asian slot: SimSun (宋体) is what journals ask for
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "SimSun")
-    for k, (number, ft) in enumerate(tables):
-        lab = _lab(ft.lang)
-        if k:
-            doc.add_paragraph()
-        doc.add_paragraph().add_run(f"{lab['table']} {number}").bold = True
-        doc.add_paragraph().add_run(ft.caption).italic = True
-        table = doc.add_table(rows=1 + len(ft.rows), cols=len(ft.header))
-        _apa_borders(table)
-        # row by row: table.cell(i, j) walks the whole table each time
-        for i, (row, cells) in enumerate(zip(table.rows, [ft.header, *ft.rows])):
-            for j, (cell, text) in enumerate(zip(row.cells, cells)):
-                cell.text = text
-                para = cell.paragraphs[0]
-                para.alignment = (WD_ALIGN_PARAGRAPH.CENTER if i == 0 and ft.numeric[j] else
-                                  WD_ALIGN_PARAGRAPH.RIGHT if ft.numeric[j] else WD_ALIGN_PARAGRAPH.LEFT)
-                para.paragraph_format.space_after = Pt(0)
-                if i == 0:
-                    _cell_rule(cell, "bottom")
-        if ft.notes:
-            para = doc.add_paragraph()
-            para.add_run(lab["note"]).italic = True
-            para.add_run(" " + " ".join(ft.notes))
-    props = doc.core_properties
-    props.created = props.modified = props.last_printed = _EPOCH
-    props.author = props.last_modified_by = "cmanalytics"
-    props.revision = 1
-    path = Path(path)
-    doc.save(path)
-    _fix_zip_times(path)
-    return path
-
-
-def _border_xml(edges: dict[str, str]):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    box = OxmlElement("w:tblBorders")
-    for edge, val in edges.items():
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), val)
-        if val != "nil":
-            el.set(qn("w:sz"), "8")
-            el.set(qn("w:space"), "0")
-            el.set(qn("w:color"), "000000")
-        box.append(el)
-    return box
-
-
-def _apa_borders(table) -> None:
-    """Top and bottom rules on the table; no left, right or inner lines."""
-    from docx.oxml.ns import qn
-
-    borders = _border_xml({"top": "single", "left": "nil", "bottom": "single", "right": "nil", "insideH": "nil",
-                           "insideV": "nil"})
-    look = table._tbl.tblPr.find(qn("w:tblLook"))
-    # the schema orders tblPr's children: borders come before tblLook (Word refuses a file out of order)
-    if look is not None:
-        look.addprevious(borders)
-    else:
-        table._tbl.tblPr.append(borders)
-
-
-def _cell_rule(cell, edge: str) -> None:
-    """A rule on one edge of one cell (the line under the header)."""
-    from docx.oxml import OxmlElement
-
-    tc_pr = cell._tc.get_or_add_tcPr()
-    box = _border_xml({edge: "single"})
-    borders = OxmlElement("w:tcBorders")
-    borders.extend(list(box))
-    tc_pr.append(borders)
-
-
-# ----- Figures ------------------------------------------------------------------------------------------------
 
 def _figure_style(lang: str) -> tuple[dict, str]:
     """matplotlib settings and the language the figures can be labelled in: Chinese needs a CJK font

@@ -4,11 +4,9 @@
 
 from __future__ import annotations
 
-import datetime
 import html
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,41 +14,10 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError
+from cmanalytics.study.labels import LABELS, _lab
+from cmanalytics.study.word import _EPOCH, _fix_zip_times, write_docx
 
-LABELS = {
-    "en": {"item": "Item", "wording": "Wording", "eigen": "Eigenvalue (rotation sums of squared loadings)",
-           "pct": "% of variance", "cum": "Cumulative %", "alpha": "Cronbach's alpha of the dimension",
-           "dimension": "Dimension", "n_items": "Items", "mean_loading": "Mean loading", "rank": "Rank",
-           "kmo": "Kaiser-Meyer-Olkin measure of sampling adequacy", "chi2": "Bartlett's test: approx. chi-square",
-           "df": "df", "sig": "Sig.", "n": "N", "statistic": "Statistic", "value": "Value", "mark": " (R)",
-           "reversed": "(R) reverse-keyed item, recoded as scale minimum + maximum - answer before the analysis.",
-           "table": "Table", "note": "Note.",
-           "suppressed": "Cells describing fewer than {k} people are suppressed (blank).",
-           "initial": "Initial Eigenvalues", "extraction": "Extraction Sums of Squared Loadings",
-           "rotation": "Rotation Sums of Squared Loadings", "total": "Total", "var_pct": "% of Variance",
-           "cum_pct": "Cumulative %", "component": "Component",
-           "cap_rotated": "Rotated component matrix, part {part}: {name}",
-           "cap_ranking": "Dimensions of part {part} ranked by their mean loading",
-           "cap_adequacy": "Sampling adequacy and sphericity, part {part}",
-           "cap_variance": "Total variance explained, part {part}"},
-    "zh": {"item": "题项", "wording": "内容", "eigen": "特征值（旋转平方和载荷）", "pct": "方差贡献率（%）",
-           "cum": "累计方差贡献率（%）", "alpha": "维度 Cronbach's α", "dimension": "维度", "n_items": "题项数",
-           "mean_loading": "平均载荷", "rank": "排序", "kmo": "KMO 取样适切性量数", "chi2": "Bartlett 球形检验近似卡方",
-           "df": "自由度", "sig": "显著性", "n": "样本量", "statistic": "统计量", "value": "数值", "mark": "（反）",
-           "reversed": "（反）为反向计分题，分析前已按“量表最小值 + 最大值 − 原始分”重新编码。",
-           "table": "表", "note": "注：", "suppressed": "少于 {k} 人的单元格不予显示（留空）。",
-           "initial": "初始特征值", "extraction": "提取载荷平方和", "rotation": "旋转载荷平方和", "total": "总计",
-           "var_pct": "方差百分比", "cum_pct": "累积 %", "component": "成分",
-           "cap_rotated": "第 {part} 部分旋转后的成分矩阵：{name}", "cap_ranking": "第 {part} 部分各维度按平均载荷排序",
-           "cap_adequacy": "第 {part} 部分取样适切性与球形检验", "cap_variance": "第 {part} 部分总方差解释"},
-}
 TABLE_NUMBER = {"A": 1, "B": 2}
-
-
-def _lab(lang: str) -> dict:
-    if lang not in LABELS:
-        raise ArgumentError(f"lang={lang!r}; choose 'en' or 'zh'.")
-    return LABELS[lang]
 
 
 def rotated_matrix(an, lang: str = "en") -> pd.DataFrame:
@@ -463,7 +430,6 @@ def format_table(df: pd.DataFrame, *, digits: int = 3, lang: str = "en", style: 
 # ----- Files -------------------------------------------------------------------------------------------
 
 FORMATS = ("csv", "xlsx", "md", "docx", "tex")
-_EPOCH = datetime.datetime(2000, 1, 1)
 
 
 def excel_format(kind: str, digits: int = 3, style: str = "apa") -> str:
@@ -478,21 +444,6 @@ def excel_format(kind: str, digits: int = 3, style: str = "apa") -> str:
         return f'[<{10.0**-digits:.{digits}f}]"{below}";{fixed(digits)}'
     return {"count": "0", "text": "General", "percent": fixed(digits - 1),
             "share": fixed(digits - 2) + "%"}.get(kind, fixed(digits))
-
-
-def _fix_zip_times(path: Path) -> None:
-    """An .xlsx or .docx is a zip whose entries carry the time of writing, and whose docProps/core.xml
-    carries the dates of creation and saving; fix both so a rebuild is byte-identical."""
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":  # openpyxl and python-docx stamp the time of saving
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            zout.writestr(fixed, data)
 
 
 def write_csv(df: pd.DataFrame, path: Path, index: bool = True) -> Path:
@@ -560,8 +511,6 @@ def export_tables(tables: dict[str, pd.DataFrame], folder: str | Path, formats=F
             elif ext == "tex":
                 p.write_text(ft.latex(), encoding="utf-8")
             else:
-                from cmanalytics.study.outputs import write_docx
-
                 write_docx([(df.attrs.get("number", number), ft)], p)
             written.append(p)
     return written

@@ -181,7 +181,7 @@ def _toml(inst, lo, hi, items, anchors, others, id_col, codes) -> str:
             iid = f"{iid}_"
         used.add(iid)
         ids.append(iid)
-    out = [f"# A codebook drafted by cmanalytics.study.codebook_template from an export. Check every line, then:",
+    out = ["# A codebook drafted by cmanalytics.study.codebook_template from an export. Check every line, then:",
            "#  - split the dimension 'all' into the instrument's dimensions (each item in exactly one),",
            "#  - mark reverse-keyed items with reverse = true,",
            "#  - list the codes that mean 'no answer' in [scale] missing (outside the scale).",

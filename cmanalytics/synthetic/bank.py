@@ -299,9 +299,9 @@ def save_bank(folder, seed: int = 0, *, overwrite: bool = False) -> Path:
 
 def bank_for_reports(seed: int = 0) -> Bank:
     """The bank the notebooks use: read from the synthetic data folder
-    (:func:`cmanalytics.reporting.outputs.data_dir`) when saved there, else generated in memory (nothing
+    (:func:`cmanalytics.synthetic.data_dir`) when saved there, else generated in memory (nothing
     is written)."""
-    from cmanalytics.reporting.outputs import data_dir
+    from cmanalytics.synthetic import data_dir
 
     folder = data_dir() / f"bank_seed{seed}"
     return load_bank(folder) if (folder / "README.md").exists() else synthetic_bank(seed)

@@ -235,9 +235,10 @@ def contract_scores(survey: pd.DataFrame, staff: pd.DataFrame | None = None, *, 
     """Psychological-contract scores by dimension (and branch): respondents, mean, standard deviation
     and the share scoring 4 or more ("important"/"fulfilled"), tidy (one row per group and dimension).
     ``survey``: ``staff_id`` and a column per dimension (1-5); ``staff`` gives the ``by`` column."""
-    from cmanalytics.synthetic.bank import DIMENSIONS
+    from cmanalytics.study.codebook import load_codebook
 
-    dims = list(dimensions or [d for d in DIMENSIONS if d in survey.columns])
+    # by default the study's six dimensions (the codebook's), those the survey has
+    dims = list(dimensions or [d.id for d in load_codebook().dimensions if d.id in survey.columns])
     require(survey, dims, "the survey")
     df = survey
     if by is not None and by not in survey.columns:

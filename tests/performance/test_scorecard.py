@@ -59,7 +59,7 @@ def test_unknown_manager(bank, outcome):
 
 
 def test_command_entry_points(tmp_path, capsys):
-    from cmanalytics.performance.commands import compare_main, scorecard_main
+    from cmanalytics.cli.performance import compare_main, scorecard_main
     from cmanalytics.synthetic.bank import save_bank
 
     folder = save_bank(tmp_path, seed=0)

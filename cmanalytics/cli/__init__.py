@@ -403,7 +403,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--encoding", default="auto")
     t.add_argument("--sheet")
     t.set_defaults(run=_codebook_template)
-    # the banks' rules have their own parsers (cmanalytics.performance.commands); listed here for --help
+    # the banks' rules have their own parsers (cmanalytics.cli.performance); listed here for --help
     sub.add_parser("scorecard", help="one manager's scorecard (HTML and PDF): scorecard ID [--bank DIR] [--policy FILE]",
                    add_help=False)
     sub.add_parser("compare", help="what if the policy changed: compare A.toml B.toml [--bank DIR] [--out DIR]",
@@ -426,7 +426,7 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     warnings.showwarning = _one_line_warning
     if argv and argv[0] in ("scorecard", "compare"):
-        from cmanalytics.performance import commands
+        from cmanalytics.cli import performance as commands
 
         return (commands.scorecard_main if argv[0] == "scorecard" else commands.compare_main)(argv[1:])
     args = parser().parse_args(argv)
