@@ -52,6 +52,23 @@ for (nm in names(sets)) {
       d[[paste0("fa_", fm, "_", rot)]] <- fa_out(f, residual = rot == "none" && fm %in% c("ml", "minres"))
     }
   }
+  # psych's WLS and GLS criteria, written out here (psych keeps them inside fa): the value at psych's own
+  # solution (its uniquenesses recovered from (R - Psi) L = L diag(L'L)), and the minimum reached by optim
+  # with numerical derivatives and a tight tolerance, from psych's start and from 1 - SMC.
+  crit <- function(psi, fm) { S <- r; diag(S) <- 1 - psi; e <- eigen(S, symmetric = TRUE)
+    ev <- e$values; ev[ev < .Machine$double.eps] <- 100 * .Machine$double.eps
+    L <- e$vectors[, 1:k, drop = FALSE] %*% diag(sqrt(ev[1:k]), k); E <- S - L %*% t(L); Ri <- solve(r)
+    if (fm == "wls") { w <- 1 / diag(Ri); sum(outer(w, w) * E^2) } else sum((Ri %*% E)^2) }
+  for (fm in c("wls", "gls")) {
+    L <- unclass(d[[paste0("fa_", fm, "_none")]]$loadings$values); L <- do.call(rbind, L)
+    psi <- rowSums((r %*% L - L %*% diag(colSums(L^2), k)) * L) / rowSums(L^2)
+    best <- Inf
+    for (st in list(smc(r), 1 - smc(r))) {
+      o <- optim(st, crit, fm = fm, method = "L-BFGS-B", lower = .005, upper = 1,
+                 control = list(factr = 1, pgtol = 0, maxit = 10000, parscale = rep(.01, length(st))))
+      best <- min(best, o$value) }
+    d[[paste0("criterion_", fm)]] <- list(at_psych = crit(psi, fm), psych_psi = psi, optim_min = best)
+  }
   # psych's ML start (its optimizer begins there) for the multi-start test
   for (rot in c("quartimax", "equamax", "varimax", "promax", "geominQ", "geominT", "bifactor",
                 "simplimax", "quartimin")) {  # (psych 2.2.9 fails on fa(rotate = "biquartimin"))
@@ -105,6 +122,16 @@ for (nm in names(sets)) {
                        lambda6 = sh$lambda6, brute = nrow(r) <= 16)
   res[[nm]] <- d
 }
+
+# --- ML local optima on Harman74 with 7 and 9 factors: psych's start against factanal's best of 50 random
+# starts (stats::factanal, control nstart; its seed set above) ---
+hr <- Harman74.cor$cov
+res$ml_local <- lapply(c(seven = 7, nine = 9), function(k) {
+  f <- fa(hr, nfactors = k, n.obs = 145, fm = "ml", rotate = "none", warnings = FALSE)
+  fl <- factanal(covmat = hr, factors = k, n.obs = 145, rotation = "none", control = list(nstart = 50, lower = .005))
+  list(k = k, psych_objective = unname(f$criteria[["objective"]]), psych_uniquenesses = unname(f$uniquenesses),
+       factanal_objective = unname(fl$criteria[["objective"]]), factanal_uniquenesses = unname(fl$uniquenesses))
+})
 
 # --- bfi raw data: alpha with item-dropped statistics, factor scores, parallel-free checks ---
 a <- alpha(bfi_items[, 1:5], check.keys = FALSE, warnings = FALSE)
