@@ -195,4 +195,13 @@ res$agreement <- list(per_group = list(group = rownames(pg), n = unname(pg[, "n"
                       icc1 = (msb - msw) / (msb + (kbar - 1) * msw), icc2 = (msb - msw) / msb, msb = msb, msw = msw,
                       kbar = kbar, sigma_skewed = sigma_skew)
 
+# --- CR and AVE as semTools 0.5-6 computes them by default (compRelSEM, AVE; obs.var = TRUE) ---
+suppressMessages({library(lavaan); library(semTools)})
+hs_model <- "visual =~ x1 + x2 + x3\n textual =~ x4 + x5 + x6\n speed =~ x7 + x8 + x9"
+hs_fit <- cfa(hs_model, HolzingerSwineford1939, std.lv = TRUE)
+pe <- parameterEstimates(hs_fit, standardized = TRUE); pe <- pe[pe$op == "=~", ]
+res$semtools <- list(version = as.character(packageVersion("semTools")), factor = pe$lhs, item = pe$rhs,
+                     est = pe$est, std = pe$std.all, sample_cov = mat(lavInspect(hs_fit, "sampstat")$cov),
+                     cr = as.list(compRelSEM(hs_fit)), ave = as.list(AVE(hs_fit)))
+
 writeLines(toJSON(res, auto_unbox = TRUE, digits = NA, null = "null", na = "null"), file.path(out, "psych_parity.json"))
