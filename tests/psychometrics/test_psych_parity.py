@@ -148,7 +148,7 @@ def test_ml_local_optimum_harman74_nine_factors(ref):
     single = ex.maximum_likelihood(r, 9, n_random=0)
     assert single.start_objectives[0] == pytest.approx(case["psych_objective"], abs=1e-6)
     assert single.start_objectives[0] > case["factanal_objective"] + 5e-3
-    with pytest.warns(ConvergenceWarning, match="different optima"):
+    with pytest.warns(ConvergenceWarning, match="different optima"), pytest.warns(HeywoodWarning):
         res = cma.efa(corr=r, n_obs=145, n_factors=9, method="ml", rotation=None)
     assert res.fit["objective"] == pytest.approx(case["factanal_objective"], abs=1e-6)
     np.testing.assert_allclose(np.sort(res.uniquenesses.to_numpy()), np.sort(case["factanal_uniquenesses"]), atol=1e-3)
@@ -173,7 +173,8 @@ def test_random_starts_find_a_better_geomin_optimum_and_warn(ref):
         warnings.simplefilter("error", CmanalyticsWarning)
         identity = _fa(d, "minres", "geominT", random_starts=0)
     assert res.fit["rotation_criterion"] < identity.fit["rotation_criterion"] - 1e-4
-    again = _fa(d, "minres", "geominT")
+    with pytest.warns(ConvergenceWarning):
+        again = _fa(d, "minres", "geominT")
     np.testing.assert_array_equal(res.loadings.to_numpy(), again.loadings.to_numpy())  # seeded
 
 
@@ -203,3 +204,63 @@ def test_heywood_is_a_warning_that_can_be_escalated():
         warnings.simplefilter("error", CmanalyticsWarning)
         with pytest.raises(HeywoodWarning):
             cma.efa(corr=r, n_obs=200, n_factors=2, method="minres", rotation=None)
+
+
+@pytest.mark.parametrize("rotation", ["varimax", "oblimin"])
+@pytest.mark.parametrize("method,r_method", [("regression", "Thurstone"), ("tenberge", "tenBerge"),
+                                             ("anderson", "Anderson"), ("bartlett", "Bartlett")])
+def test_factor_scores_weights_correlations_and_determinacy_as_psych(ref, rotation, method, r_method):
+    import pandas as pd
+
+    x = pd.read_csv(REF.parent / "bfi_complete.csv")
+    out = ref[f"bfi_scores_{rotation}"]
+    res = cma.efa(x, n_factors=5, method="minres", rotation=rotation)
+    np.testing.assert_allclose(res.loadings.to_numpy(), mat(out["loadings"]), atol=1e-4)
+    r_sc = out["scores"][r_method]
+    w = cma.factor_score_weights(res, method)
+    # iterative fit underneath (minres): 1e-4; reached 6e-6
+    np.testing.assert_allclose(w.weights.to_numpy(), mat(r_sc["weights"]), atol=1e-4)
+    np.testing.assert_allclose(w.r_scores.to_numpy(), mat(r_sc["r_scores"]), atol=1e-4)
+    r2 = np.array(r_sc["R2"], float)  # psych blanks R2 above 1 (Bartlett's are 1 up to rounding)
+    ok = ~np.isnan(r2)
+    np.testing.assert_allclose(w.r2.to_numpy()[ok], r2[ok], atol=1e-4)
+    np.testing.assert_allclose(w.determinacy.to_numpy()[ok], np.sqrt(r2[ok]), atol=1e-4)
+    np.testing.assert_allclose(res.scores(x.iloc[:5], method=method).to_numpy(), mat(r_sc["first_rows"]), atol=1e-4)
+
+
+@pytest.mark.parametrize("data", SETS)
+def test_velicer_map_original_and_revised(ref, data):
+    d = ref[data]
+    mp = d["map"]
+    top = len(mp["by_hand_squared"]) - 1
+    res = cma.velicer_map(corr=mat(d["corr"]), n_obs=d["n"], max_factors=top)
+    np.testing.assert_allclose(res.table["squared"], mp["by_hand_squared"], atol=1e-8)  # closed form (1e-10 reached)
+    np.testing.assert_allclose(res.table["fourth"], mp["by_hand_fourth"], atol=1e-8)
+    np.testing.assert_allclose(res.table["squared"].to_numpy()[1:], mp["psych_map"], atol=1e-8)  # psych::VSS's map
+    assert res.n_factors == int(np.argmin(mp["by_hand_squared"]))
+    assert res.n_factors_revised == int(np.argmin(mp["by_hand_fourth"]))
+
+
+def test_cor_smooth_as_psych(ref):
+    b = mat(ref["burt"]["r"])
+    with pytest.warns(cma.errors.SingularityWarning, match="not positive definite"):
+        s = cma.cor_smooth(b)
+    np.testing.assert_allclose(s, mat(ref["burt"]["smoothed"]), atol=1e-12)
+    assert np.linalg.eigvalsh(s).min() > 0
+    good = mat(ref["thurstone"]["corr"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CmanalyticsWarning)
+        np.testing.assert_array_equal(cma.cor_smooth(good), good)
+
+
+def test_tetrachoric_and_ordinal_alpha_as_psych(ref):
+    import pandas as pd
+
+    x = pd.read_csv(REF.parent / "lsat6.csv")
+    t = ref["tetrachoric"]
+    res = cma.tetrachoric(x)
+    np.testing.assert_allclose(res.corr.to_numpy(), mat(t["rho"]), atol=1e-4)  # iterative: 1.2e-5 reached
+    np.testing.assert_allclose(res.thresholds.to_numpy()[:, 0], t["tau"], atol=1e-10)
+    assert cma.ordinal_alpha(res.corr) == pytest.approx(t["ordinal_alpha"], abs=1e-4)
+    with pytest.raises(cma.errors.DataError, match="exactly two"):
+        cma.tetrachoric(pd.DataFrame({"a": [1, 2, 3, 1], "b": [0, 1, 0, 1]}))

@@ -14,6 +14,7 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics.validity import average_variance_extracted, composite_reliability
+from tests.conftest import REFERENCE
 
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 REF = REF_DIR / "psych_parity.json"
@@ -99,3 +100,74 @@ def test_cr_and_ave_both_definitions(ref):
         composite_reliability([0.7, 0.8], method="semtools")
     with pytest.raises(ArgumentError, match="method"):
         average_variance_extracted([0.7, 0.8], method="raykov")
+
+
+@pytest.mark.parametrize("data", ["bfi", "harman", "thurstone", "ability"])
+def test_guttman_lambdas_and_split_halves(ref, data):
+    d = ref[data]
+    g_ref, s_ref = d["guttman"], d["split_half"]
+    res = cma.guttman(corr=corr(d), n_obs=d["n"])
+    for i in (1, 2, 3, 5, 6):  # closed forms
+        assert getattr(res, f"lambda{i}") == pytest.approx(g_ref[f"lambda{i}"], abs=1e-12), i
+    sh = res.split
+    for name in ("alpha", "lambda2", "lambda6"):
+        assert getattr(sh, name) == pytest.approx(s_ref[name], abs=1e-12)
+    if s_ref["brute"]:  # every split enumerated, in psych's order: the same best, worst and average
+        assert sh.exhaustive
+        assert sh.max == pytest.approx(s_ref["max"], abs=1e-12) and res.lambda4 == pytest.approx(g_ref["lambda4"], abs=1e-12)
+        assert sh.min == pytest.approx(s_ref["min"], abs=1e-12)
+        assert sh.mean == pytest.approx(s_ref["mean"], abs=1e-12)
+    else:  # psych samples 10,000 random splits of 2.6 million (bfi), as this does with its own seed
+        assert not sh.exhaustive and sh.n_splits == 10_000
+        assert sh.max == pytest.approx(s_ref["max"], abs=0.01) and sh.mean == pytest.approx(s_ref["mean"], abs=0.002)
+
+
+def test_icc_six_forms_as_psych(ref):
+    sf = np.array(ref["icc"]["shrout_fleiss"]["data"], float)  # Shrout & Fleiss (1979), Table 2
+    att = pd.read_csv(REFERENCE / "attitude.csv")  # datasets::attitude, in the shared R references
+    for x, r_out in ((sf, ref["icc"]["shrout_fleiss"]["icc"]), (att, ref["icc"]["attitude"])):
+        t = cma.icc(x).table
+        for ours, theirs in (("ICC", "ICC"), ("F", "F"), ("df1", "df1"), ("df2", "df2"), ("p_value", "p"),
+                             ("lower", "lower"), ("upper", "upper")):
+            np.testing.assert_allclose(t[ours].to_numpy(float), np.array(r_out[theirs], float), atol=1e-10, err_msg=ours)
+    # the published values (Shrout & Fleiss 1979, Table 4): ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71
+    np.testing.assert_allclose(cma.icc(sf).table["ICC"].to_numpy()[:3], [0.17, 0.29, 0.71], atol=0.005)
+
+
+def test_team_agreement_by_hand_formulas(ref):
+    a = ref["agreement"]
+    pg = a["per_group"]
+    x = pd.read_csv(REF_DIR / "bfi_agreement.csv")
+    res = cma.agreement(x, "education", scale=(1, 6))
+    np.testing.assert_array_equal(res.groups["n"].to_numpy(), pg["n"])
+    for ours, theirs in (("rwg", "rwg_A2"), ("rwg_j", "rwg_j"), ("awg", "awg")):
+        np.testing.assert_allclose(res.groups[ours].to_numpy(), pg[theirs], atol=1e-12)
+    np.testing.assert_allclose(res.awg_items["A2"].to_numpy(), pg["awg_A2"], atol=1e-12)
+    assert res.icc1 == pytest.approx(a["icc1"], abs=1e-12) and res.icc2 == pytest.approx(a["icc2"], abs=1e-12)
+    assert res.mean_group_size == pytest.approx(a["kbar"]) and res.null_variance == pytest.approx(35 / 12)
+    skew = cma.agreement(x, "education", scale=(1, 6), null=[.05, .10, .20, .30, .20, .15])
+    assert skew.null_variance == pytest.approx(a["sigma_skewed"], abs=1e-12)
+    np.testing.assert_allclose(skew.groups["rwg"].to_numpy(), pg["rwg_A2_skewed_null"], atol=1e-12)
+    with pytest.raises(ArgumentError, match="null"):
+        cma.agreement(x, "education", scale=(1, 6), null=[.5, .5])
+
+
+def test_alpha_item_dropped_statistics_and_reverse_key_warning(ref):
+    x = pd.read_csv(REF_DIR / "bfi_complete.csv")[["A1", "A2", "A3", "A4", "A5"]]
+    a = ref["bfi_alpha"]["agreeableness"]
+    with pytest.warns(cma.errors.ReverseKeyWarning, match="A1"):  # A1 ("indifferent to others") is reverse-keyed
+        res = cma.cronbach_alpha(x)
+    assert any("A1" in w for w in res.warnings)
+    assert res.alpha == pytest.approx(a["total"]["raw_alpha"], abs=1e-12)
+    assert res.std_alpha == pytest.approx(a["total"]["std.alpha"], abs=1e-12)
+    assert res.average_r == pytest.approx(a["total"]["average_r"], abs=1e-12)
+    st = res.item_stats
+    np.testing.assert_allclose(st["alpha_if_deleted"], a["drop"]["raw_alpha"], atol=1e-12)
+    np.testing.assert_allclose(st["std_alpha_if_deleted"], a["drop"]["std.alpha"], atol=1e-12)
+    np.testing.assert_allclose(st["r_drop"], a["item"]["r.drop"], atol=1e-12)
+    keyed = ref["bfi_alpha"]["agreeableness_keyed"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", cma.errors.CmanalyticsWarning)
+        res = cma.cronbach_alpha(x, reverse=["A1"], scale=(1, 6))
+    assert res.alpha == pytest.approx(keyed["total"]["raw_alpha"], abs=1e-12)
+    np.testing.assert_allclose(res.item_stats["alpha_if_deleted"], keyed["drop"]["raw_alpha"], atol=1e-12)
