@@ -177,8 +177,9 @@ class EFAResult(Reportable):
                                             f"RMSEA = {fmt(f['rmsea'])}, TLI = {fmt(f['tli'])}, BIC = {fmt(f['bic'])}"))
             rows.append(("Residuals", f"RMSR = {fmt(f['rmsr'])}, df-corrected RMSR = {fmt(f['crms'])}, "
                                       f"{f['n_residuals_above_05']} of {f['n_residuals']} above 0.05 in absolute value"))
-            rows.append(("Objective", f"ML discrepancy {fmt(f['objective'])}; {METHOD_LABELS[self.method]} "
-                                      f"criterion {fmt(f['criterion'])}"))
+            crit = f.get("criterion", np.nan)
+            rows.append(("Objective", f"ML discrepancy {f['objective']:.6g}" + (
+                f"; {METHOD_LABELS[self.method]} criterion {crit:.6g}" if np.isfinite(crit) else "")))
         lam = self.sorted_loadings(self.display_blank) if self.display_sort else (
             self.loadings if self.display_blank is None else self.loadings.mask(self.loadings.abs() < self.display_blank))
         name = "Rotated Component Matrix" if self.method == "pca" else "Rotated Factor Matrix"
@@ -211,7 +212,8 @@ class EFAResult(Reportable):
 def _rotation_label(rotation, normalized) -> str:
     if rotation is None:
         return "none"
-    return f"{rotation.capitalize()}" + (" with Kaiser normalization" if normalized else "")
+    name = rot.R_NAMES.get(rotation, rotation.capitalize())
+    return name + (" with Kaiser normalization" if normalized else "")
 
 
 def kaiser_count(eigenvalues: np.ndarray) -> int:
