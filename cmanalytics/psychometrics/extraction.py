@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
+from scipy.linalg import lapack
 
 from cmanalytics.psychometrics.adequacy import bartlett_multiplier, smc_array
 
@@ -54,6 +55,15 @@ class Extraction:
     objective: float = float("nan")  # the criterion the method minimizes, at the solution
     start_objectives: tuple = ()  # the criterion reached from each start (minres, ml, wls, gls)
     gradient_norm: float = float("nan")  # largest |gradient| over the free uniquenesses at the end
+
+
+def _eigh(s: np.ndarray):
+    # LAPACK's dsyevd straight from scipy: the objective runs it hundreds of times on p x p matrices with p
+    # in the tens, where numpy's wrapper costs as much as the decomposition. Same routine, same numbers.
+    values, vectors, info = lapack.dsyevd(s)
+    if info != 0:
+        return np.linalg.eigh(s)
+    return values, vectors
 
 
 def eigh_desc(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +142,7 @@ def _uls_objective(psi: np.ndarray, r: np.ndarray, k: int) -> tuple[float, np.nd
     # residual is the sum of squares of the discarded eigenvalues. Its stationary point is the minres
     # (off-diagonal least squares) solution and the fixed point of iterated principal axis.
     s = r - np.diag(psi)
-    values, vectors = np.linalg.eigh(s)
+    values, vectors = _eigh(s)
     values, vectors = values[::-1], vectors[:, ::-1]
     rest = values[k:]
     neg = np.minimum(values[:k], 0.0)  # a negative retained eigenvalue cannot be fitted by LL'
@@ -145,7 +155,7 @@ def _ml_objective(psi: np.ndarray, r: np.ndarray, k: int) -> tuple[float, np.nda
     # factanal's FAfn and FAgr: the ML discrepancy as a function of the uniquenesses (Joreskog 1967).
     sc = 1.0 / np.sqrt(psi)
     s = r * np.outer(sc, sc)
-    values, vectors = np.linalg.eigh(s)
+    values, vectors = _eigh(s)
     values, vectors = values[::-1], vectors[:, ::-1]
     e = values[k:]
     f = float(-(np.sum(np.log(e) - e) - k + r.shape[0]))
@@ -227,7 +237,7 @@ def _weighted_residual_objective(weighting: str):
 
     def objective(psi: np.ndarray, r: np.ndarray, k: int, r_inv: np.ndarray):
         s = r - np.diag(psi)
-        lam, v = np.linalg.eigh(s)
+        lam, v = _eigh(s)
         lam, v = lam[::-1], v[:, ::-1]
         h = np.zeros_like(lam)
         h[:k] = np.where(lam[:k] < tiny, 100 * tiny, lam[:k])
