@@ -9,7 +9,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import gather
+from cmanalytics.psychometrics.inputs import Moments, gather, prepare
 
 SIMULATIONS = ("wishart", "normal")
 _BATCH = 256
@@ -86,7 +86,8 @@ class ParallelAnalysisResult(Reportable):
 
 
 def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, quantile: float = 0.95,
-                      seed: int | None = None, missing: str = "listwise", simulation: str = "wishart") -> ParallelAnalysisResult:
+                      seed: int | None = None, missing: str = "listwise", simulation: str = "wishart",
+                      cor: str = "pearson") -> ParallelAnalysisResult:
     r"""Horn's parallel analysis: keep the factors whose eigenvalues beat those of random data.
 
     For ``n_iter`` random data sets of the same n and p (independent normal variables), the eigenvalues of
@@ -95,6 +96,11 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
     exceeds the ``quantile`` of its random counterparts (Glorfeld's 95th percentile by default; the mean
     is reported too). Random correlation matrices are drawn directly from the Wishart distribution
     (``simulation="wishart"``), which costs nothing in n; ``"normal"`` simulates the raw data.
+
+    ``cor="polychoric"`` analyses ordinal items on their polychoric correlations (as
+    ``cma.prepare(data, method="polychoric")`` does, which may be passed as ``data`` too); the random
+    reference stays that of continuous normal variables, psych's simulated (``sim = TRUE``) reference.
+    ``quantile``: the reference percentile (psych's ``quant``); the table gives the mean beside it.
 
     R: ``psych::fa.parallel(x, fa = "both", n.iter = n_iter, quant = quantile)`` (psych draws raw data, and
     for factors uses the eigenvalues of a 1-factor solution, so its factor count can differ by one).
@@ -109,6 +115,13 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
         raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
     if simulation not in SIMULATIONS:
         raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
+    if cor not in ("pearson", "polychoric"):
+        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+    if cor == "polychoric":
+        if data is None or isinstance(data, Moments):
+            raise ArgumentError("cor='polychoric' needs the raw ordinal responses as data (or pass "
+                                "cma.prepare(data, method='polychoric') as data with cor='pearson').")
+        data = prepare(data, missing=missing, method="polychoric")
     m = gather(data, corr, n_obs, missing=missing)
     p, n = m.n_items, m.n_obs
     if n <= p + 1:

@@ -264,3 +264,20 @@ def test_tetrachoric_and_ordinal_alpha_as_psych(ref):
     assert cma.ordinal_alpha(res.corr) == pytest.approx(t["ordinal_alpha"], abs=1e-4)
     with pytest.raises(cma.errors.DataError, match="exactly two"):
         cma.tetrachoric(pd.DataFrame({"a": [1, 2, 3, 1], "b": [0, 1, 0, 1]}))
+
+
+def test_parallel_analysis_on_polychoric_correlations_and_quantile():
+    import pandas as pd
+
+    x = pd.read_csv(REF.parent / "ordinal_300x8.csv")
+    poly = cma.parallel_analysis(x, cor="polychoric", n_iter=200, seed=5)
+    rho = cma.polychoric(x).corr.to_numpy()
+    np.testing.assert_allclose(poly.table["observed_pc"], np.sort(np.linalg.eigvalsh(rho))[::-1], atol=1e-12)
+    same = cma.parallel_analysis(cma.prepare(x, method="polychoric"), n_iter=200, seed=5)
+    pd.testing.assert_frame_equal(poly.table, same.table)
+    median = cma.parallel_analysis(x, cor="polychoric", n_iter=200, seed=5, quantile=0.5)
+    # the same seeded draws: the 50th percentile lies below the 95th, and the mean column is unchanged
+    assert (median.table["quantile_pc"] < poly.table["quantile_pc"]).all()
+    np.testing.assert_array_equal(median.table["mean_pc"], poly.table["mean_pc"])
+    with pytest.raises(ArgumentError, match="cor="):
+        cma.parallel_analysis(x, cor="spearman")
