@@ -32,6 +32,30 @@ def std_alpha_if_deleted(r: np.ndarray) -> np.ndarray:
     return q / (q - 1) * (1 - q / s)
 
 
+def _dropped_item_stats(r: np.ndarray) -> dict:
+    """psych::alpha's "Reliability if an item is dropped" columns beyond alpha: the average inter-item
+    correlation, signal/noise :math:`q\\bar r/(1 - \\bar r)`, Guttman's lambda 6 (from the SMCs of the q = p - 1
+    items left), and the variance and median of their inter-item correlations."""
+    p = r.shape[0]
+    out = {k: np.full(p, np.nan) for k in ("average_r_if_deleted", "sn_if_deleted", "g6_if_deleted",
+                                           "var_r_if_deleted", "median_r_if_deleted")}
+    if p < 3:
+        return out
+    for j in range(p):
+        keep = np.arange(p) != j
+        sub = r[np.ix_(keep, keep)]
+        q = p - 1
+        low = sub[np.tril_indices(q, -1)]
+        av = low.mean()
+        smc = 1 - 1 / np.diag(np.linalg.inv(sub)) if q > 1 else np.zeros(q)
+        out["average_r_if_deleted"][j] = av
+        out["sn_if_deleted"][j] = q * av / (1 - av)
+        out["g6_if_deleted"][j] = (sub.sum() + smc.sum() - q) / sub.sum()
+        out["var_r_if_deleted"][j] = low.var(ddof=1) if low.size > 1 else np.nan
+        out["median_r_if_deleted"][j] = np.median(low)
+    return out
+
+
 def feldt_interval(alpha: float, n: int, p: int, level: float) -> tuple[float, float]:
     r"""Feldt's interval: :math:`1 - (1-\alpha) F_{q}(n-1, (n-1)(p-1))` at q = (1 +- level)/2.
 
@@ -182,7 +206,9 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         alpha_drop = std_drop = np.full(p, np.nan)
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
                    "scale_var_if_deleted": rest_var, "r_drop": r_drop, "smc": smc,
-                   "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop}
+                   "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
+                   "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
+                   **_dropped_item_stats(r)}
     warnings: list[str] = []
     if raw < 0:
         diagnose("alpha is negative because the average covariance among items is negative; this violates "

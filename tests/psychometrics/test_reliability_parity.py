@@ -165,6 +165,11 @@ def test_alpha_item_dropped_statistics_and_reverse_key_warning(ref):
     np.testing.assert_allclose(st["alpha_if_deleted"], a["drop"]["raw_alpha"], atol=1e-12)
     np.testing.assert_allclose(st["std_alpha_if_deleted"], a["drop"]["std.alpha"], atol=1e-12)
     np.testing.assert_allclose(st["r_drop"], a["item"]["r.drop"], atol=1e-12)
+    for ours, theirs, part in (("raw_r", "raw.r", "item"), ("std_r", "std.r", "item"),
+                               ("average_r_if_deleted", "average_r", "drop"), ("sn_if_deleted", "S/N", "drop"),
+                               ("g6_if_deleted", "G6(smc)", "drop"), ("var_r_if_deleted", "var.r", "drop"),
+                               ("median_r_if_deleted", "med.r", "drop")):
+        np.testing.assert_allclose(st[ours], a[part][theirs], atol=1e-12, err_msg=ours)
     keyed = ref["bfi_alpha"]["agreeableness_keyed"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", cma.errors.CmanalyticsWarning)
