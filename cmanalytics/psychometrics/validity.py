@@ -435,7 +435,8 @@ def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi
         raise ArgumentError(f"ci must lie between 0 and 1; got {level!r}.")
     import warnings as w
 
-    x, _ = response_matrix(data[list(m.names)] if isinstance(data, pd.DataFrame) else data, min_items=2)
+    x, names = response_matrix(data, min_items=2)
+    x = x[:, [list(names).index(n) for n in m.names]]
     x = x[~np.isnan(x).any(axis=1)] if missing == "listwise" else x
     rng = np.random.default_rng(seed)
     keys = ("omega_h", "omega_total", "omega_limit", "alpha", "g6")

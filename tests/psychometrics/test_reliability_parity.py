@@ -74,6 +74,8 @@ def test_omega_bootstrap_is_seeded_and_brackets_the_estimate():
     pd.testing.assert_frame_equal(a.ci, b.ci)
     for name in ("omega_h", "omega_total", "alpha"):
         assert a.ci.loc[name, "lower"] < getattr(a, name) < a.ci.loc[name, "upper"]
+    unlabeled = cma.omega(pd.DataFrame(data.to_numpy()), n_factors=2, n_boot=30, seed=3)  # integer column labels
+    np.testing.assert_array_equal(unlabeled.ci.to_numpy(), a.ci.to_numpy())
     with pytest.raises(ArgumentError, match="raw responses"):
         cma.omega(corr=np.corrcoef(data.to_numpy(), rowvar=False), n_obs=400, n_factors=2, n_boot=10)
 
