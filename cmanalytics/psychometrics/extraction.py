@@ -185,7 +185,8 @@ def _minres_starts(r, k, n_random, seed):
     return starts[:1] + starts[3:]
 
 
-def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: list[np.ndarray]):
+def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: list[np.ndarray],
+                      gtol: float = 1e-12):
     """Minimize ``objective`` over the uniquenesses in psych's bounds from each start; keep the lowest.
 
     Returns (psi, iterations, converged, objective, objectives of every start, gradient norm).
@@ -194,16 +195,16 @@ def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: l
     values = []
     with one_blas_thread():
         for start in starts:
-            best, values = _minimize_from(objective, r, k, max_iter, start, best, values)
+            best, values = _minimize_from(objective, r, k, max_iter, start, best, values, gtol)
     return _finish_fit(best, values)
 
 
-def _minimize_from(objective, r, k, max_iter, start, best, values):
+def _minimize_from(objective, r, k, max_iter, start, best, values, gtol=1e-12):
     """One L-BFGS-B run from ``start``; returns the better of it and ``best``, and the values so far."""
     res = optimize.minimize(
         objective, start, args=(r, k), jac=True, method="L-BFGS-B",
         bounds=[(PSI_LOWER, PSI_UPPER)] * r.shape[0],
-        options={"maxiter": max_iter, "ftol": 1e-16, "gtol": 1e-12, "maxcor": 20},
+        options={"maxiter": max_iter, "ftol": 1e-16 if gtol <= 1e-12 else gtol**2, "gtol": gtol, "maxcor": 20},
     )
     values.append(float(res.fun))
     if best is None or res.fun < best.fun - 1e-12 * max(1.0, abs(best.fun)):
@@ -268,19 +269,20 @@ def _weighted_residual_objective(weighting: str):
 
 
 def minres(r: np.ndarray, k: int, *, max_iter: int = 10_000, n_random: int = 0, seed: int | None = 0,
-           start: np.ndarray | None = None) -> Extraction:
+           start: np.ndarray | None = None, gtol: float = 1e-12) -> Extraction:
     r"""Minimum residual (unweighted least squares) factoring.
 
     Minimizes :math:`\sum_{i \ne j} (r_{ij} - (LL')_{ij})^2` over the uniquenesses :math:`\psi` with
     L-BFGS-B and the analytic gradient, :math:`\psi \in [0.005, 1]` as psych bounds them, from psych's
-    start :math:`1 - \mathrm{SMC}` (or ``start``, e.g. a full-sample solution for a bootstrap); then
+    start :math:`1 - \mathrm{SMC}` (or ``start``, e.g. a full-sample solution for a bootstrap; a bootstrap
+    may also loosen ``gtol``, the gradient at which the optimizer stops); then
     :math:`L = V_k \Lambda_k^{1/2}` of :math:`R - \mathrm{diag}(\psi)`.
     R: ``psych::fa(r, k, fm = "minres")``. SPSS: Extraction > Unweighted least squares.
     Reference: Harman, H. H., & Jones, W. H. (1966). Factor analysis by minimizing residuals (minres).
     Psychometrika 31, 351-368.
     """
     psi, iterations, converged, f, values, grad = _fit_uniquenesses(
-        _uls_objective, r, k, max_iter, _minres_starts(r, k, n_random, seed) if start is None else [start])
+        _uls_objective, r, k, max_iter, _minres_starts(r, k, n_random, seed) if start is None else [start], gtol)
     loadings, clipped = _top_loadings(r - np.diag(psi), k)
     loadings = sign_columns(loadings)
     return Extraction("minres", loadings, (loadings**2).sum(axis=1), iterations, converged,

@@ -302,13 +302,13 @@ class OmegaResult(Reportable):
         return "McDonald's omega", rows, tables, self.warnings, notes
 
 
-def _general_loadings(phi: np.ndarray, option: str) -> np.ndarray:
+def _general_loadings(phi: np.ndarray, option: str, gtol: float = 1e-12) -> np.ndarray:
     """Loadings of the group factors on g: one minres factor of their correlations (3 or more factors);
     with two factors psych's ``option``: "equal" gives both :math:`\\sqrt{|r|}` (the second signed as r),
     "first" fixes the first at 1, "second" the second."""
     k = phi.shape[0]
     if k > 2:
-        return sign_columns(minres(phi, 1).loadings)[:, 0]
+        return sign_columns(minres(phi, 1, gtol=gtol).loadings)[:, 0]
     r12 = phi[0, 1]
     if option == "equal":
         return np.array([np.sqrt(abs(r12)), np.sign(r12) * np.sqrt(abs(r12))])
@@ -317,7 +317,8 @@ def _general_loadings(phi: np.ndarray, option: str) -> np.ndarray:
     return np.array([r12, 1.0])
 
 
-def schmid_leiman(r: np.ndarray, k: int, *, option: str = "equal", start: np.ndarray | None = None):
+def schmid_leiman(r: np.ndarray, k: int, *, option: str = "equal", start: np.ndarray | None = None,
+                  gtol: float = 1e-12):
     r"""Schmid-Leiman transformation as ``psych::schmid``: minres factors rotated by varimax (psych's fa),
     then by oblimin from there (GPArotation, unnormalized); the factor correlations' general factor
     :math:`\gamma`; general loadings :math:`g = P\gamma`, group loadings
@@ -329,14 +330,14 @@ def schmid_leiman(r: np.ndarray, k: int, *, option: str = "equal", start: np.nda
 
     Returns (g, group loadings, h2, gamma, the extraction).
     """
-    xt = minres(r, k, start=start)
+    xt = minres(r, k, start=start, gtol=gtol)
     sign, order = psych_order(xt.loadings, None)
     orth = rotate((xt.loadings * sign)[:, order], "varimax").loadings
     sign, order = psych_order(orth, None)
     orth = (orth * sign)[:, order]
     ob = rotate(orth, "oblimin")
     pattern, phi = ob.loadings, ob.phi
-    gamma = _general_loadings(phi, option)
+    gamma = _general_loadings(phi, option, gtol)
     g = pattern @ gamma
     h2 = (orth**2).sum(axis=1)
     rest = np.clip(pattern**2 - (pattern * gamma) ** 2, 0.0, None)
@@ -448,7 +449,8 @@ def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi
             xb = x[rng.integers(0, n, n)]
             rb = np.corrcoef(xb, rowvar=False)
             try:
-                g, groups, h2, _, _ = schmid_leiman(rb, k, option=option, start=np.clip(psi0, 0.005, 1.0))
+                # a replicate needs the uniquenesses to 1e-7, far below their sampling error
+                g, groups, h2, _, _ = schmid_leiman(rb, k, option=option, start=np.clip(psi0, 0.005, 1.0), gtol=1e-7)
                 vals = _omega_values(rb, g, groups, h2, flip)[0]
                 out[b] = [vals[kk] for kk in keys]
             except (np.linalg.LinAlgError, ValueError, ArgumentError):
