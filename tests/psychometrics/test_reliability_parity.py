@@ -178,3 +178,32 @@ def test_alpha_item_dropped_statistics_and_reverse_key_warning(ref):
         res = cma.cronbach_alpha(x, reverse=["A1"], scale=(1, 6))
     assert res.alpha == pytest.approx(keyed["total"]["raw_alpha"], abs=1e-12)
     np.testing.assert_allclose(res.item_stats["alpha_if_deleted"], keyed["drop"]["raw_alpha"], atol=1e-12)
+
+
+def test_new_functions_refuse_bad_input_with_the_package_errors():
+    from cmanalytics.errors import DataError
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.integers(1, 6, (40, 4)), columns=list("abcd"))
+    before = x.copy()
+    with pytest.raises(DataError, match="2 complete targets"):
+        cma.icc(x.iloc[:1])
+    with pytest.raises(ArgumentError, match="ci"):
+        cma.icc(x, ci=95)
+    with pytest.raises(DataError, match="at least 3"):
+        cma.guttman(x[["a", "b"]])
+    with pytest.raises(ArgumentError, match="max_factors"):
+        cma.velicer_map(x, max_factors=9)
+    with pytest.raises(ArgumentError, match="square symmetric"):
+        cma.cor_smooth(np.ones((2, 3)))
+    with pytest.raises(DataError, match="group column 'team'"):
+        cma.agreement(x, "team")
+    with pytest.raises(ArgumentError, match="scale"):
+        cma.agreement(x.assign(team=[1, 2] * 20), "team", scale=(2, 4))
+    with pytest.raises(ArgumentError, match="n_boot"):
+        cma.omega(x, n_factors=2, n_boot=-1)
+    with pytest.raises(ArgumentError, match="option"):
+        cma.omega(x, n_factors=2, option="both")
+    with pytest.raises(ArgumentError, match="scoring method"):
+        cma.factor_score_weights(cma.efa(x, n_factors=2, method="pca"), "harman")
+    pd.testing.assert_frame_equal(x, before)  # the caller's data untouched
