@@ -31,6 +31,9 @@ from cmanalytics.psychometrics import (
 )
 
 from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
+from cmanalytics.psychometrics import (agreement, cor_smooth, factor_score_weights, guttman, icc, ordinal_alpha,
+                                       split_half, tetrachoric, velicer_map)
+from cmanalytics.psychometrics.validity import average_variance_extracted, composite_reliability
 
 __version__ = "0.1.0"
 
@@ -53,3 +56,5 @@ def __dir__():
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
            "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
+__all__ += ["agreement", "average_variance_extracted", "composite_reliability", "cor_smooth", "factor_score_weights",
+            "guttman", "icc", "ordinal_alpha", "split_half", "tetrachoric", "velicer_map"]

@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError
+from cmanalytics.errors import ArgumentError, CmanalyticsWarning, ConvergenceWarning, HeywoodWarning, SingularityWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
@@ -17,10 +17,18 @@ from cmanalytics.psychometrics.adequacy import singular_warning
 from cmanalytics.psychometrics.inputs import Moments, gather
 
 METHOD_ALIASES = {"pca": "pca", "pc": "pca", "principal": "pca", "paf": "paf", "pa": "paf", "minres": "minres",
-                  "uls": "minres", "ml": "ml", "mle": "ml"}
+                  "uls": "minres", "ml": "ml", "mle": "ml", "wls": "wls", "gls": "gls"}
 METHOD_LABELS = {"pca": "Principal Component Analysis", "paf": "Principal Axis Factoring",
-                 "minres": "Minimum Residual (Unweighted Least Squares)", "ml": "Maximum Likelihood"}
-COLUMN_PREFIX = {"pca": "PC", "paf": "PA", "minres": "MR", "ml": "ML"}
+                 "minres": "Minimum Residual (Unweighted Least Squares)", "ml": "Maximum Likelihood",
+                 "wls": "Weighted Least Squares", "gls": "Generalized Least Squares"}
+COLUMN_PREFIX = {"pca": "PC", "paf": "PA", "minres": "MR", "ml": "ML", "wls": "WLS", "gls": "GLS"}
+# Rotation names as psych and GPArotation spell them, case-insensitive; pstT/pstQ are target rotations
+# whose target leaves some loadings free (NaN).
+ROTATION_ALIASES = {**{m: m for m in rot.ROTATIONS}, "pstt": "targett", "pstq": "targetq"}
+# The rotations whose criterion has local optima: started also from random orthogonal matrices.
+MULTIMODAL = ("geomint", "geominq", "simplimax", "bifactor", "biquartimin", "targett", "targetq")
+# A start whose criterion is higher than the best by more than this (relative) found another optimum.
+START_AGREEMENT = 1e-6
 HEYWOOD_TOL = 1e-9
 
 
@@ -85,6 +93,16 @@ class EFAResult(Reportable):
     def structure(self) -> pd.DataFrame | None:
         phi = self.arrays["phi"]
         return None if phi is None else self._frame(self.arrays["lam"] @ phi)
+
+    @cached_property
+    def residuals(self) -> pd.DataFrame | None:
+        """R minus the model's correlations :math:`L\\Phi L'` (uniquenesses on the diagonal), as psych's
+        ``fa(...)$residual``; None for components. ``fit`` holds RMSR and the count above 0.05."""
+        if self.method == "pca" or self._moments is None:
+            return None
+        a = self.arrays
+        return pd.DataFrame(ex.residual_matrix(self._moments.corr, a["unrot"]), index=list(self.items),
+                            columns=list(self.items))
 
     @cached_property
     def communalities(self) -> pd.Series:
@@ -153,10 +171,15 @@ class EFAResult(Reportable):
                 ("Rotation", _rotation_label(self.rotation, self.iterations.get("normalized"))),
                 ("Factors", f"{self.n_factors} ({self.n_factors_rule})"),
                 ("N", f"{self.n_obs} ({self.missing})")]
-        if self.fit is not None and self.method == "ml":
+        if self.fit is not None:
             f = self.fit
             rows.append(("Goodness of fit", f"chi2({f['df']}) = {fmt(f['chi2'])}, p = {fmt(f['p_value'])}, "
                                             f"RMSEA = {fmt(f['rmsea'])}, TLI = {fmt(f['tli'])}, BIC = {fmt(f['bic'])}"))
+            rows.append(("Residuals", f"RMSR = {fmt(f['rmsr'])}, df-corrected RMSR = {fmt(f['crms'])}, "
+                                      f"{f['n_residuals_above_05']} of {f['n_residuals']} above 0.05 in absolute value"))
+            crit = f.get("criterion", np.nan)
+            rows.append(("Objective", f"ML discrepancy {f['objective']:.6g}" + (
+                f"; {METHOD_LABELS[self.method]} criterion {crit:.6g}" if np.isfinite(crit) else "")))
         lam = self.sorted_loadings(self.display_blank) if self.display_sort else (
             self.loadings if self.display_blank is None else self.loadings.mask(self.loadings.abs() < self.display_blank))
         name = "Rotated Component Matrix" if self.method == "pca" else "Rotated Factor Matrix"
@@ -189,7 +212,8 @@ class EFAResult(Reportable):
 def _rotation_label(rotation, normalized) -> str:
     if rotation is None:
         return "none"
-    return f"{rotation.capitalize()}" + (" with Kaiser normalization" if normalized else "")
+    name = rot.R_NAMES.get(rotation, rotation.capitalize())
+    return name + (" with Kaiser normalization" if normalized else "")
 
 
 def kaiser_count(eigenvalues: np.ndarray) -> int:
@@ -199,7 +223,9 @@ def kaiser_count(eigenvalues: np.ndarray) -> int:
 
 def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, method: str = "pca",
         rotation: str | None = "varimax", missing: str = "listwise", normalize: bool | None = None,
-        max_iter: int | None = None, tol: float | None = None, rotation_max_iter: int = 1000) -> EFAResult:
+        max_iter: int | None = None, tol: float | None = None, rotation_max_iter: int = 1000,
+        gamma: float | None = None, delta: float | None = None, target=None, n_small: int | None = None,
+        random_starts: int | None = None, n_starts: int | None = None, seed: int | None = 0) -> EFAResult:
     r"""Principal components or exploratory factor analysis, with rotation.
 
     Extraction (``method``):
@@ -209,41 +235,136 @@ def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, metho
     * ``"paf"``: iterated principal axis from squared multiple correlations, to convergence
       (``psych::fa(fm = "pa")``; SPSS *Principal axis factoring*; ``max_iter=25, tol=0.001`` gives SPSS's
       default stopping);
-    * ``"minres"``: minimum residual / unweighted least squares (``psych::fa(fm = "minres")``);
-    * ``"ml"``: maximum likelihood, with chi-square, df, p, RMSEA, TLI and BIC (``psych::fa(fm = "ml")``).
+    * ``"minres"`` (or ``"uls"``): minimum residual / unweighted least squares (``psych::fa(fm = "minres")``);
+    * ``"ml"``: maximum likelihood (``psych::fa(fm = "ml")``), minimized from psych's start and several
+      others (``n_starts`` random ones besides, default 3, seeded by ``seed``); the lowest criterion is
+      kept and a ConvergenceWarning says when the starts ended at different optima;
+    * ``"wls"``, ``"gls"``: psych's weighted and generalized least squares criteria, at their minimum
+      (see :func:`cmanalytics.psychometrics.extraction.weighted_least_squares` for where psych stops short).
 
-    Rotation (``rotation``): ``None``, ``"varimax"``, ``"quartimax"``, ``"equamax"`` (orthogonal);
-    ``"promax"`` (power 4) and ``"oblimin"`` (delta 0) (oblique). ``normalize`` switches Kaiser
-    normalization; by default it follows R psych (on for varimax, quartimax, equamax and promax; off for
-    oblimin, where SPSS's Direct Oblimin uses it: pass ``normalize=True`` to reproduce SPSS).
+    Every factor method reports its fit as psych does (``fit``: the ML discrepancy of the fitted model,
+    chi-square, df, p, RMSEA, TLI, BIC; RMSR, the df-corrected RMSR and the number of residuals above 0.05)
+    and the residual matrix (``residuals``).
+
+    Rotation (``rotation``), as psych spells them: ``None``; orthogonal ``"varimax"``, ``"quartimax"``,
+    ``"equamax"``, ``"geominT"``, ``"targetT"`` / ``"pstT"``, ``"bifactor"``; oblique ``"promax"``,
+    ``"oblimin"`` (``gamma``, default 0), ``"quartimin"``, ``"geominQ"`` (``delta``, default 0.01),
+    ``"targetQ"`` / ``"pstQ"``, ``"biquartimin"``, ``"simplimax"`` (``n_small`` near-zero loadings, default
+    p). ``target``: items x factors, NaN where a loading is free (a partially specified target).
+    ``normalize`` switches Kaiser normalization; by default it follows psych: on for varimax and promax,
+    off for every GPArotation rotation (SPSS normalizes all: pass ``normalize=True``).
+    ``random_starts``: rotations with local optima (geomin, simplimax, target, bifactor, biquartimin) are
+    also started from this many random orthogonal matrices (default 10, seeded by ``seed``); the
+    identity start (R's) is kept unless another reaches a lower criterion, and then a ConvergenceWarning
+    says so.
 
     ``n_factors=None`` keeps the components with eigenvalue above 1 (Kaiser's criterion, SPSS's default).
-    Factors are ordered by the sum of squared (pattern) loadings after rotation and signed so each
-    column's loadings sum positive, as psych does.
+    As psych: columns are signed so each column's loadings sum positive and ordered by the variance each
+    factor accounts for, :math:`\mathrm{diag}(\Phi L'L)` (for unrotated solutions too).
 
     ``max_iter`` and ``tol`` bound the extraction's iterations; ``rotation_max_iter`` the rotation's (SPSS's
-    default for both is 25; R's rotations allow 1000). A solution that stops short is kept and reported in
-    ``warnings``.
+    default for both is 25; R's rotations allow 1000). A solution that stops short is kept and reported
+    with a ConvergenceWarning. Diagnostics are warnings of cmanalytics' classes (HeywoodWarning,
+    ConvergenceWarning, SingularityWarning) and are kept in ``warnings``.
 
     The input is raw responses (``data``, a DataFrame or array; ``missing`` = "listwise" or "pairwise")
     or a correlation matrix ``corr`` with ``n_obs``.
 
     References: Harman, H. H. (1976). *Modern Factor Analysis*, 3rd ed. University of Chicago Press.
     Revelle, W. (2022). psych: Procedures for psychological, psychometric, and personality research.
+    Bernaards, C. A., & Jennrich, R. I. (2005). Gradient projection algorithms and software for arbitrary
+    rotation criteria in factor analysis. Educational and Psychological Measurement 65, 676-696.
     """
     key = METHOD_ALIASES.get(str(method).lower()) if isinstance(method, str) else None
     if key is None:
-        raise ArgumentError(f"method={method!r} is not an extraction method; choose one of 'pca', 'paf', 'minres', 'ml'.")
-    rot_key = None if rotation is None or str(rotation).lower() == "none" else str(rotation).lower()
-    if rot_key is not None and rot_key not in rot.ROTATIONS:
-        raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of {', '.join(rot.ROTATIONS)}.")
+        raise ArgumentError(f"method={method!r} is not an extraction method; choose one of "
+                            "'pca', 'paf', 'minres', 'uls', 'ml', 'wls', 'gls'.")
+    rot_key = None if rotation is None or str(rotation).lower() == "none" else ROTATION_ALIASES.get(str(rotation).lower())
+    if rotation is not None and str(rotation).lower() != "none" and rot_key is None:
+        raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of "
+                            "varimax, quartimax, equamax, geominT, targetT, pstT, bifactor, promax, oblimin, "
+                            "quartimin, geominQ, targetQ, pstQ, biquartimin, simplimax.")
     m = gather(data, corr, n_obs, missing=missing)
     return efa_from_moments(m, n_factors=n_factors, method=key, rotation=rot_key, normalize=normalize,
-                            max_iter=max_iter, tol=tol, rotation_max_iter=rotation_max_iter)
+                            max_iter=max_iter, tol=tol, rotation_max_iter=rotation_max_iter, gamma=gamma,
+                            delta=delta, target=target, n_small=n_small, random_starts=random_starts,
+                            n_starts=n_starts, seed=seed)
+
+
+def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_small, random_starts) -> dict:
+    """Check the rotation's own arguments: each is honoured by the rotation it belongs to, refused by others."""
+    opts = {}
+    given = {"gamma": gamma, "delta": delta, "target": target, "n_small": n_small}
+    owner = {"gamma": ("oblimin",), "delta": ("geomint", "geominq"), "target": ("targett", "targetq"),
+             "n_small": ("simplimax",)}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if rotation not in owner[name]:
+            raise ArgumentError(f"{name} is an argument of the {'/'.join(owner[name])} rotation, not of "
+                                f"rotation={rotation!r}.")
+        opts[name] = value
+    if rotation in ("targett", "targetq"):
+        if target is None:
+            raise ArgumentError("a target rotation needs target= (items x factors; NaN where a loading is free).")
+        t = target.reindex(index=list(m.names)).to_numpy(float) if isinstance(target, pd.DataFrame) else np.asarray(target, float)
+        if t.shape != (m.n_items, k):
+            raise ArgumentError(f"target must be {m.n_items} items x {k} factors; got {t.shape}.")
+        if np.isnan(t).all():
+            raise ArgumentError("target leaves every loading free; specify at least one.")
+        opts["target"] = t
+    if rotation in ("bifactor", "biquartimin") and k < 3:
+        raise ArgumentError(f"the {rotation} rotation needs a general and at least two group factors (n_factors >= 3).")
+    if "delta" in opts and not opts["delta"] > 0:
+        raise ArgumentError(f"delta must be positive; got {delta!r}.")
+    if "n_small" in opts and not (isinstance(n_small, (int, np.integer)) and 1 <= n_small <= m.n_items * k):
+        raise ArgumentError(f"n_small must be a whole number from 1 to {m.n_items * k}; got {n_small!r}.")
+    if random_starts is not None and (isinstance(random_starts, bool) or not isinstance(random_starts, (int, np.integer))
+                                      or random_starts < 0):
+        raise ArgumentError(f"random_starts must be a whole number of at least 0; got {random_starts!r}.")
+    if random_starts is not None and rotation in ("varimax", "promax") and random_starts > 0:
+        raise ArgumentError(f"random_starts applies to the gradient projection rotations, not to {rotation}.")
+    default = 10 if rotation in MULTIMODAL else 0
+    opts["random_starts"] = default if random_starts is None else int(random_starts)
+    return opts
+
+
+def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    r"""psych's column convention: signs so each column sums positive, order by :math:`\mathrm{diag}(\Phi L'L)`
+    descending (the variance each factor accounts for). Returns (signs, order)."""
+    sign = np.sign(lam.sum(axis=0))
+    sign[sign == 0] = 1
+    ltl = lam.T @ lam
+    var = np.diag(ltl) if phi is None else np.diag(phi @ ltl)
+    return sign, np.argsort(-var, kind="stable")
+
+
+def _extraction_diagnostics(xt, method, names, warnings) -> None:
+    if not xt.converged:
+        diagnose(f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
+                 "not a solution. Increase max_iter or extract fewer factors.", ConvergenceWarning, warnings, 5)
+    if len(xt.start_objectives) > 1:
+        values = np.asarray(xt.start_objectives)
+        worse = values > xt.objective + START_AGREEMENT * max(1.0, abs(xt.objective))
+        if worse.any():
+            diagnose(f"{METHOD_LABELS[method]}: the starts ended at different optima (criterion "
+                     + ", ".join(f"{v:.6g}" for v in values) + f"); the lowest, {xt.objective:.6g}, is kept"
+                     + (" (psych's start ended higher: R reports another solution)" if worse[0] else "") + ".",
+                     ConvergenceWarning, warnings, 5)
+    if method != "pca":
+        heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
+        if heywood:
+            diagnose("Heywood case: item(s) " + ", ".join(heywood) + " reached a communality of 1 or more "
+                     "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
+                     HeywoodWarning, warnings, 5)
+    if xt.clipped:
+        diagnose("a retained eigenvalue of the reduced correlation matrix was not positive and was set to 0; "
+                 "too many factors are being extracted.", SingularityWarning, warnings, 5)
 
 
 def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None, max_iter=None, tol=None,
-                     rotation_max_iter: int = 1000) -> EFAResult:
+                     rotation_max_iter: int = 1000, gamma=None, delta=None, target=None, n_small=None,
+                     random_starts=None, n_starts=None, seed=0) -> EFAResult:
     r = m.corr
     p = m.n_items
     names = list(m.names)
@@ -263,59 +384,62 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
             f"{k} factors cannot be extracted from {p} items by {METHOD_LABELS[method]}: at most {k_max} "
             + ("(the model would have negative degrees of freedom)." if method == "ml" else "(fewer than the items).")
         )
+    if n_starts is not None and (isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 0):
+        raise ArgumentError(f"n_starts must be a whole number of at least 0; got {n_starts!r}.")
+    if n_starts is not None and method in ("pca", "paf"):
+        raise ArgumentError(f"n_starts applies to minres, ml, wls and gls; {METHOD_LABELS[method]} has no starts.")
+    opts = _rotation_options(rotation, m, k, gamma=gamma, delta=delta, target=target, n_small=n_small,
+                             random_starts=random_starts) if rotation is not None else {}
     if m.singular:
-        if method == "ml":
-            raise ArgumentError("maximum likelihood needs a nonsingular correlation matrix; "
+        if method in ("ml", "wls", "gls"):
+            raise ArgumentError(f"{METHOD_LABELS[method]} needs a nonsingular correlation matrix; "
                                 + singular_warning(m.names))
-        warnings.append(singular_warning(m.names))
+        diagnose(singular_warning(m.names), SingularityWarning, warnings, 4)
 
-    xt = ex.extract(r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None)
-    if not xt.converged:
-        warnings.append(f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; "
-                        "the loadings are not a solution. Increase max_iter or extract fewer factors.")
-    if method != "pca":
-        heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
-        if heywood:
-            warnings.append("Heywood case: item(s) " + ", ".join(heywood) + " reached a communality of 1 or "
-                            "more (uniqueness at its bound); the solution is improper. Extract fewer factors "
-                            "or drop the item.")
-    if xt.clipped:
-        warnings.append("a retained eigenvalue of the reduced correlation matrix was not positive and was set "
-                        "to 0; too many factors are being extracted.")
+    xt = ex.extract(r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None,
+                    n_starts=n_starts, seed=seed)
+    _extraction_diagnostics(xt, method, names, warnings)
 
     prefix = COLUMN_PREFIX[method]
-    unrot = xt.loadings
+    sign, order = psych_order(xt.loadings, None)
+    unrot = (xt.loadings * sign)[:, order]
     rotmat = None
     phi = None
     normalized = None
     rot_iter = 0
+    criterion = None
     if rotation is not None and k > 1:
-        rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=rotation_max_iter)
+        rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=rotation_max_iter, seed=seed, **opts)
         lam, phi, rotmat, rot_iter, normalized = rr.loadings, rr.phi, rr.rotmat, rr.iterations, rr.normalized
+        criterion = rr.criterion
+        label = rot.R_NAMES.get(rotation, rotation)
         if not rr.converged:
-            warnings.append(f"the {rotation} rotation did not converge in {rr.iterations} iterations; the "
-                            "rotated loadings are not at the criterion's optimum.")
-        # psych's conventions: columns signed to sum positive, then ordered by their sums of squares.
-        sign = np.sign(lam.sum(axis=0))
-        sign[sign == 0] = 1
-        lam = lam * sign
+            diagnose(f"the {label} rotation did not converge in {rr.iterations} iterations; the rotated "
+                     "loadings are not at the criterion's optimum.", ConvergenceWarning, warnings, 4)
+        if rr.start_criteria and rr.start_criteria[0] > rr.criterion + START_AGREEMENT * max(1.0, abs(rr.criterion)):
+            diagnose(f"the {label} rotation from the identity (R's start) ended at criterion "
+                     f"{rr.start_criteria[0]:.6g}; a random start reached {rr.criterion:.6g}, which is kept "
+                     "(R's printout shows the other solution).", ConvergenceWarning, warnings, 4)
+        sign, order = psych_order(lam, phi)
+        lam = (lam * sign)[:, order]
+        rotmat = (rotmat * sign)[:, order]
         if phi is not None:
-            phi = phi * np.outer(sign, sign)
-        rotmat = rotmat * sign
-        order = np.argsort(-(lam**2).sum(axis=0), kind="stable")
-        lam = lam[:, order]
-        rotmat = rotmat[:, order]
-        if phi is not None:
-            phi = phi[np.ix_(order, order)]
+            phi = (phi * np.outer(sign, sign))[np.ix_(order, order)]
         col_prefix = "RC" if method == "pca" else prefix
     else:
         lam = unrot
         col_prefix = prefix
         if rotation is not None:
-            warnings.append(f"only one factor was extracted, so the {rotation} rotation was not applied.")
+            diagnose(f"only one factor was extracted, so the {rotation} rotation was not applied.",
+                     CmanalyticsWarning, warnings, 4)
     cols = tuple(f"{col_prefix}{j + 1}" for j in range(k))
     initial = np.ones(p) if method == "pca" else 1.0 - 1.0 / np.diag(m.inverse)
-    fit = ex.model_fit(r, unrot, None, m.n_obs) if method != "pca" else None
+    fit = None
+    if method != "pca":
+        fit = ex.model_fit(r, unrot, None, m.n_obs)
+        fit["criterion"] = xt.objective
+        if criterion is not None:
+            fit["rotation_criterion"] = criterion
     return EFAResult(
         method=method, rotation=rotation if k > 1 else None, n_factors=k, n_factors_rule=rule, fit=fit,
         n_obs=m.n_obs, missing=m.missing,

@@ -1,8 +1,10 @@
-"""Reliability: Cronbach's alpha with its item statistics and Feldt interval."""
+"""Reliability: Cronbach's alpha with its item statistics and Feldt interval, Guttman's lambdas, split-half
+reliability and the Shrout-Fleiss intraclass correlations."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import Moments, check_missing, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import Moments, check_missing, gather, moments_from_array, response_matrix
 
 
 def alpha_from_cov(c: np.ndarray):
@@ -28,6 +30,30 @@ def std_alpha_if_deleted(r: np.ndarray) -> np.ndarray:
     q = r.shape[0] - 1
     s = r.sum() - 2 * r.sum(axis=0) + 1
     return q / (q - 1) * (1 - q / s)
+
+
+def _dropped_item_stats(r: np.ndarray) -> dict:
+    """psych::alpha's "Reliability if an item is dropped" columns beyond alpha: the average inter-item
+    correlation, signal/noise :math:`q\\bar r/(1 - \\bar r)`, Guttman's lambda 6 (from the SMCs of the q = p - 1
+    items left), and the variance and median of their inter-item correlations."""
+    p = r.shape[0]
+    out = {k: np.full(p, np.nan) for k in ("average_r_if_deleted", "sn_if_deleted", "g6_if_deleted",
+                                           "var_r_if_deleted", "median_r_if_deleted")}
+    if p < 3:
+        return out
+    for j in range(p):
+        keep = np.arange(p) != j
+        sub = r[np.ix_(keep, keep)]
+        q = p - 1
+        low = sub[np.tril_indices(q, -1)]
+        av = low.mean()
+        smc = 1 - 1 / np.diag(np.linalg.inv(sub)) if q > 1 else np.zeros(q)
+        out["average_r_if_deleted"][j] = av
+        out["sn_if_deleted"][j] = q * av / (1 - av)
+        out["g6_if_deleted"][j] = (sub.sum() + smc.sum() - q) / sub.sum()
+        out["var_r_if_deleted"][j] = low.var(ddof=1) if low.size > 1 else np.nan
+        out["median_r_if_deleted"][j] = np.median(low)
+    return out
 
 
 def feldt_interval(alpha: float, n: int, p: int, level: float) -> tuple[float, float]:
@@ -180,15 +206,17 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         alpha_drop = std_drop = np.full(p, np.nan)
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
                    "scale_var_if_deleted": rest_var, "r_drop": r_drop, "smc": smc,
-                   "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop}
-    warnings = []
+                   "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
+                   "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
+                   **_dropped_item_stats(r)}
+    warnings: list[str] = []
     if raw < 0:
-        warnings.append("alpha is negative because the average covariance among items is negative; this "
-                        "violates the reliability model. Check whether some items need reverse-keying.")
+        diagnose("alpha is negative because the average covariance among items is negative; this violates "
+                 "the reliability model. Check whether some items need reverse-keying.", ReverseKeyWarning, warnings)
     neg = [names[j] for j in range(p) if r_drop[j] < 0]
     if neg:
-        warnings.append("item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; "
-                        "they may need reverse-keying.")
+        diagnose("item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
+                 "reverse-keying.", ReverseKeyWarning, warnings)
     return AlphaResult(alpha=raw, std_alpha=float(std), ci=(lower, upper), ci_level=ci, average_r=average_r,
                        n_obs=m.n_obs, n_items=p, items=names, item_arrays=item_arrays, missing=m.missing,
                        reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings))
@@ -209,3 +237,235 @@ def _ordinal_alpha(m: Moments, ci: float) -> AlphaResult:
                        average_r=average_r, n_obs=m.n_obs, n_items=p, items=m.names, item_arrays=item_arrays,
                        missing=m.missing, warnings=("ordinal alpha: standardized alpha of the polychoric "
                                                        "correlations (Zumbo et al. 2007).",))
+
+
+# --- Guttman's lambdas and split halves --------------------------------------------------------------
+
+
+def _keys_by_first_component(r: np.ndarray) -> np.ndarray:
+    """+1/-1 per item: the sign of its loading on the first principal component (psych's check.keys)."""
+    values, vectors = np.linalg.eigh(r)
+    v = vectors[:, -1] * np.sqrt(max(values[-1], 0.0))
+    if v.sum() < 0:  # psych's principal signs the component to sum positive
+        v = -v
+    return np.where(v < 0, -1.0, 1.0)
+
+
+@dataclass(frozen=True, repr=False)
+class SplitHalfResult(Reportable):
+    """Split-half reliabilities, as ``psych::splitHalf``: ``max`` (Guttman's lambda 4, the best split),
+    ``min`` (the worst split, Revelle's beta), ``mean`` (average over the splits), ``alpha``, ``lambda2``,
+    ``lambda6``, ``average_r``, the best and worst splits (items of the first half), ``n_splits``,
+    ``exhaustive`` (every split, or a seeded sample), ``reversed`` (items keyed negatively)."""
+
+    max: float
+    min: float
+    mean: float
+    alpha: float
+    lambda2: float
+    lambda6: float
+    average_r: float
+    best_split: tuple[str, ...]
+    worst_split: tuple[str, ...]
+    n_splits: int
+    exhaustive: bool
+    reversed: tuple[str, ...]
+
+    def _report(self):
+        rows = [("Maximum split half (lambda 4)", fmt(self.max)), ("Minimum split half (beta)", fmt(self.min)),
+                ("Average split half", fmt(self.mean)), ("alpha", fmt(self.alpha)), ("lambda 2", fmt(self.lambda2)),
+                ("lambda 6", fmt(self.lambda6)), ("average r", fmt(self.average_r)),
+                ("splits", f"{self.n_splits} ({'all' if self.exhaustive else 'sampled'})")]
+        notes = ["Best split, first half: " + ", ".join(self.best_split)]
+        if self.reversed:
+            notes.append("Reversed: " + ", ".join(self.reversed))
+        return "Split-half reliability", rows, (), (), notes
+
+
+def _split_values(r: np.ndarray, halves: np.ndarray) -> np.ndarray:
+    r"""Split-half reliability of each split (rows of 0/1 membership of the first half):
+    :math:`4\,c_{AB} / \mathbf 1'R\mathbf 1` with :math:`c_{AB}` the covariance of the two half sums
+    (Guttman's lambda 4 for that split; Flanagan-Rulon)."""
+    a = halves.astype(float)
+    b = 1.0 - a
+    return 4 * np.einsum("si,ij,sj->s", a, r, b) / r.sum()
+
+
+def split_half(data=None, *, corr=None, n_obs=None, missing: str = "listwise", check_keys: bool = True,
+               n_sample: int = 10_000, seed: int | None = 0) -> SplitHalfResult:
+    r"""Split-half reliability over the splits of the items into halves, as ``psych::splitHalf(r)``.
+
+    Items are first keyed by the sign of their loading on the first principal component (``check_keys``,
+    psych's default). Each split into a half of :math:`\lfloor p/2 \rfloor` items and the rest has reliability
+    :math:`4\,\mathbf a'R\mathbf b / \mathbf 1'R\mathbf 1`. When psych's count of splits,
+    :math:`\binom{p}{\lfloor p/2\rfloor}/2`, is at most ``n_sample`` they are enumerated in psych's order
+    (for odd p psych takes the first half of the lexicographic list, and so does this); otherwise
+    ``n_sample`` random splits (seeded) are drawn and the maximum and minimum are of that sample.
+
+    References: Guttman, L. (1945). A basis for analyzing test-retest reliability. Psychometrika 10, 255-282.
+    Revelle, W. (1979). Hierarchical cluster analysis and the internal structure of tests. Multivariate
+    Behavioral Research 14, 57-74.
+    """
+    m = gather(data, corr, n_obs, missing=missing, min_items=3)
+    r = m.corr.copy()
+    p = m.n_items
+    keys = _keys_by_first_component(r) if check_keys else np.ones(p)
+    r = r * np.outer(keys, keys)
+    half = p // 2
+    count = special.comb(p, half, exact=True) / 2
+    if count <= n_sample:
+        n_splits = int(np.ceil(count))
+        rows = np.zeros((n_splits, p), bool)
+        for i, combo in enumerate(itertools.islice(itertools.combinations(range(p), half), n_splits)):
+            rows[i, list(combo)] = True
+        exhaustive, denominator = True, count
+    else:
+        rng = np.random.default_rng(seed)
+        order = np.argsort(rng.random((n_sample, p)), axis=1)[:, :half]
+        rows = np.zeros((n_sample, p), bool)
+        np.put_along_axis(rows, order, True, axis=1)
+        n_splits, exhaustive, denominator = n_sample, False, n_sample
+    values = _split_values(r, rows)
+    vt = r.sum()
+    off = r - np.diag(np.diag(r))
+    smc = 1 - 1 / np.diag(np.linalg.inv(r))
+    names = list(m.names)
+    best, worst = int(np.argmax(values)), int(np.argmin(values))
+    return SplitHalfResult(
+        max=float(values[best]), min=float(values[worst]), mean=float(values.sum() / denominator),
+        alpha=float(off.sum() / vt * p / (p - 1)),
+        lambda2=float((off.sum() + np.sqrt((off**2).sum() * p / (p - 1))) / vt),
+        lambda6=float((vt + smc.sum() - p) / vt), average_r=float(off.sum() / (p * (p - 1))),
+        best_split=tuple(n for n, s in zip(names, rows[best]) if s),
+        worst_split=tuple(n for n, s in zip(names, rows[worst]) if s), n_splits=n_splits, exhaustive=exhaustive,
+        reversed=tuple(n for n, k in zip(names, keys) if k < 0))
+
+
+@dataclass(frozen=True, repr=False)
+class GuttmanResult(Reportable):
+    """Guttman's (1945) six lower bounds to reliability, as ``psych::guttman``: ``lambda1`` ... ``lambda6``,
+    ``lambda5p`` (psych's lambda 5+), ``split`` (the :class:`SplitHalfResult` lambda 4 comes from)."""
+
+    lambda1: float
+    lambda2: float
+    lambda3: float
+    lambda4: float
+    lambda5: float
+    lambda5p: float
+    lambda6: float
+    split: SplitHalfResult
+
+    def _report(self):
+        rows = [(f"lambda {i}", fmt(getattr(self, f"lambda{i}"))) for i in range(1, 7)]
+        return "Guttman's lambdas", rows, (), (), ()
+
+
+def guttman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sample: int = 10_000,
+            seed: int | None = 0) -> GuttmanResult:
+    r"""Guttman's lambdas on the correlation matrix R (:math:`V = \mathbf 1'R\mathbf 1`, C the off-diagonal
+    part):
+
+    :math:`\lambda_1 = 1 - \mathrm{tr}R/V`; :math:`\lambda_2 = (\mathbf 1'C\mathbf 1 + \sqrt{\tfrac{p}{p-1}
+    \sum c_{ij}^2})/V`; :math:`\lambda_3 = \tfrac{p}{p-1}\lambda_1` (standardized alpha); :math:`\lambda_4` the
+    best split half (:func:`split_half`, with items keyed); :math:`\lambda_5 = \lambda_1 + 2\sqrt{\max_j
+    \sum_{i \ne j} c_{ij}^2}/V`; :math:`\lambda_6 = (V + \sum \mathrm{SMC} - p)/V`.
+    As ``psych::guttman(r)`` (deprecated there for ``splitHalf``), lambdas 1-3, 5 and 6 on R as given and
+    lambda 4 on the keyed items.
+    Reference: Guttman, L. (1945). A basis for analyzing test-retest reliability. Psychometrika 10, 255-282.
+    """
+    m = gather(data, corr, n_obs, missing=missing, min_items=3)
+    r, p = m.corr, m.n_items
+    vt = r.sum()
+    off = r - np.diag(np.diag(r))
+    l1 = 1 - np.trace(r) / vt
+    c_max = ((off**2).sum(axis=0)).max()
+    smc = 1 - 1 / np.diag(m.inverse)
+    split = split_half(m, n_sample=n_sample, seed=seed)
+    return GuttmanResult(lambda1=float(l1), lambda2=float((off.sum() + np.sqrt((off**2).sum() * p / (p - 1))) / vt),
+                         lambda3=float(p * l1 / (p - 1)), lambda4=split.max,
+                         lambda5=float(l1 + 2 * np.sqrt(c_max) / vt),
+                         lambda5p=float(l1 + p / (p - 1) * 2 * np.sqrt(c_max) / vt),
+                         lambda6=float((vt + smc.sum() - p) / vt), split=split)
+
+
+# --- Intraclass correlations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class ICCResult(Reportable):
+    """The six Shrout-Fleiss intraclass correlations, as ``psych::ICC``: ``table`` (a row per form: ICC,
+    F, df1, df2, p_value, lower, upper), ``mean_squares`` (MSB, MSW, MSJ, MSE), ``n_targets``, ``n_judges``,
+    ``ci_level``."""
+
+    table: pd.DataFrame
+    mean_squares: dict
+    n_targets: int
+    n_judges: int
+    ci_level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def _report(self):
+        rows = [("Targets", str(self.n_targets)), ("Judges", str(self.n_judges)),
+                ("Interval", f"{100 * self.ci_level:g}%")]
+        return "Intraclass correlations", rows, [("ICC", self.table)], (), ()
+
+
+def icc(data, *, ci: float = 0.95) -> ICCResult:
+    r"""Intraclass correlations of n targets (rows) rated by k judges (columns), the six forms of Shrout &
+    Fleiss (1979) with McGraw & Wong's (1996) F tests and intervals, as ``psych::ICC(x, lmer = FALSE)``.
+
+    From the two-way ANOVA: MSB (targets), MSJ (judges), MSE (residual), MSW = (SSJ + SSE)/(n(k - 1)):
+    ICC1 :math:`= (MSB - MSW)/(MSB + (k-1)MSW)`; ICC2 :math:`= (MSB - MSE)/(MSB + (k-1)MSE + k(MSJ - MSE)/n)`;
+    ICC3 :math:`= (MSB - MSE)/(MSB + (k-1)MSE)`; the k-rater forms ICC1k :math:`= (MSB - MSW)/MSB`,
+    ICC2k :math:`= (MSB - MSE)/(MSB + (MSJ - MSE)/n)`, ICC3k :math:`= (MSB - MSE)/MSB`. F = MSB/MSW
+    (one-way forms) or MSB/MSE; intervals from the F quantiles, ICC2's with Satterthwaite's df.
+    SPSS: Scale > Reliability Analysis > Intraclass correlation coefficient. Rows with a missing rating are
+    dropped (psych's default).
+    Reference: Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
+    reliability. Psychological Bulletin 86, 420-428.
+    """
+    if not 0 < ci < 1:
+        raise ArgumentError(f"ci must be a confidence level between 0 and 1; got {ci!r}.")
+    x, names = response_matrix(data, min_items=2)
+    x = x[~np.isnan(x).any(axis=1)]
+    n, k = x.shape
+    if n < 2:
+        raise DataError(f"ICC needs at least 2 complete targets (rows); got {n}.")
+    grand = x.mean()
+    ssb = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ssj = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    sse = ((x - grand) ** 2).sum() - ssb - ssj
+    msb, msj = ssb / (n - 1), ssj / (k - 1)
+    mse = sse / ((n - 1) * (k - 1))
+    msw = (ssj + sse) / (n * (k - 1))
+    icc1 = (msb - msw) / (msb + (k - 1) * msw)
+    icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
+    icc3 = (msb - mse) / (msb + (k - 1) * mse)
+    f1, f3 = msb / msw, msb / mse
+    d1n, d1d, d3d = n - 1, n * (k - 1), (n - 1) * (k - 1)
+    q = 1 - (1 - ci) / 2
+    f1l, f1u = f1 / special.fdtri(d1n, d1d, q), f1 * special.fdtri(d1d, d1n, q)
+    f3l, f3u = f3 / special.fdtri(d1n, d3d, q), f3 * special.fdtri(d3d, d1n, q)
+    # ICC2's interval: Satterthwaite's df for the judges' and residual mean squares (McGraw & Wong 1996)
+    fj = msj / mse
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    fu, fl = special.fdtri(n - 1, v, q), special.fdtri(v, n - 1, q)
+    l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
+    u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
+    p1, p3 = special.fdtrc(d1n, d1d, f1), special.fdtrc(d1n, d3d, f3)
+    table = pd.DataFrame({
+        "type": ["Single_raters_absolute", "Single_random_raters", "Single_fixed_raters",
+                 "Average_raters_absolute", "Average_random_raters", "Average_fixed_raters"],
+        "ICC": [icc1, icc2, icc3, (msb - msw) / msb, (msb - mse) / (msb + (msj - mse) / n), (msb - mse) / msb],
+        "F": [f1, f3, f3, f1, f3, f3], "df1": [d1n] * 6, "df2": [d1d, d3d, d3d, d1d, d3d, d3d],
+        "p_value": [p1, p3, p3, p1, p3, p3],
+        "lower": [(f1l - 1) / (f1l + k - 1), l2, (f3l - 1) / (f3l + k - 1), 1 - 1 / f1l, l2 * k / (1 + l2 * (k - 1)),
+                  1 - 1 / f3l],
+        "upper": [(f1u - 1) / (f1u + k - 1), u2, (f3u - 1) / (f3u + k - 1), 1 - 1 / f1u, u2 * k / (1 + u2 * (k - 1)),
+                  1 - 1 / f3u],
+    }, index=pd.Index(["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"], name="form"))
+    return ICCResult(table, {"MSB": msb, "MSW": msw, "MSJ": msj, "MSE": mse}, n, k, ci)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import gather
+from cmanalytics.psychometrics.inputs import Moments, gather, prepare
 
 SIMULATIONS = ("wishart", "normal")
 _BATCH = 256
@@ -86,7 +86,8 @@ class ParallelAnalysisResult(Reportable):
 
 
 def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, quantile: float = 0.95,
-                      seed: int | None = None, missing: str = "listwise", simulation: str = "wishart") -> ParallelAnalysisResult:
+                      seed: int | None = None, missing: str = "listwise", simulation: str = "wishart",
+                      cor: str = "pearson") -> ParallelAnalysisResult:
     r"""Horn's parallel analysis: keep the factors whose eigenvalues beat those of random data.
 
     For ``n_iter`` random data sets of the same n and p (independent normal variables), the eigenvalues of
@@ -95,6 +96,11 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
     exceeds the ``quantile`` of its random counterparts (Glorfeld's 95th percentile by default; the mean
     is reported too). Random correlation matrices are drawn directly from the Wishart distribution
     (``simulation="wishart"``), which costs nothing in n; ``"normal"`` simulates the raw data.
+
+    ``cor="polychoric"`` analyses ordinal items on their polychoric correlations (as
+    ``cma.prepare(data, method="polychoric")`` does, which may be passed as ``data`` too); the random
+    reference stays that of continuous normal variables, psych's simulated (``sim = TRUE``) reference.
+    ``quantile``: the reference percentile (psych's ``quant``); the table gives the mean beside it.
 
     R: ``psych::fa.parallel(x, fa = "both", n.iter = n_iter, quant = quantile)`` (psych draws raw data, and
     for factors uses the eigenvalues of a 1-factor solution, so its factor count can differ by one).
@@ -109,6 +115,13 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
         raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
     if simulation not in SIMULATIONS:
         raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
+    if cor not in ("pearson", "polychoric"):
+        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+    if cor == "polychoric":
+        if data is None or isinstance(data, Moments):
+            raise ArgumentError("cor='polychoric' needs the raw ordinal responses as data (or pass "
+                                "cma.prepare(data, method='polychoric') as data with cor='pearson').")
+        data = prepare(data, missing=missing, method="polychoric")
     m = gather(data, corr, n_obs, missing=missing)
     p, n = m.n_items, m.n_obs
     if n <= p + 1:
@@ -132,3 +145,56 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
     return ParallelAnalysisResult(table=table, n_factors=_leading_count(obs_fa, q_fa),
                                   n_components=_leading_count(obs_pc, q_pc), n_iter=int(n_iter), quantile=quantile,
                                   seed=seed, n_obs=n, simulation=simulation)
+
+
+@dataclass(frozen=True, repr=False)
+class MAPResult(Reportable):
+    """Velicer's minimum average partial: ``table`` (per number of components m = 0, 1, ...: the average
+    squared partial correlation, Velicer 1976, and the average fourth power, the revised test of Velicer,
+    Eaton & Fava 2000), ``n_factors`` (the m at the minimum of the squared), ``n_factors_revised``, ``n_obs``."""
+
+    table: pd.DataFrame
+    n_factors: int
+    n_factors_revised: int
+    n_obs: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def _report(self):
+        rows = [("Factors (MAP, squared partials)", str(self.n_factors)),
+                ("Factors (revised MAP, fourth powers)", str(self.n_factors_revised)), ("N", str(self.n_obs))]
+        return "Velicer's MAP test", rows, [("Average partial correlations", self.table)], (), ()
+
+
+def velicer_map(data=None, *, corr=None, n_obs=None, missing: str = "listwise", max_factors: int | None = None) -> MAPResult:
+    r"""Velicer's minimum average partial (MAP) test, original and revised.
+
+    With :math:`A_m` the first m principal component loadings, the partial covariance
+    :math:`C_m = R - A_mA_m'` is scaled to correlations :math:`R^*_m`; the average of its off-diagonal
+    squares (Velicer 1976) or fourth powers (Velicer, Eaton & Fava 2000) is computed for m = 0 (R itself),
+    1, ..., and the number of components is the m where it is smallest.
+    R: ``psych::VSS(r, n, plot = FALSE)$map`` gives the squared values for m = 1..n (psych's own choice of
+    n excludes m = 0; the table here has it as Velicer's test does).
+    References: Velicer, W. F. (1976). Determining the number of components from the matrix of partial
+    correlations. Psychometrika 41, 321-327. Velicer, W. F., Eaton, C. A., & Fava, J. L. (2000). Construct
+    explication through factor or component analysis. In Goffin & Helmes (Eds.), Problems and Solutions in
+    Human Assessment (pp. 41-71).
+    """
+    m = gather(data, corr, n_obs, missing=missing)
+    r, p = m.corr, m.n_items
+    top = p - 1 if max_factors is None else int(max_factors)
+    if not 1 <= top <= p - 1:
+        raise ArgumentError(f"max_factors must lie between 1 and {p - 1}; got {max_factors!r}.")
+    values, vectors = m.eigh
+    loadings = vectors * np.sqrt(np.maximum(values, 0.0))
+    off = ~np.eye(p, dtype=bool)
+    sq, fourth = np.empty(top + 1), np.empty(top + 1)
+    for k in range(top + 1):
+        c = r - loadings[:, :k] @ loadings[:, :k].T
+        d = 1 / np.sqrt(np.diag(c))
+        partial = (c * np.outer(d, d))[off]
+        p2 = partial**2
+        sq[k], fourth[k] = p2.mean(), (p2**2).mean()
+    table = pd.DataFrame({"squared": sq, "fourth": fourth}, index=pd.RangeIndex(0, top + 1, name="components"))
+    return MAPResult(table, int(np.argmin(sq)), int(np.argmin(fourth)), m.n_obs)

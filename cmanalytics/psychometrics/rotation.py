@@ -1,4 +1,5 @@
-"""Factor rotation: varimax, quartimax, equamax (orthogonal); promax and oblimin (oblique).
+"""Factor rotation: varimax, quartimax, equamax, geomin, target, bifactor (orthogonal); promax, oblimin,
+quartimin, geomin, target, biquartimin, simplimax (oblique).
 
 Pure numerics on a p x k loading matrix. Each algorithm follows the R routine whose numbers the
 package must reproduce, step for step and with the same stopping rule, so results agree with R to
@@ -6,28 +7,35 @@ rounding rather than to a tolerance:
 
 * varimax: ``stats::varimax`` (Kaiser 1958 criterion, SVD update, stop when the criterion grows by
   less than a factor 1 + eps), which both ``psych::principal`` and ``psych::fa`` call;
-* quartimax and equamax: the gradient projection algorithm for orthogonal rotation (``GPArotation::GPForth``);
 * promax: ``psych::kaiser(L, rotate = "Promax")``, i.e. Kaiser-normalized varimax, the target
   ``L * |L|^(m-1)`` and a least-squares fit to it (Hendrickson & White 1964);
-* oblimin: ``GPArotation::oblimin`` (``GPFoblq``, Jennrich 2002).
+* every other rotation: the gradient projection algorithm (Jennrich 2001, 2002), orthogonal as
+  ``GPArotation::GPForth`` and oblique as ``GPArotation::GPFoblq``, each with GPArotation's criterion
+  (quartimax, ``cfT`` for psych's equamax, oblimin with gamma, geomin with delta, target and partially
+  specified target, simplimax) or psych's (bifactor, biquartimin: Jennrich & Bentler 2011).
 
 Kaiser normalization (rows scaled to unit length before rotating, restored after) is what SPSS does for
-every rotation. R does it for varimax and promax; GPArotation's quartimax and oblimin do not, so
-``normalize`` defaults follow R there and ``normalize=True`` gives SPSS's numbers.
+every rotation. R does it for varimax and promax only; GPArotation's rotations (quartimax, equamax,
+oblimin, geomin, ...) do not, so ``normalize`` defaults follow R and ``normalize=True`` gives SPSS's numbers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import lapack
 
-ORTHOGONAL = ("varimax", "quartimax", "equamax")
-OBLIQUE = ("promax", "oblimin")
+ORTHOGONAL = ("varimax", "quartimax", "equamax", "geomint", "targett", "bifactor", "cft")
+OBLIQUE = ("promax", "oblimin", "quartimin", "geominq", "targetq", "biquartimin", "simplimax", "cfq")
 ROTATIONS = ORTHOGONAL + OBLIQUE
-# Default Kaiser normalization per rotation: what R psych does (SPSS normalizes all of them).
-DEFAULT_NORMALIZE = {"varimax": True, "quartimax": True, "equamax": True, "promax": True, "oblimin": False}
+# Default Kaiser normalization per rotation: what R psych and GPArotation do (SPSS normalizes all of them):
+# only varimax and promax are normalized.
+DEFAULT_NORMALIZE = {m: m in ("varimax", "promax") for m in ROTATIONS}
+# Names as R writes them (psych's rotate = ...), for labels.
+R_NAMES = {"geomint": "geominT", "geominq": "geominQ", "targett": "targetT", "targetq": "targetQ", "cft": "cfT",
+           "cfq": "cfQ"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Rotation:
     iterations: int
     converged: bool
     normalized: bool
+    criterion: float = float("nan")  # the rotation criterion at the solution (GPArotation's f)
+    start_criteria: tuple = ()  # the criterion reached from each start, when several were made
 
     @property
     def structure(self) -> np.ndarray:
@@ -113,12 +123,83 @@ def _orthomax_criterion(gamma: float):
     return vgq
 
 
-def gpa_orthogonal(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000):
-    """Gradient projection rotation, orthogonal (Jennrich 2001; ``GPArotation::GPForth``)."""
+def _crawford_ferguson_criterion(kappa: float):
+    r"""Crawford-Ferguson family: :math:`f = \frac{1-\kappa}{4}\sum_i\sum_{j\ne l}\lambda_{ij}^2\lambda_{il}^2
+    + \frac{\kappa}{4}\sum_j\sum_{i\ne m}\lambda_{ij}^2\lambda_{mj}^2`. psych's equamax is this with
+    :math:`\kappa = k/(2p)` (``GPArotation::cfT``), the same optimum as orthomax with gamma k/2 but on
+    GPArotation's scale, so that the gradient-norm stopping rule stops where GPArotation stops."""
+    def vgq(lam: np.ndarray):
+        l2 = lam**2
+        row_other = l2.sum(axis=1, keepdims=True) - l2  # sum over the other factors of the same item
+        col_other = l2.sum(axis=0, keepdims=True) - l2  # sum over the other items of the same factor
+        f = ((1 - kappa) * np.sum(l2 * row_other) + kappa * np.sum(l2 * col_other)) / 4
+        return float(f), (1 - kappa) * lam * row_other + kappa * lam * col_other
+
+    return vgq
+
+
+def _geomin_criterion(delta: float):
+    r"""Geomin (Yates 1987): :math:`f = \sum_i \left(\prod_j (\lambda_{ij}^2 + \delta)\right)^{1/k}`."""
+    def vgq(lam: np.ndarray):
+        k = lam.shape[1]
+        l2 = lam**2 + delta
+        pro = np.exp(np.log(l2).sum(axis=1) / k)
+        return float(pro.sum()), (2.0 / k) * lam / l2 * pro[:, None]
+
+    return vgq
+
+
+def _target_criterion(target: np.ndarray, weight: np.ndarray | None):
+    r"""Least squares to a target: :math:`f = \sum (W \circ (\Lambda - B))^2`. A NaN in the target (or a 0 in
+    ``weight``) leaves that loading free: a partially specified target (Browne 1972; ``GPArotation::pstT``)."""
+    free = np.isnan(target)
+    b = np.where(free, 0.0, target)
+    w = (~free).astype(float) if weight is None else np.where(free, 0.0, weight)
+
+    def vgq(lam: np.ndarray):
+        d = w * lam - w * b
+        return float(np.sum(d**2)), 2.0 * w * d
+
+    return vgq
+
+
+def _bifactor_criterion():
+    r"""Jennrich & Bentler (2011): quartimin on the group factors (all but the first), the general factor
+    free, :math:`f = \sum_i \sum_{j \ne l > 1} \lambda_{ij}^2 \lambda_{il}^2`. Orthogonal as ``psych::bifactor``,
+    oblique as ``psych::biquartimin`` (both on psych's scale: f as written, gradient :math:`4\lambda_{ij}
+    \sum_{l \ne j} \lambda_{il}^2`)."""
+    def vgq(lam: np.ndarray):
+        grp = lam[:, 1:]
+        l2 = grp**2
+        other = l2.sum(axis=1, keepdims=True) - l2
+        gq = np.zeros_like(lam)
+        gq[:, 1:] = 4 * grp * other
+        return float(np.sum(l2 * other)), gq
+
+    return vgq
+
+
+def _simplimax_criterion(n_small: int):
+    r"""Simplimax (Kiers 1994): the sum of the ``n_small`` smallest squared loadings."""
+    def vgq(lam: np.ndarray):
+        l2 = lam**2
+        cut = np.sort(l2, axis=None)[n_small - 1]
+        small = (l2 <= cut).astype(float)
+        return float(np.sum(small * l2)), 2.0 * small * lam
+
+    return vgq
+
+
+def gpa_orthogonal(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000,
+                   start: np.ndarray | None = None):
+    """Gradient projection rotation, orthogonal (Jennrich 2001; ``GPArotation::GPForth``), step for step.
+
+    Returns (rotated loadings, T, iterations, converged, criterion value).
+    """
     p, k = a.shape
     w = _row_norms(a) if normalize else np.ones(p)
     a = a / w[:, None]
-    t = np.eye(k)
+    t = np.eye(k) if start is None else start
     alpha = 1.0
     lam = a @ t
     f, gq = vgq(lam)
@@ -143,7 +224,7 @@ def gpa_orthogonal(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, ma
             alpha /= 2
         t, f, gq = t_new, f_new, gq_new
         g = a.T @ gq
-    return (a @ t) * w[:, None], t, iterations, converged
+    return (a @ t) * w[:, None], t, iterations, converged, float(f)
 
 
 def _oblimin_criterion(gamma: float):
@@ -157,15 +238,17 @@ def _oblimin_criterion(gamma: float):
     return vgq
 
 
-def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000):
-    """Gradient projection rotation, oblique (Jennrich 2002; ``GPArotation::GPFoblq``).
+def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000,
+                start: np.ndarray | None = None):
+    r"""Gradient projection rotation, oblique (Jennrich 2002; ``GPArotation::GPFoblq``), step for step.
 
-    Pattern :math:`L = A (T')^{-1}`, factor correlations :math:`\\Phi = T'T`.
+    Pattern :math:`L = A (T')^{-1}`, factor correlations :math:`\Phi = T'T`.
+    Returns (pattern, Phi, T, iterations, converged, criterion value).
     """
     p, k = a.shape
     w = _row_norms(a) if normalize else np.ones(p)
     a = a / w[:, None]
-    t = np.eye(k)
+    t = np.eye(k) if start is None else start
     alpha = 1.0
     t_inv = np.linalg.inv(t)
     lam = a @ t_inv.T
@@ -192,7 +275,7 @@ def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_i
         t, f, gq = t_new, f_new, gq_new
         g = -(lam.T @ gq @ t_inv).T
     lam = a @ np.linalg.inv(t).T
-    return lam * w[:, None], t.T @ t, t, iterations, converged
+    return lam * w[:, None], t.T @ t, t, iterations, converged, float(f)
 
 
 def promax(a: np.ndarray, *, power: int = 4, normalize: bool = True, max_iter: int = 1000):
@@ -219,28 +302,81 @@ def promax(a: np.ndarray, *, power: int = 4, normalize: bool = True, max_iter: i
     return z * w[:, None], phi, u_full, iterations, converged
 
 
+def random_start(k: int, rng: np.random.Generator) -> np.ndarray:
+    """A random orthogonal k x k matrix: the Q of the QR decomposition of a standard normal matrix, as
+    ``GPArotation::Random.Start``."""
+    q, _ = np.linalg.qr(rng.standard_normal((k, k)))
+    return q
+
+
+def _criterion(method: str, p: int, k: int, *, gamma: float, delta: float, kappa: float | None,
+               target: np.ndarray | None, weight: np.ndarray | None, n_small: int | None):
+    if method == "quartimax":
+        return _orthomax_criterion(0.0)
+    if method == "equamax":
+        return _crawford_ferguson_criterion(k / (2 * p))
+    if method in ("oblimin", "quartimin"):
+        return _oblimin_criterion(gamma if method == "oblimin" else 0.0)
+    if method in ("geomint", "geominq"):
+        return _geomin_criterion(delta)
+    if method in ("targett", "targetq"):
+        return _target_criterion(target, weight)
+    if method in ("bifactor", "biquartimin"):
+        return _bifactor_criterion()
+    if method == "simplimax":
+        return _simplimax_criterion(p if n_small is None else n_small)
+    if method in ("cft", "cfq"):
+        return _crawford_ferguson_criterion(kappa)
+    raise KeyError(method)
+
+
 def rotate(loadings: np.ndarray, method: str, *, normalize: bool | None = None, eps: float | None = None,
-           max_iter: int = 1000, power: int = 4, gamma: float = 0.0) -> Rotation:
+           max_iter: int = 1000, power: int = 4, gamma: float = 0.0, delta: float = 0.01,
+           kappa: float | None = None, target: np.ndarray | None = None, weight: np.ndarray | None = None,
+           n_small: int | None = None, random_starts: int = 0, seed: int | None = None) -> Rotation:
     """Rotate unrotated loadings by one of :data:`ROTATIONS`.
 
     ``normalize=None`` takes R psych's default for the method (:data:`DEFAULT_NORMALIZE`).
-    ``gamma`` is oblimin's delta (0: quartimin, SPSS's default).
+    ``gamma``: oblimin's gamma (0: quartimin). ``delta``: geomin's (GPArotation's default 0.01).
+    ``target``: the target matrix of targetT/targetQ, NaN where a loading is left free (a partially
+    specified target); ``weight``: GPArotation's W of ``pstT``/``pstQ`` (1 specified, 0 free).
+    ``n_small``: simplimax's number of near-zero loadings (GPArotation's k, default p).
+    ``random_starts``: gradient projection is also started from this many random orthogonal matrices
+    (seeded by ``seed``) besides the identity, and the start with the lowest criterion is kept, as
+    ``GPArotation``'s ``randomStarts``: geomin, simplimax and target rotations have local optima.
     """
     k = loadings.shape[1]
     norm = DEFAULT_NORMALIZE[method] if normalize is None else bool(normalize)
+    eps = 1e-5 if eps is None else eps
     if k < 2:
         return Rotation(method, loadings.copy(), None if method in ORTHOGONAL else np.eye(1), np.eye(k), 0, True, norm)
     if method == "varimax":
-        lam, t, it, conv = varimax(loadings, normalize=norm, eps=1e-5 if eps is None else eps, max_iter=max_iter)
-        return Rotation(method, lam, None, t, it, conv, norm)
-    if method in ("quartimax", "equamax"):
-        gamma_om = 0.0 if method == "quartimax" else k / 2.0
-        lam, t, it, conv = gpa_orthogonal(loadings, _orthomax_criterion(gamma_om), normalize=norm,
-                                          eps=1e-5 if eps is None else eps, max_iter=max_iter)
+        lam, t, it, conv = varimax(loadings, normalize=norm, eps=eps, max_iter=max_iter)
         return Rotation(method, lam, None, t, it, conv, norm)
     if method == "promax":
         lam, phi, t, it, conv = promax(loadings, power=power, normalize=norm, max_iter=max_iter)
         return Rotation(method, lam, phi, t, it, conv, norm)
-    lam, phi, t, it, conv = gpa_oblique(loadings, _oblimin_criterion(gamma), normalize=norm,
-                                        eps=1e-5 if eps is None else eps, max_iter=max_iter)
-    return Rotation(method, lam, phi, np.linalg.inv(t).T, it, conv, norm)
+    vgq = _criterion(method, loadings.shape[0], k, gamma=gamma, delta=delta, kappa=kappa, target=target,
+                     weight=weight, n_small=n_small)
+    rng = np.random.default_rng(seed)
+    starts = [None] + [random_start(k, rng) for _ in range(int(random_starts))]
+    best = None
+    values = []
+    for start in starts:
+        if method in ORTHOGONAL:
+            lam, t, it, conv, f = gpa_orthogonal(loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter,
+                                                 start=start)
+            out = Rotation(method, lam, None, t, it, conv, norm, f)
+        else:
+            lam, phi, t, it, conv, f = gpa_oblique(loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter,
+                                                   start=start)
+            out = Rotation(method, lam, phi, np.linalg.inv(t).T, it, conv, norm, f)
+        values.append(f)
+        # Keep the first start (the identity, R's) unless another converged start reaches a clearly lower
+        # criterion: equal optima differ only by rounding and by the order and signs of the columns.
+        if best is None or (conv and not best.converged) or (
+                conv == best.converged and f < best.criterion - 1e-8 * max(1.0, abs(best.criterion))):
+            best = out
+    if len(values) > 1:
+        best = dataclasses.replace(best, start_criteria=tuple(values))
+    return best

@@ -13,9 +13,10 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, ConvergenceError, DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.efa import efa_from_moments
-from cmanalytics.psychometrics.extraction import minres
+from cmanalytics.psychometrics.efa import _extraction_diagnostics, efa_from_moments, psych_order
+from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
 from cmanalytics.psychometrics.inputs import check_missing, gather, response_matrix
+from cmanalytics.psychometrics.rotation import rotate
 
 
 def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
@@ -34,17 +35,67 @@ def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
     return items
 
 
-def composite_reliability(loadings) -> float:
-    r"""Composite reliability from standardized loadings, :math:`(\sum l)^2 / ((\sum l)^2 + \sum (1 - l^2))`
-    (Fornell & Larcker 1981; Raykov 1997). semTools ``compRelSEM`` on a standardized solution."""
-    l = np.asarray(loadings, float)
-    return float(l.sum() ** 2 / (l.sum() ** 2 + (1 - l**2).sum()))
+CR_METHODS = ("fornell-larcker", "semtools")
 
 
-def average_variance_extracted(loadings) -> float:
-    r"""Average variance extracted, :math:`\frac{1}{k}\sum l^2` (Fornell & Larcker 1981); semTools ``AVE``."""
+class Coefficient(float):
+    """A float that says how it was computed (``.method``), so a printed CR or AVE states its definition."""
+
+    method: str
+
+    def __new__(cls, value: float, method: str):
+        obj = super().__new__(cls, value)
+        obj.method = method
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{float(self)!r} ({self.method})"
+
+
+def _cr_inputs(loadings, method, cov):
+    if method not in CR_METHODS:
+        raise ArgumentError(f"method={method!r}; choose 'fornell-larcker' or 'semtools'.")
     l = np.asarray(loadings, float)
-    return float((l**2).mean())
+    if method == "semtools":
+        if cov is None:
+            raise ArgumentError("method='semtools' needs cov=, the observed covariance matrix of the factor's "
+                                "items (and unstandardized loadings, factor variance 1).")
+        cov = np.asarray(cov, float)
+        if cov.shape != (l.size, l.size):
+            raise ArgumentError(f"cov must be {l.size} x {l.size}, one row per loading; got {cov.shape}.")
+    elif cov is not None:
+        raise ArgumentError("cov= is used by method='semtools' only; the Fornell-Larcker formulas take "
+                            "standardized loadings alone.")
+    return l, cov
+
+
+def composite_reliability(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
+    r"""Composite reliability of one factor's items.
+
+    * ``"fornell-larcker"`` (default; Fornell & Larcker 1981, Raykov 1997), from standardized loadings:
+      :math:`(\sum l)^2 / ((\sum l)^2 + \sum (1 - l^2))`;
+    * ``"semtools"``: ``semTools::compRelSEM(fit)``'s default (``obs.var = TRUE``), from unstandardized
+      loadings with the factor's variance 1 and the observed covariance matrix S of the items:
+      :math:`(\sum \lambda)^2 / \mathbf 1'S\mathbf 1` (the denominator is the observed variance of the sum).
+
+    The two agree when the model reproduces the items' covariances; the returned number carries its
+    ``method``.
+    """
+    l, cov = _cr_inputs(loadings, method, cov)
+    if method == "semtools":
+        return Coefficient(l.sum() ** 2 / cov.sum(), method)
+    return Coefficient(l.sum() ** 2 / (l.sum() ** 2 + (1 - l**2).sum()), method)
+
+
+def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
+    r"""Average variance extracted: ``"fornell-larcker"`` :math:`\frac{1}{k}\sum l^2` of standardized
+    loadings (Fornell & Larcker 1981); ``"semtools"`` (``semTools::AVE(fit)``, ``obs.var = TRUE``)
+    :math:`\sum \lambda^2 / \mathrm{tr}\,S` from unstandardized loadings (factor variance 1) and the
+    observed covariance matrix S of the items."""
+    l, cov = _cr_inputs(loadings, method, cov)
+    if method == "semtools":
+        return Coefficient((l**2).sum() / np.trace(cov), method)
+    return Coefficient((l**2).mean(), method)
 
 
 @dataclass(frozen=True, repr=False)
@@ -212,49 +263,198 @@ def harman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", thres
 
 @dataclass(frozen=True, repr=False)
 class OmegaResult(Reportable):
-    """McDonald's omega from a Schmid-Leiman solution: ``omega_h``, ``omega_total``, ``alpha``
-    (standardized), ``schmid`` (general and group loadings, h2, u2)."""
+    """McDonald's omegas from a Schmid-Leiman solution, as ``psych::omega``.
+
+    ``omega_h`` (general factor), ``omega_total``, ``omega_limit`` (omega_h / omega_total, psych's
+    omega.lim), ``alpha`` (standardized, of the flipped items), ``g6`` (Guttman's lambda 6), ``ecv`` (explained
+    common variance of the general factor), ``schmid`` (general and group loadings, h2, u2, p2),
+    ``groups`` (omega total, general and group for g and each group factor: psych's omega.group),
+    ``flipped`` (items reversed because they load negatively on g), ``g_loadings`` (of the group factors on g),
+    ``ci`` (bootstrap percentile intervals, when asked for), ``n_obs``, ``warnings``.
+    """
 
     omega_h: float
     omega_total: float
+    omega_limit: float
     alpha: float
+    g6: float
+    ecv: float
     schmid: pd.DataFrame
+    groups: pd.DataFrame
+    flipped: tuple[str, ...]
+    g_loadings: np.ndarray
+    n_obs: int
+    ci: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.schmid
 
     def _report(self):
         rows = [("omega hierarchical", fmt(self.omega_h)), ("omega total", fmt(self.omega_total)),
-                ("alpha (standardized)", fmt(self.alpha))]
-        return "McDonald's omega", rows, [("Schmid-Leiman loadings", self.schmid)], (), ()
+                ("omega limit (omega_h / omega_total)", fmt(self.omega_limit)),
+                ("alpha (standardized)", fmt(self.alpha)), ("Guttman's lambda 6", fmt(self.g6)),
+                ("explained common variance", fmt(self.ecv)), ("N", str(self.n_obs))]
+        notes = ["Reversed (negative loading on g): " + ", ".join(self.flipped)] if self.flipped else []
+        tables = [("Schmid-Leiman loadings", self.schmid), ("Omega by factor", self.groups)]
+        if self.ci is not None:
+            tables.append(("Bootstrap intervals", self.ci))
+        return "McDonald's omega", rows, tables, self.warnings, notes
 
 
-def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str = "listwise") -> OmegaResult:
-    r"""McDonald's omega hierarchical and total, as ``psych::omega(x, nfactors)``.
+def _general_loadings(phi: np.ndarray, option: str, gtol: float = 1e-12) -> np.ndarray:
+    """Loadings of the group factors on g: one minres factor of their correlations (3 or more factors);
+    with two factors psych's ``option``: "equal" gives both :math:`\\sqrt{|r|}` (the second signed as r),
+    "first" fixes the first at 1, "second" the second."""
+    k = phi.shape[0]
+    if k > 2:
+        return sign_columns(minres(phi, 1, gtol=gtol).loadings)[:, 0]
+    r12 = phi[0, 1]
+    if option == "equal":
+        return np.array([np.sqrt(abs(r12)), np.sign(r12) * np.sqrt(abs(r12))])
+    if option == "first":
+        return np.array([1.0, r12])
+    return np.array([r12, 1.0])
 
-    Schmid-Leiman: minres factors rotated by oblimin, their correlations factored (one minres factor), the
-    general loadings :math:`g = P\gamma` and group loadings :math:`P\,\mathrm{diag}(\sqrt{1-\gamma^2})`;
-    with :math:`V = \mathbf 1'R\mathbf 1`, :math:`\omega_h = (\sum g)^2 / V` and
-    :math:`\omega_t = 1 - \sum u^2 / V`, :math:`u^2 = 1 - h^2`.
+
+def schmid_leiman(r: np.ndarray, k: int, *, option: str = "equal", start: np.ndarray | None = None,
+                  gtol: float = 1e-12):
+    r"""Schmid-Leiman transformation as ``psych::schmid``: minres factors rotated by varimax (psych's fa),
+    then by oblimin from there (GPArotation, unnormalized); the factor correlations' general factor
+    :math:`\gamma`; general loadings :math:`g = P\gamma`, group loadings
+    :math:`\mathrm{sign}(P)\sqrt{P^2(1 - \gamma^2)}` (0 where negative), :math:`h^2` the communalities of the
+    minres solution (not :math:`g^2 + \sum` group\ :sup:`2`, which differs with four or more factors, where
+    one factor does not reproduce the factor correlations exactly), :math:`u^2 = 1 - h^2`,
+    :math:`p^2 = g^2/h^2`. ``start``: uniquenesses to start minres from (a bootstrap starts from the
+    full sample's).
+
+    Returns (g, group loadings, h2, gamma, the extraction).
+    """
+    xt = minres(r, k, start=start, gtol=gtol)
+    sign, order = psych_order(xt.loadings, None)
+    orth = rotate((xt.loadings * sign)[:, order], "varimax").loadings
+    sign, order = psych_order(orth, None)
+    orth = (orth * sign)[:, order]
+    ob = rotate(orth, "oblimin")
+    pattern, phi = ob.loadings, ob.phi
+    gamma = _general_loadings(phi, option, gtol)
+    g = pattern @ gamma
+    h2 = (orth**2).sum(axis=1)
+    rest = np.clip(pattern**2 - (pattern * gamma) ** 2, 0.0, None)
+    groups = np.sign(pattern) * np.sqrt(rest)
+    return g, groups, h2, gamma, xt
+
+
+def _omega_values(r: np.ndarray, g, groups, h2, flip: bool):
+    """omega_h, omega_total and the rest from a Schmid-Leiman solution (psych's omegah)."""
+    p, k = groups.shape
+    key = np.sign(g) if flip else np.ones(p)
+    key[key == 0] = 1
+    rf = r * np.outer(key, key)
+    g, groups = g * key, groups * key[:, None]
+    u2 = 1 - h2
+    vt = rf.sum()
+    gsq = g.sum() ** 2
+    omega_t = (vt - u2.sum()) / vt
+    ev = np.concatenate([[np.sum(g**2)], (groups**2).sum(axis=0)])
+    inv = np.linalg.inv(rf)
+    smc = 1 - 1 / np.diag(inv)
+    out = {"omega_h": gsq / vt, "omega_total": omega_t, "omega_limit": gsq / (vt - u2.sum()),
+           "alpha": (vt - p) / vt * p / (p - 1), "g6": (vt + smc.sum() - p) / vt, "ecv": ev[0] / ev.sum()}
+    # omega of each group factor over the items whose largest group loading is on it
+    dominant = np.abs(groups).argmax(axis=1)
+    rows = [[omega_t, gsq / vt, np.nan]]
+    grs = 0.0
+    for j in range(k):
+        idx = np.where(dominant == j)[0]
+        if idx.size == 0:
+            rows.append([np.nan] * 3)
+            continue
+        vgr = rf[np.ix_(idx, idx)].sum()
+        gr = groups[idx, j].sum()
+        gg = g[idx].sum()
+        grs += gr**2
+        rows.append([(gr**2 + gg**2) / vgr, gg**2 / vgr, gr**2 / vgr])
+    rows[0][2] = grs / vt
+    return out, np.array(rows), key, g, groups
+
+
+def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str = "listwise", flip: bool = True,
+          option: str = "equal", n_boot: int = 0, ci: float = 0.95, seed: int | None = None) -> OmegaResult:
+    r"""McDonald's omega hierarchical and total, as ``psych::omega(x, nfactors)``, with psych's variants.
+
+    Schmid-Leiman (:func:`schmid_leiman`); then, with :math:`V = \mathbf 1'R\mathbf 1` of the items after
+    reversing those that load negatively on g (``flip=True``, psych's default; they are listed in
+    ``flipped``): :math:`\omega_h = (\sum g)^2 / V`, :math:`\omega_t = (V - \sum u^2)/V`,
+    :math:`\omega_{lim} = (\sum g)^2/(V - \sum u^2)`, standardized alpha, Guttman's :math:`\lambda_6`,
+    ECV :math:`= \sum g^2 / (\sum g^2 + \sum_{ij} G_{ij}^2)`, and per group factor (items grouped by their
+    largest group loading) the total, general and group omegas (psych's ``omega.group``). With two factors
+    psych's ``option`` ("equal", "first", "second") fixes the general loadings; a negative factor correlation
+    gives the second factor a negative loading on g (psych's sign), not a NaN.
+
+    ``n_boot`` > 0 adds percentile bootstrap intervals (rows resampled, ``seed``), level ``ci``, for omega_h,
+    omega_total, omega_limit, alpha and lambda 6 (raw data only). psych's ``n.iter`` gives normal-theory
+    intervals on Fisher's z instead; the point estimates are the same.
+
     References: McDonald, R. P. (1999). *Test Theory: A Unified Treatment*. Schmid, J., & Leiman, J. M.
-    (1957). The development of hierarchical factor solutions. Psychometrika 22, 53-61.
+    (1957). The development of hierarchical factor solutions. Psychometrika 22, 53-61. Zinbarg, R. E.,
+    Revelle, W., Yovel, I., & Li, W. (2005). Cronbach's alpha, Revelle's beta, and McDonald's omega_h.
+    Psychometrika 70, 123-133.
     """
     m = gather(data, corr, n_obs, missing=missing)
     r, p = m.corr, m.n_items
-    if not isinstance(n_factors, int) or n_factors < 2:
+    if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 2:
         raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
-    res = efa_from_moments(m, n_factors=n_factors, method="minres", rotation="oblimin")
-    pattern = res.loadings.to_numpy()
-    phi = res.phi.to_numpy()
-    if n_factors == 2:
-        gam = np.full(2, np.sqrt(phi[0, 1]))  # psych: with two factors, both load sqrt(r12) on g
-    else:
-        gam = minres(phi, 1).loadings[:, 0]
-    g = pattern @ gam
-    groups = pattern * np.sqrt(np.clip(1 - gam**2, 0, None))
-    if g.sum() < 0:
-        g = -g
-    h2 = g**2 + (groups**2).sum(axis=1)
-    u2 = 1 - h2
-    v = r.sum()
-    sl = pd.DataFrame(np.column_stack([g, groups, h2, u2]), index=list(m.names),
-                      columns=["g"] + [f"F{j + 1}*" for j in range(n_factors)] + ["h2", "u2"])
-    std_alpha = p / (p - 1) * (1 - p / v)
-    return OmegaResult(float(g.sum() ** 2 / v), float(1 - u2.sum() / v), float(std_alpha), sl)
+    if option not in ("equal", "first", "second"):
+        raise ArgumentError(f"option must be 'equal', 'first' or 'second' (psych's, for two factors); got {option!r}.")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
+        raise ArgumentError(f"n_boot must be a whole number of at least 0; got {n_boot!r}.")
+    warnings: list[str] = []
+    g, groups, h2, gamma, xt = schmid_leiman(r, int(n_factors), option=option)
+    _extraction_diagnostics(xt, "minres", list(m.names), warnings)
+    vals, rows, key, g, groups = _omega_values(r, g, groups, h2, flip)
+    names = list(m.names)
+    labels = [f"{n}-" if s < 0 else n for n, s in zip(names, key)]
+    cols = [f"F{j + 1}*" for j in range(n_factors)]
+    sl = pd.DataFrame(np.column_stack([g, groups, h2, 1 - h2, g**2 / h2]), index=labels,
+                      columns=["g"] + cols + ["h2", "u2", "p2"])
+    group_table = pd.DataFrame(rows, index=["g"] + cols, columns=["total", "general", "group"])
+    ci_table = None
+    if n_boot:
+        ci_table = _omega_bootstrap(data, m, int(n_factors), option, flip, int(n_boot), ci, seed, missing,
+                                    1 - h2)
+    return OmegaResult(float(vals["omega_h"]), float(vals["omega_total"]), float(vals["omega_limit"]),
+                       float(vals["alpha"]), float(vals["g6"]), float(vals["ecv"]), sl, group_table,
+                       tuple(n for n, s in zip(names, key) if s < 0), gamma, m.n_obs, ci_table, tuple(warnings))
+
+
+def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi0) -> pd.DataFrame:
+    """Percentile intervals from ``n_boot`` resamples of the respondents (seeded)."""
+    if data is None or not m.from_data:
+        raise ArgumentError("bootstrap intervals for omega need the raw responses (data=), not a correlation matrix.")
+    if not 0 < level < 1:
+        raise ArgumentError(f"ci must lie between 0 and 1; got {level!r}.")
+    import warnings as w
+
+    x, names = response_matrix(data, min_items=2)
+    x = x[:, [list(names).index(n) for n in m.names]]
+    x = x[~np.isnan(x).any(axis=1)] if missing == "listwise" else x
+    rng = np.random.default_rng(seed)
+    keys = ("omega_h", "omega_total", "omega_limit", "alpha", "g6")
+    out = np.full((n_boot, len(keys)), np.nan)
+    n = x.shape[0]
+    with w.catch_warnings(), one_blas_thread():
+        w.simplefilter("ignore")
+        for b in range(n_boot):
+            xb = x[rng.integers(0, n, n)]
+            rb = np.corrcoef(xb, rowvar=False)
+            try:
+                # a replicate needs the uniquenesses to 1e-7, far below their sampling error
+                g, groups, h2, _, _ = schmid_leiman(rb, k, option=option, start=np.clip(psi0, 0.005, 1.0), gtol=1e-7)
+                vals = _omega_values(rb, g, groups, h2, flip)[0]
+                out[b] = [vals[kk] for kk in keys]
+            except (np.linalg.LinAlgError, ValueError, ArgumentError):
+                continue
+    tail = (1 - level) / 2
+    return pd.DataFrame({"lower": np.nanquantile(out, tail, axis=0), "upper": np.nanquantile(out, 1 - tail, axis=0),
+                         "n_boot": np.sum(~np.isnan(out), axis=0)}, index=list(keys))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import ArgumentError, CmanalyticsError, CorrelationMatrixError, DataError
+from cmanalytics.errors import (ArgumentError, CmanalyticsError, ConvergenceWarning, CorrelationMatrixError, DataError,
+                               HeywoodWarning, SingularityWarning)
 from tests.conftest import likert
 
 
@@ -134,7 +135,8 @@ def test_all_errors_are_cmanalytics_errors():
 
 def test_singular_matrix_is_reported(survey):
     bad = survey.assign(total=survey.sum(axis=1))  # a linear combination of the other items
-    res = cma.efa(bad, n_factors=2)
+    with pytest.warns(SingularityWarning, match="singular"):
+        res = cma.efa(bad, n_factors=2)
     assert any("singular" in w for w in res.warnings)
     assert "singular" in res.summary()
     assert any("singular" in w for w in cma.kmo(bad).warnings)
@@ -147,19 +149,22 @@ def test_heywood_case_is_reported():
     # One factor with r12 = r13 = .9 and r23 = .7 needs loading^2 = r12 r13 / r23 = 1.157 on item 1.
     r = np.array([[1, 0.9, 0.9], [0.9, 1, 0.7], [0.9, 0.7, 1.0]])
     for method in ("paf", "minres", "ml"):
-        res = cma.efa(corr=r, n_obs=200, n_factors=1, method=method, rotation=None)
+        with pytest.warns(HeywoodWarning, match="item1"):
+            res = cma.efa(corr=r, n_obs=200, n_factors=1, method=method, rotation=None)
         assert any("Heywood" in w and "item1" in w for w in res.warnings), method
         assert "Heywood" in res.summary()
 
 
 def test_rotation_that_did_not_converge_is_reported(survey):
-    res = cma.efa(survey, n_factors=2, method="paf", rotation="oblimin", rotation_max_iter=1)
+    with pytest.warns(ConvergenceWarning, match="oblimin rotation did not converge"):
+        res = cma.efa(survey, n_factors=2, method="paf", rotation="oblimin", rotation_max_iter=1)
     assert any("did not converge" in w for w in res.warnings)
     assert "did not converge" in res.summary()
 
 
 def test_extraction_that_did_not_converge_is_reported(survey):
-    res = cma.efa(survey, n_factors=2, method="paf", rotation=None, max_iter=2)
+    with pytest.warns(ConvergenceWarning, match="did not converge in 2 iterations"):
+        res = cma.efa(survey, n_factors=2, method="paf", rotation=None, max_iter=2)
     assert any("did not converge" in w for w in res.warnings)
 
 

@@ -59,8 +59,8 @@ def test_htmt_matches_semtools(hs):
 
 def test_omega_matches_psych(hs):
     res = cma.omega(hs[0], n_factors=3)
-    assert res.omega_h == pytest.approx(hs[1]["omega"]["omega_h"], abs=0.01)
-    assert res.omega_total == pytest.approx(hs[1]["omega"]["omega_total"], abs=0.01)
+    assert res.omega_h == pytest.approx(hs[1]["omega"]["omega_h"], abs=1e-4)
+    assert res.omega_total == pytest.approx(hs[1]["omega"]["omega_total"], abs=1e-4)
     assert res.alpha == pytest.approx(hs[1]["omega"]["alpha"], abs=1e-8)
 
 
