@@ -156,7 +156,12 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in reverse)
     if isinstance(data, Moments):
         if data.method == "polychoric":
-            return _ordinal_alpha(data, ci)
+            unknown = [r for r in reverse if r not in data.names]
+            if unknown:
+                raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+            if scale is not None and not float(scale[0]) < float(scale[1]):
+                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
+            return _ordinal_alpha(data, ci, reverse)
         if not data.from_data:
             raise ArgumentError("alpha needs item variances: give raw responses or cma.prepare(data), "
                                 "not a correlation matrix.")
@@ -178,6 +183,13 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
                 raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
         elif x is not None:
             bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
+            import warnings as _w
+
+            from cmanalytics.errors import DataWarning
+
+            _w.warn(f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
+                    "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
+                    DataWarning, stacklevel=2)
         else:
             raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
@@ -222,20 +234,25 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
                        reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings))
 
 
-def _ordinal_alpha(m: Moments, ci: float) -> AlphaResult:
+def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
     r"""Ordinal alpha (Zumbo, Gadermann & Zeisser 2007): standardized alpha of the polychoric matrix,
-    :math:`\frac{p}{p-1}(1 - p / \mathbf 1'R\mathbf 1)`; R ``psych::alpha(polychoric(x)$rho)``."""
-    r = m.corr
+    :math:`\frac{p}{p-1}(1 - p / \mathbf 1'R\mathbf 1)`; R ``psych::alpha(polychoric(x)$rho)``.
+
+    Reversing an ordinal item reverses the order of its categories, which changes the sign of its
+    polychoric correlations and nothing else (the thresholds mirror): :math:`R \to DRD` with
+    :math:`D = \mathrm{diag}(\pm 1)`, whatever the scale's bounds."""
+    sign = np.array([-1.0 if n in reverse else 1.0 for n in m.names])
+    r = m.corr * np.outer(sign, sign)
     p = r.shape[0]
     value = p / (p - 1) * (1 - p / r.sum())
     average_r = float((r.sum() - p) / (p * (p - 1)))
     lower, upper = feldt_interval(value, m.n_obs, p, ci)
     drop = std_alpha_if_deleted(r) if p > 2 else np.full(p, np.nan)
     item_arrays = {"alpha_if_deleted": drop, "std_alpha_if_deleted": drop,
-                   "smc": 1.0 - 1.0 / np.diag(m.inverse)}
+                   "smc": 1.0 - 1.0 / np.diag(m.inverse)}      # DRD's inverse is D R^-1 D: the same diagonal
     return AlphaResult(alpha=float(value), std_alpha=float(value), ci=(lower, upper), ci_level=ci,
                        average_r=average_r, n_obs=m.n_obs, n_items=p, items=m.names, item_arrays=item_arrays,
-                       missing=m.missing, warnings=("ordinal alpha: standardized alpha of the polychoric "
+                       missing=m.missing, reversed=tuple(str(r_) for r_ in reverse), warnings=("ordinal alpha: standardized alpha of the polychoric "
                                                        "correlations (Zumbo et al. 2007).",))
 
 

@@ -65,3 +65,18 @@ def test_polychoric_matches_psych():
     ordinal = cma.cronbach_alpha(items)
     p = res.rho.shape[0]
     assert ordinal.alpha == pytest.approx(p / (p - 1) * (1 - p / res.rho.sum()), abs=1e-12)
+
+
+def test_ordinal_alpha_honours_reverse_keys():
+    """Reversing an ordinal item's categories negates its polychoric correlations: ordinal alpha with
+    reverse=["i1"] is p/(p-1) (1 - p / 1'DRD1) with D flipping i1, computed here from R's matrix."""
+    data = pd.read_csv(REF / "ordinal_300x8.csv")[["i0", "i1", "i3", "i6"]]
+    rho = read("psych_polychoric_rho.csv").loc[["i0", "i1", "i3", "i6"], ["i0", "i1", "i3", "i6"]].to_numpy()
+    d = np.array([1.0, -1.0, 1.0, 1.0])
+    p = 4
+    expected = p / (p - 1) * (1 - p / (rho * np.outer(d, d)).sum())
+    res = cma.cronbach_alpha(cma.prepare(data, method="polychoric"), reverse=["i1"])
+    assert res.alpha == pytest.approx(expected, abs=2e-3)        # the polychoric estimates agree to 1e-3
+    assert res.reversed == ("i1",)
+    by_hand = cma.cronbach_alpha(cma.prepare(data.assign(i1=6 - data["i1"]), method="polychoric"))
+    assert res.alpha == pytest.approx(by_hand.alpha, abs=1e-6)
