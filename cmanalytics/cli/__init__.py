@@ -114,6 +114,13 @@ def _sheet(args):
     return int(s) if s is not None and s.isdigit() else (s if s is not None else 0)
 
 
+def _respondents(df: pd.DataFrame, missing: str) -> int:
+    """Respondents whose answers enter the statistics: complete rows (listwise), or rows with two or more
+    answers (pairwise)."""
+    answered = df.notna().sum(axis=1)
+    return int((answered == df.shape[1]).sum() if missing == "listwise" else (answered >= 2).sum())
+
+
 def _check_respondents(n: int, what: str) -> None:
     if n < MIN_RESPONDENTS:
         raise DataError(f"{what}: only {n} respondent(s) with answers; the command line computes no statistics on "
@@ -214,8 +221,8 @@ def _efa(args) -> int:
         df = df.copy()
         for r in reverse:
             df[r] = scale[0] + scale[1] - df[r]
+    _check_respondents(_respondents(df, args.missing), "efa")
     items = cma.prepare(df, missing=args.missing)
-    _check_respondents(items.n_obs, "efa")
     res = cma.efa(items, n_factors=args.factors, method=args.method,
                   rotation=None if args.rotation == "none" else args.rotation)
     k, b = cma.kmo(items), cma.bartlett(items)
@@ -236,8 +243,8 @@ def _alpha(args) -> int:
     import cmanalytics as cma
 
     df, scale, reverse = _items_frame(args)
+    _check_respondents(_respondents(df, args.missing), "alpha")
     res = cma.cronbach_alpha(df, reverse=reverse, missing=args.missing, scale=scale if reverse else None)
-    _check_respondents(res.n_obs, "alpha")
     if args.json:
         print(json.dumps({"alpha": res.alpha, "std_alpha": res.std_alpha, "ci": list(res.ci), "n_obs": res.n_obs,
                           "reversed": list(res.reversed), "item_stats": res.item_stats.to_dict(orient="index")},
