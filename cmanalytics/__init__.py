@@ -29,8 +29,9 @@ from cmanalytics.psychometrics import (
 )
 
 from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
+from cmanalytics.psychometrics.sem.invariance import invariance
 
 __version__ = "0.1.0"
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "invariance", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
