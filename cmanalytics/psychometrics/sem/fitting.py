@@ -163,6 +163,8 @@ def _check_identified(table: ParTable, par: Parameterization, theta0: np.ndarray
         if meanstructure:
             blocks.append(dm)
     jac = np.vstack(blocks)
+    if jac.shape[0] < jac.shape[1]:
+        return  # more parameters than moments: the df check names the problem
     u, s, vt = np.linalg.svd(jac, full_matrices=False)
     tol = s[0] * max(jac.shape) * 1e-10
     if s[-1] <= tol:
@@ -259,8 +261,8 @@ class SEMFit(Reportable):
 
     def residuals(self, kind: str = "raw") -> list[pd.DataFrame]:
         """Residual covariances per group: ``raw`` (S - Sigma), ``cor`` (Bollen: observed minus implied
-        correlations), ``normalized`` (raw over its normal-theory standard error), ``standardized`` (raw over
-        the standard error of the residual itself), as ``lavaan::resid(fit, type=...)``."""
+        correlations), ``normalized`` (raw over the normal-theory standard error of the sample covariance,
+        :math:`\\sqrt{(s_{ii}s_{jj} + s_{ij}^2)/N}`), as ``lavaan::resid(fit, type=...)``."""
         from cmanalytics.psychometrics.sem.scores import residuals
 
         return residuals(self, kind)
@@ -289,8 +291,13 @@ class SEMFit(Reportable):
 
 def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool = False,
             meanstructure: bool | None = None, estimator: str = "ML", missing: str = "listwise",
-            information: str | None = None, group_equal=(), group_partial=()) -> SEMFit:
-    """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options."""
+            information: str | None = None, group_equal=(), group_partial=(), max_iter: int = 500) -> SEMFit:
+    """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options.
+
+    ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
+    """
+    if not isinstance(max_iter, int) or max_iter < 1:
+        raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
     estimator = str(estimator).upper()
     if estimator not in ESTIMATORS:
         raise ArgumentError(f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} "
@@ -335,7 +342,7 @@ def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool
     if df < 0:
         raise IdentificationError(f"the model has {table.n_free} free parameters but the data only "
                                   f"{moments} moments (df = {df}): it is not identified.")
-    opt = minimize(disc, theta0)
+    opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
         diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
                  ConvergenceWarning, warnings, stacklevel=3)

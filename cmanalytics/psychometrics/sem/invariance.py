@@ -91,6 +91,9 @@ def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std
                              group_equal=STEPS[step], group_partial=group_partial if step != "configural" else ())
     table = _table(fits, delta_cfi, delta_rmsea)
     failed = next((s for s in steps[1:] if table.loc[s, "verdict"] == "fails"), None)
+    if failed is not None:  # a step after a failed one is compared with a model that does not hold
+        after = steps[steps.index(failed) + 1:]
+        table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
     score = None
     if failed is not None:
         score = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
