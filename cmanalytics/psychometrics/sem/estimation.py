@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg, optimize
 
-from cmanalytics.psychometrics.sem.implied import Matrices, Parameterization, kron
+from cmanalytics.psychometrics.sem.implied import Matrices, Parameterization
 
 ESTIMATORS = ("ML", "GLS", "ULS")
 
@@ -73,6 +73,15 @@ class GroupData:
         return cls(n, np.full((x.shape[1],) * 2, np.nan), np.full(x.shape[1], np.nan), pats, x=x)
 
 
+def sandwich(ds: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
+    """:math:`\\Delta'(W\\otimes W)\\Delta` without forming the p^2 x p^2 Kronecker product: each column of
+    :math:`\\Delta` is a p x p matrix :math:`D_k`, and :math:`(W\\otimes W)\\mathrm{vec}D_k = \\mathrm{vec}(WD_kW)`."""
+    q = ds.shape[1]
+    dk = ds.T.reshape(q, p, p)  # rows of ds are column-major vec; the transpose does not matter, D_k symmetric
+    wdw = w @ dk @ w
+    return dk.reshape(q, -1) @ wdw.reshape(q, -1).T
+
+
 class Discrepancy:
     """The fit function summed over groups, its gradient and the Fisher-scoring (Gauss-Newton) matrix."""
 
@@ -110,18 +119,18 @@ class Discrepancy:
         d = data.mean - mu if self.meanstructure else np.zeros(p)
         if self.estimator == "ML":
             try:
-                c = linalg.cho_factor(sigma)
-            except linalg.LinAlgError:
+                chol = np.linalg.cholesky(sigma)
+            except np.linalg.LinAlgError:
                 return (np.inf, None, None)
-            inv = linalg.cho_solve(c, np.eye(p))
-            logdet = 2 * np.log(np.diag(c[0])).sum()
+            inv = np.linalg.inv(sigma)
+            logdet = 2 * np.log(np.diag(chol)).sum()
             invd = inv @ d
             f = logdet + np.sum(inv * data.cov) - data.logdet - p + d @ invd
             if need == 0:
                 return f, None, None
             gs = inv - inv @ (data.cov + np.outer(d, d)) @ inv
             gm = -2 * invd
-            w_sig, w_mu = kron(inv, inv), 2 * inv
+            w_sig, w_mu = inv, 2 * inv
         elif self.estimator == "GLS":
             w = self._wgt[g]
             r = w @ (cov - sigma)
@@ -131,7 +140,7 @@ class Discrepancy:
                 return f, None, None
             gs = -r @ w
             gm = -2 * wd
-            w_sig, w_mu = kron(w, w), 2 * w
+            w_sig, w_mu = w, 2 * w
         else:  # ULS
             w = self._wgt[g]
             r = cov - sigma
@@ -140,12 +149,12 @@ class Discrepancy:
                 return f, None, None
             gs = -2 * w * r
             gm = -2 * d
-            w_sig, w_mu = np.diag(2 * w.ravel(order="F")), 2 * np.eye(p)
+            w_sig, w_mu = None, 2 * np.eye(p)
         grad = self.par.gradient(mats, g, gs, gm if self.meanstructure else None)
         if need == 1:
             return f, grad, None
         ds, dm = self.par.jacobian(mats, g)
-        h = ds.T @ w_sig @ ds
+        h = sandwich(ds, w_sig, p) if w_sig is not None else 2 * ds.T @ (self._wgt[g].ravel(order="F")[:, None] * ds)
         if self.meanstructure:
             h = h + dm.T @ w_mu @ dm
         return f, grad, h
@@ -183,7 +192,7 @@ class Discrepancy:
         ds, dm = self.par.jacobian(mats, g)
         h = np.zeros((ds.shape[1],) * 2)
         for w, full in h_parts:
-            h += w * (ds.T @ kron(full, full) @ ds + 2 * dm.T @ full @ dm)
+            h += w * (sandwich(ds, full, p) + 2 * dm.T @ full @ dm)
         return f, grad, h
 
     # ---- all groups -------------------------------------------------------------------------------------
@@ -199,7 +208,7 @@ class Discrepancy:
                 grad += w * gg
             if need == 2:
                 h += w * hg
-        return f, grad, h
+        return f, grad, (h if need == 2 else None)
 
     def statistic(self, theta) -> float:
         """The test statistic: :math:`\\sum_g N_g F_g` for ML, :math:`\\sum_g (N_g - 1) F_g` for GLS and ULS (lavaan)."""
@@ -214,14 +223,19 @@ class Discrepancy:
     def gradient(self, theta):
         return self.evaluate(theta, 1)[1]
 
-    def hessian(self, theta, step: float = 1e-6) -> np.ndarray:
-        """The observed Hessian of F by central differences of the analytic gradient (symmetrized)."""
+    def hessian(self, theta, step: float = 1e-6, central: bool = True) -> np.ndarray:
+        """The observed Hessian of F by differences of the analytic gradient (symmetrized): central for
+        standard errors, forward (half the cost) for the optimizer's Newton steps."""
         q = len(theta)
         h = np.empty((q, q))
+        g0 = None if central else self.gradient(theta)
         for k in range(q):
             e = np.zeros(q)
             e[k] = step
-            h[:, k] = (self.gradient(theta + e) - self.gradient(theta - e)) / (2 * step)
+            if central:
+                h[:, k] = (self.gradient(theta + e) - self.gradient(theta - e)) / (2 * step)
+            else:
+                h[:, k] = (self.gradient(theta + e) - g0) / step
         return (h + h.T) / 2
 
 
@@ -251,13 +265,15 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
             return Optimum(theta, f, g, it, True, "converged")
         newton = gmax < 1e-3
         if newton:
-            h = disc.hessian(theta, step=1e-7)
+            h = disc.hessian(theta, step=1e-7, central=False)
+        elif h is None:
+            h = disc.evaluate(theta, 2)[2]
         try:
             c = linalg.cho_factor(h)
             step = linalg.cho_solve(c, g)
         except (linalg.LinAlgError, ValueError):
             if newton:
-                h = disc.evaluate(theta)[2]
+                h = disc.evaluate(theta, 2)[2]
             step = np.linalg.lstsq(h, g, rcond=None)[0]
         t, slope = 1.0, g @ step
         while t > 1e-12:
@@ -269,7 +285,7 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
             break
         theta = theta - t * step
         f_old = f
-        f, g, h = disc.evaluate(theta)
+        f, g, h = disc.evaluate(theta, 1 if np.max(np.abs(g)) < 1e-2 else 2)
         if abs(f_old - f) <= 1e-15 * max(1.0, abs(f)) and np.max(np.abs(g)) < 1e-7:
             return Optimum(theta, f, g, it, True, "converged (no further decrease)")
     res = optimize.minimize(disc.value, theta, jac=disc.gradient, method="BFGS",

@@ -25,7 +25,13 @@ class Matrices:
 
     @property
     def ib(self) -> np.ndarray:
-        return np.linalg.inv(np.eye(len(self.psi)) - self.beta)
+        """:math:`(I - B)^{-1}`, computed once (the identity when there are no regressions)."""
+        ib = self.__dict__.get("_ib")
+        if ib is None:
+            m = len(self.psi)
+            ib = np.linalg.inv(np.eye(m) - self.beta) if self.beta.any() else np.eye(m)
+            self.__dict__["_ib"] = ib
+        return ib
 
     def eta_cov(self) -> np.ndarray:
         ib = self.ib
