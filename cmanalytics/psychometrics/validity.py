@@ -160,16 +160,18 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str = "ML
     fit = sem_fit(data, model, group=group, std_lv=std_lv, estimator=estimator, missing=missing,
                   group_equal=group_equal, group_partial=group_partial, meanstructure=meanstructure,
                   information=information)
-    est = fit.estimates
-    first = est[est["group"] == 1]
+    rows = fit.table.rows
+    std_all = fit.estimates["std.all"].to_numpy(float)
     lv = fit.table.structure.lv
-    load = first[(first["op"] == "=~") & ~first["rhs"].isin(lv)]
-    std = pd.DataFrame({"factor": load["lhs"].to_numpy(), "item": load["rhs"].to_numpy(),
-                        "loading": load["std.all"].to_numpy(float)})
-    phi = pd.DataFrame(np.eye(len(lv)), index=lv, columns=lv)
-    cov = first[(first["op"] == "~~") & first["lhs"].isin(lv) & first["rhs"].isin(lv) & (first["lhs"] != first["rhs"])]
-    for a, b, v in zip(cov["lhs"], cov["rhs"], cov["std.all"]):
-        phi.loc[a, b] = phi.loc[b, a] = float(v)
+    load = [k for k, r in enumerate(rows) if r.group == 0 and r.op == "=~" and r.rhs not in lv]
+    std = pd.DataFrame({"factor": [rows[k].lhs for k in load], "item": [rows[k].rhs for k in load],
+                        "loading": std_all[load]})
+    pos = {f: i for i, f in enumerate(lv)}
+    phi = np.eye(len(lv))
+    for k, r in enumerate(rows):
+        if r.group == 0 and r.op == "~~" and r.lhs != r.rhs and r.lhs in pos and r.rhs in pos:
+            phi[pos[r.lhs], pos[r.rhs]] = phi[pos[r.rhs], pos[r.lhs]] = std_all[k]
+    phi = pd.DataFrame(phi, index=lv, columns=lv)
     f = fit.fit_measures
     indices = {"chi2": f["chisq"], "df": f["df"], "p": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
                "rmsea": f["rmsea"], "rmsea_ci_lower": f["rmsea.ci.lower"], "rmsea_ci_upper": f["rmsea.ci.upper"],

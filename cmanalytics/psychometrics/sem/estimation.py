@@ -249,45 +249,57 @@ class Optimum:
     message: str
 
 
-def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol: float = 1e-10) -> Optimum:
-    """Fisher scoring (Gauss-Newton on the fit function) with backtracking, then Newton steps on the Hessian
-    from differences of the analytic gradient: scoring alone converges only linearly when the model misfits
-    (the expected information is then not the Hessian). BFGS takes over if both stall."""
+def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol: float = 1e-9) -> Optimum:
+    """Fisher scoring (Gauss-Newton on the fit function) with backtracking; near the optimum the scoring
+    matrix is corrected by BFGS updates, because scoring alone converges only linearly when the model
+    misfits (the expected information is then not the Hessian). scipy's BFGS takes over if both stall."""
     theta = np.asarray(theta0, float).copy()
     f, g, h = disc.evaluate(theta)
     if not np.isfinite(f):
         return Optimum(theta, f, np.full(len(theta), np.nan), 0, False, "the starting values give a "
                        "model-implied covariance matrix that is not positive definite")
     it = 0
+    quasi = None  # the BFGS-corrected scoring matrix, once |g| < 1e-3
     for it in range(1, max_iter + 1):
         gmax = np.max(np.abs(g))
         if gmax < tol:
             return Optimum(theta, f, g, it, True, "converged")
-        newton = gmax < 1e-3
-        if newton:
-            h = disc.hessian(theta, step=1e-7, central=False)
+        if quasi is None and gmax < 1e-3:
+            quasi = h if h is not None else disc.evaluate(theta, 2)[2]
+        if quasi is not None:
+            h = quasi
         elif h is None:
             h = disc.evaluate(theta, 2)[2]
         try:
-            c = linalg.cho_factor(h)
-            step = linalg.cho_solve(c, g)
+            step = linalg.cho_solve(linalg.cho_factor(h), g)
         except (linalg.LinAlgError, ValueError):
-            if newton:
-                h = disc.evaluate(theta, 2)[2]
+            quasi = None
+            h = disc.evaluate(theta, 2)[2]
             step = np.linalg.lstsq(h, g, rcond=None)[0]
         t, slope = 1.0, g @ step
         while t > 1e-12:
             fn = disc.value(theta - t * step)
-            if np.isfinite(fn) and fn <= f - 1e-4 * t * max(slope, 0.0) + 1e-15 * abs(f):
+            if np.isfinite(fn) and fn <= f - 1e-4 * t * max(slope, 0.0):
+                break
+            # within rounding of the optimum F cannot tell steps apart; the gradient still can
+            if np.isfinite(fn) and abs(fn - f) <= 1e-13 * max(1.0, abs(f)) and \
+                    np.max(np.abs(disc.gradient(theta - t * step))) < gmax:
                 break
             t /= 2
         else:
+            if gmax < 1e-7:  # at the optimum to rounding: no step can lower F any more
+                return Optimum(theta, f, g, it, True, "converged (no further decrease)")
             break
-        theta = theta - t * step
-        f_old = f
-        f, g, h = disc.evaluate(theta, 1 if np.max(np.abs(g)) < 1e-2 else 2)
-        if abs(f_old - f) <= 1e-15 * max(1.0, abs(f)) and np.max(np.abs(g)) < 1e-7:
-            return Optimum(theta, f, g, it, True, "converged (no further decrease)")
+        theta_new = theta - t * step
+        f_old, g_old = f, g
+        f, g, h = disc.evaluate(theta_new, 1 if quasi is not None else 2)
+        if quasi is not None:
+            s_k, y_k = theta_new - theta, g - g_old
+            sy = s_k @ y_k
+            if sy > 1e-12 * np.linalg.norm(s_k) * np.linalg.norm(y_k):
+                bs = quasi @ s_k
+                quasi = quasi - np.outer(bs, bs) / (s_k @ bs) + np.outer(y_k, y_k) / sy
+        theta = theta_new
     res = optimize.minimize(disc.value, theta, jac=disc.gradient, method="BFGS",
                             options={"gtol": tol, "maxiter": 10 * max_iter})
     g = disc.gradient(res.x) if np.isfinite(res.fun) else np.full(len(theta), np.nan)

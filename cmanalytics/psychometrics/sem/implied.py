@@ -67,6 +67,12 @@ class Parameterization:
             ok = idx >= 0
             np.add.at(s, (pos[ok], idx[ok]), 1.0)
             self.select.append(s)
+        # the matrix cells that hold a free parameter, block by block: the Jacobian needs only these columns
+        self.used = []
+        for s in self.select:
+            live = np.flatnonzero(s.any(axis=1))
+            self.used.append({b: live[(live >= self.off[b]) & (live < self.off[b + 1])] - self.off[b]
+                              for b in range(6)})
         p = self.p
         k = np.arange(p * p)
         self.commute = (k % p) * p + k // p  # vec(X') = vec(X)[commute]
@@ -98,25 +104,40 @@ class Parameterization:
         :math:`\partial\mathrm{vec}\Sigma/\partial\mathrm{vec}\Lambda' = (I+K)(\Lambda A\otimes I)`,
         :math:`\partial/\partial\mathrm{vec}B' = (I+K)(\Lambda A\otimes L)`, :math:`\partial/\partial\mathrm{vec}\Psi' = L\otimes L`.
         """
-        p, m, off = self.p, self.m, self.off
+        p, m = self.p, self.m
+        used = self.used[g]
         ib = mats.ib
         lib = mats.lam @ ib
         a = ib @ mats.psi @ ib.T
         la = mats.lam @ a
-        d_sig = np.zeros((p * p, off[-1]))
-        blk = kron(la, np.eye(p))
-        d_sig[:, off[LAMBDA]:off[THETA]] = blk + blk[self.commute]
-        d_sig[:, off[THETA]:off[PSI]] = np.eye(p * p)
-        d_sig[:, off[PSI]:off[BETA]] = kron(lib, lib)
-        blk = kron(la, lib)
-        d_sig[:, off[BETA]:off[NU]] = blk + blk[self.commute]
-        d_mu = np.zeros((p, off[-1]))
         iba = ib @ mats.alpha
-        d_mu[:, off[LAMBDA]:off[THETA]] = kron(iba[None, :], np.eye(p))
-        d_mu[:, off[BETA]:off[NU]] = kron(iba[None, :], lib)
-        d_mu[:, off[NU]:off[ALPHA]] = np.eye(p)
-        d_mu[:, off[ALPHA]:] = lib
-        s = self.select[g]
+        sig_cols, mu_cols = [], []
+        if len(used[LAMBDA]):
+            blk = kron(la, np.eye(p))[:, used[LAMBDA]]
+            sig_cols.append(blk + blk[self.commute])
+            mu_cols.append(kron(iba[None, :], np.eye(p))[:, used[LAMBDA]])
+        if len(used[THETA]):
+            blk = np.zeros((p * p, len(used[THETA])))
+            blk[used[THETA], np.arange(len(used[THETA]))] = 1.0
+            sig_cols.append(blk)
+            mu_cols.append(np.zeros((p, len(used[THETA]))))
+        if len(used[PSI]):
+            sig_cols.append(kron(lib, lib)[:, used[PSI]])
+            mu_cols.append(np.zeros((p, len(used[PSI]))))
+        if len(used[BETA]):
+            blk = kron(la, lib)[:, used[BETA]]
+            sig_cols.append(blk + blk[self.commute])
+            mu_cols.append(kron(iba[None, :], lib)[:, used[BETA]])
+        if len(used[NU]):
+            sig_cols.append(np.zeros((p * p, len(used[NU]))))
+            mu_cols.append(np.eye(p)[:, used[NU]])
+        if len(used[ALPHA]):
+            sig_cols.append(np.zeros((p * p, len(used[ALPHA]))))
+            mu_cols.append(lib[:, used[ALPHA]])
+        s = self.select[g][np.concatenate([used[b] + self.off[b] for b in range(6)])]
+        if not sig_cols:
+            return np.zeros((p * p, s.shape[1])), np.zeros((p, s.shape[1]))
+        d_sig, d_mu = np.hstack(sig_cols), np.hstack(mu_cols)
         return d_sig @ s, d_mu @ s
 
     def gradient(self, mats: Matrices, g: int, gs: np.ndarray, gm: np.ndarray | None) -> np.ndarray:
