@@ -126,9 +126,9 @@ class CFAResult(Reportable):
                 self.warnings, ())
 
 
-def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str = "ML", missing: str = "listwise",
+def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | None = None, missing: str = "listwise",
         group: str | None = None, group_equal=(), group_partial=(), meanstructure: bool | None = None,
-        information: str | None = None) -> CFAResult:
+        information: str | None = None, ordered=None) -> CFAResult:
     r"""Confirmatory factor analysis as ``lavaan::cfa(model, data, ...)``, by this package's own engine
     (:mod:`cmanalytics.psychometrics.sem`).
 
@@ -141,9 +141,11 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str = "ML
     ML minimizes :math:`F = \log|\Sigma| + \mathrm{tr}(S\Sigma^{-1}) - \log|S| - p` (:math:`S` with divisor N);
     chi-square :math:`= N F_{\min}`; fit indices as ``fitMeasures()`` (CFI truncated to [0, 1], RMSEA with N,
     Bentler's SRMR); standard errors from the expected information (``information="observed"`` as option).
-    ``estimator`` "GLS" or "ULS"; ``missing`` "listwise" (lavaan's default) or "fiml" (``missing = "ml"``);
+    ``estimator`` "ML" (the default), "GLS" or "ULS"; ``missing`` "listwise" (lavaan's default) or "fiml" (``missing = "ml"``);
     ``group`` with ``group_equal`` (loadings, intercepts, means, residuals, residual.covariances,
     lv.variances, lv.covariances, regressions) and ``group_partial`` for multi-group models.
+    ``ordered=True`` (or the list of items) treats the items as ordinal: thresholds, polychoric correlations,
+    WLSMV with robust standard errors and the scaled-shifted chi-square (``cfa(..., ordered = TRUE)``).
     CR and AVE come from the standardized loadings (std.all).
 
     Reference: Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor analysis.
@@ -159,7 +161,7 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str = "ML
                             "e.g. {'visual': ['x1', 'x2', 'x3']}.")
     fit = sem_fit(data, model, group=group, std_lv=std_lv, estimator=estimator, missing=missing,
                   group_equal=group_equal, group_partial=group_partial, meanstructure=meanstructure,
-                  information=information)
+                  information=information, ordered=ordered)
     rows = fit.table.rows
     std_all = fit.estimates["std.all"].to_numpy(float)
     lv = fit.table.structure.lv

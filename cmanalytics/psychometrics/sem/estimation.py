@@ -86,13 +86,13 @@ class Discrepancy:
     """The fit function summed over groups, its gradient and the Fisher-scoring (Gauss-Newton) matrix."""
 
     def __init__(self, par: Parameterization, groups: list[GroupData], estimator: str, meanstructure: bool,
-                 fiml: bool = False):
+                 fiml: bool = False, weights: list | None = None):
         self.par, self.groups, self.estimator, self.meanstructure, self.fiml = par, groups, estimator, meanstructure, fiml
         self.n = sum(g.n for g in groups)
         self.weights = [g.n / self.n for g in groups]
         p = par.p
         # lavaan's GLS and ULS work on the unbiased covariance matrix (divisor N - 1), ML on divisor N
-        self.cov = [g.cov if estimator == "ML" or fiml else g.cov * g.n / (g.n - 1) for g in groups]
+        self.cov = [g.cov if estimator in ("ML", "DWLS") or fiml else g.cov * g.n / (g.n - 1) for g in groups]
         self._wgt = []
         for g, cov in zip(groups, self.cov):
             if fiml:
@@ -101,6 +101,8 @@ class Discrepancy:
                 self._wgt.append(np.linalg.inv(cov))
             elif estimator == "ULS":
                 self._wgt.append((np.ones((p, p)) + np.eye(p)) / 2)
+            elif estimator == "DWLS":  # weights on each correlation, half on each of its two cells
+                self._wgt.append(weights[len(self._wgt)])
             else:
                 self._wgt.append(None)
             if not fiml and estimator == "ML":
@@ -141,7 +143,7 @@ class Discrepancy:
             gs = -r @ w
             gm = -2 * wd
             w_sig, w_mu = w, 2 * w
-        else:  # ULS
+        else:  # ULS, DWLS
             w = self._wgt[g]
             r = cov - sigma
             f = np.sum(w * r * r) + d @ d
@@ -211,7 +213,8 @@ class Discrepancy:
         return f, grad, (h if need == 2 else None)
 
     def statistic(self, theta) -> float:
-        """The test statistic: :math:`\\sum_g N_g F_g` for ML, :math:`\\sum_g (N_g - 1) F_g` for GLS and ULS (lavaan)."""
+        """The test statistic: :math:`\\sum_g N_g F_g` for ML, :math:`\\sum_g (N_g - 1) F_g` for GLS, ULS and
+        DWLS (lavaan)."""
         mats = self.par.matrices(theta)
         shift = 0 if self.estimator == "ML" else 1
         return float(sum((d.n - shift) * self._group(mt, g, g, 0)[0]

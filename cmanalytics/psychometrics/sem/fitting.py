@@ -301,22 +301,56 @@ class SEMFit(Reportable):
 
 
 def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool = False,
-            meanstructure: bool | None = None, estimator: str = "ML", missing: str = "listwise",
-            information: str | None = None, group_equal=(), group_partial=(), max_iter: int = 500) -> SEMFit:
+            meanstructure: bool | None = None, estimator: str | None = None, missing: str = "listwise",
+            information: str | None = None, group_equal=(), group_partial=(), max_iter: int = 500,
+            ordered=None) -> SEMFit:
     """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options.
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
+    ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
+    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``).
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
     with _blas_controller().limit(limits=1, user_api="blas"):
+        if ordered is not None and ordered is not False:
+            return _sem_fit_ordered(data, model, ordered=ordered, group=group, std_lv=std_lv,
+                                    meanstructure=meanstructure, estimator=estimator, missing=missing,
+                                    information=information, group_equal=group_equal, max_iter=max_iter)
         return _sem_fit(data, model, group=group, std_lv=std_lv, meanstructure=meanstructure,
                         estimator=estimator, missing=missing, information=information, group_equal=group_equal,
                         group_partial=group_partial, max_iter=max_iter)
 
 
+def _sem_fit_ordered(data, model, *, ordered, group, std_lv, meanstructure, estimator, missing, information,
+                     group_equal, max_iter) -> SEMFit:
+    from cmanalytics.psychometrics.sem.categorical import fit_ordinal
+
+    if estimator is not None and str(estimator).upper() != "WLSMV":
+        raise ArgumentError(f"estimator={estimator!r} with ordered items: WLSMV is the estimator for them.")
+    if group is not None or group_equal:
+        raise ArgumentError("ordered items in several groups (thresholds then loadings) are not available yet; "
+                            "fit each group, or treat the items as continuous.")
+    if missing != "listwise":
+        raise ArgumentError(f"missing={missing!r} with ordered items: only 'listwise' is available.")
+    if meanstructure or information not in (None, "expected"):
+        raise ArgumentError("meanstructure and information do not apply to ordered items (WLSMV).")
+    statements = statements_of(model)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError("the data must be a DataFrame whose columns the model names.")
+    ov = build_table(statements, data.columns, std_lv=std_lv).structure.ov
+    if ordered is not True:
+        names = [ordered] if isinstance(ordered, str) else list(ordered)
+        if sorted(names) != sorted(ov):
+            raise ArgumentError("ordered= must name every observed variable of the model (mixing ordinal and "
+                                "continuous items is not available yet): " + ", ".join(ov) + ".")
+    warnings: list[str] = []
+    return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
+
+
 def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal,
              group_partial, max_iter) -> SEMFit:
+    estimator = "ML" if estimator is None else estimator
     if not isinstance(max_iter, int) or max_iter < 1:
         raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
     estimator = str(estimator).upper()

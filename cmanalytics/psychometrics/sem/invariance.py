@@ -70,7 +70,7 @@ class InvarianceResult(Reportable):
 
 
 def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std_lv: bool = False,
-               missing: str = "listwise", estimator: str = "ML", group_partial=(),
+               missing: str = "listwise", estimator: str | None = None, group_partial=(),
                delta_cfi: float = DELTA_CFI, delta_rmsea: float = DELTA_RMSEA) -> InvarianceResult:
     """Fit the configural, metric, scalar and strict models across the groups in ``group`` and compare them.
 

@@ -154,8 +154,10 @@ def _modifier(mods: tuple[Modifier, ...], g: int, n_groups: int, s: Statement) -
 
 
 def build_table(statements: list[Statement], columns, *, std_lv: bool = False, meanstructure: bool = False,
-                n_groups: int = 1, group_equal=(), group_partial=()) -> ParTable:
-    """The parameter table as ``lavaan::cfa()``/``sem()`` builds it from the syntax and the options."""
+                n_groups: int = 1, group_equal=(), group_partial=(), delta: bool = False) -> ParTable:
+    """The parameter table as ``lavaan::cfa()``/``sem()`` builds it from the syntax and the options.
+
+    ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free."""
     st = _structure(statements, columns)
     bad = [e for e in group_equal if e not in GROUP_EQUAL]
     if bad:
@@ -165,7 +167,7 @@ def build_table(statements: list[Statement], columns, *, std_lv: bool = False, m
     partial = {_canonical(p) for p in group_partial}
     rows: list[Row] = []
     for g in range(n_groups):
-        rows += _group_rows(statements, st, g, n_groups, std_lv, meanstructure, group_equal)
+        rows += _group_rows(statements, st, g, n_groups, std_lv, meanstructure, group_equal, delta)
     _equalities(rows, group_equal, partial, n_groups)
     seen = {}
     for r in rows:
@@ -203,7 +205,7 @@ def _canonical(spec: str) -> tuple[str, str, str]:
 
 
 def _group_rows(statements, st: Structure, g: int, n_groups: int, std_lv: bool, meanstructure: bool,
-                group_equal) -> list[Row]:
+                group_equal, delta: bool = False) -> list[Row]:
     rows: list[Row] = []
     first = {}
     for s in statements:
@@ -228,7 +230,7 @@ def _group_rows(statements, st: Structure, g: int, n_groups: int, std_lv: bool, 
 
     for v in st.ov:
         if v not in st.phantom:
-            add(v, "~~", v, True)
+            add(v, "~~", v, not delta, 0.0 if delta else np.nan)
     for e in st.eta:
         add(e, "~~", e, not (std_lv and e in st.lv), 1.0 if (std_lv and e in st.lv) else np.nan)
     exo = st.exogenous

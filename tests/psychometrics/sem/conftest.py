@@ -27,6 +27,11 @@ PD = """ind60 =~ x1 + x2 + x3
         y3 ~~ y7
         y4 ~~ y8
         y6 ~~ y8"""
+ORD3 = """f1 =~ u1 + u2 + u3
+          f2 =~ u4 + u5 + u6
+          f3 =~ u7 + u8 + u9"""
+ORD2 = """f1 =~ u1 + u2 + u3
+          f2 =~ u4 + u5 + u6 + u7 + u8 + u9"""
 EQ_ALL = ["loadings", "intercepts", "means", "lv.variances", "lv.covariances", "residuals"]
 
 # case -> (data file, model, options, tolerance reached against lavaan x about 3-10)
@@ -52,6 +57,8 @@ CASES = {
     "hs_cfa_uls": ("hs_school.csv", HS3, {"estimator": "ULS"}, 5e-5),
     "hs_fiml": ("hs_missing.csv", HS3, {"missing": "fiml"}, 5e-5),
     "hs_listwise": ("hs_missing.csv", HS3, {}, 2e-4),
+    "ordinal_wlsmv": ("ordinal_5point.csv", ORD3, {"ordered": True}, 2e-6),
+    "ordinal_wlsmv_misfit": ("ordinal_5point.csv", ORD2, {"ordered": True}, 2e-6),
 }
 
 
