@@ -87,29 +87,29 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
     sc_cor = np.zeros((n, ps))
     a21 = np.zeros((ps, nt))
     for k, (a, b) in enumerate(zip(ii, jj)):
+        # everything at the level of the pair's K_a x K_b cells, then read off case by case
         r = rho[a, b]
         s = np.sqrt(1 - r * r)
+        xa, yb = cuts[a], cuts[b]
+        grid_f = bvn_cdf(xa[:, None], yb[None, :], r)
+        grid_d = bvn_density(xa[:, None], yb[None, :], r)
+        pi = np.maximum(grid_f[1:, 1:] - grid_f[:-1, 1:] - grid_f[1:, :-1] + grid_f[:-1, :-1], 1e-300)
+        dr = (grid_d[1:, 1:] - grid_d[:-1, 1:] - grid_d[1:, :-1] + grid_d[:-1, :-1]) / pi
+        # d/dx P(X <= x, y_d < Y <= y_{d+1}) at each cut x of item a, and the same for item b
+        gx = _phi(xa)[:, None] * np.diff(special.ndtr((yb[None, :] - r * xa[:, None]) / s), axis=1)
+        gy = _phi(yb)[:, None] * np.diff(special.ndtr((xa[None, :] - r * yb[:, None]) / s), axis=1)
         ca, cb = codes[a], codes[b]
-        xa_lo, xa_up = cuts[a][ca], cuts[a][ca + 1]
-        yb_lo, yb_up = cuts[b][cb], cuts[b][cb + 1]
-        pi = (bvn_cdf(xa_up, yb_up, r) - bvn_cdf(xa_lo, yb_up, r) - bvn_cdf(xa_up, yb_lo, r)
-              + bvn_cdf(xa_lo, yb_lo, r))
-        pi = np.maximum(pi, 1e-300)
-        dr = (bvn_density(xa_up, yb_up, r) - bvn_density(xa_lo, yb_up, r) - bvn_density(xa_up, yb_lo, r)
-              + bvn_density(xa_lo, yb_lo, r))
-        sc_cor[:, k] = dr / pi
-
-        def d_first(x, y_lo, y_hi):  # d/dx of P(X <= x, y_lo < Y <= y_hi)
-            return _phi(x) * (special.ndtr((y_hi - r * x) / s) - special.ndtr((y_lo - r * x) / s))
-
-        d_a_up, d_a_lo = d_first(xa_up, yb_lo, yb_up) / pi, -d_first(xa_lo, yb_lo, yb_up) / pi
-        d_b_up, d_b_lo = d_first(yb_up, xa_lo, xa_up) / pi, -d_first(yb_lo, xa_lo, xa_up) / pi
-        for item, c, up, lo in ((a, ca, d_a_up, d_a_lo), (b, cb, d_b_up, d_b_lo)):
-            kk = len(taus[item])
-            w = sc_cor[:, k]
-            has_up, has_lo = c < kk, c > 0
-            np.add.at(a21[k], th_start[item] + c[has_up], w[has_up] * up[has_up])
-            np.add.at(a21[k], th_start[item] + c[has_lo] - 1, w[has_lo] * lo[has_lo])
+        sc_cor[:, k] = dr[ca, cb]
+        counts = np.bincount(ca * pi.shape[1] + cb, minlength=pi.size).reshape(pi.shape)
+        w = counts * dr / pi
+        ka, kb = pi.shape
+        # item a: upper cut of category c is threshold c, lower cut is threshold c - 1
+        up_a = (w * gx[1:, :]).sum(axis=1)      # per category c of a
+        lo_a = -(w * gx[:-1, :]).sum(axis=1)
+        a21[k, th_start[a]:th_start[a + 1]] += up_a[:-1] + lo_a[1:]
+        up_b = (w * gy[1:, :].T).sum(axis=0)    # per category d of b
+        lo_b = -(w * gy[:-1, :].T).sum(axis=0)
+        a21[k, th_start[b]:th_start[b + 1]] += up_b[:-1] + lo_b[1:]
     sc = np.hstack([sc_th, sc_cor])
     inner = sc.T @ sc
     a11 = np.zeros((nt, nt))
