@@ -1,5 +1,6 @@
 """WLSMV for ordinal items against lavaan (cfa(..., ordered = TRUE)): the asymptotic covariance of the
-thresholds and polychoric correlations, and the scaled-shifted statistics and fit indices."""
+thresholds and polychoric correlations, the scaled-shifted statistics and fit indices, and the robust
+(catML, Savalei 2021) CFI, TLI and RMSEA."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def test_scaled_statistics_and_indices(items, name, model):
     fit = sem_fit(items, model, ordered=True)
     for k in ("chisq.scaled", "pvalue.scaled", "chisq.scaling.factor", "baseline.chisq.scaled",
               "baseline.chisq.scaling.factor", "cfi.scaled", "tli.scaled", "rmsea.scaled",
-              "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "rmsea.pvalue.scaled", "srmr"):
+              "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "rmsea.pvalue.scaled", "srmr",
+              "cfi.robust", "tli.robust", "rmsea.robust", "rmsea.ci.lower.robust", "rmsea.ci.upper.robust",
+              "rmsea.pvalue.robust"):
         assert fit.fit_measures[k] == pytest.approx(ref[k], rel=2e-6, abs=1e-10), k
     assert fit.estimator == "WLSMV"
 
