@@ -15,6 +15,7 @@ from cmanalytics.psychometrics.efa import efa_from_moments
 from cmanalytics.psychometrics.extraction import minres
 from cmanalytics.psychometrics.inputs import gather
 from cmanalytics.psychometrics.sem import SEMFit, sem_fit
+from cmanalytics.psychometrics.sem.fitting import sections
 
 
 def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
@@ -117,10 +118,11 @@ class CFAResult(Reportable):
                 ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea_ci_lower'])}, {fmt(f['rmsea_ci_upper'])}]"),
                 ("SRMR", fmt(f["srmr"])), ("N", str(self.n_obs))]
         rel = pd.DataFrame({"CR": self.cr, "AVE": self.ave})
-        est = self.sem.estimates[["lhs", "op", "rhs", "group", "est", "se", "z", "p_value", "std.all"]]
-        if len(self.sem.group_labels) == 1:
-            est = est.drop(columns="group")
-        return ("Confirmatory factor analysis", rows, [("Parameter estimates", est),
+        blocks = []
+        for g, lab in enumerate(self.sem.group_labels):
+            where = "" if len(self.sem.group_labels) == 1 else f" (group {lab})"
+            blocks += [(title + where, frame) for title, frame in sections(self.sem.estimates, g + 1)]
+        return ("Confirmatory factor analysis", rows, [*blocks,
                 ("Standardized loadings", self.std_loadings),
                 ("Composite reliability and AVE", rel), ("Fornell-Larcker criterion", self.fornell_larcker())],
                 self.warnings, ())

@@ -291,13 +291,30 @@ class SEMFit(Reportable):
                 ("SRMR", fmt(f["srmr"]))]
         if np.isfinite(f.get("aic", np.nan)):
             rows.append(("AIC / BIC", f"{fmt(f['aic'])} / {fmt(f['bic'])}"))
-        cols = ["lhs", "op", "rhs", "est", "se", "z", "p_value", "std.all"]
         tables = []
         for g, lab in enumerate(self.group_labels):
-            est = self.estimates[self.estimates["group"] == g + 1][cols]
-            title = "Parameter estimates" + ("" if len(self.group_labels) == 1 else f" (group {lab})")
-            tables.append((title, est.reset_index(drop=True)))
+            where = "" if len(self.group_labels) == 1 else f" (group {lab})"
+            tables += [(title + where, frame) for title, frame in sections(self.estimates, g + 1)]
         return "Structural equation model (lavaan syntax)", rows, tables, self.warnings, ()
+
+
+_SECTIONS = (("Latent variables", lambda e: e["op"] == "=~"), ("Regressions", lambda e: e["op"] == "~"),
+             ("Covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
+             ("Intercepts", lambda e: e["op"] == "~1"), ("Thresholds", lambda e: e["op"] == "|"),
+             ("Variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])))
+
+
+def sections(estimates: pd.DataFrame, group: int):
+    """The estimates in lavaan's summary() blocks, each row named as lavaan prints it ("visual =~ x2")."""
+    est = estimates[estimates["group"] == group]
+    cols = ["est", "se", "z", "p_value", "std.lv", "std.all"]
+    for title, pick in _SECTIONS:
+        block = est[pick(est)]
+        if len(block):
+            names = (block["lhs"] + " " + block["op"] + " " + block["rhs"]).str.strip()
+            shown = block[cols].set_axis(names.to_list(), axis=0)
+            shown.loc[~block["free"].to_numpy(), "se"] = np.nan  # a fixed value has no standard error: blank
+            yield title, shown
 
 
 def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool = False,
