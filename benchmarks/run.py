@@ -6,6 +6,9 @@ B2  the same on 200,000 x 60 items with 6 factors, against the floor (one BLAS p
     correlation matrix plus an eigendecomposition) and against the peers. Target: at most 2 x the floor.
 B7  client assignment with all the rules, 100,000 clients x 1,000 managers. Target: under 60 s.
 B8  simulate_years, the 9,380-staff synthetic bank over 5 years. Target: under 10 s.
+B9  a three-factor CFA on 300 x 9 (cma.cfa) against lavaan::cfa timed inside R. Target: at most 0.25.
+B10 the four-step invariance sequence on 2 groups x 5,000 x 27 (cma.invariance). Target: under 10 s.
+B11 a three-factor CFA of 5,000 x 27 five-point items as ordinal (WLSMV). Target: under 10 s.
 
 The peers run in `.venv-bench` (factor_analyzer's FactorAnalyzer needs scikit-learn < 1.8). A peer that
 cannot be imported is reported as missing, never faked. Medians of repeated runs; writes a Markdown table.
@@ -118,6 +121,45 @@ def psych_times(workdir: Path, b3, b4, b5) -> dict | str:
     return {line.split()[0]: float(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("B")}
 
 
+LAVAAN_SCRIPT = r"""
+suppressMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(file.path(args[1], "b7.csv"))
+m <- "F1 =~ q1 + q2 + q3\n F2 =~ q4 + q5 + q6\n F3 =~ q7 + q8 + q9"
+invisible(cfa(m, data = d))
+cat("B7", median(replicate(20, system.time(cfa(m, data = d))[["elapsed"]])), "\n")
+"""
+
+CFA_MODEL = {"F1": ["q1", "q2", "q3"], "F2": ["q4", "q5", "q6"], "F3": ["q7", "q8", "q9"]}
+
+
+def lavaan_time(workdir: Path, data: pd.DataFrame) -> float | str:
+    """lavaan's median time for the B9 model, or why it cannot be run."""
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return "Rscript not found (apt-get install r-cran-lavaan to compare with lavaan)"
+    data.to_csv(workdir / "b7.csv", index=False)
+    script = workdir / "bench_lavaan.R"
+    script.write_text(LAVAAN_SCRIPT, encoding="utf-8")
+    run = subprocess.run(["Rscript", str(script), str(workdir)], capture_output=True, text=True)
+    if run.returncode != 0:
+        return f"lavaan failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
+    return float(next(l.split()[1] for l in run.stdout.splitlines() if l.startswith("B7")))
+
+
+def normal_items(n: int, blocks: int, per: int, seed: int) -> pd.DataFrame:
+    """Continuous scores of ``blocks`` correlated factors with ``per`` items each."""
+    rng = np.random.default_rng(seed)
+    p = blocks * per
+    lam = rng.uniform(0.5, 0.8, p)
+    phi = np.full((blocks, blocks), 0.4) + 0.6 * np.eye(blocks)
+    f = rng.multivariate_normal(np.zeros(blocks), phi, n)
+    x = f[:, np.arange(p) // per] * lam + rng.standard_normal((n, p)) * np.sqrt(1 - lam**2)
+    return pd.DataFrame(x, columns=[f"q{j + 1}" for j in range(p)])
+
+
 def streaming_peak_memory(path: Path) -> float:
     """Peak resident memory (GB) of a fresh process that streams the CSV into moments."""
     import subprocess
@@ -214,6 +256,17 @@ def main(argv=None) -> int:
                      "psych::fa.parallel, 20 iterations", 0.3))
         rows.append(("B4 bootstrap, 2000 resamples, 112 x 14", t_b4, get("B4"), "psych::fa n.iter = 200", 1.0))
         rows.append(("B5 polychoric, 5,000 x 27", t_b5, get("B5"), "psych::polychoric", 0.25))
+        b7 = normal_items(300, 3, 3, seed=7)
+        t_b7 = median_time(lambda: cma.cfa(b7, CFA_MODEL), repeat=20)
+        lav = lavaan_time(tmp, b7)
+        missing_lavaan = lav if isinstance(lav, str) else None
+        rows.append(("B9 CFA, 3 factors, 300 x 9", t_b7, float("nan") if missing_lavaan else lav, "lavaan::cfa", 0.25))
+        b8 = pd.concat([normal_items(5_000, 3, 9, seed=8).assign(group="a"),
+                        normal_items(5_000, 3, 9, seed=9).assign(group="b")], ignore_index=True)
+        b8_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(9 * k, 9 * k + 9)] for k in range(3)}
+        t_b8 = median_time(lambda: cma.invariance(b8, b8_model, group="group"), repeat=1)
+        b9_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(k, 27, 3)] for k in range(3)}
+        t_b9 = median_time(lambda: cma.cfa(b5, b9_model, ordered=True), repeat=1)
         big = tmp / "big.csv"
         size = 200 * 1024**2 if args.quick else 2 * 1024**3
         n_rows = write_big_csv(big, size)
@@ -231,6 +284,8 @@ def main(argv=None) -> int:
         lines += [f"**Peers missing**: {missing_peer}. Their columns are empty.", ""]
     if missing_r:
         lines += [f"**psych missing**: {missing_r}. B3-B5's comparison columns are empty.", ""]
+    if missing_lavaan:
+        lines += [f"**lavaan missing**: {missing_lavaan}. B9's comparison column is empty.", ""]
     lines += ["| benchmark | cmanalytics (s) | against (s) | against | ratio | target |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
     for name, ours, other, what, target in rows:
@@ -243,7 +298,11 @@ def main(argv=None) -> int:
     lines += ["", f"B7 client assignment with all the rules, 100,000 clients x 1,000 managers: {t_assign:.1f} s "
               f"(target under 60 s: {'met' if t_assign < 60 else '**missed**'}).",
               f"B8 simulate_years, the 9,380-staff synthetic bank over 5 years: {t_sim:.1f} s "
-              f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'})."]
+              f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'}).",
+              "", f"B10 invariance sequence (configural to strict), 2 groups x 5,000 x 27: {t_b8:.2f} s "
+              f"(target under 10 s: {'met' if t_b8 < 10 else '**missed**'}).",
+              "", f"B11 WLSMV, three factors, 5,000 x 27 five-point items: {t_b9:.2f} s "
+              f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'})."]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
