@@ -63,11 +63,12 @@ def test_rebuild_is_byte_identical_and_failure_keeps_previous(built, tmp_path):
     root, out = built
     again = build.build(tmp_path / "again", data_dir=root / "data", notebooks=REPO / "notebooks")
     compared = 0
-    for f in out.rglob("*"):
-        if f.suffix in (".csv", ".xlsx", ".md", ".png"):     # tables and figures; HTML pages embed run times
-            assert f.read_bytes() == (again / f.relative_to(out)).read_bytes(), f.relative_to(out)
-            compared += 1
-    assert compared > 100
+    first = sorted(f.relative_to(out) for f in out.rglob("*") if f.is_file())
+    assert first == sorted(f.relative_to(again) for f in again.rglob("*") if f.is_file())
+    for rel in first:       # every file, the notebooks' HTML pages and the index included
+        assert (out / rel).read_bytes() == (again / rel).read_bytes(), rel
+        compared += 1
+    assert compared > 100 and any(rel.suffix == ".html" for rel in first)
     bad = tmp_path / "nb"
     bad.mkdir()
     (bad / "broken.ipynb").write_text(
