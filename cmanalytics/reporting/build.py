@@ -3,7 +3,8 @@
 1. ``data/synthetic/``: the study's synthetic twin (seed 0) and its codebook, and the synthetic bank
    (``bank_seed0/``), generated when missing.
 2. ``reports/study/``: the study's tables from the twin (Tables 1-3, KMO and Bartlett, variance explained,
-   published versus reproduced, the audit) as CSV, Excel and Markdown, marked synthetic.
+   published versus reproduced, the audit; the cleaning as counts per rule, never row by row) as CSV, Excel
+   and Markdown, marked synthetic.
 3. ``reports/example/``: the psychometric tables of a built-in example (Holzinger & Swineford).
 4. ``reports/notebooks/``: every notebook in ``notebooks/`` executed from a clean kernel, as HTML; the
    figures and tables each notebook publishes (:class:`cmanalytics.reporting.outputs.ReportOutputs`) in
@@ -28,6 +29,7 @@ import pandas as pd
 import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.errors import CmanalyticsError, ReportError
+from cmanalytics.reporting.disclosure import cleaning_counts
 from cmanalytics.reporting.publish import BuildInterrupted, describe_os_error, index_page, signals_as_exceptions, staged_folder
 from cmanalytics.synthetic.bank import save_bank
 from cmanalytics.synthetic.twin import save_twin
@@ -69,7 +71,8 @@ def study_tables(raw: pd.DataFrame, lang: str = "en") -> dict[str, pd.DataFrame]
                                       kmo=pub["parts"][p]["kmo"], bartlett_chi2=pub["parts"][p]["bartlett_chi2"],
                                       variance_pct=pub["parts"][p]["variance_pct"], alpha=pub["parts"][p]["alpha"])
               for p in ("A", "B")}
-    tables = {"cleaning_by_rule": cleaned.by_rule.to_frame(), "cleaning_audit_trail": cleaned.report}
+    # the cleaning audit as counts per rule (small counts blank); the row-by-row trail names respondents
+    tables = {"cleaning_by_rule": cleaning_counts(cleaned)}
     for an in analyses.values():
         tables.update(an.tables)
     tables["published_vs_reproduced"] = cma.study.comparison_table(analyses, pub, audits)

@@ -62,8 +62,27 @@ def notebook_html(nb) -> str:
     exporter = HTMLExporter()
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(coalesce_streams(nb))
     return deterministic_html(body)
+
+
+def coalesce_streams(nb):
+    """A copy of the notebook in which consecutive stdout (or stderr) outputs of a cell are one output: how
+    the kernel splits printed text into messages depends on timing, so two runs would differ there."""
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] = merged[-1]["text"] + out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return nb
 
 
 # pandas' Styler names each table ``T_`` + five random hex digits (a uuid4 prefix) and repeats that id in

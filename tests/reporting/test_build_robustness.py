@@ -234,3 +234,19 @@ def test_sigterm_during_a_build_leaves_the_reports_and_no_staging(reports, tmp_p
     assert proc.returncode == 2
     assert err.strip().count("\n") == 0 and "interrupted by SIGTERM" in err, err
     assert snapshot(reports) == before and siblings(reports) == []
+
+
+def test_printed_text_is_one_output_however_the_kernel_split_it():
+    import nbformat
+
+    from cmanalytics.reporting.notebooks import coalesce_streams, notebook_html
+
+    def page(chunks):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("print('a'); print('b')", id="c1")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in chunks]
+        nb.cells = [cell]
+        return nb
+    one, two = page(["a\nb\n"]), page(["a\n", "b\n"])
+    assert coalesce_streams(two).cells[0].outputs[0]["text"] == "a\nb\n" and len(two.cells[0].outputs) == 2
+    assert notebook_html(one) == notebook_html(two)
