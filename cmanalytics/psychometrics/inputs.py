@@ -418,6 +418,7 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     p = r.shape[0]
     if p < min_items:
         raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
+    size_guard(0, p)
     if not np.isfinite(r).all():
         raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
     asym = np.abs(r - r.T)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, ReadError
-from cmanalytics.psychometrics.inputs import (Moments, _check_variance, _finish, check_missing, response_matrix,
-                                              size_guard)
+from cmanalytics.psychometrics.inputs import (Moments, _check_variance, _finish, check_missing, column_units,
+                                              response_matrix, size_guard)
 
 
 class MomentAccumulator:
@@ -188,22 +189,31 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
         return _prepare_dask(source, missing, columns)
     acc = None
     names = None
+    units = None
     for k, chunk in enumerate(_chunks(source, chunksize, columns)):
         cols = tuple(str(c) for c in chunk.columns) if isinstance(chunk, pd.DataFrame) else None
         if acc is None:
             x, names = response_matrix(chunk, min_items=3)
             size_guard(x.shape[0], x.shape[1])
             first_cols = cols
-            acc = MomentAccumulator(names, missing).add(x)
+            # extreme magnitudes: every chunk divided by the first chunk's powers of two (exact), as in memory
+            units = column_units(x)
+            acc = MomentAccumulator(names, missing).add(x if units is None else x / units)
             continue
         if cols != first_cols or (cols is None and np.shape(chunk)[1] != len(names)):
             raise DataError(f"chunk {k + 1} has columns {list(cols) if cols else np.shape(chunk)[1]} where the first "
                             f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items.")
         x, _ = response_matrix(chunk, min_items=1)
-        acc.add(x)
+        acc.add(x if units is None else x / units)
     if acc is None:
         raise DataError("the source gave no data.")
-    return acc.moments()
+    m = acc.moments()
+    if units is None:
+        return m
+    unit = float(units.max())
+    rel = units / unit
+    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
+                               cov_unit=unit)
 
 
 def _prepare_dask(ddf, missing: str, columns) -> Moments:

@@ -194,3 +194,13 @@ def test_parallel_analysis_on_a_singular_matrix():
     r = data.corr().to_numpy()
     np.testing.assert_allclose(res.table["observed_pc"], np.linalg.eigvalsh(r)[::-1], atol=1e-12)
     assert np.isfinite(res.table["observed_fa"]).all()
+
+
+@pytest.mark.parametrize("factor", [1e-300, 1e155])
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_streaming_at_extreme_scales_gives_the_rescaled_correlations(survey, factor, missing):
+    data = likert(150, 6, seed=11, missing=0.1) if missing == "pairwise" else survey
+    chunks = [data.iloc[k:k + 40] * factor for k in range(0, len(data), 40)]
+    m = cma.prepare_stream(iter(chunks), missing=missing)
+    np.testing.assert_allclose(m.corr, cma.prepare(data, missing=missing).corr, rtol=1e-13, atol=1e-14)
+    assert cma.cronbach_alpha(m).alpha == pytest.approx(cma.cronbach_alpha(data, missing=missing).alpha, rel=1e-13)
