@@ -194,6 +194,9 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
             raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
+    if not c.sum() > 0:     # alpha divides by the variance of the sum score
+        raise DataError("the sum of the items has no variance (their negative covariances cancel their variances): "
+                        "alpha is undefined. Reverse-key the items that run the other way (reverse=).")
     # Standardized alpha from cov2cor(C), as psych::alpha: under pairwise deletion this differs from the
     # pairwise correlations, whose standard deviations are each pair's own.
     sd = np.sqrt(np.diag(c))
@@ -216,8 +219,10 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         std_drop = std_alpha_if_deleted(r)
     else:
         alpha_drop = std_drop = np.full(p, np.nan)
+    with np.errstate(over="ignore"):        # in the data's units; beyond 1e308 it is honestly infinite
+        scale_var = rest_var * m.cov_unit * m.cov_unit
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
-                   "scale_var_if_deleted": rest_var, "r_drop": r_drop, "smc": smc,
+                   "scale_var_if_deleted": scale_var, "r_drop": r_drop, "smc": smc,
                    "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
                    "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
                    **_dropped_item_stats(r)}

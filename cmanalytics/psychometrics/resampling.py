@@ -9,7 +9,7 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
@@ -141,6 +141,9 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape
+    if n <= p:
+        raise DataError(f"a bootstrap needs more respondents ({n}) than items ({p}): every resample's correlation "
+                        "matrix would be singular.")
     k = full.n_factors
     alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
     fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
@@ -149,14 +152,19 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
         counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
         sl = slice(start, start + size)
         if fast:
-            alphas[sl], kmos[sl], loads[sl] = _batch_pca(x, counts, k, rot)
+            alphas[sl], kmos[sl], loads[sl], flat = _batch_pca(x, counts, k, rot)
+            if flat is not None:
+                raise _degenerate(start + flat[0], n, DataError(f"item {names[flat[1]]!r} has no variance"))
         else:
             for b in range(size):
                 rows = np.repeat(np.arange(n), counts[b].astype(int))
-                m = moments_from_array(x[rows], names, missing)
-                alphas[start + b] = cronbach_alpha(m).alpha
-                kmos[start + b] = kmo_from_moments(m).overall
-                loads[start + b] = efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy()
+                try:
+                    m = moments_from_array(x[rows], names, missing)
+                    alphas[start + b] = cronbach_alpha(m).alpha
+                    kmos[start + b] = kmo_from_moments(m).overall
+                    loads[start + b] = efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy()
+                except (DataError, np.linalg.LinAlgError) as exc:
+                    raise _degenerate(start + b, n, exc) from None
     loads = align(loads, reference)
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     q = lambda a: (np.quantile(a, lo_q, axis=0), np.quantile(a, hi_q, axis=0))  # noqa: E731
@@ -170,8 +178,15 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
                            draws={"alpha": alphas, "kmo": kmos, "loadings": loads})
 
 
+def _degenerate(b: int, n: int, exc: Exception) -> DataError:
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return DataError(f"bootstrap resample {b + 1} cannot be analysed ({reason}); with {n} respondents some "
+                     "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data.")
+
+
 def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
-    """Alpha, KMO and (rotated) component loadings of every resample at once, from weighted moments."""
+    """Alpha, KMO and (rotated) component loadings of every resample at once, from weighted moments, and
+    (resample, item) of the first resample in which an item has no variance (None when there is none)."""
     n, p = x.shape
     xc = x - x.mean(axis=0)
     sums = counts @ xc  # (B, p)
@@ -179,14 +194,22 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     mean = sums / n
     cov = (gram - n * mean[:, :, None] * mean[:, None, :]) / (n - 1)
     alpha = alpha_from_cov(cov)
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+    sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
+    # an item that took one value in a resample: its variance there is rounding of the full data's
+    flat = np.argwhere(sd <= 1e-6 * xc.std(axis=0))
+    if flat.size:
+        return None, None, None, (int(flat[0, 0]), int(flat[0, 1]))
     r = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)
     r[:, idx, idx] = 1.0
-    kmo = kmo_arrays(r, np.linalg.inv(r))[0]
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:     # a singular resample (duplicated rows): the pseudo-inverse, as for the data
+        inv = np.linalg.pinv(r, hermitian=True)
+    kmo = kmo_arrays(r, inv)[0]
     values, vectors = np.linalg.eigh(r)
     values, vectors = values[:, ::-1][:, :k], vectors[:, :, ::-1][:, :, :k]
     lam = vectors * np.sqrt(np.maximum(values, np.finfo(float).eps))[:, None, :]
     if rotation == "varimax" and k > 1:
         lam = _batched_varimax(lam)
-    return alpha, kmo, lam
+    return alpha, kmo, lam, None

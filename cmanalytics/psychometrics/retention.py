@@ -23,7 +23,10 @@ def _leading_count(observed: np.ndarray, reference: np.ndarray) -> int:
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues (descending) of R with squared multiple correlations on the diagonal, for a batch."""
-    inv = np.linalg.inv(r)
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:       # a singular observed matrix: the pseudo-inverse, as everywhere else
+        inv = np.linalg.pinv(r, hermitian=True)
     smc = 1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1)
     reduced = r.copy()
     idx = np.arange(r.shape[-1])

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError
-from cmanalytics.psychometrics.inputs import Moments, _check_variance, _finish, check_missing, response_matrix
+from cmanalytics.errors import ArgumentError, DataError, ReadError
+from cmanalytics.psychometrics.inputs import (Moments, _check_variance, _finish, check_missing, column_units,
+                                              response_matrix, size_guard)
 
 
 class MomentAccumulator:
@@ -134,24 +136,37 @@ def _chunks(source, chunksize: int, columns):
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
-            raise DataError(f"no data file at {path}.")
-        if path.suffix.lower() == ".csv":
-            # an open handle: given a path, pandas' parser holds far more of the file than one chunk
-            with open(path, "rb") as fh:
-                yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
-            return
-        if path.suffix.lower() in (".parquet", ".pq"):
-            import pyarrow.parquet as pq
-
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize, columns=columns):
-                yield batch.to_pandas()
-            return
-        raise DataError(f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
-                        "or a dask DataFrame.")
+            raise ReadError(f"no data file at {path}.")
+        if path.is_dir():
+            raise ReadError(f"{path} is a folder; give the .csv or .parquet file inside it.")
+        if path.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            raise ReadError(f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
+                            "or a dask DataFrame.")
+        try:
+            yield from _file_chunks(path, chunksize, columns)
+        except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            # pandas and pyarrow raise their own errors for empty, binary or malformed files (ArrowInvalid is
+            # a ValueError); each becomes one error naming the file
+            text = " ".join(str(exc).split()) or type(exc).__name__
+            raise ReadError(f"cannot read {path} as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: "
+                            f"{text}") from None
+        return
     if isinstance(source, (pd.DataFrame, np.ndarray)):
         raise ArgumentError("this is data in memory: use cma.prepare(data).")
     for chunk in source:
         yield chunk if columns is None or not isinstance(chunk, pd.DataFrame) else chunk[columns]
+
+
+def _file_chunks(path: Path, chunksize: int, columns):
+    if path.suffix.lower() == ".csv":
+        # an open handle: given a path, pandas' parser holds far more of the file than one chunk
+        with open(path, "rb") as fh:
+            yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
+        return
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize, columns=columns):
+        yield batch.to_pandas()
 
 
 def _accumulate(chunk, names, missing) -> MomentAccumulator:
@@ -174,21 +189,31 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
         return _prepare_dask(source, missing, columns)
     acc = None
     names = None
+    units = None
     for k, chunk in enumerate(_chunks(source, chunksize, columns)):
         cols = tuple(str(c) for c in chunk.columns) if isinstance(chunk, pd.DataFrame) else None
         if acc is None:
             x, names = response_matrix(chunk, min_items=3)
+            size_guard(x.shape[0], x.shape[1])
             first_cols = cols
-            acc = MomentAccumulator(names, missing).add(x)
+            # extreme magnitudes: every chunk divided by the first chunk's powers of two (exact), as in memory
+            units = column_units(x)
+            acc = MomentAccumulator(names, missing).add(x if units is None else x / units)
             continue
         if cols != first_cols or (cols is None and np.shape(chunk)[1] != len(names)):
             raise DataError(f"chunk {k + 1} has columns {list(cols) if cols else np.shape(chunk)[1]} where the first "
                             f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items.")
         x, _ = response_matrix(chunk, min_items=1)
-        acc.add(x)
+        acc.add(x if units is None else x / units)
     if acc is None:
         raise DataError("the source gave no data.")
-    return acc.moments()
+    m = acc.moments()
+    if units is None:
+        return m
+    unit = float(units.max())
+    rel = units / unit
+    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
+                               cov_unit=unit)
 
 
 def _prepare_dask(ddf, missing: str, columns) -> Moments:
