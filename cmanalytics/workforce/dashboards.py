@@ -432,13 +432,14 @@ def _group_frame(scores: pd.DataFrame, groups) -> pd.DataFrame:
 
 
 def small_groups(n: pd.Series, k: int) -> pd.Series:
-    """Which groups to suppress: those of fewer than ``k`` people (but more than none), and when exactly one
-    group would be suppressed, also the next smallest, so that its count cannot be recovered by subtracting
-    the others from the total (complementary suppression)."""
-    small = (n > 0) & (n < k)
-    if small.sum() == 1 and (~small & (n > 0)).sum() >= 1:
-        small[n[~small & (n > 0)].idxmin()] = True
-    return small
+    """Which groups to suppress: those of fewer than ``k`` people (but more than none), then complementary
+    suppression (:func:`cmanalytics.workforce.anonymity.complementary`) so that no blanked count can be
+    recovered by subtracting the others from the total the dashboard shows."""
+    from cmanalytics.workforce.anonymity import Line, complementary
+
+    counts = n.to_numpy(dtype=float)
+    hidden = complementary(counts, (counts > 0) & (counts < k), [Line(tuple(range(len(counts))))], k)
+    return pd.Series(hidden, index=n.index)
 
 
 def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, policy, min_cell):
