@@ -4,7 +4,8 @@ from cmanalytics.psychometrics.adequacy import anti_image, bartlett, determinant
 from cmanalytics.psychometrics.consistency import audit_efa_report
 from cmanalytics.psychometrics.correlation import correlation
 from cmanalytics.psychometrics.efa import EFAResult, efa
-from cmanalytics.psychometrics.inputs import Moments, prepare
+from cmanalytics.psychometrics.inputs import Moments
+from cmanalytics.psychometrics.preparation import prepare
 from cmanalytics.psychometrics.ordinal import polychoric
 from cmanalytics.psychometrics.reliability import AlphaResult, cronbach_alpha, guttman, icc, split_half
 from cmanalytics.psychometrics.agreement import agreement

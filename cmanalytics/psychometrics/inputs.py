@@ -362,8 +362,6 @@ def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
         if counts[j] < 2:
             raise DataError(f"item {names[j]!r} has {counts[j]} answer(s); at least 2 are needed.")
     # The same sums as the streaming path, taken over all the data in one go.
-    from cmanalytics.psychometrics.streaming import MomentAccumulator
-
     return MomentAccumulator(names, "pairwise").add(x).moments()
 
 
@@ -538,45 +536,6 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours"
 
 
-def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth: bool = False, **options) -> Moments:
-    """One pass over raw responses, reusable by every analysis.
-
-    ``kmo``, ``bartlett``, ``efa``, ``parallel_analysis`` and ``cronbach_alpha`` each take the returned
-    object in place of ``data`` and then work on the matrices alone, so a pipeline over a large survey
-    reads the data once::
-
-        items = cma.prepare(df)                       # means, covariances, correlations; n
-        cma.kmo(items); cma.efa(items, n_factors=3); cma.cronbach_alpha(items)
-
-    ``method="polychoric"`` prepares the polychoric matrix of ordinal items instead (``options`` go to
-    :func:`~cmanalytics.psychometrics.ordinal.polychoric`); KMO, Bartlett, EFA and parallel analysis then
-    work on it, and ``cronbach_alpha`` gives ordinal alpha.
-
-    Every matrix is checked for positive definiteness (pairwise and polychoric matrices can fail it): an
-    indefinite one is a :class:`CorrelationMatrixError`, or with ``smooth=True`` is smoothed as
-    ``psych::cor.smooth`` does, with a :class:`SingularityWarning` and a line in ``notes``.
-
-    The result holds no reference to the data; changing the DataFrame afterwards does not change it.
-    """
-    check_missing(missing)
-    if not isinstance(smooth, (bool, np.bool_)):
-        raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
-    if method == "polychoric":
-        from cmanalytics.errors import SingularityWarning, diagnose
-        from cmanalytics.psychometrics.ordinal import polychoric
-
-        res = polychoric(data, missing=missing, smooth=smooth, **options)
-        notes = tuple(diagnose(w, SingularityWarning) for w in res.warnings) if res.smoothed else ()
-        m = Moments(res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric",
-                    notes=notes)
-        return check_definite(m, smooth=smooth)
-    if options:
-        raise ArgumentError(f"option(s) {', '.join(sorted(options))} go with method='polychoric' only.")
-    if method != "pearson":
-        raise ArgumentError(f"method={method!r}; choose 'pearson' or 'polychoric'.")
-    return check_definite(moments_from_data(data, missing=missing, min_items=2), smooth=smooth)
-
-
 def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:
     """The single entry point: raw responses, prepared moments, or a correlation matrix with ``n_obs``."""
     if isinstance(data, Moments):  # prepared items carry the missing-data policy they were prepared with
@@ -592,3 +551,125 @@ def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_i
     if n_obs is not None:
         raise ArgumentError("n_obs goes with corr=; from raw data the number of respondents is counted.")
     return check_definite(moments_from_data(data, missing=missing, min_items=min_items))
+
+
+# --- the one-pass accumulator (also the streaming path's: cmanalytics.psychometrics.streaming) -------------
+
+
+class MomentAccumulator:
+    r"""Sums that give the means and covariances of everything added, chunk by chunk, mergeable.
+
+    Listwise: with a shift c (the first chunk's means) it keeps n, :math:`s = \sum (x - c)` and
+    :math:`G = \sum (x - c)(x - c)'` over complete rows. Pairwise: per pair (i, j), the count of rows with
+    both answered and, over those rows, the sums of :math:`x_i - c_i`, of their squares and of the cross
+    products. Two accumulators merge after moving one to the other's shift, so partitions can be summed
+    in any order (dask). The results equal the in-memory path's (Chan, Golub & LeVeque 1983).
+    """
+
+    def __init__(self, names: tuple[str, ...], missing: str = "listwise"):
+        self.names = tuple(names)
+        self.missing = check_missing(missing)
+        p = len(self.names)
+        self.shift = None
+        self.rows = 0
+        if missing == "listwise":
+            self.n = 0
+            self.s = np.zeros(p)
+            self.g = np.zeros((p, p))
+        else:
+            self.count = np.zeros((p, p))
+            self.s = np.zeros((p, p))
+            self.q = np.zeros((p, p))
+            self.g = np.zeros((p, p))
+
+    def add(self, x: np.ndarray) -> "MomentAccumulator":
+        x = np.asarray(x, dtype=np.float64)
+        self.rows += x.shape[0]
+        if self.missing == "listwise":
+            x = x[~np.isnan(x).any(axis=1)]
+            if not len(x):
+                return self
+            if self.shift is None:
+                self.shift = x.mean(axis=0)
+            z = x - self.shift
+            self.n += len(z)
+            self.s += z.sum(axis=0)
+            self.g += z.T @ z
+            return self
+        obs = ~np.isnan(x)
+        if self.shift is None:
+            with np.errstate(invalid="ignore"):
+                self.shift = np.where(obs.any(axis=0), np.nanmean(np.where(obs, x, np.nan), axis=0), 0.0)
+        z = np.where(obs, x - self.shift, 0.0)
+        m = obs.astype(np.float64)
+        self.count += m.T @ m
+        self.s += z.T @ m
+        self.q += (z * z).T @ m
+        self.g += z.T @ z
+        return self
+
+    def _moved(self, shift: np.ndarray) -> "MomentAccumulator":
+        """The same sums about another shift."""
+        out = MomentAccumulator(self.names, self.missing)
+        out.shift, out.rows = shift, self.rows
+        d = self.shift - shift  # x - new = (x - old) + d
+        if self.missing == "listwise":
+            out.n = self.n
+            out.s = self.s + self.n * d
+            out.g = self.g + np.outer(self.s, d) + np.outer(d, self.s) + self.n * np.outer(d, d)
+        else:
+            out.count = self.count.copy()
+            out.s = self.s + self.count * d[:, None]
+            out.q = self.q + 2 * d[:, None] * self.s + self.count * d[:, None] ** 2
+            out.g = self.g + self.s * d[None, :] + (self.s * d[None, :]).T + self.count * np.outer(d, d)
+        return out
+
+    def merge(self, other: "MomentAccumulator") -> "MomentAccumulator":
+        if other.names != self.names or other.missing != self.missing:
+            raise DataError("cannot merge moments of different items or missing-data policies.")
+        if other.shift is None:
+            self.rows += other.rows
+            return self
+        if self.shift is None:
+            return other._moved(other.shift)
+        o = other._moved(self.shift)
+        self.rows += o.rows
+        if self.missing == "listwise":
+            self.n += o.n
+        else:
+            self.count += o.count
+            self.q += o.q
+        self.s += o.s
+        self.g += o.g
+        return self
+
+    def moments(self) -> Moments:
+        names = self.names
+        if self.missing == "listwise":
+            if self.shift is None or self.n < 2:
+                raise DataError(f"no complete rows under listwise deletion ({0 if self.shift is None else self.n} of "
+                                f"{self.rows}); use missing='pairwise'.")
+            d = self.s / self.n
+            cov = (self.g - self.n * np.outer(d, d)) / (self.n - 1)
+            return _finish(names, (cov + cov.T) / 2, self.shift + d, self.n, None, "listwise", self.rows)
+        n_pair = self.count
+        if (n_pair < 2).any():
+            i, j = np.argwhere(n_pair < 2)[0]
+            raise DataError(f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} "
+                            "respondent(s); a pairwise correlation needs at least 2.")
+        s, q, g = self.s, self.q, self.g
+        cross = g - s * s.T / n_pair
+        ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = cross / np.sqrt(ss_i * ss_i.T)
+        cov = cross / (n_pair - 1)
+        sds = np.sqrt(np.diag(cov))
+        means = self.shift + np.diag(s) / np.diag(n_pair)
+        _check_variance(names, sds, means)
+        if not np.isfinite(corr).all():
+            i, j = np.argwhere(~np.isfinite(corr))[0]
+            raise DataError(f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who "
+                            "answered both; their pairwise correlation is undefined.")
+        np.fill_diagonal(corr, 1.0)
+        corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
+        return Moments(names, corr, (cov + cov.T) / 2, means, sds, self.rows, n_pair, "pairwise", self.rows)

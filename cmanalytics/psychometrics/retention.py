@@ -9,7 +9,8 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import Moments, gather, prepare
+from cmanalytics.psychometrics.inputs import Moments, gather
+from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
 _BATCH = 256
