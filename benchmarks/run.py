@@ -62,9 +62,9 @@ def ours_separate(df, k):
 
 
 def peers(df, k):
+    import pingouin
     from factor_analyzer import FactorAnalyzer
     from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
-    import pingouin
 
     calculate_kmo(df), calculate_bartlett_sphericity(df)
     FactorAnalyzer(n_factors=k, method="principal", rotation="varimax").fit(df)
@@ -146,7 +146,7 @@ def lavaan_time(workdir: Path, data: pd.DataFrame) -> float | str:
     run = subprocess.run(["Rscript", str(script), str(workdir)], capture_output=True, text=True)
     if run.returncode != 0:
         return f"lavaan failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
-    return float(next(l.split()[1] for l in run.stdout.splitlines() if l.startswith("B7")))
+    return float(next(line.split()[1] for line in run.stdout.splitlines() if line.startswith("B7")))
 
 
 def normal_items(n: int, blocks: int, per: int, seed: int) -> pd.DataFrame:
@@ -165,8 +165,8 @@ def streaming_peak_memory(path: Path) -> float:
     import subprocess
 
     # VmHWM is this process's own high-water mark; ru_maxrss would carry over the parent's from the fork.
-    code = ("import cmanalytics as cma; m = cma.prepare_stream(r'%s', chunksize=50_000); "
-            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])" % path)
+    code = (f"import cmanalytics as cma; m = cma.prepare_stream(r'{path}', chunksize=50_000); "
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024**2  # kB -> GB
 

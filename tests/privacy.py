@@ -10,7 +10,6 @@ cell is the line's total minus the others; a blank cell recovered this way is a 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 # Columns that count people (or add up over people) wherever they appear in a report.

@@ -198,10 +198,10 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
 def _warn_code_like(block: pd.DataFrame, path) -> None:
     """Without a declared scale, a value such as 9 or 99 standing apart from a column's other answers is
     probably a missing code: say so rather than analyse it as an answer without a word."""
+    import warnings
+
     from cmanalytics.errors import DataWarning
     from cmanalytics.study.template import MISSING_LIKE
-
-    import warnings
 
     for c in block.columns:
         x = block[c].dropna()

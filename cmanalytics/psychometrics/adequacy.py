@@ -18,7 +18,6 @@ from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
 
 
-
 def is_singular(r: np.ndarray) -> bool:
     return bool(np.linalg.eigvalsh(r)[0] < SINGULAR_TOL * r.shape[0])
 

@@ -144,7 +144,7 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
                 x = x.astype(np.float64)
         else:
             bad = [(str(c), rows) for c, dt in zip(columns, data.dtypes.tolist()) if not _is_numeric_dtype(dt)
-                   for rows in [_non_numbers(data[c]) if dt == object else None] if rows is None or len(rows)]
+                   for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None] if rows is None or len(rows)]
             if bad:
                 where = "; ".join(f"{c!r}" + (f" (row(s) {', '.join(map(repr, rows[:5]))}"
                                               f"{' and more' if len(rows) > 5 else ''})" if rows is not None else "")
@@ -582,7 +582,7 @@ class MomentAccumulator:
             self.q = np.zeros((p, p))
             self.g = np.zeros((p, p))
 
-    def add(self, x: np.ndarray) -> "MomentAccumulator":
+    def add(self, x: np.ndarray) -> MomentAccumulator:
         x = np.asarray(x, dtype=np.float64)
         self.rows += x.shape[0]
         if self.missing == "listwise":
@@ -608,7 +608,7 @@ class MomentAccumulator:
         self.g += z.T @ z
         return self
 
-    def _moved(self, shift: np.ndarray) -> "MomentAccumulator":
+    def _moved(self, shift: np.ndarray) -> MomentAccumulator:
         """The same sums about another shift."""
         out = MomentAccumulator(self.names, self.missing)
         out.shift, out.rows = shift, self.rows
@@ -624,7 +624,7 @@ class MomentAccumulator:
             out.g = self.g + self.s * d[None, :] + (self.s * d[None, :]).T + self.count * np.outer(d, d)
         return out
 
-    def merge(self, other: "MomentAccumulator") -> "MomentAccumulator":
+    def merge(self, other: MomentAccumulator) -> MomentAccumulator:
         if other.names != self.names or other.missing != self.missing:
             raise DataError("cannot merge moments of different items or missing-data policies.")
         if other.shift is None:

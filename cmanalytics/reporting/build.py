@@ -30,7 +30,13 @@ import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.errors import CmanalyticsError, ReportError
 from cmanalytics.reporting.disclosure import cleaning_counts
-from cmanalytics.reporting.publish import BuildInterrupted, describe_os_error, index_page, signals_as_exceptions, staged_folder
+from cmanalytics.reporting.publish import (
+    BuildInterrupted,
+    describe_os_error,
+    index_page,
+    signals_as_exceptions,
+    staged_folder,
+)
 from cmanalytics.synthetic.bank import save_bank
 from cmanalytics.synthetic.twin import save_twin
 

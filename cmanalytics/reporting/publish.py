@@ -24,7 +24,6 @@ import html
 import os
 import shutil
 import signal
-import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path

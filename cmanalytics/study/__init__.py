@@ -9,12 +9,12 @@
 from cmanalytics.study.analysis import PartAnalysis, SurveyAnalysis, analyse, published
 from cmanalytics.study.cleaning import CleaningResult, CleaningRules, clean
 from cmanalytics.study.codebook import Codebook, load_codebook
+from cmanalytics.study.evidence import ValidityResult, validity
 from cmanalytics.study.ingestion import ReadReport, map_to_codebook, read_export, read_report, read_survey
 from cmanalytics.study.keys import reverse_key
 from cmanalytics.study.outputs import write_study_outputs
 from cmanalytics.study.scoring import score
 from cmanalytics.study.tables import comparison_table, export_tables, format_table
-from cmanalytics.study.evidence import ValidityResult, validity
 from cmanalytics.study.template import codebook_template
 
 

@@ -1,6 +1,12 @@
 """Workforce health of customer-manager teams: indicators (tidy tables), anonymity, dashboards."""
 
-from cmanalytics.workforce.anonymity import check_min_cell, suppress, suppress_counts, suppress_distribution, suppress_wide
+from cmanalytics.workforce.anonymity import (
+    check_min_cell,
+    suppress,
+    suppress_counts,
+    suppress_distribution,
+    suppress_wide,
+)
 from cmanalytics.workforce.dashboards import (
     FontWarning,
     cjk_font,

@@ -238,7 +238,7 @@ def suppress(table: pd.DataFrame, *, count_col: str = "n", min_cell: int = DEFAU
         n_primary += int((small & ~rows).sum())
         n_secondary += int((cells & ~small).sum())
     blank_any = rows.copy()
-    for col, deps, v in inner:
+    for col, _deps, v in inner:
         blank_any |= out[col].isna().to_numpy() & ~np.isnan(v)
     out["suppressed"] = blank_any
     out.attrs["suppression"] = statement(min_cell, n_primary, n_secondary, len(out), "row")

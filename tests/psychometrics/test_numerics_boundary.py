@@ -7,7 +7,6 @@ given to prepare_stream is named; more than a few thousand items get an estimate
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -16,8 +15,14 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import (ArgumentError, CmanalyticsWarning, CorrelationMatrixError, DataError, ReadError,
-                                SingularityWarning)
+from cmanalytics.errors import (
+    ArgumentError,
+    CmanalyticsWarning,
+    CorrelationMatrixError,
+    DataError,
+    ReadError,
+    SingularityWarning,
+)
 from cmanalytics.psychometrics.inputs import size_guard
 from tests.conftest import likert
 

@@ -34,7 +34,7 @@ def test_every_link_resolves_and_no_page_shows_an_error(built):
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r"href='([^']+)'", index)
     images = re.findall(r"src='([^']+)'", index)
-    assert any(l.startswith("notebooks/") for l in links) and any(l.startswith("study/") for l in links)
+    assert any(k.startswith("notebooks/") for k in links) and any(k.startswith("study/") for k in links)
     for link in links + images:
         assert (out / link).exists(), link
     for name in NOTEBOOKS:

@@ -329,8 +329,8 @@ class _WithReversed:
 
 
 def test_chinese_figures_without_a_font_warn(analyses, monkeypatch):
-    from cmanalytics.workforce import dashboards
     from cmanalytics.study import outputs
+    from cmanalytics.workforce import dashboards
 
     monkeypatch.setattr(dashboards, "cjk_font", lambda: None)
     with pytest.warns(dashboards.FontWarning, match="labelled in English"):
