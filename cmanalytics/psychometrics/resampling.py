@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import permutations
@@ -9,7 +10,7 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError, CmanalyticsWarning, DataError, diagnose
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
@@ -81,6 +82,7 @@ class BootstrapResult(Reportable):
     seed: int | None
     level: float
     draws: dict
+    warnings: tuple[str, ...] = ()
 
     def _frame(self, a):
         return pd.DataFrame(a, index=list(self.items), columns=list(self.factors))
@@ -103,7 +105,7 @@ class BootstrapResult(Reportable):
                 (f"KMO ({lv} CI)", f"{fmt(self.kmo['estimate'])} [{fmt(self.kmo['lower'])}, {fmt(self.kmo['upper'])}]"),
                 ("resamples", f"{self.n_boot}, seed {self.seed}")]
         return "Bootstrap", rows, [("Loadings", self.loadings), (f"Lower {lv}", self.loadings_lower),
-                                   (f"Upper {lv}", self.loadings_upper)], (), ()
+                                   (f"Upper {lv}", self.loadings_upper)], self.warnings, ()
 
 
 def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rotation: str | None = "varimax", *,
@@ -147,6 +149,7 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     k = full.n_factors
     alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
     fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
+    diagnosed: dict = {}
     for start in range(0, n_boot, _BATCH):
         size = min(_BATCH, n_boot - start)
         counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
@@ -158,13 +161,27 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
         else:
             for b in range(size):
                 rows = np.repeat(np.arange(n), counts[b].astype(int))
-                try:
-                    m = moments_from_array(x[rows], names, missing)
-                    alphas[start + b] = cronbach_alpha(m).alpha
-                    kmos[start + b] = kmo_from_moments(m).overall
-                    loads[start + b] = efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy()
-                except (DataError, np.linalg.LinAlgError) as exc:
-                    raise _degenerate(start + b, n, exc) from None
+                # a resample's own diagnostics (a Heywood case, ML starts that disagree) are counted and said
+                # once below, not repeated two thousand times
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", CmanalyticsWarning)
+                    try:
+                        m = moments_from_array(x[rows], names, missing)
+                        alphas[start + b] = cronbach_alpha(m).alpha
+                        kmos[start + b] = kmo_from_moments(m).overall
+                        loads[start + b] = efa_from_moments(m, n_factors=k, method=key,
+                                                            rotation=rot).loadings.to_numpy()
+                    except (DataError, np.linalg.LinAlgError) as exc:
+                        raise _degenerate(start + b, n, exc) from None
+                for w in caught:
+                    if issubclass(w.category, CmanalyticsWarning):
+                        diagnosed[w.category] = diagnosed.get(w.category, 0) + 1
+                    else:
+                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes = []
+    for category, count in diagnosed.items():
+        what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
+        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes, stacklevel=2)
     loads = align(loads, reference)
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     q = lambda a: (np.quantile(a, lo_q, axis=0), np.quantile(a, hi_q, axis=0))  # noqa: E731
@@ -175,7 +192,7 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
                            kmo={"estimate": est_kmo, "lower": float(k_lo), "upper": float(k_hi)},
                            items=names, factors=tuple(full.loadings.columns), estimate=reference, lower=l_lo,
                            upper=l_hi, n_boot=int(n_boot), seed=seed, level=level,
-                           draws={"alpha": alphas, "kmo": kmos, "loadings": loads})
+                           draws={"alpha": alphas, "kmo": kmos, "loadings": loads}, warnings=tuple(notes))
 
 
 def _degenerate(b: int, n: int, exc: Exception) -> DataError:
