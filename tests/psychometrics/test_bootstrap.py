@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.psychometrics.resampling import align
 from cmanalytics.datasets import holzinger_swineford
+from cmanalytics.psychometrics.resampling import align
 from tests.conftest import likert
 
 
