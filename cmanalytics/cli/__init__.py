@@ -329,14 +329,11 @@ def _codebook_template(args) -> int:
 
 
 def _report(args) -> int:
-    from cmanalytics.reporting.build import build
+    # the build's own entry point: staging, the lock, one line and status 2 on any failure or interruption
+    from cmanalytics.reporting.build import main as build_main
 
-    notebooks = Path(args.notebooks)
-    if not notebooks.is_dir():
-        raise ArgumentError(f"--notebooks {notebooks}: no such folder; the reports were left as they were.")
-    path = build(Path(args.out), data_dir=Path(args.data), notebooks=notebooks)
-    print(f"reports written to {path}/ (open {path}/index.html)")
-    return 0
+    argv = ["--out", args.out, "--data", args.data, "--notebooks", args.notebooks] + (["--wait"] if args.wait else [])
+    return build_main(argv)
 
 
 # --- the parser ----------------------------------------------------------------------------------------
@@ -419,6 +416,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="the report folder (replaced whole, only on success)")
     r.add_argument("--data", default="data/synthetic", help="the synthetic data (generated when missing)")
     r.add_argument("--notebooks", default="notebooks", help="the notebooks to execute")
+    r.add_argument("--wait", action="store_true", help="wait for a build already running instead of stopping")
     r.set_defaults(run=_report)
     return ap
 

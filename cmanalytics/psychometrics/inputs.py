@@ -109,6 +109,17 @@ def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return (v / values[keep]) @ v.T
 
 
+def random_generator(seed) -> np.random.Generator:
+    """numpy's generator for ``seed`` (None, a whole number >= 0, or a Generator); anything else is an
+    :class:`ArgumentError` naming it."""
+    if isinstance(seed, (bool, np.bool_)) or not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))):
+        raise ArgumentError(f"seed must be a whole number (or None); got {seed!r}.")
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"seed must be a whole number of at least 0 (or None); got {seed!r}.") from None
+
+
 def check_missing(missing: str) -> str:
     if missing not in MISSING_POLICIES:
         raise ArgumentError(

@@ -151,9 +151,11 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     Psychometrika 16, 297-334.
     """
     check_missing(missing)
-    if not 0 < ci < 1:
+    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
         raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
-    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in reverse)
+    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
+        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
+    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
     if isinstance(data, Moments):
         if data.method == "polychoric":
             unknown = [r for r in reverse if r not in data.names]
@@ -176,7 +178,10 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         if unknown:
             raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
         if scale is not None:
-            bounds = (float(scale[0]), float(scale[1]))
+            try:
+                bounds = (float(scale[0]), float(scale[1]))
+            except (TypeError, ValueError, IndexError, KeyError):
+                raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
             if not bounds[0] < bounds[1]:
                 raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
             if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):

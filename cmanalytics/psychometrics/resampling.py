@@ -14,7 +14,7 @@ from cmanalytics.errors import ArgumentError, CmanalyticsWarning, DataError, dia
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
-from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, random_generator, response_matrix
 from cmanalytics.psychometrics.reliability import alpha_from_cov, cronbach_alpha
 from cmanalytics.psychometrics.rotation import ROTATIONS
 
@@ -139,7 +139,7 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     est_alpha = cronbach_alpha(full_m).alpha
     est_kmo = kmo_from_moments(full_m).overall
     reference = full.loadings.to_numpy()
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape

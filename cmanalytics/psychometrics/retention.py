@@ -9,7 +9,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import Moments, gather
+from cmanalytics.psychometrics.inputs import Moments, gather, random_generator
 from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
@@ -131,7 +131,7 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
     if n <= p + 1:
         raise DataError(f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
                         "random correlation matrices are singular.")
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     pc = np.empty((n_iter, p))
     fa = np.empty((n_iter, p))
     for start in range(0, n_iter, _BATCH):

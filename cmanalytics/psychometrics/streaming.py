@@ -42,8 +42,18 @@ def _chunks(source, chunksize: int, columns):
         return
     if isinstance(source, (pd.DataFrame, np.ndarray)):
         raise ArgumentError("this is data in memory: use cma.prepare(data).")
-    for chunk in source:
-        yield chunk if columns is None or not isinstance(chunk, pd.DataFrame) else chunk[columns]
+    try:
+        chunks = iter(source)
+    except TypeError:
+        raise ArgumentError(f"cannot stream a {type(source).__name__}: give a .csv or .parquet path, an iterator of "
+                            "DataFrames, or a dask DataFrame.") from None
+    for chunk in chunks:
+        if columns is not None and isinstance(chunk, pd.DataFrame):
+            absent = [c for c in columns if c not in chunk.columns]
+            if absent:
+                raise DataError(f"columns= names {', '.join(map(repr, absent))}, which the data do not have.")
+            chunk = chunk[columns]
+        yield chunk
 
 
 def _file_chunks(path: Path, chunksize: int, columns):

@@ -213,6 +213,19 @@ ARGUMENTS = [
     ("alpha reverse scale", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=(5, 1)), ArgumentError, "scale"),
     ("alpha from corr", lambda: cma.cronbach_alpha(gather(corr=BASE.corr(), n_obs=120)), ArgumentError,
      "alpha needs item variances"),
+    ("alpha reverse a number", lambda: cma.cronbach_alpha(BASE, reverse=3), ArgumentError, "reverse names the items"),
+    ("alpha ci text", lambda: cma.cronbach_alpha(BASE, ci="x"), ArgumentError, "ci must be"),
+    ("alpha ci bool", lambda: cma.cronbach_alpha(BASE, ci=True), ArgumentError, "ci must be"),
+    ("alpha scale a number", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=5), ArgumentError,
+     "scale must be \\(min, max\\)"),
+    ("alpha scale text", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=("a", "b")), ArgumentError, "scale must be"),
+    ("parallel seed text", lambda: cma.parallel_analysis(BASE, n_iter=5, seed="a"), ArgumentError, "seed must be"),
+    ("parallel seed negative", lambda: cma.parallel_analysis(BASE, n_iter=5, seed=-1), ArgumentError, "seed must be"),
+    ("parallel seed float", lambda: cma.parallel_analysis(BASE, n_iter=5, seed=1.5), ArgumentError, "seed must be"),
+    ("bootstrap seed text", lambda: cma.bootstrap(BASE, 2, n_boot=5, seed="a"), ArgumentError, "seed must be"),
+    ("bootstrap seed bool", lambda: cma.bootstrap(BASE, 2, n_boot=5, seed=True), ArgumentError, "seed must be"),
+    ("stream absent column", lambda: cma.prepare_stream(iter([BASE]), columns=["zz"]), DataError, "'zz'"),
+    ("stream a number", lambda: cma.prepare_stream(5), ArgumentError, "cannot stream a int"),
     ("data and corr", lambda: cma.kmo(BASE, corr=BASE.corr(), n_obs=120), ArgumentError, "not both"),
     ("n_obs with data", lambda: cma.kmo(BASE, n_obs=120), ArgumentError, "n_obs goes with corr"),
 ]
@@ -274,3 +287,7 @@ def test_a_bad_correlation_matrix_is_named(function, kind):
 def test_a_bad_n_obs_is_named(function, n_obs):
     with pytest.raises(ArgumentError, match="n_obs"):
         CORR_TAKERS[function](R, n_obs)
+
+
+def test_reverse_none_is_no_reverse_keying():
+    assert cma.cronbach_alpha(BASE, reverse=None).alpha == cma.cronbach_alpha(BASE).alpha
