@@ -22,7 +22,8 @@ from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
-from cmanalytics.psychometrics.sem.model import BETA, LAMBDA, NU, PSI, THETA, ALPHA, ParTable, Row, build_table
+from cmanalytics.psychometrics.sem.model import (ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable, Row, _structure,
+                                                 build_table)
 from cmanalytics.psychometrics.sem.syntax import Statement, from_dict, parse
 
 MISSING = ("listwise", "fiml")
@@ -396,8 +397,7 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     warnings: list[str] = []
-    probe = build_table(statements, data.columns, std_lv=std_lv)
-    groups, labels = _group_data(data, probe.structure.ov, group, missing, warnings)
+    groups, labels = _group_data(data, _structure(statements, data.columns).ov, group, missing, warnings)
     ms = bool(meanstructure) if meanstructure is not None else (len(groups) > 1 or fiml)
     if fiml and not ms:
         raise ArgumentError("missing='fiml' estimates the means: meanstructure=False cannot be honoured.")
