@@ -178,3 +178,11 @@ ss$n <- mapply(function(df, a, g) findRMSEAsamplesize(0.05, a, df, power = 0.8, 
 writeLines(toJSON(list(versions = c(versions, semTools = as.character(packageVersion("semTools"))),
                        power = as.list(grid), sample_size = as.list(ss)), digits = NA),
            file.path(out, "rmsea_power.json"))
+
+# (i) common-method variance on HS: the single-factor model, and the unmeasured latent method construct
+# (ULMC: a method factor on every item with equal loadings, uncorrelated with the traits; std.lv)
+dump(cfa("common =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9", data = hs, std.lv = TRUE), "hs_single_factor")
+ULMC <- paste(HS3, "
+  method =~ m*x1 + m*x2 + m*x3 + m*x4 + m*x5 + m*x6 + m*x7 + m*x8 + m*x9
+  method ~~ 0*visual + 0*textual + 0*speed")
+dump(cfa(ULMC, data = hs, std.lv = TRUE), "hs_ulmc")
