@@ -99,7 +99,7 @@ def _group_data(data: pd.DataFrame, ov: list[str], group, missing: str, warnings
             gd = GroupData.incomplete(x)
         if len(x) < 50:
             diagnose(f"only {len(x)} cases{where}: estimates and fit indices of a CFA are unstable below "
-                     "about 100 to 200 cases.", SmallSampleWarning, warnings, stacklevel=4)
+                     "about 100 to 200 cases.", SmallSampleWarning, warnings, stacklevel=5)
         out.append(gd)
         labels.append(lv)
     return out, labels
@@ -196,14 +196,14 @@ def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
         if neg:
             diagnose(f"negative residual variance(s) of {', '.join(neg)}{where} (a Heywood case): the model "
                      "fits these items too well; check for a misspecified factor or too few cases.",
-                     HeywoodWarning, warnings, stacklevel=4)
+                     HeywoodWarning, warnings, stacklevel=5)
         lat = [k for k, e in enumerate(st.eta) if e in st.lv]
         if lat:
             cov = mt.eta_cov()[np.ix_(lat, lat)]
             if np.linalg.eigvalsh((cov + cov.T) / 2)[0] < 0:
                 diagnose(f"the latent covariance matrix{where} is not positive definite (a Heywood case: a "
                          "negative variance or a correlation beyond 1 among the factors).",
-                         HeywoodWarning, warnings, stacklevel=4)
+                         HeywoodWarning, warnings, stacklevel=5)
 
 
 # ---- the result ---------------------------------------------------------------------------------------------
@@ -417,7 +417,7 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
         diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-                 ConvergenceWarning, warnings, stacklevel=3)
+                 ConvergenceWarning, warnings, stacklevel=4)
     mats = par.matrices(opt.theta)
     _heywood(table, mats, labels, warnings)
     vcov = _vcov(disc, opt.theta, estimator, information, warnings)
@@ -442,7 +442,7 @@ def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
         return np.linalg.inv(info)
     except np.linalg.LinAlgError:
         diagnose("the information matrix is singular: standard errors are not available (the model may not "
-                 "be identified at this solution).", ConvergenceWarning, warnings, stacklevel=4)
+                 "be identified at this solution).", ConvergenceWarning, warnings, stacklevel=5)
         return np.full(info.shape, np.nan)
 
 

@@ -86,6 +86,10 @@ def method_variance(data: pd.DataFrame, model, *, marker: str | None = None,
         raise ArgumentError("give the measurement model without fixed values or labels.")
     if "method" in traits or "common" in traits:
         raise ArgumentError("the names 'method' and 'common' are taken by the method factors; rename the factor.")
+    if marker is not None and marker in items:
+        raise ArgumentError(f"the marker {marker!r} is one of the model's items; a marker must be unrelated to them.")
+    if marker is not None and marker not in data.columns:
+        raise DataError(f"marker={marker!r} is not a column of the data.")
     trait = sem_fit(data, syntax, std_lv=True, missing=missing)
     single = sem_fit(data, "common =~ " + " + ".join(items), std_lv=True, missing=missing)
     ulmc_syntax = (syntax + "\nmethod =~ " + " + ".join(f"m*{v}" for v in items) + "\nmethod ~~ "
