@@ -147,7 +147,6 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     import pandas as pd
 
     from cmanalytics.errors import ArgumentError, ConvergenceWarning, diagnose
-    from cmanalytics.psychometrics.sem import fit as fitm
     from cmanalytics.psychometrics.sem import inference
     from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
     from cmanalytics.psychometrics.sem.fitting import SEMFit, _check_identified, _heywood, start_values

@@ -9,7 +9,6 @@ solution, R-squared and the fit measures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,7 @@ from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
-from cmanalytics.psychometrics.sem.model import (ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable, Row, _structure,
+from cmanalytics.psychometrics.sem.model import (ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable, _structure,
                                                  build_table)
 from cmanalytics.psychometrics.sem.syntax import Statement, from_dict, parse
 
