@@ -257,7 +257,7 @@ def main(argv=None) -> int:
         rows.append(("B4 bootstrap, 2000 resamples, 112 x 14", t_b4, get("B4"), "psych::fa n.iter = 200", 1.0))
         rows.append(("B5 polychoric, 5,000 x 27", t_b5, get("B5"), "psych::polychoric", 0.25))
         b7 = normal_items(300, 3, 3, seed=7)
-        t_b7 = median_time(lambda: cma.cfa(b7, CFA_MODEL), repeat=20)
+        t_b7 = median_time(lambda: cma.cfa(b7, CFA_MODEL), repeat=50, min_total=1.0)
         lav = lavaan_time(tmp, b7)
         missing_lavaan = lav if isinstance(lav, str) else None
         rows.append(("B9 CFA, 3 factors, 300 x 9", t_b7, float("nan") if missing_lavaan else lav, "lavaan::cfa", 0.25))

@@ -1,5 +1,5 @@
-"""Validity evidence: CFA (this package's lavaan-exact engine), composite reliability and AVE, Fornell-Larcker, HTMT, Harman's
-single-factor test, McDonald's omega."""
+"""Validity evidence: CFA (this package's lavaan-exact engine), composite reliability and AVE,
+Fornell-Larcker, HTMT, Harman's single-factor test, McDonald's omega."""
 
 from __future__ import annotations
 

@@ -147,7 +147,6 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     import pandas as pd
 
     from cmanalytics.errors import ArgumentError, ConvergenceWarning, diagnose
-    from cmanalytics.psychometrics.sem import fit as fitm
     from cmanalytics.psychometrics.sem import inference
     from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
     from cmanalytics.psychometrics.sem.fitting import SEMFit, _check_identified, _heywood, start_values
@@ -187,7 +186,7 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
         diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-                 ConvergenceWarning, warnings, stacklevel=4)
+                 ConvergenceWarning, warnings, stacklevel=5)
     mats = par.matrices(opt.theta)
     for mt in mats:  # delta parameterization: the residual variances make each latent response's variance 1
         common = mt.lam @ mt.eta_cov() @ mt.lam.T

@@ -9,7 +9,6 @@ solution, R-squared and the fit measures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,8 @@ from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
-from cmanalytics.psychometrics.sem.model import BETA, LAMBDA, NU, PSI, THETA, ALPHA, ParTable, Row, build_table
+from cmanalytics.psychometrics.sem.model import (ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable, _structure,
+                                                 build_table)
 from cmanalytics.psychometrics.sem.syntax import Statement, from_dict, parse
 
 MISSING = ("listwise", "fiml")
@@ -98,7 +98,7 @@ def _group_data(data: pd.DataFrame, ov: list[str], group, missing: str, warnings
             gd = GroupData.incomplete(x)
         if len(x) < 50:
             diagnose(f"only {len(x)} cases{where}: estimates and fit indices of a CFA are unstable below "
-                     "about 100 to 200 cases.", SmallSampleWarning, warnings, stacklevel=4)
+                     "about 100 to 200 cases.", SmallSampleWarning, warnings, stacklevel=5)
         out.append(gd)
         labels.append(lv)
     return out, labels
@@ -195,14 +195,14 @@ def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
         if neg:
             diagnose(f"negative residual variance(s) of {', '.join(neg)}{where} (a Heywood case): the model "
                      "fits these items too well; check for a misspecified factor or too few cases.",
-                     HeywoodWarning, warnings, stacklevel=4)
+                     HeywoodWarning, warnings, stacklevel=5)
         lat = [k for k, e in enumerate(st.eta) if e in st.lv]
         if lat:
             cov = mt.eta_cov()[np.ix_(lat, lat)]
             if np.linalg.eigvalsh((cov + cov.T) / 2)[0] < 0:
                 diagnose(f"the latent covariance matrix{where} is not positive definite (a Heywood case: a "
                          "negative variance or a correlation beyond 1 among the factors).",
-                         HeywoodWarning, warnings, stacklevel=4)
+                         HeywoodWarning, warnings, stacklevel=5)
 
 
 # ---- the result ---------------------------------------------------------------------------------------------
@@ -396,8 +396,7 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     warnings: list[str] = []
-    probe = build_table(statements, data.columns, std_lv=std_lv)
-    groups, labels = _group_data(data, probe.structure.ov, group, missing, warnings)
+    groups, labels = _group_data(data, _structure(statements, data.columns).ov, group, missing, warnings)
     ms = bool(meanstructure) if meanstructure is not None else (len(groups) > 1 or fiml)
     if fiml and not ms:
         raise ArgumentError("missing='fiml' estimates the means: meanstructure=False cannot be honoured.")
@@ -417,7 +416,7 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
         diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-                 ConvergenceWarning, warnings, stacklevel=3)
+                 ConvergenceWarning, warnings, stacklevel=4)
     mats = par.matrices(opt.theta)
     _heywood(table, mats, labels, warnings)
     vcov = _vcov(disc, opt.theta, estimator, information, warnings)
@@ -442,7 +441,7 @@ def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
         return np.linalg.inv(info)
     except np.linalg.LinAlgError:
         diagnose("the information matrix is singular: standard errors are not available (the model may not "
-                 "be identified at this solution).", ConvergenceWarning, warnings, stacklevel=4)
+                 "be identified at this solution).", ConvergenceWarning, warnings, stacklevel=5)
         return np.full(info.shape, np.nan)
 
 

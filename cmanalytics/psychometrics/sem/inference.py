@@ -1,7 +1,8 @@
 """Standard errors, z, p and confidence intervals; the standardized solutions std.lv and std.all; R-squared.
 
 * Expected information (lavaan's default for complete-data ML):
-  :math:`J = \\sum_g N_g\\,[\\tfrac12\\Delta_g'(\\Sigma_g^{-1}\\otimes\\Sigma_g^{-1})\\Delta_g + \\Delta_{\\mu g}'\\Sigma_g^{-1}\\Delta_{\\mu g}]`,
+  :math:`J = \\sum_g N_g\\,[\\tfrac12\\Delta_g'(\\Sigma_g^{-1}\\otimes\\Sigma_g^{-1})\\Delta_g
+  + \\Delta_{\\mu g}'\\Sigma_g^{-1}\\Delta_{\\mu g}]`,
   with :math:`\\Delta = \\partial\\,\\mathrm{vec}\\,\\Sigma/\\partial\\theta'`; :math:`\\mathrm{Cov}(\\hat\\theta) = J^{-1}`.
   GLS uses :math:`S^{-1}` in place of :math:`\\Sigma^{-1}` and :math:`N_g - 1` (as lavaan).
 * Observed information (lavaan ``information = "observed"``, its default with ``missing = "ml"``): the Hessian

@@ -211,7 +211,10 @@ def _group_rows(statements, st: Structure, g: int, n_groups: int, std_lv: bool, 
     for s in statements:
         mod = _modifier(s.modifiers, g, n_groups, s)
         op, rhs = ("~1", "") if s.op == "~" and s.rhs == "1" else (s.op, s.rhs)
-        row = Row(s.lhs, op, rhs, g, True, np.nan, mod.label or "")
+        lhs = s.lhs
+        if op == "~~" and lhs in st.lv and rhs in st.lv and st.lv.index(lhs) > st.lv.index(rhs):
+            lhs, rhs = rhs, lhs  # lavaan names a factor covariance in the order the factors were declared
+        row = Row(lhs, op, rhs, g, True, np.nan, mod.label or "")
         if s.op == "=~" and s.lhs not in first:
             first[s.lhs] = row
             if not std_lv and mod.fixed is None and not mod.free:

@@ -167,3 +167,22 @@ dump(fit_g, "ordinal_wlsmv", list(
 fit_g2 <- cfa("f1 =~ u1 + u2 + u3
                f2 =~ u4 + u5 + u6 + u7 + u8 + u9", data = ord, ordered = TRUE)
 dump(fit_g2, "ordinal_wlsmv_misfit")
+
+# (h) RMSEA-based power and sample size (MacCallum, Browne & Sugawara 1996), semTools
+suppressPackageStartupMessages(library(semTools))
+grid <- expand.grid(rmsea0 = c(0.05, 0.05), df = c(24, 48, 100), n = c(100, 200, 301, 500), group = c(1, 2))
+grid$rmseaA <- rep(c(0.08, 0.01), length.out = nrow(grid))
+grid$power <- mapply(findRMSEApower, grid$rmsea0, grid$rmseaA, grid$df, grid$n, group = grid$group)
+ss <- expand.grid(df = c(10, 24, 48, 100), rmseaA = c(0.08, 0.01), group = c(1, 2))
+ss$n <- mapply(function(df, a, g) findRMSEAsamplesize(0.05, a, df, power = 0.8, group = g), ss$df, ss$rmseaA, ss$group)
+writeLines(toJSON(list(versions = c(versions, semTools = as.character(packageVersion("semTools"))),
+                       power = as.list(grid), sample_size = as.list(ss)), digits = NA),
+           file.path(out, "rmsea_power.json"))
+
+# (i) common-method variance on HS: the single-factor model, and the unmeasured latent method construct
+# (ULMC: a method factor on every item with equal loadings, uncorrelated with the traits; std.lv)
+dump(cfa("common =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9", data = hs, std.lv = TRUE), "hs_single_factor")
+ULMC <- paste(HS3, "
+  method =~ m*x1 + m*x2 + m*x3 + m*x4 + m*x5 + m*x6 + m*x7 + m*x8 + m*x9
+  method ~~ 0*visual + 0*textual + 0*speed")
+dump(cfa(ULMC, data = hs, std.lv = TRUE), "hs_ulmc")
