@@ -149,9 +149,9 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     from cmanalytics.errors import ArgumentError, ConvergenceWarning, diagnose
     from cmanalytics.psychometrics.sem import inference
     from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
-    from cmanalytics.psychometrics.sem.fitting import SEMFit, _check_identified, _heywood, start_values
     from cmanalytics.psychometrics.sem.implied import Parameterization
     from cmanalytics.psychometrics.sem.model import THETA, build_table
+    from cmanalytics.psychometrics.sem.results import SEMFit, _check_identified, _heywood, start_values
 
     table = build_table(statements, data.columns, std_lv=std_lv, delta=True)
     st = table.structure
@@ -180,7 +180,7 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     ps = len(ii)
     df = ps - table.n_free
     if df < 0:
-        from cmanalytics.psychometrics.sem.fitting import IdentificationError
+        from cmanalytics.psychometrics.sem.results import IdentificationError
         raise IdentificationError(f"the model has {table.n_free} free parameters but only {ps} polychoric "
                                   f"correlations (df = {df}): it is not identified.")
     opt = minimize(disc, theta0, max_iter=max_iter)

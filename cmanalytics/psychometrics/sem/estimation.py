@@ -50,14 +50,14 @@ class GroupData:
     x: np.ndarray | None = None
 
     @classmethod
-    def complete(cls, x: np.ndarray) -> "GroupData":
+    def complete(cls, x: np.ndarray) -> GroupData:
         n = len(x)
         mean = x.mean(axis=0)
         xc = x - mean
         return cls(n, xc.T @ xc / n, mean, x=x)
 
     @classmethod
-    def incomplete(cls, x: np.ndarray) -> "GroupData":
+    def incomplete(cls, x: np.ndarray) -> GroupData:
         """Rows grouped by pattern of observed values; the moments are of each pattern's rows."""
         obs = ~np.isnan(x)
         keys, inverse = np.unique(obs, axis=0, return_inverse=True)
@@ -294,7 +294,7 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
                 return Optimum(theta, f, g, it, True, "converged (no further decrease)")
             break
         theta_new = theta - t * step
-        f_old, g_old = f, g
+        g_old = g
         f, g, h = disc.evaluate(theta_new, 1 if quasi is not None else 2)
         if quasi is not None:
             s_k, y_k = theta_new - theta, g - g_old

@@ -33,7 +33,9 @@ def ncp_bound(t: float, df: float, prob: float) -> float:
     if not t > 0:
         return 0.0
     # scipy.special's ufuncs directly: stats.ncx2's machinery costs more than the whole model fit
-    f = lambda lam: (special.chndtr(t, df, lam) if lam > 0 else special.chdtr(df, t)) - prob
+    def f(lam):
+        return (special.chndtr(t, df, lam) if lam > 0 else special.chdtr(df, t)) - prob
+
     if f(0.0) < 0:
         return 0.0
     hi = max(t, 1.0)

@@ -104,7 +104,7 @@ class Parameterization:
         :math:`\partial\mathrm{vec}\Sigma/\partial\mathrm{vec}\Lambda' = (I+K)(\Lambda A\otimes I)`,
         :math:`\partial/\partial\mathrm{vec}B' = (I+K)(\Lambda A\otimes L)`, :math:`\partial/\partial\mathrm{vec}\Psi' = L\otimes L`.
         """
-        p, m = self.p, self.m
+        p = self.p
         used = self.used[g]
         ib = mats.ib
         lib = mats.lam @ ib

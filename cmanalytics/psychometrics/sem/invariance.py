@@ -105,7 +105,7 @@ def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std
 def _table(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:
     rows = []
     prev = None
-    for step, fit in fits.items():
+    for fit in fits.values():
         f = fit.fit_measures
         row = {"chi2": f["chisq"], "df": f["df"], "p_value": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
                "rmsea": f["rmsea"], "rmsea.ci.lower": f["rmsea.ci.lower"], "rmsea.ci.upper": f["rmsea.ci.upper"],

@@ -113,7 +113,7 @@ def release_tests(fit) -> pd.DataFrame:
     differ from the first group's. The attribute ``total`` holds the joint test of releasing all."""
     table = fit.table
     first = {}
-    extra, k = [], table.n_free
+    k = table.n_free
     released = []
     rows = [copy.copy(r) for r in table.rows]
     for r in rows:
