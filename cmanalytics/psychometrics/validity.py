@@ -11,9 +11,9 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.efa import _extraction_diagnostics, efa_from_moments, psych_order
+from cmanalytics.psychometrics.efa import _extraction_diagnostics, psych_order
 from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
-from cmanalytics.psychometrics.inputs import check_missing, gather, response_matrix
+from cmanalytics.psychometrics.inputs import gather, response_matrix
 from cmanalytics.psychometrics.rotation import rotate
 from cmanalytics.psychometrics.sem import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.fitting import sections
@@ -55,25 +55,25 @@ class Coefficient(float):
 def _cr_inputs(loadings, method, cov):
     if method not in CR_METHODS:
         raise ArgumentError(f"method={method!r}; choose 'fornell-larcker' or 'semtools'.")
-    l = np.asarray(loadings, float)
+    lam = np.asarray(loadings, float)
     if method == "semtools":
         if cov is None:
             raise ArgumentError("method='semtools' needs cov=, the observed covariance matrix of the factor's "
                                 "items (and unstandardized loadings, factor variance 1).")
         cov = np.asarray(cov, float)
-        if cov.shape != (l.size, l.size):
-            raise ArgumentError(f"cov must be {l.size} x {l.size}, one row per loading; got {cov.shape}.")
+        if cov.shape != (lam.size, lam.size):
+            raise ArgumentError(f"cov must be {lam.size} x {lam.size}, one row per loading; got {cov.shape}.")
     elif cov is not None:
         raise ArgumentError("cov= is used by method='semtools' only; the Fornell-Larcker formulas take "
                             "standardized loadings alone.")
-    return l, cov
+    return lam, cov
 
 
 def composite_reliability(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
     r"""Composite reliability of one factor's items.
 
     * ``"fornell-larcker"`` (default; Fornell & Larcker 1981, Raykov 1997), from standardized loadings:
-      :math:`(\sum l)^2 / ((\sum l)^2 + \sum (1 - l^2))`;
+      :math:`(\sum lam)^2 / ((\sum lam)^2 + \sum (1 - l^2))`;
     * ``"semtools"``: ``semTools::compRelSEM(fit)``'s default (``obs.var = TRUE``), from unstandardized
       loadings with the factor's variance 1 and the observed covariance matrix S of the items:
       :math:`(\sum \lambda)^2 / \mathbf 1'S\mathbf 1` (the denominator is the observed variance of the sum).
@@ -81,10 +81,10 @@ def composite_reliability(loadings, *, method: str = "fornell-larcker", cov=None
     The two agree when the model reproduces the items' covariances; the returned number carries its
     ``method``.
     """
-    l, cov = _cr_inputs(loadings, method, cov)
+    lam, cov = _cr_inputs(loadings, method, cov)
     if method == "semtools":
-        return Coefficient(l.sum() ** 2 / cov.sum(), method)
-    return Coefficient(l.sum() ** 2 / (l.sum() ** 2 + (1 - l**2).sum()), method)
+        return Coefficient(lam.sum() ** 2 / cov.sum(), method)
+    return Coefficient(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), method)
 
 
 def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
@@ -92,10 +92,10 @@ def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov
     loadings (Fornell & Larcker 1981); ``"semtools"`` (``semTools::AVE(fit)``, ``obs.var = TRUE``)
     :math:`\sum \lambda^2 / \mathrm{tr}\,S` from unstandardized loadings (factor variance 1) and the
     observed covariance matrix S of the items."""
-    l, cov = _cr_inputs(loadings, method, cov)
+    lam, cov = _cr_inputs(loadings, method, cov)
     if method == "semtools":
-        return Coefficient((l**2).sum() / np.trace(cov), method)
-    return Coefficient((l**2).mean(), method)
+        return Coefficient((lam**2).sum() / np.trace(cov), method)
+    return Coefficient((lam**2).mean(), method)
 
 
 @dataclass(frozen=True, repr=False)
@@ -185,8 +185,7 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | Non
     r"""Confirmatory factor analysis as ``lavaan::cfa(model, data, ...)``, by this package's own engine
     (:mod:`cmanalytics.psychometrics.sem`).
 
-    ``model`` is lavaan syntax (``"visual =~ x1 + x2 + x3 
- textual =~ x4 + x5 + x6"``, with ``~~``, ``~``,
+    ``model`` is lavaan syntax (``"visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6"``, with ``~~``, ``~``,
     ``~ 1``, fixed values ``1*x1``, labels ``a*x2``, ``NA*x1``) or a dict ``{"visual": ["x1", "x2", "x3"]}``.
     Identification as lavaan: each factor's first loading fixed to 1, or with ``std_lv=True`` each factor's
     variance; the fit and the standardized solution do not depend on the choice.
@@ -442,7 +441,7 @@ def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str 
     Psychometrika 70, 123-133.
     """
     m = gather(data, corr, n_obs, missing=missing)
-    r, p = m.corr, m.n_items
+    r = m.corr
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 2:
         raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
     if option not in ("equal", "first", "second"):

@@ -3,8 +3,6 @@ saturated model, against lavaan (tests/reference/sem) and the figures printed in
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
