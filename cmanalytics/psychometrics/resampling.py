@@ -196,7 +196,8 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
 
 
 def _degenerate(b: int, n: int, exc: Exception) -> DataError:
-    reason = " ".join(str(exc).split()) or type(exc).__name__
+    reason = ("its correlation matrix is singular" if isinstance(exc, np.linalg.LinAlgError)
+              else " ".join(str(exc).split()) or type(exc).__name__)
     return DataError(f"bootstrap resample {b + 1} cannot be analysed ({reason}); with {n} respondents some "
                      "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data.")
 
