@@ -9,6 +9,9 @@ B8  simulate_years, the 9,380-staff synthetic bank over 5 years. Target: under 1
 B9  a three-factor CFA on 300 x 9 (cma.cfa) against lavaan::cfa timed inside R. Target: at most 0.25.
 B10 the four-step invariance sequence on 2 groups x 5,000 x 27 (cma.invariance). Target: under 10 s.
 B11 a three-factor CFA of 5,000 x 27 five-point items as ordinal (WLSMV). Target: under 10 s.
+B12 on B2's 200,000 x 60: prepare, components rotated by geominQ with its random starts, and Velicer's MAP,
+    against the floor. Target: within 3 x the floor.
+B13 omega with 1,000 bootstrap resamples on 500 x 20 items. Target: under 5 s.
 
 The peers run in `.venv-bench` (factor_analyzer's FactorAnalyzer needs scikit-learn < 1.8). A peer that
 cannot be imported is reported as missing, never faked. Medians of repeated runs; writes a Markdown table.
@@ -238,6 +241,16 @@ def main(argv=None) -> int:
     rows.append((f"{label}, four separate calls (int64)", t_big_sep, t_floor, "floor: X'X + eigh", None))
     rows.append((f"{label}, prepared once (int64 answers)", t_big, t_big_peer, "factor_analyzer + pingouin", None))
 
+    def rotations_and_map():
+        m = cma.prepare(big)
+        cma.efa(m, n_factors=6, method="pca", rotation="geominQ", seed=1)
+        cma.velicer_map(m)
+
+    t_b12 = median_time(rotations_and_map, repeat=3)
+    rows.append((f"B12 {label}, geominQ (random starts) + MAP", t_b12, t_floor, "floor: X'X + eigh", 3.0))
+    b13 = likert(500, 20, 4, seed=13)
+    t_b13 = median_time(lambda: cma.omega(b13, n_factors=4, n_boot=1000, seed=1), repeat=1)
+
     # B3-B5 against psych (Rscript), B6 memory
     import tempfile
 
@@ -302,7 +315,9 @@ def main(argv=None) -> int:
               "", f"B10 invariance sequence (configural to strict), 2 groups x 5,000 x 27: {t_b8:.2f} s "
               f"(target under 10 s: {'met' if t_b8 < 10 else '**missed**'}).",
               "", f"B11 WLSMV, three factors, 5,000 x 27 five-point items: {t_b9:.2f} s "
-              f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'})."]
+              f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'}).",
+              "", f"B13 omega with 1,000 bootstrap resamples, 500 x 20: {t_b13:.2f} s "
+              f"(target under 5 s: {'met' if t_b13 < 5 else '**missed**'})."]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
