@@ -61,3 +61,17 @@ def test_labels_readable_numbers_on_bars_and_a_caption(bank, name, lang):
             numbers = [t for t in ax.texts if any(ch.isdigit() for ch in t.get_text())]
             assert len(numbers) >= min(len(bars), 3), ax.get_title()
     plt.close(fig)
+
+
+def test_histograms_draw_no_bin_of_fewer_than_min_cell_people():
+    from cmanalytics.presentation import suppressed_hist
+
+    fig, ax = plt.subplots()
+    # by hand: ten people at 0.5, seven at 2.5, three at 5.5, one at 9.5; ten bins of 0.9 from 0.5 to 9.5:
+    # bins 1 (10) and 3 (7) drawn; 3 people in bin 6 and 1 person in bin 10 hidden
+    values = [0.5] * 10 + [2.5] * 7 + [5.5] * 3 + [9.5]
+    shown, edges = suppressed_hist(ax, values, bins=10, min_cell=5)
+    assert shown.tolist() == [10, 0, 7, 0, 0, 0, 0, 0, 0, 0]
+    assert sorted(p.get_height() for p in ax.patches if p.get_height() > 0) == [7, 10]
+    assert ax.texts[0].get_text() == "2 bin(s) of fewer than 5 people not drawn"
+    plt.close(fig)
