@@ -53,5 +53,11 @@ $(LAB_STAMP): $(STAMP)
 lab: $(LAB_STAMP)
 	$(VENV)/bin/jupyter lab notebooks $(ALLOW_ROOT)
 
+# Every page of reports/ in headless Chromium (apt-get install chromium): fails on a blank page or on
+# Chinese that no installed font draws; the screenshots in reports/screenshots/. Run after `make reports`.
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) -m cmanalytics.reporting.screenshots reports
+
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache
