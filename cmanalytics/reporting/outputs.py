@@ -4,7 +4,9 @@ In Jupyter nothing is written: ``out.figure(fig, name)`` and ``out.table(df, nam
 given, so the notebook shows it. When ``make reports`` executes the notebook it sets ``CMA_REPORT_DIR``,
 and the same calls write ``<report dir>/<notebook>/figures/<name>.png`` and
 ``<report dir>/<notebook>/tables/<name>.{csv,xlsx,md}`` (deterministic bytes: PNGs without a timestamp,
-workbooks with a fixed date). ``save_to=`` writes on request elsewhere (an explicit save).
+workbooks with a fixed date). ``save_to=`` writes on request elsewhere (an explicit save). A figure is
+written only when its labels are readable (:func:`cmanalytics.reporting.figure_check.check_figure`: no two
+texts overlap, none is cut off); otherwise the build stops naming the figure and the labels.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class ReportOutputs:
 
     def figure(self, fig, name: str):
         if self.folder is not None:
+            from cmanalytics.reporting.figure_check import check_figure
+
+            check_figure(fig, f"{self.folder.name}/figures/{name}.png")
             (self.folder / "figures").mkdir(parents=True, exist_ok=True)
             fig.savefig(self.folder / "figures" / f"{name}.png", dpi=110, metadata={"Software": None})
         return fig
