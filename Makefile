@@ -46,3 +46,10 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache
+
+# The docs site (MkDocs + mkdocstrings + mkdocs-jupyter) into docs/_build, warnings as errors (--strict); the
+# notebooks are executed while building. Needs the [docs] extra, installed here on first use.
+.PHONY: docs
+docs: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --config-file docs/mkdocs.yml
