@@ -6,6 +6,12 @@ B2  the same on 200,000 x 60 items with 6 factors, against the floor (one BLAS p
     correlation matrix plus an eigendecomposition) and against the peers. Target: at most 2 x the floor.
 B7  client assignment with all the rules, 100,000 clients x 1,000 managers. Target: under 60 s.
 B8  simulate_years, the 9,380-staff synthetic bank over 5 years. Target: under 10 s.
+B9  a three-factor CFA on 300 x 9 (cma.cfa) against lavaan::cfa timed inside R. Target: at most 0.25.
+B10 the four-step invariance sequence on 2 groups x 5,000 x 27 (cma.invariance). Target: under 10 s.
+B11 a three-factor CFA of 5,000 x 27 five-point items as ordinal (WLSMV). Target: under 10 s.
+B12 on B2's 200,000 x 60: prepare, components rotated by geominQ with its random starts, and Velicer's MAP,
+    against the floor. Target: within 3 x the floor.
+B13 omega with 1,000 bootstrap resamples on 500 x 20 items. Target: under 5 s.
 
 The peers run in `.venv-bench` (factor_analyzer's FactorAnalyzer needs scikit-learn < 1.8). A peer that
 cannot be imported is reported as missing, never faked. Medians of repeated runs; writes a Markdown table.
@@ -59,9 +65,9 @@ def ours_separate(df, k):
 
 
 def peers(df, k):
+    import pingouin
     from factor_analyzer import FactorAnalyzer
     from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
-    import pingouin
 
     calculate_kmo(df), calculate_bartlett_sphericity(df)
     FactorAnalyzer(n_factors=k, method="principal", rotation="varimax").fit(df)
@@ -118,13 +124,52 @@ def psych_times(workdir: Path, b3, b4, b5) -> dict | str:
     return {line.split()[0]: float(line.split()[1]) for line in run.stdout.splitlines() if line.startswith("B")}
 
 
+LAVAAN_SCRIPT = r"""
+suppressMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(file.path(args[1], "b7.csv"))
+m <- "F1 =~ q1 + q2 + q3\n F2 =~ q4 + q5 + q6\n F3 =~ q7 + q8 + q9"
+invisible(cfa(m, data = d))
+cat("B7", median(replicate(20, system.time(cfa(m, data = d))[["elapsed"]])), "\n")
+"""
+
+CFA_MODEL = {"F1": ["q1", "q2", "q3"], "F2": ["q4", "q5", "q6"], "F3": ["q7", "q8", "q9"]}
+
+
+def lavaan_time(workdir: Path, data: pd.DataFrame) -> float | str:
+    """lavaan's median time for the B9 model, or why it cannot be run."""
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return "Rscript not found (apt-get install r-cran-lavaan to compare with lavaan)"
+    data.to_csv(workdir / "b7.csv", index=False)
+    script = workdir / "bench_lavaan.R"
+    script.write_text(LAVAAN_SCRIPT, encoding="utf-8")
+    run = subprocess.run(["Rscript", str(script), str(workdir)], capture_output=True, text=True)
+    if run.returncode != 0:
+        return f"lavaan failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else run.returncode}"
+    return float(next(line.split()[1] for line in run.stdout.splitlines() if line.startswith("B7")))
+
+
+def normal_items(n: int, blocks: int, per: int, seed: int) -> pd.DataFrame:
+    """Continuous scores of ``blocks`` correlated factors with ``per`` items each."""
+    rng = np.random.default_rng(seed)
+    p = blocks * per
+    lam = rng.uniform(0.5, 0.8, p)
+    phi = np.full((blocks, blocks), 0.4) + 0.6 * np.eye(blocks)
+    f = rng.multivariate_normal(np.zeros(blocks), phi, n)
+    x = f[:, np.arange(p) // per] * lam + rng.standard_normal((n, p)) * np.sqrt(1 - lam**2)
+    return pd.DataFrame(x, columns=[f"q{j + 1}" for j in range(p)])
+
+
 def streaming_peak_memory(path: Path) -> float:
     """Peak resident memory (GB) of a fresh process that streams the CSV into moments."""
     import subprocess
 
     # VmHWM is this process's own high-water mark; ru_maxrss would carry over the parent's from the fork.
-    code = ("import cmanalytics as cma; m = cma.prepare_stream(r'%s', chunksize=50_000); "
-            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])" % path)
+    code = (f"import cmanalytics as cma; m = cma.prepare_stream(r'{path}', chunksize=50_000); "
+            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024**2  # kB -> GB
 
@@ -196,6 +241,16 @@ def main(argv=None) -> int:
     rows.append((f"{label}, four separate calls (int64)", t_big_sep, t_floor, "floor: X'X + eigh", None))
     rows.append((f"{label}, prepared once (int64 answers)", t_big, t_big_peer, "factor_analyzer + pingouin", None))
 
+    def rotations_and_map():
+        m = cma.prepare(big)
+        cma.efa(m, n_factors=6, method="pca", rotation="geominQ", seed=1)
+        cma.velicer_map(m)
+
+    t_b12 = median_time(rotations_and_map, repeat=3)
+    rows.append((f"B12 {label}, geominQ (random starts) + MAP", t_b12, t_floor, "floor: X'X + eigh", 3.0))
+    b13 = likert(500, 20, 4, seed=13)
+    t_b13 = median_time(lambda: cma.omega(b13, n_factors=4, n_boot=1000, seed=1), repeat=1)
+
     # B3-B5 against psych (Rscript), B6 memory
     import tempfile
 
@@ -214,6 +269,17 @@ def main(argv=None) -> int:
                      "psych::fa.parallel, 20 iterations", 0.3))
         rows.append(("B4 bootstrap, 2000 resamples, 112 x 14", t_b4, get("B4"), "psych::fa n.iter = 200", 1.0))
         rows.append(("B5 polychoric, 5,000 x 27", t_b5, get("B5"), "psych::polychoric", 0.25))
+        b7 = normal_items(300, 3, 3, seed=7)
+        t_b7 = median_time(lambda: cma.cfa(b7, CFA_MODEL), repeat=50, min_total=1.0)
+        lav = lavaan_time(tmp, b7)
+        missing_lavaan = lav if isinstance(lav, str) else None
+        rows.append(("B9 CFA, 3 factors, 300 x 9", t_b7, float("nan") if missing_lavaan else lav, "lavaan::cfa", 0.25))
+        b8 = pd.concat([normal_items(5_000, 3, 9, seed=8).assign(group="a"),
+                        normal_items(5_000, 3, 9, seed=9).assign(group="b")], ignore_index=True)
+        b8_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(9 * k, 9 * k + 9)] for k in range(3)}
+        t_b8 = median_time(lambda: cma.invariance(b8, b8_model, group="group"), repeat=1)
+        b9_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(k, 27, 3)] for k in range(3)}
+        t_b9 = median_time(lambda: cma.cfa(b5, b9_model, ordered=True), repeat=1)
         big = tmp / "big.csv"
         size = 200 * 1024**2 if args.quick else 2 * 1024**3
         n_rows = write_big_csv(big, size)
@@ -231,6 +297,8 @@ def main(argv=None) -> int:
         lines += [f"**Peers missing**: {missing_peer}. Their columns are empty.", ""]
     if missing_r:
         lines += [f"**psych missing**: {missing_r}. B3-B5's comparison columns are empty.", ""]
+    if missing_lavaan:
+        lines += [f"**lavaan missing**: {missing_lavaan}. B9's comparison column is empty.", ""]
     lines += ["| benchmark | cmanalytics (s) | against (s) | against | ratio | target |",
               "| --- | ---: | ---: | --- | ---: | ---: |"]
     for name, ours, other, what, target in rows:
@@ -243,7 +311,13 @@ def main(argv=None) -> int:
     lines += ["", f"B7 client assignment with all the rules, 100,000 clients x 1,000 managers: {t_assign:.1f} s "
               f"(target under 60 s: {'met' if t_assign < 60 else '**missed**'}).",
               f"B8 simulate_years, the 9,380-staff synthetic bank over 5 years: {t_sim:.1f} s "
-              f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'})."]
+              f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'}).",
+              "", f"B10 invariance sequence (configural to strict), 2 groups x 5,000 x 27: {t_b8:.2f} s "
+              f"(target under 10 s: {'met' if t_b8 < 10 else '**missed**'}).",
+              "", f"B11 WLSMV, three factors, 5,000 x 27 five-point items: {t_b9:.2f} s "
+              f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'}).",
+              "", f"B13 omega with 1,000 bootstrap resamples, 500 x 20: {t_b13:.2f} s "
+              f"(target under 5 s: {'met' if t_b13 < 5 else '**missed**'})."]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -13,27 +13,40 @@ from cmanalytics.psychometrics import (
     AlphaResult,
     EFAResult,
     Moments,
+    agreement,
     anti_image,
     audit_efa_report,
     bartlett,
     bootstrap,
+    cor_smooth,
     correlation,
     cronbach_alpha,
     determinant,
     efa,
+    factor_score_weights,
     factor_scores,
+    guttman,
+    icc,
     kmo,
+    ordinal_alpha,
     parallel_analysis,
     polychoric,
     prepare,
     prepare_stream,
     smc,
+    split_half,
+    tetrachoric,
+    velicer_map,
 )
-
-from cmanalytics.psychometrics.validity import cfa, harman, htmt, omega
-from cmanalytics.psychometrics import (agreement, cor_smooth, factor_score_weights, guttman, icc, ordinal_alpha,
-                                       split_half, tetrachoric, velicer_map)
-from cmanalytics.psychometrics.validity import average_variance_extracted, composite_reliability
+from cmanalytics.psychometrics.sem.invariance import invariance
+from cmanalytics.psychometrics.validity import (
+    average_variance_extracted,
+    cfa,
+    composite_reliability,
+    harman,
+    htmt,
+    omega,
+)
 
 __version__ = "0.1.0"
 
@@ -55,6 +68,6 @@ def __dir__():
 
 
 __all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
+           "cfa", "determinant", "efa", "errors", "harman", "htmt", "invariance", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
 __all__ += ["agreement", "average_variance_extracted", "composite_reliability", "cor_smooth", "factor_score_weights",
             "guttman", "icc", "ordinal_alpha", "split_half", "tetrachoric", "velicer_map"]

@@ -41,6 +41,11 @@ class ReadError(DataError):
     """A file cannot be read as a survey export (format, encoding, sheet, an unreadable file)."""
 
 
+class ReportError(CmanalyticsError, RuntimeError):
+    """The report build failed (missing notebooks, a failing notebook, a full disk, another build running);
+    the previous reports are left as they were."""
+
+
 # --- Warnings -------------------------------------------------------------------------------------------
 # Diagnostics are Python warnings of these classes, raised with ``warnings.warn`` where they are detected,
 # and also kept on the result (``res.warnings``), so that they can be filtered, escalated in a test

@@ -92,6 +92,14 @@ class Reportable:
         title, rows, tables, warnings, notes = self._report()
         return html_report(title, rows, tables, warnings, notes)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The result's key figures as a tidy table (statistic, value); results with a natural table of
+        their own (loadings, item statistics, parameter estimates) override this with it."""
+        _title, rows, tables, _warnings, _notes = self._report()
+        if not rows and tables:
+            return next(iter(tables))[1]
+        return pd.DataFrame(list(rows), columns=["statistic", "value"]).set_index("statistic")
+
     def __repr__(self) -> str:
         """One line of key figures; ``print(res)`` and ``res.summary()`` give the full tables."""
         title, rows, _tables, warnings, _notes = self._report()

@@ -198,10 +198,10 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
 def _warn_code_like(block: pd.DataFrame, path) -> None:
     """Without a declared scale, a value such as 9 or 99 standing apart from a column's other answers is
     probably a missing code: say so rather than analyse it as an answer without a word."""
+    import warnings
+
     from cmanalytics.errors import DataWarning
     from cmanalytics.study.template import MISSING_LIKE
-
-    import warnings
 
     for c in block.columns:
         x = block[c].dropna()
@@ -329,14 +329,11 @@ def _codebook_template(args) -> int:
 
 
 def _report(args) -> int:
-    from cmanalytics.reporting.build import build
+    # the build's own entry point: staging, the lock, one line and status 2 on any failure or interruption
+    from cmanalytics.reporting.build import main as build_main
 
-    notebooks = Path(args.notebooks)
-    if not notebooks.is_dir():
-        raise ArgumentError(f"--notebooks {notebooks}: no such folder; the reports were left as they were.")
-    path = build(Path(args.out), data_dir=Path(args.data), notebooks=notebooks)
-    print(f"reports written to {path}/ (open {path}/index.html)")
-    return 0
+    argv = ["--out", args.out, "--data", args.data, "--notebooks", args.notebooks] + (["--wait"] if args.wait else [])
+    return build_main(argv)
 
 
 # --- the parser ----------------------------------------------------------------------------------------
@@ -419,6 +416,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="the report folder (replaced whole, only on success)")
     r.add_argument("--data", default="data/synthetic", help="the synthetic data (generated when missing)")
     r.add_argument("--notebooks", default="notebooks", help="the notebooks to execute")
+    r.add_argument("--wait", action="store_true", help="wait for a build already running instead of stopping")
     r.set_defaults(run=_report)
     return ap
 

@@ -20,10 +20,14 @@ def _read(name: str) -> pd.DataFrame:
         return pd.read_csv(fh)
 
 
-def holzinger_swineford() -> pd.DataFrame:
+def holzinger_swineford(school: bool = False) -> pd.DataFrame:
     """Holzinger, K. J., & Swineford, F. A. (1939). A study in factor analysis: the stability of a
-    bi-factor solution. Supplementary Educational Monographs 48. The nine tests of lavaan's data set."""
-    return _read("holzinger_swineford_1939.csv")
+    bi-factor solution. Supplementary Educational Monographs 48. The nine tests of lavaan's data set;
+    ``school=True`` adds the pupil's school (Pasteur, Grant-White), lavaan's grouping for invariance."""
+    df = _read("holzinger_swineford_1939.csv")
+    if school:
+        df.insert(0, "school", _read("holzinger_swineford_1939_school.csv")["school"].to_numpy())
+    return df
 
 
 def attitude() -> pd.DataFrame:

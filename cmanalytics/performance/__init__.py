@@ -15,6 +15,11 @@ from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.pay import PayResult, pay
 from cmanalytics.performance.policy import Policy, load_policy, policy_from
+from cmanalytics.performance.profit import (
+    profit_by_manager,
+    simulated_profit,
+    split_pool,
+)
 from cmanalytics.performance.scorecard import ManagerScorecard, scorecard
 from cmanalytics.performance.simulation import SimulationResult, simulate_years
 from cmanalytics.performance.whatif import (
@@ -24,11 +29,6 @@ from cmanalytics.performance.whatif import (
     apply_policy,
     compare_exams,
     compare_policies,
-)
-from cmanalytics.performance.profit import (
-    profit_by_manager,
-    simulated_profit,
-    split_pool,
 )
 
 __all__ = ["ExamComparison", "compare_exams", "ManagerScorecard", "scorecard", "SimulationResult", "simulate_years", "AssignmentResult", "PolicyComparison", "PolicyOutcome", "apply_policy", "compare_policies", "PayResult", "pay", "policy_from", "Policy", "Scorecard", "annual_score_by_manager", "annual_scores", "appraise", "bottom_n_elimination", "deferred_pay", "models", "review", "annual_grade", "assign_clients", "load_policy", "profit_by_manager", "score_exam", "simulated_profit", "split_pool"]

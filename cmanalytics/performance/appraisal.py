@@ -59,7 +59,7 @@ def _normalize(values: pd.Series, spec: dict, frame: pd.DataFrame, groups: list[
     return pd.Series(np.where(n > 1, 100.0 * (rank - 1) / (n - 1).where(n > 1, 1), 100.0), index=values.index)
 
 
-@dataclass(repr=False)
+@dataclass(frozen=True, repr=False)
 class Scorecard(Reportable):
     """Scorecards for each manager and period: every indicator scored 0-100, the area scores (weighted
     means of their indicators) and the total (weighted mean of the areas)."""

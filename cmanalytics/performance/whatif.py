@@ -30,6 +30,13 @@ def _policy(p) -> Policy:
     return load_policy(p)
 
 
+def _name(source) -> str:
+    """A policy's file name without its folder: a report shows the same text wherever the file was."""
+    from pathlib import Path
+
+    return Path(str(source)).name
+
+
 @dataclass(frozen=True, repr=False)
 class PolicyOutcome(Reportable):
     """One policy applied to a bank: ``managers`` (one row per customer manager appraised on results:
@@ -44,12 +51,12 @@ class PolicyOutcome(Reportable):
 
     def __repr__(self) -> str:
         m = self.managers
-        return (f"PolicyOutcome({self.policy.source}: {len(m)} managers, pay {m['total_paid'].sum():,.0f} yuan, "
+        return (f"PolicyOutcome({_name(self.policy.source)}: {len(m)} managers, pay {m['total_paid'].sum():,.0f} yuan, "
                 f"{int((m['status'] == 'eliminated').sum())} eliminated)")
 
     def _report(self):
         m = self.managers
-        rows = [("Policy", self.policy.source), ("Managers", str(len(m))),
+        rows = [("Policy", _name(self.policy.source)), ("Managers", str(len(m))),
                 ("Total paid (yuan)", f"{m['total_paid'].sum():,.0f}"),
                 ("Eliminated", str(int((m["status"] == "eliminated").sum())))]
         return "Policy outcome", rows, [("Grades", m["grade"].value_counts().to_frame("managers"))], \
@@ -124,7 +131,7 @@ class PolicyComparison(Reportable):
 
     def __repr__(self) -> str:
         m = self.managers
-        return (f"PolicyComparison({self.a.policy.source} vs {self.b.policy.source}: "
+        return (f"PolicyComparison({_name(self.a.policy.source)} vs {_name(self.b.policy.source)}: "
                 f"{int(m['grade_changed'].sum())} change grade, {int(m['pay_changed'].sum())} change pay, "
                 f"{int(m['status_changed'].sum())} change elimination status, {len(self.clients)} clients reassigned)")
 
@@ -132,7 +139,7 @@ class PolicyComparison(Reportable):
         return self.managers.copy()
 
     def _report(self):
-        return "Policy comparison", [("A", self.a.policy.source), ("B", self.b.policy.source)], \
+        return "Policy comparison", [("A", _name(self.a.policy.source)), ("B", _name(self.b.policy.source))], \
             [("Totals", self.totals), ("By branch", self.by_branch)], [], \
             [f"Counts of fewer than {self.min_cell} managers are blanked."]
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from cmanalytics.errors import DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
-
 
 
 def is_singular(r: np.ndarray) -> bool:
@@ -152,7 +152,7 @@ def kmo_from_moments(m: Moments) -> KMOResult:
     singular = m.singular
     anti = -q  # SPSS prints the negative partial correlations off the diagonal and the MSA on it
     np.fill_diagonal(anti, per_item)
-    warnings = (singular_warning(m.names),) if singular else ()
+    warnings = m.notes + ((singular_warning(m.names),) if singular else ())
     return KMOResult(overall=overall, n_obs=m.n_obs, missing=m.missing, items=m.names, msa=per_item,
                      anti_image_array=anti, warnings=warnings)
 
@@ -199,10 +199,15 @@ def bartlett(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> 
 
 def bartlett_from_moments(m: Moments) -> BartlettResult:
     p = m.n_items
+    if m.n_obs <= p or bartlett_multiplier(m.n_obs, p) <= 0:
+        raise DataError(
+            f"Bartlett's test needs more respondents than items: n = {m.n_obs}, p = {p}. With n <= p the "
+            "correlation matrix is singular (its determinant is 0), and with n - 1 - (2p + 5)/6 <= 0 the "
+            "chi-square would be negative or infinite; collect more answers or test fewer items.")
     ev = m.eigenvalues
-    warnings = ()
+    warnings = m.notes
     if m.singular:
-        warnings = (singular_warning(m.names),)
+        warnings += (singular_warning(m.names),)
     # ln|R| as the sum of the log-eigenvalues (the same number slogdet gives, from a decomposition we have)
     logdet = float(np.sum(np.log(ev))) if ev[-1] > 0 else -np.inf
     sign = 1.0

@@ -9,8 +9,8 @@ import numpy as np
 from scipy import optimize
 
 from cmanalytics.errors import ArgumentError
-from cmanalytics.psychometrics.adequacy import bartlett_multiplier
 from cmanalytics.presentation import Reportable, fmt
+from cmanalytics.psychometrics.adequacy import bartlett_multiplier
 
 
 def _half_unit(x: float | None, rounding: bool) -> float:

@@ -9,7 +9,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, CmanalyticsWarning, ConvergenceWarning, HeywoodWarning, SingularityWarning, diagnose
+from cmanalytics.errors import (
+    ArgumentError,
+    CmanalyticsWarning,
+    ConvergenceWarning,
+    HeywoodWarning,
+    SingularityWarning,
+    diagnose,
+)
 from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
@@ -147,7 +154,7 @@ class EFAResult(Reportable):
             out = out.mask(out.abs() < blank)
         return out
 
-    def view(self, *, sort: bool = True, blank: float | None = None) -> "EFAResult":
+    def view(self, *, sort: bool = True, blank: float | None = None) -> EFAResult:
         """The same result, shown (in Jupyter and ``summary()``) sorted and with small loadings blanked."""
         return dataclasses.replace(self, display_sort=sort, display_blank=blank)
 

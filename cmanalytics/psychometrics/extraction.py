@@ -124,7 +124,7 @@ def principal_axis(r: np.ndarray, k: int, *, max_iter: int = 10_000, tol: float 
     converged = False
     clipped = False
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is read after the loop
         np.fill_diagonal(s, h2)
         loadings, clipped = _top_loadings(s, k)
         h2 = (loadings**2).sum(axis=1)

@@ -14,6 +14,7 @@ Missing data
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,6 +44,11 @@ class Moments:
     pairwise_n : p x p counts of respondents who answered both items (pairwise deletion only).
     missing : the missing-data policy, or "correlation matrix".
     n_rows : rows in the data as given (before any deletion).
+    method : "pearson" or "polychoric".
+    cov_unit : ``cov`` is in units of ``cov_unit**2``: 1.0 for ordinary data; a power of two when the data's
+        magnitudes (beyond about 2e19 or below 5e-20) could make products of answers overflow or underflow
+        (means and sds are always in the data's units).
+    notes : what was done to the matrix before the analysis (eigenvalue smoothing), also warned.
     """
 
     names: tuple[str, ...]
@@ -55,6 +61,8 @@ class Moments:
     missing: str
     n_rows: int
     method: str = "pearson"
+    cov_unit: float = 1.0
+    notes: tuple[str, ...] = ()
 
     @property
     def n_items(self) -> int:
@@ -101,6 +109,17 @@ def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return (v / values[keep]) @ v.T
 
 
+def random_generator(seed) -> np.random.Generator:
+    """numpy's generator for ``seed`` (None, a whole number >= 0, or a Generator); anything else is an
+    :class:`ArgumentError` naming it."""
+    if isinstance(seed, (bool, np.bool_)) or not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))):
+        raise ArgumentError(f"seed must be a whole number (or None); got {seed!r}.")
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"seed must be a whole number of at least 0 (or None); got {seed!r}.") from None
+
+
 def check_missing(missing: str) -> str:
     if missing not in MISSING_POLICIES:
         raise ArgumentError(
@@ -118,6 +137,8 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
     The caller's object is never modified: the array returned is a new one, or a read-only view.
     Non-numeric columns are named in the error; so is a frame with fewer than ``min_items`` items.
     """
+    if data is None:
+        raise ArgumentError(f"no input: {what} is None; give a DataFrame or a 2-D array of item responses.")
     if isinstance(data, pd.Series):
         data = data.to_frame()
     if isinstance(data, pd.DataFrame):
@@ -133,11 +154,15 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
             if as_float and x.dtype != np.float64:
                 x = x.astype(np.float64)
         else:
-            bad = [str(c) for c, dt in zip(columns, data.dtypes.tolist()) if not _is_numeric_dtype(dt)]
+            bad = [(str(c), rows) for c, dt in zip(columns, data.dtypes.tolist()) if not _is_numeric_dtype(dt)
+                   for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None] if rows is None or len(rows)]
             if bad:
+                where = "; ".join(f"{c!r}" + (f" (row(s) {', '.join(map(repr, rows[:5]))}"
+                                              f"{' and more' if len(rows) > 5 else ''})" if rows is not None else "")
+                                  for c, rows in bad)
                 raise DataError(
-                    f"{what} has non-numeric column(s) {', '.join(repr(b) for b in bad)}; item responses must be "
-                    "numbers (recode text answers, or drop id and comment columns before the analysis)."
+                    f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
+                    "answers, or drop id and comment columns before the analysis)."
                 )
             try:
                 x = data.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -163,6 +188,14 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
     return x, names
 
 
+def _non_numbers(column: pd.Series) -> list:
+    """Index labels of the values of an object column that are not numbers (text, dates, ...): text such as
+    "3" is not read as a number, so that a column of answers stored as text is named rather than guessed."""
+    ok = column.map(lambda v: v is None or v is pd.NA or (isinstance(v, (int, float, np.integer, np.floating))
+                                                          and not isinstance(v, complex)))
+    return list(column.index[~ok.to_numpy(dtype=bool)])
+
+
 def _is_numeric_dtype(dtype) -> bool:
     if isinstance(dtype, np.dtype):
         return dtype.kind in "biuf"
@@ -175,14 +208,60 @@ def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) ->
     if isinstance(data, Moments):
         return data
     x, names = response_matrix(data, min_items=min_items, as_float=False)
+    size_guard(x.shape[0], x.shape[1])
     return moments_from_array(x, names, missing)
 
 
+# Beyond [2^-64, 2^64] (about 5e-20 to 2e19) the columns are rescaled first: then products of two or four
+# answers (a covariance, a product of variances in the item statistics) can neither overflow nor underflow.
+_SAFE_EXPONENT = 64
+
+
+def column_units(x: np.ndarray) -> np.ndarray | None:
+    """Per-column powers of two that bring each column's largest magnitude into [1, 2), or None when every
+    column already lies within [2^-64, 2^64] (the ordinary case, where nothing is rescaled).
+
+    Dividing by a power of two is exact in binary floating point, so rescaled moments, mapped back, are
+    the moments of the data as given; only overflow and underflow are avoided."""
+    if x.dtype.kind != "f" or not x.size:
+        return None       # integers and booleans cannot reach those magnitudes
+    top = np.zeros(x.shape[1])
+    low = np.full(x.shape[1], np.inf)
+    rows = _chunk_rows(x.shape[1])
+    with np.errstate(all="ignore"):
+        for start in range(0, x.shape[0], rows):
+            a = np.abs(x[start:start + rows])
+            top = np.fmax(top, np.fmax.reduce(a, axis=0))
+            low = np.fmin(low, np.fmin.reduce(np.where(a > 0, a, np.inf), axis=0))
+    top = np.where(np.isfinite(top), top, 0.0)
+    if not ((top > 2.0**_SAFE_EXPONENT) | ((low < 2.0**-_SAFE_EXPONENT) & (top > 0))).any():
+        return None
+    units = np.ones(x.shape[1])
+    ok = top > 0
+    units[ok] = 2.0 ** np.floor(np.log2(top[ok]))
+    return units
+
+
 def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
-    """Moments of a validated numeric array (see :func:`response_matrix`)."""
+    """Moments of a validated numeric array (see :func:`response_matrix`).
+
+    Data of any magnitude (1e-300 to 1e155) give the correlations of the data rescaled to ordinary units:
+    columns beyond the safe range are divided by a power of two first (:func:`column_units`)."""
     n_rows = x.shape[0]
     if n_rows < 2:
         raise DataError(f"data has {n_rows} row(s); at least 2 respondents are needed for a correlation.")
+    units = column_units(x)
+    if units is None:
+        return _moments_of(x, names, missing)
+    m = _moments_of(np.asarray(x, dtype=np.float64) / units, names, missing)
+    unit = float(units.max())
+    rel = units / unit
+    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
+                               cov_unit=unit)
+
+
+def _moments_of(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
+    n_rows = x.shape[0]
     streamed = streamed_moments(x)
     if streamed is not None:  # complete data: the one pass gave everything
         means, cov = streamed
@@ -192,6 +271,9 @@ def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> M
     if inf_cols:
         raise DataError(f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
                         "must be finite numbers (or missing).")
+    if np.isnan(x).all(axis=0).any():
+        empty = [names[j] for j in np.where(np.isnan(x).all(axis=0))[0]]
+        raise DataError(f"item(s) {', '.join(map(repr, empty))} were answered by no one; drop them and run again.")
     if missing == "listwise":
         keep = ~np.isnan(x).any(axis=1)
         n = int(keep.sum())
@@ -291,14 +373,13 @@ def _pairwise_moments(x: np.ndarray, names: tuple[str, ...]) -> Moments:
         if counts[j] < 2:
             raise DataError(f"item {names[j]!r} has {counts[j]} answer(s); at least 2 are needed.")
     # The same sums as the streaming path, taken over all the data in one go.
-    from cmanalytics.psychometrics.streaming import MomentAccumulator
-
     return MomentAccumulator(names, "pairwise").add(x).moments()
 
 
 def _check_variance(names, sds, means=None) -> None:
-    # A constant item can come out of the one-pass formula with a variance of rounding size rather than 0.
-    floor = 1e-12 * np.maximum(np.abs(means), 1.0) if means is not None else 0.0
+    # A constant item can come out of the one-pass formula with a variance of rounding size rather than 0;
+    # the floor is relative to the item's own mean, so that the check does not depend on the units.
+    floor = 1e-12 * np.abs(means) if means is not None else 0.0
     flat = np.where(~(sds > floor))[0]
     if flat.size:
         raise DataError(
@@ -325,7 +406,8 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
             "a correlation matrix needs n_obs (the number of respondents it was computed from): "
             "the chi-square tests and intervals depend on it."
         )
-    if isinstance(n_obs, bool) or not np.isscalar(n_obs) or not float(n_obs).is_integer() or n_obs < 2:
+    if (isinstance(n_obs, (bool, np.bool_)) or not isinstance(n_obs, (int, float, np.integer, np.floating))
+            or not float(n_obs).is_integer() or n_obs < 2):
         raise ArgumentError(f"n_obs must be a whole number of at least 2; got {n_obs!r}.")
     if isinstance(corr, pd.DataFrame):
         names = tuple(str(c) for c in corr.columns)
@@ -345,6 +427,7 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     p = r.shape[0]
     if p < min_items:
         raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
+    size_guard(0, p)
     if not np.isfinite(r).all():
         raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
     asym = np.abs(r - r.T)
@@ -375,31 +458,93 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     return Moments(names, r, None, None, None, int(n_obs), None, "correlation matrix", int(n_obs))
 
 
-def prepare(data, *, missing: str = "listwise", method: str = "pearson", **options) -> Moments:
-    """One pass over raw responses, reusable by every analysis.
+# Below this (times p) an eigenvalue is negative beyond rounding: the matrix is indefinite.
+DEFINITE_TOL = 1e-8
 
-    ``kmo``, ``bartlett``, ``efa``, ``parallel_analysis`` and ``cronbach_alpha`` each take the returned
-    object in place of ``data`` and then work on the matrices alone, so a pipeline over a large survey
-    reads the data once::
 
-        items = cma.prepare(df)                       # means, covariances, correlations; n
-        cma.kmo(items); cma.efa(items, n_factors=3); cma.cronbach_alpha(items)
+def smooth_eigenvalues(r: np.ndarray) -> np.ndarray:
+    """A positive-definite correlation matrix near ``r``: eigenvalues below 1e-12 raised to 1e-10, rescaled to
+    sum to p, the result brought back to a unit diagonal; as R ``psych::cor.smooth(r)``."""
+    w, v = np.linalg.eigh(r)
+    w = np.where(w < 1e-12, 1e-10, w)
+    w = w * len(w) / w.sum()
+    out = (v * w) @ v.T
+    d = np.sqrt(np.diag(out))
+    out = out / np.outer(d, d)
+    out = (out + out.T) / 2
+    np.fill_diagonal(out, 1.0)
+    return out
 
-    ``method="polychoric"`` prepares the polychoric matrix of ordinal items instead (``options`` go to
-    :func:`~cmanalytics.psychometrics.ordinal.polychoric`); KMO, Bartlett, EFA and parallel analysis then
-    work on it, and ``cronbach_alpha`` gives ordinal alpha.
 
-    The result holds no reference to the data; changing the DataFrame afterwards does not change it.
-    """
-    check_missing(missing)
-    if method == "polychoric":
-        from cmanalytics.psychometrics.ordinal import polychoric
+def check_definite(m: Moments, *, smooth: bool = False) -> Moments:
+    """``m`` when its correlation matrix is positive semi-definite (to rounding); otherwise a
+    :class:`CorrelationMatrixError` naming the smallest eigenvalue, or with ``smooth=True`` the moments with
+    the matrix smoothed (:func:`smooth_eigenvalues`), said by a :class:`SingularityWarning` and in
+    ``notes``. Pairwise and polychoric matrices can be indefinite; KMO, Bartlett's test and factor analysis
+    on such a matrix are meaningless (no data set has it)."""
+    from cmanalytics.errors import SingularityWarning, diagnose
 
-        res = polychoric(data, missing=missing, **options)
-        return Moments(res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric")
-    if method != "pearson":
-        raise ArgumentError(f"method={method!r}; choose 'pearson' or 'polychoric'.")
-    return moments_from_data(data, missing=missing, min_items=2)
+    if not isinstance(smooth, (bool, np.bool_)):
+        raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
+    if m.method == "pearson" and m.missing == "listwise":
+        return m      # the correlations of complete rows are positive semi-definite by construction
+    lam = float(m.eigenvalues[-1])
+    if lam >= -DEFINITE_TOL * m.n_items:
+        return m
+    what = {"polychoric": "polychoric"}.get(m.method, "pairwise" if m.missing == "pairwise" else m.method)
+    if not smooth:
+        raise CorrelationMatrixError(
+            f"the {what} correlation matrix of {m.n_items} items is not positive semi-definite (smallest "
+            f"eigenvalue {lam:.3g}): no data set has it, so KMO, Bartlett's test and factor analysis would be "
+            "meaningless. Prepare it with smooth=True (cma.prepare(data, ..., smooth=True)) to smooth its "
+            "eigenvalues as psych::cor.smooth does, or use missing='listwise'.")
+    r = smooth_eigenvalues(m.corr)
+    change = float(np.abs(r - m.corr).max())
+    note = diagnose(f"the {what} correlation matrix was not positive definite (smallest eigenvalue {lam:.3g}); "
+                    f"its eigenvalues were smoothed as psych::cor.smooth does (largest change in a correlation "
+                    f"{change:.3g}).", SingularityWarning)
+    return dataclasses.replace(m, corr=r, notes=m.notes + (note,))
+
+
+# Above this many items the p x p work (decompositions, inverses) dominates: the size guard speaks up.
+LARGE_ITEMS = 3000
+# Rough speeds of this project's machines (2 cores), measured: a p x p eigendecomposition ~ 4e-9 p^3 s,
+# the one pass ~ n p^2 / 5e9 s. An estimate to plan by, not a promise.
+_EIGH_SECONDS_PER_P3 = 4e-9
+_PASS_FLOPS = 5e9
+
+
+def size_guard(n_rows: int, p: int) -> None:
+    """Warn (:class:`CmanalyticsWarning`) with the estimated time and memory when there are more than
+    ``LARGE_ITEMS`` items, and refuse (:class:`DataError`) when the p x p matrices alone would not fit in
+    this machine's memory."""
+    import os
+
+    from cmanalytics.errors import CmanalyticsWarning, diagnose
+
+    if p <= LARGE_ITEMS:
+        return
+    memory = 6 * 8.0 * p * p      # correlation, covariance, inverse, eigenvectors and two work copies
+    seconds = n_rows * p * p / _PASS_FLOPS + 3 * _EIGH_SECONDS_PER_P3 * p**3
+    try:
+        available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        available = None
+    gib = memory / 2**30
+    if available is not None and memory > 0.8 * available:
+        raise DataError(f"{p} items: the p x p matrices alone need about {gib:.1f} GiB, more than this machine's "
+                        f"{available / 2**30:.0f} GiB allow; analyse the items in blocks (a scale at a time).")
+    diagnose(f"{p} items x {n_rows} rows: expect about {_duration(seconds)} and {gib:.1f} GiB for the p x p "
+             "matrices (estimated for a 2-core machine); analysing a scale at a time is far faster.",
+             CmanalyticsWarning)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"
 
 
 def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:
@@ -407,7 +552,7 @@ def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_i
     if isinstance(data, Moments):  # prepared items carry the missing-data policy they were prepared with
         if data.n_items < min_items:
             raise DataError(f"{data.n_items} item(s); this analysis needs at least {min_items}.")
-        return data
+        return check_definite(data)
     if data is not None and corr is not None:
         raise ArgumentError("give either data (raw responses) or corr (a correlation matrix with n_obs), not both.")
     if data is None and corr is None:
@@ -416,4 +561,126 @@ def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_i
         return moments_from_corr(corr, n_obs, min_items=min_items)
     if n_obs is not None:
         raise ArgumentError("n_obs goes with corr=; from raw data the number of respondents is counted.")
-    return moments_from_data(data, missing=missing, min_items=min_items)
+    return check_definite(moments_from_data(data, missing=missing, min_items=min_items))
+
+
+# --- the one-pass accumulator (also the streaming path's: cmanalytics.psychometrics.streaming) -------------
+
+
+class MomentAccumulator:
+    r"""Sums that give the means and covariances of everything added, chunk by chunk, mergeable.
+
+    Listwise: with a shift c (the first chunk's means) it keeps n, :math:`s = \sum (x - c)` and
+    :math:`G = \sum (x - c)(x - c)'` over complete rows. Pairwise: per pair (i, j), the count of rows with
+    both answered and, over those rows, the sums of :math:`x_i - c_i`, of their squares and of the cross
+    products. Two accumulators merge after moving one to the other's shift, so partitions can be summed
+    in any order (dask). The results equal the in-memory path's (Chan, Golub & LeVeque 1983).
+    """
+
+    def __init__(self, names: tuple[str, ...], missing: str = "listwise"):
+        self.names = tuple(names)
+        self.missing = check_missing(missing)
+        p = len(self.names)
+        self.shift = None
+        self.rows = 0
+        if missing == "listwise":
+            self.n = 0
+            self.s = np.zeros(p)
+            self.g = np.zeros((p, p))
+        else:
+            self.count = np.zeros((p, p))
+            self.s = np.zeros((p, p))
+            self.q = np.zeros((p, p))
+            self.g = np.zeros((p, p))
+
+    def add(self, x: np.ndarray) -> MomentAccumulator:
+        x = np.asarray(x, dtype=np.float64)
+        self.rows += x.shape[0]
+        if self.missing == "listwise":
+            x = x[~np.isnan(x).any(axis=1)]
+            if not len(x):
+                return self
+            if self.shift is None:
+                self.shift = x.mean(axis=0)
+            z = x - self.shift
+            self.n += len(z)
+            self.s += z.sum(axis=0)
+            self.g += z.T @ z
+            return self
+        obs = ~np.isnan(x)
+        if self.shift is None:
+            with np.errstate(invalid="ignore"):
+                self.shift = np.where(obs.any(axis=0), np.nanmean(np.where(obs, x, np.nan), axis=0), 0.0)
+        z = np.where(obs, x - self.shift, 0.0)
+        m = obs.astype(np.float64)
+        self.count += m.T @ m
+        self.s += z.T @ m
+        self.q += (z * z).T @ m
+        self.g += z.T @ z
+        return self
+
+    def _moved(self, shift: np.ndarray) -> MomentAccumulator:
+        """The same sums about another shift."""
+        out = MomentAccumulator(self.names, self.missing)
+        out.shift, out.rows = shift, self.rows
+        d = self.shift - shift  # x - new = (x - old) + d
+        if self.missing == "listwise":
+            out.n = self.n
+            out.s = self.s + self.n * d
+            out.g = self.g + np.outer(self.s, d) + np.outer(d, self.s) + self.n * np.outer(d, d)
+        else:
+            out.count = self.count.copy()
+            out.s = self.s + self.count * d[:, None]
+            out.q = self.q + 2 * d[:, None] * self.s + self.count * d[:, None] ** 2
+            out.g = self.g + self.s * d[None, :] + (self.s * d[None, :]).T + self.count * np.outer(d, d)
+        return out
+
+    def merge(self, other: MomentAccumulator) -> MomentAccumulator:
+        if other.names != self.names or other.missing != self.missing:
+            raise DataError("cannot merge moments of different items or missing-data policies.")
+        if other.shift is None:
+            self.rows += other.rows
+            return self
+        if self.shift is None:
+            return other._moved(other.shift)
+        o = other._moved(self.shift)
+        self.rows += o.rows
+        if self.missing == "listwise":
+            self.n += o.n
+        else:
+            self.count += o.count
+            self.q += o.q
+        self.s += o.s
+        self.g += o.g
+        return self
+
+    def moments(self) -> Moments:
+        names = self.names
+        if self.missing == "listwise":
+            if self.shift is None or self.n < 2:
+                raise DataError(f"no complete rows under listwise deletion ({0 if self.shift is None else self.n} of "
+                                f"{self.rows}); use missing='pairwise'.")
+            d = self.s / self.n
+            cov = (self.g - self.n * np.outer(d, d)) / (self.n - 1)
+            return _finish(names, (cov + cov.T) / 2, self.shift + d, self.n, None, "listwise", self.rows)
+        n_pair = self.count
+        if (n_pair < 2).any():
+            i, j = np.argwhere(n_pair < 2)[0]
+            raise DataError(f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} "
+                            "respondent(s); a pairwise correlation needs at least 2.")
+        s, q, g = self.s, self.q, self.g
+        cross = g - s * s.T / n_pair
+        ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = cross / np.sqrt(ss_i * ss_i.T)
+        cov = cross / (n_pair - 1)
+        sds = np.sqrt(np.diag(cov))
+        means = self.shift + np.diag(s) / np.diag(n_pair)
+        _check_variance(names, sds, means)
+        if not np.isfinite(corr).all():
+            i, j = np.argwhere(~np.isfinite(corr))[0]
+            raise DataError(f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who "
+                            "answered both; their pairwise correlation is undefined.")
+        np.fill_diagonal(corr, 1.0)
+        corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
+        return Moments(names, corr, (cov + cov.T) / 2, means, sds, self.rows, n_pair, "pairwise", self.rows)

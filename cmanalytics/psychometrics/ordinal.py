@@ -11,7 +11,7 @@ from scipy import special
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import check_missing, response_matrix
+from cmanalytics.psychometrics.inputs import check_missing, response_matrix, smooth_eigenvalues
 
 MAX_CATEGORIES = 20
 _BIG = 38.0  # stands in for an infinite threshold: Phi(-38) underflows to 0
@@ -174,9 +174,26 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     Psychometrika 44, 443-460.
     """
     check_missing(missing)
+    if isinstance(correct, bool) or not isinstance(correct, (int, float, np.integer, np.floating)) or not np.isfinite(correct):
+        raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
+    if not isinstance(smooth, (bool, np.bool_)):
+        raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ArgumentError(f"max_iter must be a whole number of at least 1; got {max_iter!r}.")
     if correct < 0:
         raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
     x, names = response_matrix(data, min_items=2)
+    if x.shape[0] < 2:
+        raise DataError(f"data has {x.shape[0]} row(s); at least 2 respondents are needed for a correlation.")
+    infinite = np.isinf(x).any(axis=0)
+    if infinite.any():
+        raise DataError(f"column(s) {', '.join(repr(names[j]) for j in np.where(infinite)[0])} hold an infinite "
+                        "value; ordinal answers must be finite numbers (or missing).")
+    empty = np.isnan(x).all(axis=0)
+    if empty.any():
+        raise DataError(f"item(s) {', '.join(repr(names[j]) for j in np.where(empty)[0])} were answered by no one; "
+                        "drop them and run again.")
+    x_all = x
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape
@@ -184,6 +201,9 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     for j in range(p):
         col = x[:, j]
         values = np.unique(col[~np.isnan(col)])
+        if not len(values):
+            raise DataError(f"no complete rows under listwise deletion (none of {len(x_all)} respondents answered "
+                            "every item); use missing='pairwise'.")
         if len(values) < 2:
             raise DataError(f"item {names[j]!r} has a single category ({values[0]:g}); a polychoric correlation "
                             "needs at least two.")
@@ -214,6 +234,11 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     tables_all = (onehot.T @ onehot).reshape(p, kmax, p, kmax).transpose(0, 2, 1, 3)
     iu, ju = np.triu_indices(p, 1)
     tables = tables_all[iu, ju].copy()  # (pairs, kmax, kmax)
+    together = tables.sum(axis=(1, 2))
+    if (together < 2).any():
+        q = int(np.argmax(together < 2))
+        raise DataError(f"items {names[iu[q]]!r} and {names[ju[q]]!r} were answered together by {int(together[q])} "
+                        "respondent(s); a polychoric correlation needs at least 2.")
     if correct > 0:
         real = np.zeros_like(tables, dtype=bool)
         for q, (a, b) in enumerate(zip(iu, ju)):
@@ -265,12 +290,7 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     lam_min = np.linalg.eigvalsh(r)[0]
     if lam_min <= 0:
         if smooth:
-            w, v = np.linalg.eigh(r)
-            w = np.maximum(w, 100 * np.finfo(float).eps)
-            w = w * p / w.sum()
-            r = (v * w) @ v.T
-            d = np.sqrt(np.diag(r))
-            r = r / np.outer(d, d)
+            r = smooth_eigenvalues(r)
             smoothed = True
             warnings.append(f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
                             "was smoothed (psych::cor.smooth's method).")

@@ -151,9 +151,11 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     Psychometrika 16, 297-334.
     """
     check_missing(missing)
-    if not 0 < ci < 1:
+    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
         raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
-    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in reverse)
+    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
+        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
+    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
     if isinstance(data, Moments):
         if data.method == "polychoric":
             unknown = [r for r in reverse if r not in data.names]
@@ -176,7 +178,10 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         if unknown:
             raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
         if scale is not None:
-            bounds = (float(scale[0]), float(scale[1]))
+            try:
+                bounds = (float(scale[0]), float(scale[1]))
+            except (TypeError, ValueError, IndexError, KeyError):
+                raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
             if not bounds[0] < bounds[1]:
                 raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
             if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
@@ -194,6 +199,9 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
             raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
+    if not c.sum() > 0:     # alpha divides by the variance of the sum score
+        raise DataError("the sum of the items has no variance (their negative covariances cancel their variances): "
+                        "alpha is undefined. Reverse-key the items that run the other way (reverse=).")
     # Standardized alpha from cov2cor(C), as psych::alpha: under pairwise deletion this differs from the
     # pairwise correlations, whose standard deviations are each pair's own.
     sd = np.sqrt(np.diag(c))
@@ -216,8 +224,10 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         std_drop = std_alpha_if_deleted(r)
     else:
         alpha_drop = std_drop = np.full(p, np.nan)
+    with np.errstate(over="ignore"):        # in the data's units; beyond 1e308 it is honestly infinite
+        scale_var = rest_var * m.cov_unit * m.cov_unit
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
-                   "scale_var_if_deleted": rest_var, "r_drop": r_drop, "smc": smc,
+                   "scale_var_if_deleted": scale_var, "r_drop": r_drop, "smc": smc,
                    "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
                    "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
                    **_dropped_item_stats(r)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import permutations
@@ -9,11 +10,11 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError
+from cmanalytics.errors import ArgumentError, CmanalyticsWarning, DataError, diagnose
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
-from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, random_generator, response_matrix
 from cmanalytics.psychometrics.reliability import alpha_from_cov, cronbach_alpha
 from cmanalytics.psychometrics.rotation import ROTATIONS
 
@@ -81,6 +82,7 @@ class BootstrapResult(Reportable):
     seed: int | None
     level: float
     draws: dict
+    warnings: tuple[str, ...] = ()
 
     def _frame(self, a):
         return pd.DataFrame(a, index=list(self.items), columns=list(self.factors))
@@ -103,7 +105,7 @@ class BootstrapResult(Reportable):
                 (f"KMO ({lv} CI)", f"{fmt(self.kmo['estimate'])} [{fmt(self.kmo['lower'])}, {fmt(self.kmo['upper'])}]"),
                 ("resamples", f"{self.n_boot}, seed {self.seed}")]
         return "Bootstrap", rows, [("Loadings", self.loadings), (f"Lower {lv}", self.loadings_lower),
-                                   (f"Upper {lv}", self.loadings_upper)], (), ()
+                                   (f"Upper {lv}", self.loadings_upper)], self.warnings, ()
 
 
 def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rotation: str | None = "varimax", *,
@@ -137,26 +139,49 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     est_alpha = cronbach_alpha(full_m).alpha
     est_kmo = kmo_from_moments(full_m).overall
     reference = full.loadings.to_numpy()
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape
+    if n <= p:
+        raise DataError(f"a bootstrap needs more respondents ({n}) than items ({p}): every resample's correlation "
+                        "matrix would be singular.")
     k = full.n_factors
     alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
     fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
+    diagnosed: dict = {}
     for start in range(0, n_boot, _BATCH):
         size = min(_BATCH, n_boot - start)
         counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
         sl = slice(start, start + size)
         if fast:
-            alphas[sl], kmos[sl], loads[sl] = _batch_pca(x, counts, k, rot)
+            alphas[sl], kmos[sl], loads[sl], flat = _batch_pca(x, counts, k, rot)
+            if flat is not None:
+                raise _degenerate(start + flat[0], n, DataError(f"item {names[flat[1]]!r} has no variance"))
         else:
             for b in range(size):
                 rows = np.repeat(np.arange(n), counts[b].astype(int))
-                m = moments_from_array(x[rows], names, missing)
-                alphas[start + b] = cronbach_alpha(m).alpha
-                kmos[start + b] = kmo_from_moments(m).overall
-                loads[start + b] = efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy()
+                # a resample's own diagnostics (a Heywood case, ML starts that disagree) are counted and said
+                # once below, not repeated two thousand times
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", CmanalyticsWarning)
+                    try:
+                        m = moments_from_array(x[rows], names, missing)
+                        alphas[start + b] = cronbach_alpha(m).alpha
+                        kmos[start + b] = kmo_from_moments(m).overall
+                        loads[start + b] = efa_from_moments(m, n_factors=k, method=key,
+                                                            rotation=rot).loadings.to_numpy()
+                    except (DataError, np.linalg.LinAlgError) as exc:
+                        raise _degenerate(start + b, n, exc) from None
+                for w in caught:
+                    if issubclass(w.category, CmanalyticsWarning):
+                        diagnosed[w.category] = diagnosed.get(w.category, 0) + 1
+                    else:
+                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes = []
+    for category, count in diagnosed.items():
+        what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
+        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes, stacklevel=2)
     loads = align(loads, reference)
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     q = lambda a: (np.quantile(a, lo_q, axis=0), np.quantile(a, hi_q, axis=0))  # noqa: E731
@@ -167,11 +192,19 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
                            kmo={"estimate": est_kmo, "lower": float(k_lo), "upper": float(k_hi)},
                            items=names, factors=tuple(full.loadings.columns), estimate=reference, lower=l_lo,
                            upper=l_hi, n_boot=int(n_boot), seed=seed, level=level,
-                           draws={"alpha": alphas, "kmo": kmos, "loadings": loads})
+                           draws={"alpha": alphas, "kmo": kmos, "loadings": loads}, warnings=tuple(notes))
+
+
+def _degenerate(b: int, n: int, exc: Exception) -> DataError:
+    reason = ("its correlation matrix is singular" if isinstance(exc, np.linalg.LinAlgError)
+              else " ".join(str(exc).split()) or type(exc).__name__)
+    return DataError(f"bootstrap resample {b + 1} cannot be analysed ({reason}); with {n} respondents some "
+                     "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data.")
 
 
 def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
-    """Alpha, KMO and (rotated) component loadings of every resample at once, from weighted moments."""
+    """Alpha, KMO and (rotated) component loadings of every resample at once, from weighted moments, and
+    (resample, item) of the first resample in which an item has no variance (None when there is none)."""
     n, p = x.shape
     xc = x - x.mean(axis=0)
     sums = counts @ xc  # (B, p)
@@ -179,14 +212,22 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     mean = sums / n
     cov = (gram - n * mean[:, :, None] * mean[:, None, :]) / (n - 1)
     alpha = alpha_from_cov(cov)
-    sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+    sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
+    # an item that took one value in a resample: its variance there is rounding of the full data's
+    flat = np.argwhere(sd <= 1e-6 * xc.std(axis=0))
+    if flat.size:
+        return None, None, None, (int(flat[0, 0]), int(flat[0, 1]))
     r = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)
     r[:, idx, idx] = 1.0
-    kmo = kmo_arrays(r, np.linalg.inv(r))[0]
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:     # a singular resample (duplicated rows): the pseudo-inverse, as for the data
+        inv = np.linalg.pinv(r, hermitian=True)
+    kmo = kmo_arrays(r, inv)[0]
     values, vectors = np.linalg.eigh(r)
     values, vectors = values[:, ::-1][:, :k], vectors[:, :, ::-1][:, :, :k]
     lam = vectors * np.sqrt(np.maximum(values, np.finfo(float).eps))[:, None, :]
     if rotation == "varimax" and k > 1:
         lam = _batched_varimax(lam)
-    return alpha, kmo, lam
+    return alpha, kmo, lam, None

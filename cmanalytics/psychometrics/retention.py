@@ -9,7 +9,8 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import Moments, gather, prepare
+from cmanalytics.psychometrics.inputs import Moments, gather, random_generator
+from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
 _BATCH = 256
@@ -23,7 +24,10 @@ def _leading_count(observed: np.ndarray, reference: np.ndarray) -> int:
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues (descending) of R with squared multiple correlations on the diagonal, for a batch."""
-    inv = np.linalg.inv(r)
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:       # a singular observed matrix: the pseudo-inverse, as everywhere else
+        inv = np.linalg.pinv(r, hermitian=True)
     smc = 1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1)
     reduced = r.copy()
     idx = np.arange(r.shape[-1])
@@ -127,7 +131,7 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
     if n <= p + 1:
         raise DataError(f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
                         "random correlation matrices are singular.")
-    rng = np.random.default_rng(seed)
+    rng = random_generator(seed)
     pc = np.empty((n_iter, p))
     fa = np.empty((n_iter, p))
     for start in range(0, n_iter, _BATCH):

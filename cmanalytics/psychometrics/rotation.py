@@ -95,7 +95,7 @@ def varimax(a: np.ndarray, *, normalize: bool = True, eps: float = 1e-5, max_ite
     iterations = 0
     xt = np.ascontiguousarray(x.T)
     reduce = np.add.reduce  # the loop runs on tiny arrays, where numpy's per-call overhead dominates
-    for iterations in range(1, max_iter + 1):
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is read after the loop
         z = x @ t
         g = z * z
         g -= reduce(g, axis=0) / p
@@ -206,7 +206,7 @@ def gpa_orthogonal(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, ma
     g = a.T @ gq
     converged = False
     iterations = 0
-    for iterations in range(max_iter + 1):
+    for iterations in range(max_iter + 1):  # noqa: B007 - the count is read after the loop
         m = t.T @ g
         gp = g - t @ ((m + m.T) / 2)
         s = np.sqrt(np.sum(gp**2))
@@ -256,7 +256,7 @@ def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_i
     g = -(lam.T @ gq @ t_inv).T
     converged = False
     iterations = 0
-    for iterations in range(max_iter + 1):
+    for iterations in range(max_iter + 1):  # noqa: B007 - the count is read after the loop
         gp = g - t * (t * g).sum(axis=0)
         s = np.sqrt(np.sum(gp**2))
         if s < eps:

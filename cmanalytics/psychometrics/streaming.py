@@ -2,156 +2,70 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError
-from cmanalytics.psychometrics.inputs import Moments, _check_variance, _finish, check_missing, response_matrix
-
-
-class MomentAccumulator:
-    r"""Sums that give the means and covariances of everything added, chunk by chunk, mergeable.
-
-    Listwise: with a shift c (the first chunk's means) it keeps n, :math:`s = \sum (x - c)` and
-    :math:`G = \sum (x - c)(x - c)'` over complete rows. Pairwise: per pair (i, j), the count of rows with
-    both answered and, over those rows, the sums of :math:`x_i - c_i`, of their squares and of the cross
-    products. Two accumulators merge after moving one to the other's shift, so partitions can be summed
-    in any order (dask). The results equal the in-memory path's (Chan, Golub & LeVeque 1983).
-    """
-
-    def __init__(self, names: tuple[str, ...], missing: str = "listwise"):
-        self.names = tuple(names)
-        self.missing = check_missing(missing)
-        p = len(self.names)
-        self.shift = None
-        self.rows = 0
-        if missing == "listwise":
-            self.n = 0
-            self.s = np.zeros(p)
-            self.g = np.zeros((p, p))
-        else:
-            self.count = np.zeros((p, p))
-            self.s = np.zeros((p, p))
-            self.q = np.zeros((p, p))
-            self.g = np.zeros((p, p))
-
-    def add(self, x: np.ndarray) -> "MomentAccumulator":
-        x = np.asarray(x, dtype=np.float64)
-        self.rows += x.shape[0]
-        if self.missing == "listwise":
-            x = x[~np.isnan(x).any(axis=1)]
-            if not len(x):
-                return self
-            if self.shift is None:
-                self.shift = x.mean(axis=0)
-            z = x - self.shift
-            self.n += len(z)
-            self.s += z.sum(axis=0)
-            self.g += z.T @ z
-            return self
-        obs = ~np.isnan(x)
-        if self.shift is None:
-            with np.errstate(invalid="ignore"):
-                self.shift = np.where(obs.any(axis=0), np.nanmean(np.where(obs, x, np.nan), axis=0), 0.0)
-        z = np.where(obs, x - self.shift, 0.0)
-        m = obs.astype(np.float64)
-        self.count += m.T @ m
-        self.s += z.T @ m
-        self.q += (z * z).T @ m
-        self.g += z.T @ z
-        return self
-
-    def _moved(self, shift: np.ndarray) -> "MomentAccumulator":
-        """The same sums about another shift."""
-        out = MomentAccumulator(self.names, self.missing)
-        out.shift, out.rows = shift, self.rows
-        d = self.shift - shift  # x - new = (x - old) + d
-        if self.missing == "listwise":
-            out.n = self.n
-            out.s = self.s + self.n * d
-            out.g = self.g + np.outer(self.s, d) + np.outer(d, self.s) + self.n * np.outer(d, d)
-        else:
-            out.count = self.count.copy()
-            out.s = self.s + self.count * d[:, None]
-            out.q = self.q + 2 * d[:, None] * self.s + self.count * d[:, None] ** 2
-            out.g = self.g + self.s * d[None, :] + (self.s * d[None, :]).T + self.count * np.outer(d, d)
-        return out
-
-    def merge(self, other: "MomentAccumulator") -> "MomentAccumulator":
-        if other.names != self.names or other.missing != self.missing:
-            raise DataError("cannot merge moments of different items or missing-data policies.")
-        if other.shift is None:
-            self.rows += other.rows
-            return self
-        if self.shift is None:
-            return other._moved(other.shift)
-        o = other._moved(self.shift)
-        self.rows += o.rows
-        if self.missing == "listwise":
-            self.n += o.n
-        else:
-            self.count += o.count
-            self.q += o.q
-        self.s += o.s
-        self.g += o.g
-        return self
-
-    def moments(self) -> Moments:
-        names = self.names
-        if self.missing == "listwise":
-            if self.shift is None or self.n < 2:
-                raise DataError(f"no complete rows under listwise deletion ({0 if self.shift is None else self.n} of "
-                                f"{self.rows}); use missing='pairwise'.")
-            d = self.s / self.n
-            cov = (self.g - self.n * np.outer(d, d)) / (self.n - 1)
-            return _finish(names, (cov + cov.T) / 2, self.shift + d, self.n, None, "listwise", self.rows)
-        n_pair = self.count
-        if (n_pair < 2).any():
-            i, j = np.argwhere(n_pair < 2)[0]
-            raise DataError(f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} "
-                            "respondent(s); a pairwise correlation needs at least 2.")
-        s, q, g = self.s, self.q, self.g
-        cross = g - s * s.T / n_pair
-        ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            corr = cross / np.sqrt(ss_i * ss_i.T)
-        cov = cross / (n_pair - 1)
-        sds = np.sqrt(np.diag(cov))
-        means = self.shift + np.diag(s) / np.diag(n_pair)
-        _check_variance(names, sds, means)
-        if not np.isfinite(corr).all():
-            i, j = np.argwhere(~np.isfinite(corr))[0]
-            raise DataError(f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who "
-                            "answered both; their pairwise correlation is undefined.")
-        np.fill_diagonal(corr, 1.0)
-        corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
-        return Moments(names, corr, (cov + cov.T) / 2, means, sds, self.rows, n_pair, "pairwise", self.rows)
+from cmanalytics.errors import ArgumentError, DataError, ReadError
+from cmanalytics.psychometrics.inputs import (  # noqa: F401 - MomentAccumulator kept importable from here
+    MomentAccumulator,
+    Moments,
+    _check_variance,
+    _finish,
+    check_missing,
+    column_units,
+    response_matrix,
+    size_guard,
+)
 
 
 def _chunks(source, chunksize: int, columns):
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
-            raise DataError(f"no data file at {path}.")
-        if path.suffix.lower() == ".csv":
-            # an open handle: given a path, pandas' parser holds far more of the file than one chunk
-            with open(path, "rb") as fh:
-                yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
-            return
-        if path.suffix.lower() in (".parquet", ".pq"):
-            import pyarrow.parquet as pq
-
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize, columns=columns):
-                yield batch.to_pandas()
-            return
-        raise DataError(f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
-                        "or a dask DataFrame.")
+            raise ReadError(f"no data file at {path}.")
+        if path.is_dir():
+            raise ReadError(f"{path} is a folder; give the .csv or .parquet file inside it.")
+        if path.suffix.lower() not in (".csv", ".parquet", ".pq"):
+            raise ReadError(f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
+                            "or a dask DataFrame.")
+        try:
+            yield from _file_chunks(path, chunksize, columns)
+        except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            # pandas and pyarrow raise their own errors for empty, binary or malformed files (ArrowInvalid is
+            # a ValueError); each becomes one error naming the file
+            text = " ".join(str(exc).split()) or type(exc).__name__
+            raise ReadError(f"cannot read {path} as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: "
+                            f"{text}") from None
+        return
     if isinstance(source, (pd.DataFrame, np.ndarray)):
         raise ArgumentError("this is data in memory: use cma.prepare(data).")
-    for chunk in source:
-        yield chunk if columns is None or not isinstance(chunk, pd.DataFrame) else chunk[columns]
+    try:
+        chunks = iter(source)
+    except TypeError:
+        raise ArgumentError(f"cannot stream a {type(source).__name__}: give a .csv or .parquet path, an iterator of "
+                            "DataFrames, or a dask DataFrame.") from None
+    for chunk in chunks:
+        if columns is not None and isinstance(chunk, pd.DataFrame):
+            absent = [c for c in columns if c not in chunk.columns]
+            if absent:
+                raise DataError(f"columns= names {', '.join(map(repr, absent))}, which the data do not have.")
+            chunk = chunk[columns]
+        yield chunk
+
+
+def _file_chunks(path: Path, chunksize: int, columns):
+    if path.suffix.lower() == ".csv":
+        # an open handle: given a path, pandas' parser holds far more of the file than one chunk
+        with open(path, "rb") as fh:
+            yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
+        return
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize, columns=columns):
+        yield batch.to_pandas()
 
 
 def _accumulate(chunk, names, missing) -> MomentAccumulator:
@@ -174,21 +88,31 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
         return _prepare_dask(source, missing, columns)
     acc = None
     names = None
+    units = None
     for k, chunk in enumerate(_chunks(source, chunksize, columns)):
         cols = tuple(str(c) for c in chunk.columns) if isinstance(chunk, pd.DataFrame) else None
         if acc is None:
             x, names = response_matrix(chunk, min_items=3)
+            size_guard(x.shape[0], x.shape[1])
             first_cols = cols
-            acc = MomentAccumulator(names, missing).add(x)
+            # extreme magnitudes: every chunk divided by the first chunk's powers of two (exact), as in memory
+            units = column_units(x)
+            acc = MomentAccumulator(names, missing).add(x if units is None else x / units)
             continue
         if cols != first_cols or (cols is None and np.shape(chunk)[1] != len(names)):
             raise DataError(f"chunk {k + 1} has columns {list(cols) if cols else np.shape(chunk)[1]} where the first "
                             f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items.")
         x, _ = response_matrix(chunk, min_items=1)
-        acc.add(x)
+        acc.add(x if units is None else x / units)
     if acc is None:
         raise DataError("the source gave no data.")
-    return acc.moments()
+    m = acc.moments()
+    if units is None:
+        return m
+    unit = float(units.max())
+    rel = units / unit
+    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
+                               cov_unit=unit)
 
 
 def _prepare_dask(ddf, missing: str, columns) -> Moments:

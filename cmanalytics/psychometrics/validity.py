@@ -1,22 +1,22 @@
-"""Validity evidence: CFA fit (semopy), composite reliability and AVE, Fornell-Larcker, HTMT, Harman's
-single-factor test, McDonald's omega."""
+"""Validity evidence: CFA (this package's lavaan-exact engine), composite reliability and AVE,
+Fornell-Larcker, HTMT, Harman's single-factor test, McDonald's omega."""
 
 from __future__ import annotations
 
-import io
-import contextlib
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, ConvergenceError, DataError
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.efa import _extraction_diagnostics, efa_from_moments, psych_order
+from cmanalytics.psychometrics.efa import _extraction_diagnostics, psych_order
 from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
-from cmanalytics.psychometrics.inputs import check_missing, gather, response_matrix
+from cmanalytics.psychometrics.inputs import gather, response_matrix
 from cmanalytics.psychometrics.rotation import rotate
+from cmanalytics.psychometrics.sem import SEMFit, sem_fit
+from cmanalytics.psychometrics.sem.fitting import sections
 
 
 def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
@@ -55,25 +55,25 @@ class Coefficient(float):
 def _cr_inputs(loadings, method, cov):
     if method not in CR_METHODS:
         raise ArgumentError(f"method={method!r}; choose 'fornell-larcker' or 'semtools'.")
-    l = np.asarray(loadings, float)
+    lam = np.asarray(loadings, float)
     if method == "semtools":
         if cov is None:
             raise ArgumentError("method='semtools' needs cov=, the observed covariance matrix of the factor's "
                                 "items (and unstandardized loadings, factor variance 1).")
         cov = np.asarray(cov, float)
-        if cov.shape != (l.size, l.size):
-            raise ArgumentError(f"cov must be {l.size} x {l.size}, one row per loading; got {cov.shape}.")
+        if cov.shape != (lam.size, lam.size):
+            raise ArgumentError(f"cov must be {lam.size} x {lam.size}, one row per loading; got {cov.shape}.")
     elif cov is not None:
         raise ArgumentError("cov= is used by method='semtools' only; the Fornell-Larcker formulas take "
                             "standardized loadings alone.")
-    return l, cov
+    return lam, cov
 
 
 def composite_reliability(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
     r"""Composite reliability of one factor's items.
 
     * ``"fornell-larcker"`` (default; Fornell & Larcker 1981, Raykov 1997), from standardized loadings:
-      :math:`(\sum l)^2 / ((\sum l)^2 + \sum (1 - l^2))`;
+      :math:`(\sum lam)^2 / ((\sum lam)^2 + \sum (1 - l^2))`;
     * ``"semtools"``: ``semTools::compRelSEM(fit)``'s default (``obs.var = TRUE``), from unstandardized
       loadings with the factor's variance 1 and the observed covariance matrix S of the items:
       :math:`(\sum \lambda)^2 / \mathbf 1'S\mathbf 1` (the denominator is the observed variance of the sum).
@@ -81,10 +81,10 @@ def composite_reliability(loadings, *, method: str = "fornell-larcker", cov=None
     The two agree when the model reproduces the items' covariances; the returned number carries its
     ``method``.
     """
-    l, cov = _cr_inputs(loadings, method, cov)
+    lam, cov = _cr_inputs(loadings, method, cov)
     if method == "semtools":
-        return Coefficient(l.sum() ** 2 / cov.sum(), method)
-    return Coefficient(l.sum() ** 2 / (l.sum() ** 2 + (1 - l**2).sum()), method)
+        return Coefficient(lam.sum() ** 2 / cov.sum(), method)
+    return Coefficient(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), method)
 
 
 def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov=None) -> Coefficient:
@@ -92,23 +92,52 @@ def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov
     loadings (Fornell & Larcker 1981); ``"semtools"`` (``semTools::AVE(fit)``, ``obs.var = TRUE``)
     :math:`\sum \lambda^2 / \mathrm{tr}\,S` from unstandardized loadings (factor variance 1) and the
     observed covariance matrix S of the items."""
-    l, cov = _cr_inputs(loadings, method, cov)
+    lam, cov = _cr_inputs(loadings, method, cov)
     if method == "semtools":
-        return Coefficient((l**2).sum() / np.trace(cov), method)
-    return Coefficient((l**2).mean(), method)
+        return Coefficient((lam**2).sum() / np.trace(cov), method)
+    return Coefficient((lam**2).mean(), method)
 
 
 @dataclass(frozen=True, repr=False)
 class CFAResult(Reportable):
-    """A fitted measurement model: ``fit_indices`` (chi2, df, p, cfi, tli, rmsea, srmr), ``std_loadings``
-    (DataFrame: factor, item, loading), ``cr`` and ``ave`` (Series by factor), ``factor_correlations``,
-    ``n_obs``."""
+    """A fitted measurement model: ``fit_indices`` (chi2, df, p, cfi, tli, rmsea with its 90% interval and
+    p-close, srmr, aic, bic), ``std_loadings`` (DataFrame: factor, item, loading; std.all), ``cr`` and ``ave``
+    (Series by factor), ``factor_correlations``, ``n_obs``, ``estimates`` (as ``parameterEstimates()``),
+    ``fit_measures`` (all of lavaan's names), ``r2``, ``warnings``; ``modindices()``, ``residuals()``.
+    With groups, the loadings, correlations, CR and AVE are those of the first group (``sem.estimates``
+    holds every group's)."""
 
     fit_indices: dict
     std_loadings: pd.DataFrame
     factor_correlations: pd.DataFrame
     n_obs: int
-    model: dict
+    model: object
+    sem: SEMFit | None = None
+    warnings: tuple = ()
+
+    @property
+    def estimates(self) -> pd.DataFrame:
+        return self.sem.estimates
+
+    @property
+    def fit_measures(self) -> dict:
+        return self.sem.fit_measures
+
+    @property
+    def r2(self) -> pd.Series:
+        return pd.Series(self.sem.r2[0], name="r2")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The parameter estimates, as ``lavaan::parameterEstimates(fit, standardized = TRUE)``."""
+        return self.sem.to_frame()
+
+    def modindices(self) -> pd.DataFrame:
+        """Modification indices with expected parameter change, as ``lavaan::modindices(fit)``."""
+        return self.sem.modindices()
+
+    def residuals(self, kind: str = "raw") -> list[pd.DataFrame]:
+        """Residuals of the covariance structure per group (raw, cor, normalized), as ``lavaan::resid()``."""
+        return self.sem.residuals(kind)
 
     @cached_property
     def cr(self) -> pd.Series:
@@ -126,74 +155,84 @@ class CFAResult(Reportable):
             out.loc[f, f] = np.sqrt(self.ave[f])
         return out.where(np.tril(np.ones(out.shape, bool)))
 
+    def __repr__(self) -> str:
+        f = self.fit_indices
+        return (f"<CFAResult: chi2 = {f['chi2']:.3f} (df {f['df']}), CFI = {f['cfi']:.3f}, "
+                f"RMSEA = {f['rmsea']:.3f}, SRMR = {f['srmr']:.3f}, N = {self.n_obs}>")
+
+    __str__ = Reportable.__str__
+
     def _report(self):
         f = self.fit_indices
         rows = [("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p'])})"), ("CFI", fmt(f["cfi"])),
-                ("TLI", fmt(f["tli"])), ("RMSEA", fmt(f["rmsea"])), ("SRMR", fmt(f["srmr"])), ("N", str(self.n_obs))]
+                ("TLI", fmt(f["tli"])),
+                ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea_ci_lower'])}, {fmt(f['rmsea_ci_upper'])}]"),
+                ("SRMR", fmt(f["srmr"])), ("N", str(self.n_obs))]
         rel = pd.DataFrame({"CR": self.cr, "AVE": self.ave})
-        return ("Confirmatory factor analysis", rows, [("Standardized loadings", self.std_loadings),
-                ("Composite reliability and AVE", rel), ("Fornell-Larcker criterion", self.fornell_larcker())], (), ())
+        blocks = []
+        for g, lab in enumerate(self.sem.group_labels):
+            where = "" if len(self.sem.group_labels) == 1 else f" (group {lab})"
+            blocks += [(title + where, frame) for title, frame in sections(self.sem.estimates, g + 1)]
+        return ("Confirmatory factor analysis", rows, [*blocks,
+                ("Standardized loadings", self.std_loadings),
+                ("Composite reliability and AVE", rel), ("Fornell-Larcker criterion", self.fornell_larcker())],
+                self.warnings, ())
 
 
-def cfa(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> CFAResult:
-    r"""Confirmatory factor analysis of a measurement model by maximum likelihood (semopy), each factor's
-    variance fixed at 1 as ``lavaan::cfa(model, data, std.lv = TRUE)``.
+def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | None = None, missing: str = "listwise",
+        group: str | None = None, group_equal=(), group_partial=(), meanstructure: bool | None = None,
+        information: str | None = None, ordered=None) -> CFAResult:
+    r"""Confirmatory factor analysis as ``lavaan::cfa(model, data, ...)``, by this package's own engine
+    (:mod:`cmanalytics.psychometrics.sem`).
 
-    Fit indices as lavaan prints them: chi-square, df, p, CFI, TLI, RMSEA (semopy), and SRMR
-    :math:`= \sqrt{\frac{2}{p(p+1)}\sum_{i \le j} (r_{ij} - \hat\rho_{ij})^2}` from the observed and
-    model-implied correlations (Bentler 1995; computed here, semopy has none). CR and AVE come from the
-    standardized loadings. Listwise deletion (lavaan's default).
+    ``model`` is lavaan syntax (``"visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6"``, with ``~~``, ``~``,
+    ``~ 1``, fixed values ``1*x1``, labels ``a*x2``, ``NA*x1``) or a dict ``{"visual": ["x1", "x2", "x3"]}``.
+    Identification as lavaan: each factor's first loading fixed to 1, or with ``std_lv=True`` each factor's
+    variance; the fit and the standardized solution do not depend on the choice.
+
+    ML minimizes :math:`F = \log|\Sigma| + \mathrm{tr}(S\Sigma^{-1}) - \log|S| - p` (:math:`S` with divisor N);
+    chi-square :math:`= N F_{\min}`; fit indices as ``fitMeasures()`` (CFI truncated to [0, 1], RMSEA with N,
+    Bentler's SRMR); standard errors from the expected information (``information="observed"`` as option).
+    ``estimator`` "ML" (the default), "GLS" or "ULS"; ``missing`` "listwise" (lavaan's default) or "fiml" (``missing = "ml"``);
+    ``group`` with ``group_equal`` (loadings, intercepts, means, residuals, residual.covariances,
+    lv.variances, lv.covariances, regressions) and ``group_partial`` for multi-group models.
+    ``ordered=True`` (or the list of items) treats the items as ordinal: thresholds, polychoric correlations,
+    WLSMV with robust standard errors and the scaled-shifted chi-square (``cfa(..., ordered = TRUE)``).
+    CR and AVE come from the standardized loadings (std.all).
 
     Reference: Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor analysis.
-    Psychometrika 34, 183-202. Igolkina, A. A., & Meshcheryakov, G. (2020). semopy: a Python package for
-    structural equation modeling. Structural Equation Modeling 27, 952-963.
+    Psychometrika 34, 183-202. Rosseel, Y. (2012). lavaan: an R package for structural equation modeling.
+    Journal of Statistical Software 48(2), 1-36.
     """
-    check_missing(missing)
     if not isinstance(data, pd.DataFrame):
         raise DataError("cfa() takes the data as a DataFrame whose columns the model names.")
-    items = _check_model(data, model)
-    x, _ = response_matrix(data[items], min_items=3)
-    # semopy's model syntax takes identifiers only: name factors and items f0.., v0.. inside, map back after
-    fac_key = {f: f"f{k}" for k, f in enumerate(model)}
-    item_key = {i: f"v{k}" for k, i in enumerate(items)}
-    back = {**{v: k for k, v in fac_key.items()}, **{v: k for k, v in item_key.items()}}
-    frame = pd.DataFrame(x, columns=[item_key[i] for i in items]).dropna()
-    if len(frame) < len(items) + 1:
-        raise DataError(f"{len(frame)} complete rows are too few for a CFA of {len(items)} items.")
-    import semopy
-
-    # semopy fixes each factor's first loading at 1 where lavaan's std.lv = TRUE fixes its variance; the
-    # two identifications are the same model: the fit and the standardized solution do not change.
-    desc = "\n".join(f"{fac_key[f]} =~ " + " + ".join(item_key[i] for i in its) for f, its in model.items())
-    sem = semopy.Model(desc)
-    with contextlib.redirect_stdout(io.StringIO()):
-        res = sem.fit(frame)
-        stats = semopy.calc_stats(sem).T["Value"]
-    if not getattr(res, "success", True):
-        raise ConvergenceError(f"the CFA did not converge ({getattr(res, 'message', '')}).")
-    est = sem.inspect(std_est=True)
-    est["lval"] = est["lval"].map(lambda v: back.get(v, v))
-    est["rval"] = est["rval"].map(lambda v: back.get(v, v))
-    load = est[(est["op"] == "~") & est["rval"].isin(list(model))]
-    std = pd.DataFrame({"factor": load["rval"].to_numpy(), "item": load["lval"].to_numpy(),
-                        "loading": load["Est. Std"].astype(float).to_numpy()})
-    std["order"] = [items.index(i) for i in std["item"]]
-    std = std.sort_values("order").drop(columns="order").reset_index(drop=True)
-    cov = est[(est["op"] == "~~") & est["lval"].isin(list(model)) & est["rval"].isin(list(model))]
-    facs = list(model)
-    phi = pd.DataFrame(np.eye(len(facs)), index=facs, columns=facs)
-    for _, row in cov.iterrows():
-        phi.loc[row["lval"], row["rval"]] = phi.loc[row["rval"], row["lval"]] = float(row["Est. Std"])
-    implied = sem.calc_sigma()[0]
-    obs_names = list(sem.vars["observed"])
-    s = frame[obs_names].cov().to_numpy()
-    d_s, d_m = np.sqrt(np.diag(s)), np.sqrt(np.diag(implied))
-    resid = s / np.outer(d_s, d_s) - implied / np.outer(d_m, d_m)
-    tri = np.tril_indices(len(obs_names))
-    srmr = float(np.sqrt(np.mean(resid[tri] ** 2)))
-    fit = {"chi2": float(stats["chi2"]), "df": int(round(float(stats["DoF"]))), "p": float(stats["chi2 p-value"]),
-           "cfi": float(stats["CFI"]), "tli": float(stats["TLI"]), "rmsea": float(stats["RMSEA"]), "srmr": srmr}
-    return CFAResult(fit, std, phi, len(frame), dict(model))
+    if isinstance(model, dict):
+        _check_model(data, model)
+    elif not isinstance(model, str):
+        raise ArgumentError("model must be lavaan syntax (a string) or a dict: factor name -> list of its items, "
+                            "e.g. {'visual': ['x1', 'x2', 'x3']}.")
+    fit = sem_fit(data, model, group=group, std_lv=std_lv, estimator=estimator, missing=missing,
+                  group_equal=group_equal, group_partial=group_partial, meanstructure=meanstructure,
+                  information=information, ordered=ordered)
+    rows = fit.table.rows
+    std_all = fit.estimates["std.all"].to_numpy(float)
+    lv = fit.table.structure.lv
+    load = [k for k, r in enumerate(rows) if r.group == 0 and r.op == "=~" and r.rhs not in lv]
+    std = pd.DataFrame({"factor": [rows[k].lhs for k in load], "item": [rows[k].rhs for k in load],
+                        "loading": std_all[load]})
+    pos = {f: i for i, f in enumerate(lv)}
+    phi = np.eye(len(lv))
+    for k, r in enumerate(rows):
+        if r.group == 0 and r.op == "~~" and r.lhs != r.rhs and r.lhs in pos and r.rhs in pos:
+            phi[pos[r.lhs], pos[r.rhs]] = phi[pos[r.rhs], pos[r.lhs]] = std_all[k]
+    phi = pd.DataFrame(phi, index=lv, columns=lv)
+    f = fit.fit_measures
+    indices = {"chi2": f["chisq"], "df": f["df"], "p": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
+               "rmsea": f["rmsea"], "rmsea_ci_lower": f["rmsea.ci.lower"], "rmsea_ci_upper": f["rmsea.ci.upper"],
+               "rmsea_p_close": f["rmsea.pvalue"], "srmr": f["srmr"], "aic": f.get("aic", np.nan),
+               "bic": f.get("bic", np.nan)}
+    n = sum(fit.n_obs)
+    return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
 
 
 def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.DataFrame:
@@ -402,7 +441,7 @@ def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str 
     Psychometrika 70, 123-133.
     """
     m = gather(data, corr, n_obs, missing=missing)
-    r, p = m.corr, m.n_items
+    r = m.corr
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 2:
         raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
     if option not in ("equal", "first", "second"):

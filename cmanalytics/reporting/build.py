@@ -3,20 +3,23 @@
 1. ``data/synthetic/``: the study's synthetic twin (seed 0) and its codebook, and the synthetic bank
    (``bank_seed0/``), generated when missing.
 2. ``reports/study/``: the study's tables from the twin (Tables 1-3, KMO and Bartlett, variance explained,
-   published versus reproduced, the audit) as CSV, Excel and Markdown, marked synthetic.
+   published versus reproduced, the audit; the cleaning as counts per rule, never row by row) as CSV, Excel
+   and Markdown, marked synthetic.
 3. ``reports/example/``: the psychometric tables of a built-in example (Holzinger & Swineford).
 4. ``reports/notebooks/``: every notebook in ``notebooks/`` executed from a clean kernel, as HTML; the
    figures and tables each notebook publishes (:class:`cmanalytics.reporting.outputs.ReportOutputs`) in
    ``reports/<notebook>/figures/*.png`` and ``reports/<notebook>/tables/*.{csv,xlsx,md}``.
 5. ``reports/index.html`` linking all of it, with the figures shown.
 
-The folder is built beside ``reports/`` and swapped in only when everything succeeded. Tables are
-deterministic: the same input gives the same files byte for byte.
+The folder is built beside ``reports/`` and swapped in only when everything succeeded, under a lock
+(:mod:`cmanalytics.reporting.publish`). Every file is deterministic: the same input gives the same bytes,
+HTML pages included.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,7 +28,17 @@ import pandas as pd
 
 import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
-from cmanalytics.reporting.publish import index_page, staged_folder
+from cmanalytics.errors import CmanalyticsError, ReportError
+from cmanalytics.reporting.disclosure import cleaning_counts
+from cmanalytics.reporting.publish import (
+    BuildInterrupted,
+    describe_os_error,
+    index_page,
+    signals_as_exceptions,
+    staged_folder,
+)
+from cmanalytics.synthetic.bank import save_bank
+from cmanalytics.synthetic.twin import save_twin
 
 
 def example_tables() -> dict[str, pd.DataFrame]:
@@ -64,7 +77,8 @@ def study_tables(raw: pd.DataFrame, lang: str = "en") -> dict[str, pd.DataFrame]
                                       kmo=pub["parts"][p]["kmo"], bartlett_chi2=pub["parts"][p]["bartlett_chi2"],
                                       variance_pct=pub["parts"][p]["variance_pct"], alpha=pub["parts"][p]["alpha"])
               for p in ("A", "B")}
-    tables = {"cleaning_by_rule": cleaned.by_rule.to_frame(), "cleaning_audit_trail": cleaned.report}
+    # the cleaning audit as counts per rule (small counts blank); the row-by-row trail names respondents
+    tables = {"cleaning_by_rule": cleaning_counts(cleaned)}
     for an in analyses.values():
         tables.update(an.tables)
     tables["published_vs_reproduced"] = cma.study.comparison_table(analyses, pub, audits)
@@ -107,80 +121,135 @@ def _notebook_section(stage: Path, stem: str, nb) -> tuple:
     return (title, text, [f"notebooks/{stem}.html"] + tables, figures)
 
 
+def notebook_paths(notebooks: Path) -> list[Path]:
+    """The notebooks to execute, in name order; a missing or empty folder is a :class:`ReportError` (an
+    empty report must never replace a good one)."""
+    folder = Path(notebooks)
+    if not folder.is_dir():
+        raise ReportError(f"the notebooks folder {folder} does not exist (or is not a folder); "
+                          "give --notebooks the folder that holds the *.ipynb files.")
+    paths = sorted(folder.glob("*.ipynb"))
+    if not paths:
+        raise ReportError(f"the notebooks folder {folder} holds no notebook (*.ipynb); nothing to build.")
+    return paths
+
+
 def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path = Path("notebooks"),
-          execute: bool = True) -> Path:
-    import os
+          execute: bool = True, wait: bool = False) -> Path:
+    """Build the reports into a staging folder beside ``out`` and swap it in (see
+    :mod:`cmanalytics.reporting.publish`: one build at a time, ``wait=True`` queues behind a running one).
 
-    from cmanalytics.reporting.outputs import DATA_DIR_ENV, REPORT_DIR_ENV
-    from cmanalytics.synthetic.bank import save_bank
-    from cmanalytics.synthetic.twin import save_twin
-
-    paths = sorted(Path(notebooks).glob("*.ipynb")) if execute else []
+    Any failure raises :class:`~cmanalytics.errors.ReportError` (a failing notebook its subclass
+    :class:`~cmanalytics.reporting.notebooks.NotebookError`) with a one-line reason, and ``out`` is left
+    untouched; SIGTERM and SIGINT raise :class:`~cmanalytics.reporting.publish.BuildInterrupted` after the
+    same clean-up."""
+    paths = notebook_paths(notebooks) if execute else []
     step = _progress(4 + len(paths))
-    step("synthetic data (generated when missing)")
-    twin_path = save_twin(data_dir, seed=0)  # generated only when missing
-    save_bank(data_dir, seed=0)
-    raw = pd.read_csv(twin_path)
-    with staged_folder(out) as stage:
-        sections = []
-        files = []
-        step("the study's tables")
-        for name, table in study_tables(raw).items():
-            files += [p.name for p in cma.study.export_tables({name: table}, stage / "study", formats=("csv", "xlsx", "md"),
-                                                              note=SYNTHETIC_NOTE)]
-        sections.append(("The psychological-contract study, reproduced on its synthetic twin",
-                         SYNTHETIC_NOTE + " Tables 1-3, adequacy, variance explained, the cleaning audit trail, "
-                         "published versus reproduced figures and the audit of the published figures.",
-                         [f"study/{f}" for f in files]))
-        files = []
-        step("the built-in example's tables")
-        for name, table in example_tables().items():
-            files += [p.name for p in cma.study.export_tables({name: table}, stage / "example",
-                                                              formats=("csv", "xlsx", "md"))]
-        sections.append(("Built-in example: Holzinger & Swineford (1939)",
-                         "Principal components, 3 components, varimax with Kaiser normalization; "
-                         "reliability of the nine tests.", [f"example/{f}" for f in files]))
-        if execute:
-            from cmanalytics.reporting.notebooks import notebook_html
-
-            pages = []
-            (stage / "notebooks").mkdir()
-            saved = {k: os.environ.get(k) for k in (REPORT_DIR_ENV, DATA_DIR_ENV)}
-            os.environ[REPORT_DIR_ENV], os.environ[DATA_DIR_ENV] = str(stage), str(Path(data_dir).resolve())
-            try:
-                nb_sections = []
-                # Two kernels at a time (the machines this runs on have two cores); each notebook still
-                # runs alone in its own clean kernel, and the pages are written in name order.
-                with ThreadPoolExecutor(max_workers=min(2, max(1, len(paths)))) as pool:
-                    futures = [pool.submit(_run_notebook, nb_path, Path(notebooks).resolve()) for nb_path in paths]
-                    for nb_path, future in zip(paths, futures):
-                        nb = future.result()
-                        step(f"executed {nb_path.name}")
-                        page = stage / "notebooks" / f"{nb_path.stem}.html"
-                        page.write_text(notebook_html(nb), encoding="utf-8")
-                        pages.append(f"notebooks/{page.name}")
-                        nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
-            sections = [("Notebooks", "Each notebook executed from a clean kernel (HTML).", pages)] + nb_sections + sections
-        step("index")
-        (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections), encoding="utf-8")
+    with signals_as_exceptions():
+        step("synthetic data (generated when missing)")
+        try:
+            twin_path = save_twin(data_dir, seed=0)  # generated only when missing
+            save_bank(data_dir, seed=0)
+            raw = pd.read_csv(twin_path)
+        except OSError as exc:
+            raise ReportError(f"the synthetic data in {data_dir} could not be written or read: "
+                              f"{describe_os_error(exc)}.") from None
+        with staged_folder(out, wait=wait) as stage:
+            _write_reports(stage, raw, paths, Path(data_dir), Path(notebooks), step)
     return Path(out)
 
 
+def _write_reports(stage: Path, raw: pd.DataFrame, paths: list[Path], data_dir: Path, notebooks: Path, step) -> None:
+    sections = []
+    files = []
+    step("the study's tables")
+    for name, table in study_tables(raw).items():
+        files += [p.name for p in cma.study.export_tables({name: table}, stage / "study", formats=("csv", "xlsx", "md"),
+                                                          note=SYNTHETIC_NOTE)]
+    sections.append(("The psychological-contract study, reproduced on its synthetic twin",
+                     SYNTHETIC_NOTE + " Tables 1-3, adequacy, variance explained, the cleaning audit (counts "
+                     "per rule), published versus reproduced figures and the audit of the published figures.",
+                     [f"study/{f}" for f in files]))
+    files = []
+    step("the built-in example's tables")
+    for name, table in example_tables().items():
+        files += [p.name for p in cma.study.export_tables({name: table}, stage / "example",
+                                                          formats=("csv", "xlsx", "md"))]
+    sections.append(("Built-in example: Holzinger & Swineford (1939)",
+                     "Principal components, 3 components, varimax with Kaiser normalization; "
+                     "reliability of the nine tests.", [f"example/{f}" for f in files]))
+    if paths:
+        sections = _notebook_sections(stage, paths, data_dir, notebooks, step) + sections
+    step("index")
+    (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections), encoding="utf-8")
+
+
+def _notebook_sections(stage: Path, paths: list[Path], data_dir: Path, notebooks: Path, step) -> list[tuple]:
+    from cmanalytics.reporting.notebooks import kill_running_kernels, notebook_html
+    from cmanalytics.reporting.outputs import DATA_DIR_ENV, REPORT_DIR_ENV
+
+    pages = []
+    nb_sections = []
+    (stage / "notebooks").mkdir()
+    saved = {k: os.environ.get(k) for k in (REPORT_DIR_ENV, DATA_DIR_ENV)}
+    os.environ[REPORT_DIR_ENV], os.environ[DATA_DIR_ENV] = str(stage), str(data_dir.resolve())
+    # Two kernels at a time (the machines this runs on have two cores); each notebook still runs alone in
+    # its own clean kernel, and the pages are written in name order.
+    pool = ThreadPoolExecutor(max_workers=min(2, len(paths)))
+    try:
+        futures = [pool.submit(_run_notebook, nb_path, notebooks.resolve()) for nb_path in paths]
+        for nb_path, future in zip(paths, futures):
+            nb = future.result()
+            step(f"executed {nb_path.name}")
+            page = stage / "notebooks" / f"{nb_path.stem}.html"
+            page.write_text(notebook_html(nb), encoding="utf-8")
+            pages.append(f"notebooks/{page.name}")
+            nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
+    except BuildInterrupted:
+        # Stop now: the kernels are killed, so their threads end and nothing more is written to the stage.
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_running_kernels()
+        raise
+    except BaseException:
+        # A failing notebook: the others still running finish (or are killed) before the stage is removed,
+        # so that no late figure lands in a removed folder.
+        kill_running_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=False)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return [("Notebooks", "Each notebook executed from a clean kernel (HTML).", pages)] + nb_sections
+
+
 def main(argv=None) -> int:
+    """``python -m cmanalytics.reporting.build``: on failure one line on stderr and exit status 2."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="reports", type=Path, help="the report folder (replaced whole)")
     parser.add_argument("--data", default="data/synthetic", type=Path, help="where the synthetic data live")
     parser.add_argument("--notebooks", default="notebooks", type=Path, help="the notebooks to execute")
+    parser.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     args = parser.parse_args(argv)
-    path = build(args.out, data_dir=args.data, notebooks=args.notebooks)
+    try:
+        path = build(args.out, data_dir=args.data, notebooks=args.notebooks, wait=args.wait)
+    except CmanalyticsError as exc:
+        print(f"cmanalytics report: error: {one_line(exc)} ({args.out} unchanged)", file=sys.stderr)
+        return 2
+    except BuildInterrupted as exc:
+        print(f"cmanalytics report: interrupted by {exc}; {args.out} unchanged", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(2)       # a notebook thread may still be unwinding: do not wait for it
     print(f"reports written to {path}/ (open {path}/index.html)")
     return 0
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 if __name__ == "__main__":

@@ -35,5 +35,7 @@ class ReportOutputs:
         if self.folder is not None:
             from cmanalytics.study.tables import export_tables
 
-            export_tables({name: df}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=note or self.note)
+            # a suppressed table says so wherever it is published (the CSV keeps its `suppressed` column)
+            said = " ".join(t for t in (note or self.note, df.attrs.get("suppression")) if t) or None
+            export_tables({name: df}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=said)
         return df

@@ -9,6 +9,7 @@
 from cmanalytics.study.analysis import PartAnalysis, SurveyAnalysis, analyse, published
 from cmanalytics.study.cleaning import CleaningResult, CleaningRules, clean
 from cmanalytics.study.codebook import Codebook, load_codebook
+from cmanalytics.study.evidence import ValidityResult, validity
 from cmanalytics.study.ingestion import ReadReport, map_to_codebook, read_export, read_report, read_survey
 from cmanalytics.study.keys import reverse_key
 from cmanalytics.study.outputs import write_study_outputs
@@ -30,4 +31,4 @@ def synthetic_twin(seed: int = 0, codebook=None):
 __all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "ReadReport", "SurveyAnalysis", "analyse",
            "clean", "codebook_template", "comparison_table", "export_tables", "load_codebook", "map_to_codebook",
            "published", "read_export", "read_report", "read_survey", "reverse_key", "score", "synthetic_twin",
-           "format_table", "write_study_outputs"]
+           "format_table", "write_study_outputs", "ValidityResult", "validity"]

@@ -28,7 +28,9 @@ class CleaningRules:
     * ``max_missing``: the largest share of unanswered items a respondent may leave (default 0.10: one item
       in ten; a valid questionnaire in the study is a complete one); None turns the rule off.
     * ``straight_lining``: remove respondents who gave the same answer to every item of a part (default
-      True); ``min_items`` the least number of items a part needs for the rule to apply.
+      True); ``min_items`` the least number of items a part needs for the rule to apply. The rule reads the
+      answers as given, before reverse keys: the same box ticked for every item, reverse-keyed ones
+      included, is exactly the careless pattern it looks for (after recoding, it would no longer look alike).
     """
 
     duplicate_id: str | None = "keep_first"

@@ -1,6 +1,12 @@
 """Workforce health of customer-manager teams: indicators (tidy tables), anonymity, dashboards."""
 
-from cmanalytics.workforce.anonymity import suppress, suppress_counts
+from cmanalytics.workforce.anonymity import (
+    check_min_cell,
+    suppress,
+    suppress_counts,
+    suppress_distribution,
+    suppress_wide,
+)
 from cmanalytics.workforce.dashboards import (
     FontWarning,
     cjk_font,
@@ -27,4 +33,4 @@ from cmanalytics.workforce.indicators import (
 
 __all__ = ["FontWarning", "age_structure", "cjk_font", "contract_dashboard", "workforce_dashboard", "appraisal_distribution", "caseload", "certificate_coverage", "contract_scores",
            "education", "grade_pyramid", "headcount", "mean_age", "npl_ratio_by_grade", "pass_rates", "suppress", "suppress_counts",
-           "tenure", "titles", "turnover", "wellbeing"]
+           "tenure", "titles", "turnover", "wellbeing", "check_min_cell", "suppress_distribution", "suppress_wide"]

@@ -50,7 +50,7 @@ LABELS = {
                  "career": "career", "team": "team"},
         "edu_names": {"below bachelor": "below bachelor", "bachelor": "bachelor", "master or above": "master+"},
         "title_names": {"none": "none", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
-        "age_bands": {}, "mean": "mean", "max": "largest",
+        "age_bands": {}, "mean": "mean", "max": "mean of the {k} largest",
         "group_heatmap": "Mean score by {g}", "group_respondents": "Respondents by {g}",
     },
     "zh": {
@@ -73,7 +73,7 @@ LABELS = {
                  "career": "职业发展", "team": "团队维护"},
         "edu_names": {"below bachelor": "本科以下", "bachelor": "本科", "master or above": "硕士及以上"},
         "title_names": {"none": "无", "junior": "初级", "intermediate": "中级", "senior": "高级"},
-        "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多",
+        "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多{k}人平均",
         "group_heatmap": "按{g}的平均得分", "group_respondents": "按{g}的回收人数",
     },
 }
@@ -253,7 +253,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         pos = np.arange(len(cl))
         ok = ~cl["suppressed"].to_numpy()
         ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
-        ax.bar(pos + 0.2, np.where(ok, cl["max_caseload"].fillna(0), 0), 0.4, color="#8fa8d0", label=L["max"])
+        ax.bar(pos + 0.2, np.where(ok, cl["top_mean_caseload"].fillna(0), 0), 0.4, color="#8fa8d0", label=L["max"].format(k=k))
         for p, cap, over, s in zip(pos, cl["cap"], cl["over_cap"], cl["suppressed"]):
             ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
             ax.text(p, cap, f"{L['cap']} {cap:.0f}" + ("" if s else L["over"].format(n=over)), ha="center", va="bottom",
@@ -432,13 +432,14 @@ def _group_frame(scores: pd.DataFrame, groups) -> pd.DataFrame:
 
 
 def small_groups(n: pd.Series, k: int) -> pd.Series:
-    """Which groups to suppress: those of fewer than ``k`` people (but more than none), and when exactly one
-    group would be suppressed, also the next smallest, so that its count cannot be recovered by subtracting
-    the others from the total (complementary suppression)."""
-    small = (n > 0) & (n < k)
-    if small.sum() == 1 and (~small & (n > 0)).sum() >= 1:
-        small[n[~small & (n > 0)].idxmin()] = True
-    return small
+    """Which groups to suppress: those of fewer than ``k`` people (but more than none), then complementary
+    suppression (:func:`cmanalytics.workforce.anonymity.complementary`) so that no blanked count can be
+    recovered by subtracting the others from the total the dashboard shows."""
+    from cmanalytics.workforce.anonymity import Line, complementary
+
+    counts = n.to_numpy(dtype=float)
+    hidden = complementary(counts, (counts > 0) & (counts < k), [Line(tuple(range(len(counts))))], k)
+    return pd.Series(hidden, index=n.index)
 
 
 def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, policy, min_cell):

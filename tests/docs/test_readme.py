@@ -26,3 +26,6 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     cma = namespace["cma"]
     assert round(cma.kmo(namespace["holzinger_swineford"]()).overall, 3) == 0.752   # psych::KMO, printed 0.75
     assert namespace["res"].reversed == ("T3", "S3")
+    # lavaan on Holzinger-Swineford by school (issue 15): chi-square 115.851, 124.044, 164.103, 181.511
+    chi2 = namespace["inv"].table["chi2"].round(3).tolist()
+    assert chi2 == [115.851, 124.044, 164.103, 181.511]

@@ -8,8 +8,15 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import (ArgumentError, CmanalyticsError, ConvergenceWarning, CorrelationMatrixError, DataError,
-                               HeywoodWarning, SingularityWarning)
+from cmanalytics.errors import (
+    ArgumentError,
+    CmanalyticsError,
+    ConvergenceWarning,
+    CorrelationMatrixError,
+    DataError,
+    HeywoodWarning,
+    SingularityWarning,
+)
 from tests.conftest import likert
 
 
@@ -50,7 +57,7 @@ def test_fewer_than_three_items(survey, analysis):
 
 def test_no_complete_rows_under_listwise(survey):
     bad = survey.copy()
-    for j, col in enumerate(bad.columns):
+    for j in range(bad.shape[1]):
         bad.iloc[j::6, j] = np.nan  # every row misses exactly one item
     with pytest.raises(DataError, match="no complete rows under listwise"):
         cma.efa(bad, n_factors=2)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import cmanalytics as cma
+from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.psychometrics.resampling import align
 from tests.conftest import likert
 
@@ -53,3 +54,18 @@ def test_bad_arguments():
         cma.bootstrap(df, 2, n_boot=0)
     with pytest.raises(cma.errors.ArgumentError, match="rotation"):
         cma.bootstrap(df, 2, rotation="spin")
+
+
+def test_resample_diagnostics_are_counted_once():
+    """Each resample's Heywood cases and disagreeing ML starts are counted and said once, not per resample."""
+    import warnings
+
+    from cmanalytics.errors import CmanalyticsWarning, HeywoodWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.bootstrap(holzinger_swineford(), n_factors=3, n_boot=50, seed=1, method="ml")
+    ours = [w for w in caught if issubclass(w.category, CmanalyticsWarning)]
+    assert len(ours) == len(res.warnings) == len({w.category for w in ours})
+    heywood = [str(w.message) for w in ours if w.category is HeywoodWarning]
+    assert heywood and heywood[0].startswith("in ") and "of 50 resamples: a communality reached 1" in heywood[0]

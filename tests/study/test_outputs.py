@@ -120,7 +120,9 @@ def test_suppressed_cells_are_blank_with_a_footnote():
     assert zh.note_text() == "注： 模拟数据。 少于 5 人的单元格不予显示（留空）。"
     counts = suppress_counts(pd.DataFrame({"men": [0, 2, 9], "women": [7, 6, 1]}, index=["a", "b", "c"]), min_cell=3)
     ft = format_table(counts)
-    assert [r[1:] for r in ft.rows] == [("0", "7"), ("", "6"), ("9", "")]
+    # 2 and 1 are under 3; complementary suppression (cma.workforce.anonymity) then blanks 6 and 9, the
+    # other cell of their rows, so that neither can be recovered from a row total
+    assert [r[1:] for r in ft.rows] == [("0", "7"), ("", ""), ("", "")]
     assert ft.notes == ("Cells describing fewer than 3 people are suppressed (blank).",)
     # an explicit mask; a table without suppression has no footnote even with a missing cell
     plain = pd.DataFrame({"n": [4.0, 10.0]})
@@ -329,8 +331,8 @@ class _WithReversed:
 
 
 def test_chinese_figures_without_a_font_warn(analyses, monkeypatch):
-    from cmanalytics.workforce import dashboards
     from cmanalytics.study import outputs
+    from cmanalytics.workforce import dashboards
 
     monkeypatch.setattr(dashboards, "cjk_font", lambda: None)
     with pytest.warns(dashboards.FontWarning, match="labelled in English"):

@@ -376,3 +376,18 @@ def test_cli_efa_names_the_columns_it_takes(files):
     assert "not analysed: 序号, branch, gender" in run.stderr
     assert "column 'T2' has 2 answer(s) of 9 apart from its other answers" in run.stderr
     assert math.isfinite(float(run.stdout.split("Kaiser-Meyer-Olkin measure of sampling adequacy")[1].split()[0]))
+
+
+def test_validity_of_a_part_uses_the_reverse_keys(files, codebook):
+    _, _, truth = files
+    v = cma.study.validity(truth, codebook)
+    assert v.reversed == fx.REVERSE and v.model == {"team": ["T1", "T2", "T3", "T4"], "supervisor": ["S1", "S2", "S3", "S4"]}
+    keyed = truth.assign(T3=6 - truth["T3"], S3=6 - truth["S3"])
+    direct = cma.cfa(keyed, v.model)
+    assert v.cfa.fit_indices["chi2"] == pytest.approx(direct.fit_indices["chi2"], rel=1e-10)
+    std = v.cfa.std_loadings
+    lam = std[std["factor"] == "team"]["loading"].to_numpy()
+    assert (lam > 0).all()                                   # T3 loads positively once recoded
+    # composite reliability by hand from the standardized loadings: (sum l)^2 / ((sum l)^2 + sum(1 - l^2))
+    assert v.cfa.cr["team"] == pytest.approx(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()), rel=1e-12)
+    assert "reverse-keyed" in v.summary() and "T3, S3" in v.summary()

@@ -1,0 +1,79 @@
+"""A path diagram of a fitted model, drawn with matplotlib (no graphviz needed).
+
+Latent variables are ellipses on the upper row, observed variables rectangles on the lower row, each
+under its (first) factor; single-headed arrows are loadings and regressions, curved double-headed arrows
+factor covariances and residual covariances; labels are the standardized estimates (std.all), as
+``semPlot::semPaths(fit, "std")`` draws them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cmanalytics.errors import ArgumentError
+
+
+def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits: int = 2):
+    """Draw the model of ``fit`` (a CFAResult or SEMFit) for ``group``; returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
+
+    sem = getattr(fit, "sem", fit)
+    if what not in ("est", "std.lv", "std.all"):
+        raise ArgumentError(f"what={what!r}: label the paths with 'est', 'std.lv' or 'std.all'.")
+    if not 1 <= group <= len(sem.group_labels):
+        raise ArgumentError(f"group={group!r}: the model has {len(sem.group_labels)} group(s), numbered from 1.")
+    st = sem.table.structure
+    est = sem.estimates[sem.estimates["group"] == group]
+    ov = [v for v in st.ov if v not in st.phantom]
+    lv = list(st.lv) + [v for v in st.phantom]
+    home = {}
+    for lhs, rhs in zip(est["lhs"], est["rhs"]):
+        if rhs in ov and lhs in st.lv and rhs not in home:
+            home[rhs] = lhs
+    order = sorted(ov, key=lambda v: (lv.index(home[v]) if v in home else len(lv), ov.index(v)))
+    x_ov = {v: float(k) for k, v in enumerate(order)}
+    x_lv = {}
+    for k, f in enumerate(lv):
+        kids = [x_ov[v] for v in order if home.get(v) == f]
+        x_lv[f] = float(np.mean(kids)) if kids else (len(order) - 1) * (k + 0.5) / max(len(lv), 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(order)), 4.5))
+    y_lv, y_ov = 2.6, 0.0
+    for v, x in x_ov.items():
+        ax.add_patch(Rectangle((x - 0.35, y_ov - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+        ax.text(x, y_ov, v, ha="center", va="center", fontsize=9)
+    for f, x in x_lv.items():
+        ax.add_patch(Ellipse((x, y_lv), 1.3, 0.7, fill=False, lw=1.2))
+        ax.text(x, y_lv, f, ha="center", va="center", fontsize=9)
+
+    def label(x, y, value):
+        ax.text(x, y, f"{value:.{digits}f}", ha="center", va="center", fontsize=7,
+                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+
+    for _, row in est.iterrows():
+        value = row[what]
+        if row["op"] == "=~" and row["rhs"] in x_ov:
+            start, end = (x_lv[row["lhs"]], y_lv - 0.35), (x_ov[row["rhs"]], y_ov + 0.25)
+            ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, lw=0.9))
+            label(start[0] + 0.6 * (end[0] - start[0]), start[1] + 0.6 * (end[1] - start[1]), value)
+        elif row["op"] in ("=~", "~") and row["lhs"] in x_lv and row["rhs"] in x_lv:
+            a, b = (row["lhs"], row["rhs"]) if row["op"] == "=~" else (row["rhs"], row["lhs"])
+            ax.add_patch(FancyArrowPatch((x_lv[a], y_lv + 0.1), (x_lv[b], y_lv + 0.1), arrowstyle="-|>",
+                                         mutation_scale=10, lw=0.9, connectionstyle="arc3,rad=-0.25"))
+            label((x_lv[a] + x_lv[b]) / 2, y_lv + 0.55, value)
+        elif row["op"] == "~~" and row["lhs"] != row["rhs"]:
+            if row["lhs"] in x_lv and row["rhs"] in x_lv:
+                xa, xb, y, rad, dy = x_lv[row["lhs"]], x_lv[row["rhs"]], y_lv + 0.35, -0.35, 0.9
+            elif row["lhs"] in x_ov and row["rhs"] in x_ov:
+                xa, xb, y, rad, dy = x_ov[row["lhs"]], x_ov[row["rhs"]], y_ov - 0.25, 0.35, -0.8
+            else:
+                continue
+            ax.add_patch(FancyArrowPatch((xa, y), (xb, y), arrowstyle="<|-|>", mutation_scale=8, lw=0.8,
+                                         connectionstyle=f"arc3,rad={rad}"))
+            label((xa + xb) / 2, y + dy * min(1.0, abs(xb - xa) / 4 + 0.3), value)
+    ax.set_xlim(-1, max(len(order), 2))
+    ax.set_ylim(-1.6, 4.2)
+    ax.set_aspect("auto")
+    ax.axis("off")
+    return ax

@@ -1,0 +1,125 @@
+"""Measurement invariance across groups: configural, metric, scalar and strict models in turn.
+
+Each step adds equality constraints across groups (lavaan's ``group.equal``): metric the loadings, scalar
+also the intercepts, strict also the residual variances. Each step is compared with the one before by the
+chi-square difference test (``lavaan::lavTestLRT``) and by the change in CFI and RMSEA. Cut-offs named in
+the table: a step holds when CFI drops by less than .010 (Cheung & Rensvold 2002) and RMSEA rises by
+less than .015 (Chen 2007). When a step fails, the score tests of releasing each of its constraints
+(``lavaan::lavTestScore``) point at the parameters to free for partial invariance (``group_partial``).
+
+R: ``cfa(model, data, group = "g", group.equal = c("loadings", "intercepts", "residuals"))`` per step, or
+``semTools::measEq.syntax``. References: Meredith, W. (1993). Measurement invariance, factor analysis and
+factorial invariance. Psychometrika 58, 525-543. Cheung, G. W., & Rensvold, R. B. (2002). Evaluating
+goodness-of-fit indexes for testing measurement invariance. Structural Equation Modeling 9, 233-255.
+Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. Structural
+Equation Modeling 14, 464-504.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cmanalytics.errors import ArgumentError
+from cmanalytics.presentation import Reportable
+from cmanalytics.psychometrics.sem.fitting import SEMFit, sem_fit
+from cmanalytics.psychometrics.sem.scores import release_tests
+
+STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
+         "strict": ("loadings", "intercepts", "residuals")}
+DELTA_CFI = -0.010    # Cheung & Rensvold (2002)
+DELTA_RMSEA = 0.015   # Chen (2007)
+
+
+@dataclass(frozen=True, repr=False)
+class InvarianceResult(Reportable):
+    """``table`` (one row per step: chi2, df, p_value, cfi, tli, rmsea, srmr, aic, bic, the differences
+    with the step before and the verdict), ``fits`` (the fitted models by step), ``failed_step`` (the first
+    step that does not hold, or None), ``score_tests`` (for that step: the constraints to release, largest
+    first), ``cutoffs``, ``warnings``."""
+
+    table: pd.DataFrame
+    fits: dict
+    failed_step: str | None
+    score_tests: pd.DataFrame | None
+    cutoffs: dict
+    warnings: tuple
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def __repr__(self) -> str:
+        last = self.table.index[-1]
+        verdict = "all steps hold" if self.failed_step is None else f"fails at {self.failed_step}"
+        return f"<InvarianceResult: {len(self.table)} steps up to {last}; {verdict}>"
+
+    def _report(self):
+        rows = [("groups", ", ".join(map(str, next(iter(self.fits.values())).group_labels))),
+                ("cut-offs", f"delta CFI > {self.cutoffs['delta_cfi']:+.3f} (Cheung & Rensvold 2002), "
+                             f"delta RMSEA < {self.cutoffs['delta_rmsea']:+.3f} (Chen 2007)"),
+                ("verdict", "invariance holds at every step" if self.failed_step is None
+                 else f"{self.failed_step} invariance does not hold")]
+        tables = [("Invariance steps", self.table)]
+        if self.score_tests is not None:
+            tables.append((f"Score tests: constraints of the {self.failed_step} model to release",
+                           self.score_tests.head(10)))
+        return "Measurement invariance", rows, tables, self.warnings, ()
+
+
+def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std_lv: bool = False,
+               missing: str = "listwise", estimator: str | None = None, group_partial=(),
+               delta_cfi: float = DELTA_CFI, delta_rmsea: float = DELTA_RMSEA) -> InvarianceResult:
+    """Fit the configural, metric, scalar and strict models across the groups in ``group`` and compare them.
+
+    ``steps`` picks and orders the steps (a subset of configural, metric, scalar, strict, in that order);
+    ``group_partial`` frees the named parameters in every step (partial invariance, e.g. ``["x3 ~ 1"]``).
+    """
+    steps = tuple(steps)
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown or not steps:
+        raise ArgumentError(f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among "
+                            f"{', '.join(STEPS)} (in that order).")
+    order = list(STEPS)
+    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
+        raise ArgumentError("steps must be in the order configural, metric, scalar, strict.")
+    fits: dict[str, SEMFit] = {}
+    for step in steps:
+        fits[step] = sem_fit(data, model, group=group, std_lv=std_lv, missing=missing, estimator=estimator,
+                             group_equal=STEPS[step], group_partial=group_partial if step != "configural" else ())
+    table = _table(fits, delta_cfi, delta_rmsea)
+    failed = next((s for s in steps[1:] if table.loc[s, "verdict"] == "fails"), None)
+    if failed is not None:  # a step after a failed one is compared with a model that does not hold
+        after = steps[steps.index(failed) + 1:]
+        table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
+    score = None
+    if failed is not None:
+        score = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
+    warnings = tuple(f"{step}: {w}" for step, f in fits.items() for w in f.warnings)
+    return InvarianceResult(table, fits, failed, score, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea},
+                            warnings)
+
+
+def _table(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:
+    rows = []
+    prev = None
+    for fit in fits.values():
+        f = fit.fit_measures
+        row = {"chi2": f["chisq"], "df": f["df"], "p_value": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
+               "rmsea": f["rmsea"], "rmsea.ci.lower": f["rmsea.ci.lower"], "rmsea.ci.upper": f["rmsea.ci.upper"],
+               "srmr": f["srmr"], "aic": f.get("aic", np.nan), "bic": f.get("bic", np.nan)}
+        if prev is None:
+            row.update(delta_chi2=np.nan, delta_df=np.nan, delta_p_value=np.nan, delta_cfi=np.nan,
+                       delta_rmsea=np.nan, verdict="")
+        else:
+            p = prev.fit_measures
+            dchi, ddf = f["chisq"] - p["chisq"], f["df"] - p["df"]
+            dcfi, drmsea = f["cfi"] - p["cfi"], f["rmsea"] - p["rmsea"]
+            holds = dcfi > delta_cfi and drmsea < delta_rmsea
+            row.update(delta_chi2=dchi, delta_df=ddf, delta_p_value=float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else np.nan,
+                       delta_cfi=dcfi, delta_rmsea=drmsea, verdict="holds" if holds else "fails")
+        rows.append(row)
+        prev = fit
+    return pd.DataFrame(rows, index=pd.Index(list(fits), name="step"))
