@@ -4,17 +4,20 @@ from tests/reference/make_reference.R), gives R's numbers within the stated tole
 
 Tolerances are within 10x of the agreement reached (measured 2026-11-30): closed forms (alpha, KMO, Bartlett,
 principal components) and principal axis factoring run to convergence agree to ~1e-15, tested at 1e-12;
-minres and ML loadings to 6e-6 and 2e-6 (psych's optimizer stops there), tested at 5e-5; lavaan's CFA is fitted
-here by semopy: chi-square within 2e-4, RMSEA 1.5e-4, standardized loadings 5e-4."""
+minres and ML loadings to 6e-6 and 2e-6 (psych's optimizer stops there), tested at 5e-5; lavaan's CFA and the
+invariance steps: chi-square to 3e-8, CFI, TLI, RMSEA to 3e-11, SRMR 4e-8 (lavaan's SRMR from its own printed
+digits), standardized loadings 1.3e-6."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from tests.docs.guides import HS_MODEL, backing_tests, block, holzinger, local_csv, matched, shared
+from tests.docs.guides import HS_MODEL, LOCAL, backing_tests, block, holzinger, local_csv, matched, shared
 
 CLOSED = 1e-12
 ITERATIVE = 5e-5
@@ -121,18 +124,23 @@ def test_psych_polychoric():
                                atol=1e-10)
 
 
-def test_lavaan_cfa():
-    # lavaan::cfa(model, data, std.lv = TRUE): chisq, df, CFI, TLI, RMSEA, SRMR and std.all loadings
+HS_SYNTAX = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+@pytest.mark.parametrize("model", [HS_SYNTAX, HS_MODEL], ids=["lavaan syntax", "dict"])
+def test_lavaan_cfa(model):
+    # lavaan::cfa(model, data, std.lv = TRUE): chisq, df, p, CFI, TLI, RMSEA, SRMR and std.all loadings
     df, _ = holzinger()
     want = shared("holzinger_swineford_1939_validity.json")["cfa"]
-    fit = cma.cfa(df, HS_MODEL)
+    fit = cma.cfa(df, model, std_lv=True)
     f = fit.fit_indices
     assert f["df"] == want["fit"]["df"]
-    assert f["chi2"] == pytest.approx(want["fit"]["chisq"], abs=2e-3)
-    for key, tol in (("cfi", 3e-6), ("tli", 3e-6), ("rmsea", 1e-3), ("srmr", 4e-7)):
+    assert f["chi2"] == pytest.approx(want["fit"]["chisq"], abs=3e-8)           # reached 2.7e-9
+    assert f["p"] == pytest.approx(want["fit"]["pvalue"], rel=1e-6)
+    for key, tol in (("cfi", 1e-10), ("tli", 1e-10), ("rmsea", 1e-10), ("srmr", 4e-7)):
         assert f[key] == pytest.approx(want["fit"][key], abs=tol)
     assert fit.std_loadings["item"].tolist() == want["std_loadings"]["item"]
-    np.testing.assert_allclose(fit.std_loadings["loading"], want["std_loadings"]["value"], atol=1e-3)
+    np.testing.assert_allclose(fit.std_loadings["loading"], want["std_loadings"]["value"], atol=1e-5)
 
 
 def test_semtools_cr_ave_htmt():
@@ -140,10 +148,10 @@ def test_semtools_cr_ave_htmt():
     df, _ = holzinger()
     want = shared("holzinger_swineford_1939_validity.json")["cfa"]
     np.testing.assert_allclose(cma.htmt(df, HS_MODEL).to_numpy(), block(want["htmt"]), atol=1e-6)
-    fit = cma.cfa(df, HS_MODEL)
+    fit = cma.cfa(df, HS_MODEL, std_lv=True)
     for factor, w in want["cr_ave"].items():
-        assert fit.cr[factor] == pytest.approx(w["cr"], abs=1e-3)
-        assert fit.ave[factor] == pytest.approx(w["ave"], abs=1e-3)
+        assert fit.cr[factor] == pytest.approx(w["cr"], abs=1e-5)                # reached 6.5e-7
+        assert fit.ave[factor] == pytest.approx(w["ave"], abs=1e-5)
 
 
 def test_efa_from_a_correlation_matrix():
@@ -153,3 +161,30 @@ def test_efa_from_a_correlation_matrix():
     res = cma.efa(corr=r, n_obs=ref["n"], n_factors=3, method="minres", rotation="oblimin")
     ours, _, _ = matched(res.loadings, ref["minres_oblimin"]["loadings"])
     np.testing.assert_allclose(ours, block(ref["minres_oblimin"]["loadings"]), atol=ITERATIVE)
+
+
+def test_measurement_invariance():
+    # semTools::measEq.syntax(model, data, group = "school", group.equal = ...) fitted step by step, i.e.
+    # lavaan::cfa(model, data, group = "school", group.equal = c("loadings", "intercepts", "residuals")) and
+    # lavTestLRT between the steps (tests/reference/sem, lavaan 0.6-14)
+    data = local_csv("sem/hs_school.csv")
+    res = cma.invariance(data, HS_SYNTAX, group="school")
+    t = res.table
+    for step in ("configural", "metric", "scalar", "strict"):
+        want = shared_sem(f"hs_invariance_{step}.json")["fit"]
+        assert t.loc[step, "df"] == want["df"]
+        assert t.loc[step, "chi2"] == pytest.approx(want["chisq"], abs=3e-7)     # reached 2.4e-8
+        assert t.loc[step, "cfi"] == pytest.approx(want["cfi"], abs=3e-10)
+        assert t.loc[step, "rmsea"] == pytest.approx(want["rmsea"], abs=3e-10)
+    lrt = shared_sem("hs_invariance_tests.json")["lrt"]
+    np.testing.assert_allclose(t["delta_chi2"].to_numpy()[1:], lrt["chisq_diff"][1:], atol=2e-7)
+    np.testing.assert_allclose(t["delta_p_value"].to_numpy()[1:], lrt["pvalue"][1:], rtol=6e-8)
+    # one step alone, as cfa(..., group.equal = c("loadings", "intercepts"))
+    scalar = cma.cfa(data, HS_SYNTAX, group="school", group_equal=["loadings", "intercepts"])
+    assert scalar.fit_indices["chi2"] == pytest.approx(shared_sem("hs_invariance_scalar.json")["fit"]["chisq"], abs=3e-7)
+
+
+def shared_sem(name: str) -> dict:
+    path = LOCAL / "sem" / name
+    assert path.exists(), f"lavaan reference {path} is missing"
+    return json.loads(path.read_text())
