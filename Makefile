@@ -61,3 +61,12 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache
+
+# The docs site (MkDocs + mkdocstrings + mkdocs-jupyter) into docs/_build, warnings as errors (--strict); the
+# notebooks are executed while building; then every page is checked for its title and error blocks and
+# screenshotted in headless Chromium (docs/check_pages.py). Needs the [docs] extra, installed here on first use.
+.PHONY: docs
+docs: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --config-file docs/mkdocs.yml
+	$(PY) docs/check_pages.py
