@@ -187,7 +187,7 @@ def _bars(ax, labels, values, suppressed, k, L, color="#4c72b0", horizontal=Fals
     pos = np.arange(len(labels))
     vals = np.where(suppressed, 0.0, np.nan_to_num(np.asarray(values, float)))
     bars = (ax.barh if horizontal else ax.bar)(pos, vals, color=color)
-    for p, v, s, b in zip(pos, vals, suppressed, bars):
+    for p, v, s in zip(pos, vals, suppressed):
         text = L["suppressed"].format(k=k) if s else fmt.format(v)
         if horizontal:
             ax.text(v, p, " " + text, va="center", fontsize=8, color="#a40000" if s else "black")
