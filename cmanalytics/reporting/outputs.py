@@ -19,6 +19,20 @@ from cmanalytics.synthetic import DATA_DIR_ENV, data_dir  # noqa: F401 - where t
 REPORT_DIR_ENV = "CMA_REPORT_DIR"
 
 
+def _ten_digits(df):
+    """Floats to 10 significant digits for the files: an optimizer's (CFA's) last digits change from run to
+    run with memory alignment and threads, and a rebuild must give the same bytes; no report prints more."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        return df
+    out = df.copy()
+    for j, dtype in enumerate(out.dtypes):          # by position: column labels may repeat
+        if pd.api.types.is_float_dtype(dtype):
+            out.iloc[:, j] = out.iloc[:, j].map(lambda v: float(f"{v:.10g}"))
+    return out
+
+
 class ReportOutputs:
     """Collects one notebook's figures and tables for the report (see the module docstring)."""
 
@@ -42,5 +56,5 @@ class ReportOutputs:
 
             # a suppressed table says so wherever it is published (the CSV keeps its `suppressed` column)
             said = " ".join(t for t in (note or self.note, df.attrs.get("suppression")) if t) or None
-            export_tables({name: df}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=said)
+            export_tables({name: _ten_digits(df)}, self.folder / "tables", formats=("csv", "xlsx", "md"), note=said)
         return df
