@@ -37,7 +37,7 @@ from cmanalytics.reporting.publish import (
     signals_as_exceptions,
     staged_folder,
 )
-from cmanalytics.synthetic.bank import save_bank
+from cmanalytics.synthetic.bank import load_bank, save_bank
 from cmanalytics.synthetic.twin import save_twin
 
 
@@ -149,17 +149,21 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
         step("synthetic data (generated when missing)")
         try:
             twin_path = save_twin(data_dir, seed=0)  # generated only when missing
-            save_bank(data_dir, seed=0)
+            bank_dir = save_bank(data_dir, seed=0)
             raw = pd.read_csv(twin_path)
+            staff = load_bank(bank_dir).staff
         except OSError as exc:
             raise ReportError(f"the synthetic data in {data_dir} could not be written or read: "
                               f"{describe_os_error(exc)}.") from None
         with staged_folder(out, wait=wait) as stage:
-            _write_reports(stage, raw, paths, Path(data_dir), Path(notebooks), step)
+            _write_reports(stage, raw, staff, paths, Path(data_dir), Path(notebooks), step)
     return Path(out)
 
 
-def _write_reports(stage: Path, raw: pd.DataFrame, paths: list[Path], data_dir: Path, notebooks: Path, step) -> None:
+def _write_reports(stage: Path, raw: pd.DataFrame, staff: pd.DataFrame, paths: list[Path], data_dir: Path,
+                   notebooks: Path, step) -> None:
+    from cmanalytics.reporting.keynumbers import key_numbers_html
+
     sections = []
     files = []
     step("the study's tables")
@@ -181,12 +185,15 @@ def _write_reports(stage: Path, raw: pd.DataFrame, paths: list[Path], data_dir: 
     if paths:
         sections = _notebook_sections(stage, paths, data_dir, notebooks, step) + sections
     step("index")
-    (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections), encoding="utf-8")
+    top = key_numbers_html(raw, staff)   # valid n, KMO and alpha per part, staffing share, branches below the floor
+    (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections, top=top),
+                                      encoding="utf-8")
 
 
 def _notebook_sections(stage: Path, paths: list[Path], data_dir: Path, notebooks: Path, step) -> list[tuple]:
     from cmanalytics.reporting.notebooks import kill_running_kernels, notebook_html
     from cmanalytics.reporting.outputs import DATA_DIR_ENV, REPORT_DIR_ENV
+    from cmanalytics.reporting.slides import write_teaching_slides
 
     pages = []
     nb_sections = []
@@ -202,9 +209,12 @@ def _notebook_sections(stage: Path, paths: list[Path], data_dir: Path, notebooks
             nb = future.result()
             step(f"executed {nb_path.name}")
             page = stage / "notebooks" / f"{nb_path.stem}.html"
-            page.write_text(notebook_html(nb), encoding="utf-8")
+            # a dashboard page is read by managers: its figures and tables, not the code that made them
+            page.write_text(notebook_html(nb, code="dashboard" not in nb_path.stem), encoding="utf-8")
             pages.append(f"notebooks/{page.name}")
             nb_sections.append(_notebook_section(stage, nb_path.stem, nb))
+            for slide in write_teaching_slides({nb_path.stem: nb}, stage / "slides"):
+                pages.append(f"slides/{slide.name}")
     except BuildInterrupted:
         # Stop now: the kernels are killed, so their threads end and nothing more is written to the stage.
         pool.shutdown(wait=False, cancel_futures=True)

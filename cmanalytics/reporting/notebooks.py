@@ -56,10 +56,12 @@ def kill_running_kernels() -> None:
                 pass
 
 
-def notebook_html(nb) -> str:
+def notebook_html(nb, *, code: bool = True) -> str:
+    """The executed notebook as one HTML page (``code=False`` leaves the code cells out: dashboard pages)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter()
+    exporter.exclude_input = not code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(coalesce_streams(nb))

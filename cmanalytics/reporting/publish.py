@@ -210,16 +210,16 @@ def staged_folder(target: Path, *, wait: bool = False):
         raise ReportError(f"the reports were not written, {target} is unchanged: {describe_os_error(exc)}.") from None
 
 
-def index_page(title: str, sections: list[tuple]) -> str:
+def index_page(title: str, sections: list[tuple], top: str = "") -> str:
     """A plain HTML index: per section a heading, a paragraph, its figures shown as thumbnails (each a link
     to the full-size PNG, when a section has a fourth element) and its files, one line per table with its
-    formats side by side."""
+    formats side by side. ``top``: an HTML fragment shown first (the key numbers), already escaped."""
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
              "<style>body{font-family:system-ui,sans-serif;max-width:80em;margin:2em auto;padding:0 1em;"
              "line-height:1.45}figure{display:inline-block;width:31%;margin:0 1% 1em 0;vertical-align:top}"
              "figure img{width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}"
              "li{margin:.1em 0}.fmt{margin-left:.6em}</style>",
-             f"</head><body><h1>{html.escape(title)}</h1>"]
+             f"</head><body><h1>{html.escape(title)}</h1>", top]
     for heading, text, links, *images in sections:
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
         for src in (images[0] if images else []):

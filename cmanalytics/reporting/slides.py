@@ -38,8 +38,11 @@ def slides_html(nb) -> str:
     exporter = SlidesExporter()
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(slide_notebook(nb))
-    return body
+    from cmanalytics.reporting.notebooks import coalesce_streams, deterministic_html
+
+    # as the HTML pages: printed text merged and warnings placed in "cell", Styler ids in order (same bytes)
+    body, _ = exporter.from_notebook_node(slide_notebook(coalesce_streams(nb)))
+    return deterministic_html(body)
 
 
 def write_teaching_slides(executed: dict, folder: Path) -> list[Path]:
