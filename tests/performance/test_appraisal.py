@@ -16,12 +16,7 @@ from cmanalytics.errors import DataError, PolicyError, PolicyWarning
 P = cma.performance
 
 
-@pytest.fixture(autouse=True)
-def _quiet_policy_notes():
-    # The default policy's illustrative numbers warn on every call; the warnings have their own tests.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PolicyWarning)
-        yield
+from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - autouse
 
 
 def indicators():

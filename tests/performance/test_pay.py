@@ -21,11 +21,7 @@ from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 P = cma.performance
 
 
-@pytest.fixture(autouse=True)
-def _quiet_policy_notes():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PolicyWarning)
-        yield
+from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - autouse
 
 
 def managers():

@@ -3,23 +3,17 @@ shared/domain/customer_manager_policies.md) and checks both sides of each bounda
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.errors import DataError
 
 P = cma.performance
 
 
-@pytest.fixture(autouse=True)
-def _quiet_policy_notes():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PolicyWarning)
-        yield
+from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - autouse
 
 
 def one_manager(**over):
