@@ -15,7 +15,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,reports,check]"
+	$(PY) -m pip install --quiet -e ".[test,reports,check,lab]"
 	touch $(STAMP)
 
 test: $(STAMP)
@@ -40,9 +40,24 @@ $(BENCH_STAMP): pyproject.toml
 bench: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python benchmarks/run.py --out reports/bench.md
 
-lab: $(STAMP)
+# JupyterLab is installed with the rest (`make test` leaves it ready, so `make lab` then works offline); a
+# .venv built before it was needed gets it once, and again only when pyproject.toml changes. Run as root
+# (a container), Jupyter refuses to start without --allow-root.
+LAB_STAMP := $(VENV)/.lab-stamp
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+$(LAB_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[lab]"
-	$(VENV)/bin/jupyter lab notebooks
+	touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP)
+	$(VENV)/bin/jupyter lab notebooks $(ALLOW_ROOT)
+
+# Every page of reports/ in headless Chromium (apt-get install chromium): fails on a blank page or on
+# Chinese that no installed font draws; the screenshots in reports/screenshots/. Run after `make reports`.
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) -m cmanalytics.reporting.screenshots reports
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache

@@ -109,3 +109,19 @@ class Reportable:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def suppressed_hist(ax, values, *, bins: int = 20, min_cell: int = 5, color: str = "#4c72b0"):
+    """A histogram of people that shows no group of fewer than ``min_cell``: a bin holding 1 to
+    ``min_cell - 1`` people is not drawn (a tail bin of one person would show that person's value), and the
+    axes say how many bins were left out. Returns ``(counts drawn, bin edges)``; hidden bins count 0.
+    The same rule as the tables' small-cell suppression (``min_cell=``, 5 by default)."""
+    x = np.asarray(values, float)
+    counts, edges = np.histogram(x[np.isfinite(x)], bins=bins)
+    hidden = (counts > 0) & (counts < min_cell)
+    shown = np.where(hidden, 0, counts)
+    ax.bar(edges[:-1], shown, width=np.diff(edges), align="edge", color=color)
+    if hidden.any():
+        ax.text(0.99, 0.98, f"{int(hidden.sum())} bin(s) of fewer than {min_cell} people not drawn",
+                transform=ax.transAxes, ha="right", va="top", fontsize=8, color="#a40000")
+    return shown, edges

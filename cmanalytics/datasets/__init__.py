@@ -4,6 +4,9 @@
   ``HolzingerSwineford1939``), the classic three-factor example (visual, textual, speed).
 * ``attitude()``: Chatterjee & Price's survey of clerical employees of a large financial organization,
   30 departments, seven ratings (R's ``datasets::attitude``).
+* ``teaching_survey(n, structure=..., seed=...)``: simulated Likert answers with the truth beside them
+  (loadings, factor correlations, reverse items, answer distributions, careless responders, missing cells),
+  for a survey-methods course (notebooks 05a-05e).
 
 Each call returns a new DataFrame; changing it changes nothing on disk.
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 from importlib import resources
 
 import pandas as pd
+
+from cmanalytics.datasets.teaching import STRUCTURES, TeachingTruth, teaching_survey  # noqa: F401 - the kit
 
 
 def _read(name: str) -> pd.DataFrame:

@@ -55,6 +55,7 @@ class SimulationResult(Reportable):
         ax[0].plot(f.index, 100 * f["share_end"], "o-", label="customer managers / formal staff")
         ax[0].plot(f.index, 100 * f["plan_share"], "s--", label="plan")
         ax[0].axhline(100 * f["floor"].iloc[0], color="#a40000", lw=1, label="floor")
+        ax[0].set_xticks(f.index, [str(y) for y in f.index])     # whole years, not 2026.25
         ax[0].set_xlabel("year")
         ax[0].set_ylabel("%")
         ax[0].set_title("Staffing share")

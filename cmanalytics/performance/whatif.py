@@ -148,9 +148,11 @@ class PolicyComparison(Reportable):
         pay under A and B. Distributions and means only: no single manager is drawn."""
         import matplotlib.pyplot as plt
 
+        from cmanalytics.presentation import suppressed_hist
+
         fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
         diff = (self.managers["total_paid_b"] - self.managers["total_paid_a"]).dropna() / 1e3
-        ax[0].hist(diff, bins=40, color="#4c72b0")
+        suppressed_hist(ax[0], diff, bins=20, min_cell=self.min_cell)    # no bin of fewer than min_cell people
         ax[0].set_xlabel("pay under B minus pay under A, thousand yuan")
         ax[0].set_ylabel("managers")
         ax[0].set_title("Change in each manager's pay")

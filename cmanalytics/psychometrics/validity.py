@@ -270,6 +270,25 @@ def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.Da
     return out
 
 
+HTMT_THRESHOLDS = (0.85, 0.90)
+
+
+def htmt_table(ratios: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
+    """The HTMT matrix as a paper prints it: the lower triangle only (the diagonal and the upper triangle
+    blank, as a ratio of a dimension with itself is not informative), a value above 0.85 marked ``*`` and
+    above 0.90 ``**`` (Henseler, Ringle & Sarstedt 2015: the strict and the lenient threshold), with the
+    note in ``attrs["note"]``. ``ratios``: the result of :func:`htmt`."""
+    strict, lenient = HTMT_THRESHOLDS
+    values = ratios.to_numpy(dtype=float)
+    cells = [["" if j >= i else f"{values[i, j]:.{digits}f}" + ("**" if values[i, j] > lenient else
+                                                             "*" if values[i, j] > strict else "")
+              for j in range(values.shape[1])] for i in range(values.shape[0])]
+    out = pd.DataFrame(cells, index=ratios.index, columns=ratios.columns)
+    out.attrs["note"] = (f"HTMT2. * above {strict:.2f} (strict threshold), ** above {lenient:.2f} (lenient): "
+                         "discriminant validity is in doubt. Diagonal and upper triangle left blank.")
+    return out
+
+
 @dataclass(frozen=True, repr=False)
 class HarmanResult(Reportable):
     """Harman's single-factor test: ``first_factor_pct`` (variance of the first unrotated component) and

@@ -75,6 +75,10 @@ def coalesce_streams(nb):
     for cell in nb.cells:
         merged = []
         for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                # a warning shown in a cell names the kernel's temporary file (/tmp/ipykernel_<pid>/<hash>.py);
+                # the place is "this cell" in every run
+                out = {**out, "text": _KERNEL_FILE.sub("cell", out["text"])}
             if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
                     and merged[-1].get("name") == out.get("name")):
                 merged[-1]["text"] = merged[-1]["text"] + out["text"]
@@ -84,6 +88,8 @@ def coalesce_streams(nb):
             cell["outputs"] = merged
     return nb
 
+
+_KERNEL_FILE = re.compile(r"/tmp/ipykernel_\d+/\d+\.py:\d+")
 
 # pandas' Styler names each table ``T_`` + five random hex digits (a uuid4 prefix) and repeats that id in
 # its CSS selectors and cell ids; two builds of the same notebook would differ only there.

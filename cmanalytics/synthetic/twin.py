@@ -16,7 +16,8 @@ Calibration, in two stages:
    A sample of 112 lands higher (about 990 and 930): its smallest eigenvalues spread out around the
    population's, and a spread of small eigenvalues lowers ln|R|.
 2. **Sample** (per seed, :func:`generate_part`). Whitened normal scores are coloured to an intermediate
-   correlation matrix and cut into five categories by rank with fixed marginal counts; the intermediate
+   correlation matrix and cut into five categories by rank with fixed marginal counts (each item its own:
+   the dimension's distribution tilted per item, :func:`item_shares`); the intermediate
    matrix is corrected until the 5-point answers' correlations match the design (Ruscio & Kaczetow 2008).
    Then a greedy search swaps two respondents' answers to one item (marginals stay exact) while the loss
    falls: squared distances of KMO, variance and raw alpha to the published figures (scaled by 0.004,
@@ -53,6 +54,16 @@ MARGINALS = {
     "career": (0.02, 0.05, 0.20, 0.42, 0.31), "team": (0.01, 0.05, 0.19, 0.43, 0.32),
 }
 TOLERANCE = {"kmo": 0.02, "variance_pct": 2.0, "alpha": 0.02}
+# Items of one dimension do not share one answer distribution (no real survey's do): item k of a dimension
+# takes the dimension's shares tilted by exp(t_k (c - 3)) over the answers c = 1..5 and renormalized, so
+# some items lean further to "very important" and some less, around the dimension's distribution.
+ITEM_TILTS = (0.0, -0.15, 0.12, -0.06, 0.18, -0.20, 0.06)
+
+
+def item_shares(shares, k: int) -> np.ndarray:
+    """The answer distribution of the k-th item (0-based) of a dimension whose distribution is ``shares``."""
+    tilted = np.asarray(shares, float) * np.exp(ITEM_TILTS[k % len(ITEM_TILTS)] * (np.arange(1, 6) - 3))
+    return tilted / tilted.sum()
 
 
 def load_design() -> dict:
@@ -259,7 +270,7 @@ def _part_answers(part: str, cb: Codebook, rng: np.random.Generator) -> np.ndarr
     if sizes != design["dimension_sizes"]:
         raise ArgumentError(f"the twin's design is for the published instrument; part {part}'s dimensions differ.")
     r = design_matrix(design["params"], sizes, design["pairs"])
-    counts = [_counts(MARGINALS[d.id], N_VALID) for d in dims for _ in d.items]
+    counts = [_counts(item_shares(MARGINALS[d.id], k), N_VALID) for d in dims for k in range(len(d.items))]
     target = {"kmo": pub["kmo"], "variance_pct": pub["variance_pct"], "alpha": pub["alpha"]}
     ids = [d.id for d in dims]
     ranking = [ids.index(x) for x in pub["ranking"]] if "ranking" in pub else None

@@ -52,6 +52,22 @@ LABELS = {
         "title_names": {"none": "none", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
         "age_bands": {}, "mean": "mean", "max": "mean of the {k} largest",
         "group_heatmap": "Mean score by {g}", "group_respondents": "Respondents by {g}",
+        "caption_workforce": ("What this shows: for {level}, the share of formal staff who are customer managers in "
+                              "each branch against the floor (dashed red line), and the customer managers' age, "
+                              "education and titles, certificates, caseload against the cap, grades, turnover and "
+                              "non-performing-loan ratio. The numbers on the bars are the values drawn. What is "
+                              "hidden: cells describing fewer than {k} people are suppressed (a bar or share left "
+                              "out and marked \"n < {k}\"); no figure shows a single person."),
+        "caption_contract": ("What this shows: how customer managers rate the bank's side of the psychological "
+                             "contract (1-5, by dimension and by branch), and how intending to leave, appraisal "
+                             "scores and wellbeing go with it. The numbers on the bars are the values drawn. What is "
+                             "hidden: a branch, quartile or band of fewer than {k} respondents is left out and marked "
+                             "\"n < {k}\"; no figure shows a single person's answers."),
+        "caption_scores": ("What this shows: the mean score of each dimension (1-5, with its 95% interval) and, for "
+                           "each group, the mean per dimension and the number of respondents. What is hidden: any "
+                           "group of fewer than {k} respondents, and the next smallest when only one would be "
+                           "hidden (its size could be worked out from the total), is left out and marked "
+                           "\"n < {k}\"."),
     },
     "zh": {
         "workforce_title": "客户经理队伍健康状况", "contract_title": "心理契约",
@@ -75,6 +91,15 @@ LABELS = {
         "title_names": {"none": "无", "junior": "初级", "intermediate": "中级", "senior": "高级"},
         "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多{k}人平均",
         "group_heatmap": "按{g}的平均得分", "group_respondents": "按{g}的回收人数",
+        "caption_workforce": ("图示内容：{level}各支行客户经理占正式员工的比例与下限（红色虚线），以及客户经理的年龄、学历与职称、"
+                              "证书、管户数与上限、等级、流失率和不良贷款率。柱上数字即所画数值。不予显示："
+                              "任何少于 {k} 人的柱或比例均不显示，并标注\"n < {k}\"；没有任何图显示单个人。"),
+        "caption_contract": ("图示内容：客户经理对银行一方心理契约的评价（1-5 分，按维度和支行），以及离职意向、考核得分和"
+                             "身心健康与之的关系。柱上数字即所画数值。不予显示：少于 {k} 名答卷人的支行、四分位组或时长组"
+                             "均不显示，并标注\"n < {k}\"；没有任何图显示单个人的回答。"),
+        "caption_scores": ("图示内容：各维度平均得分（1-5 分，95% 置信区间），以及各组在各维度的平均分和答卷人数。"
+                           "不予显示：少于 {k} 名答卷人的组；若只有一组需隐藏，则同时隐藏次小的组（否则可由总数推算），"
+                           "并标注\"n < {k}\"。"),
     },
 }
 
@@ -134,11 +159,35 @@ def _style(lang: str):
     return LABELS[lang], rc, lang
 
 
+def _caption(fig, text: str, lang: str, bottom: float) -> None:
+    """A plain-language caption under the figure: what it shows and what is suppressed. The layout keeps
+    the bottom ``bottom`` of the figure free for it."""
+    import textwrap
+
+    width = int(fig.get_figwidth() * (6.2 if lang == "zh" else 12.5))    # characters per line at 9 pt
+    lines = textwrap.wrap(text, width) if lang != "zh" else [text[i:i + width] for i in range(0, len(text), width)]
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))      # (left, bottom, width, height)
+    fig.text(0.5, 0.004, "\n".join(lines), ha="center", va="bottom", fontsize=9, color="#444")
+
+
+def _wrap_titles(fig, lang: str, per_row: int) -> None:
+    """Panel titles wrapped to their panel's width (a title wider than its panel runs off the figure or into
+    the next one: constrained layout does not narrow the panels for it)."""
+    import textwrap
+
+    width = int(fig.get_figwidth() / per_row * (4.2 if lang == "zh" else 8.0))
+    for ax in fig.axes:
+        title = ax.get_title()
+        if title and len(title) > width:
+            ax.set_title("\n".join(textwrap.wrap(title, width)) if lang != "zh" else
+                         "\n".join(title[i:i + width] for i in range(0, len(title), width)))
+
+
 def _bars(ax, labels, values, suppressed, k, L, color="#4c72b0", horizontal=False, fmt="{:.0%}"):
     pos = np.arange(len(labels))
     vals = np.where(suppressed, 0.0, np.nan_to_num(np.asarray(values, float)))
     bars = (ax.barh if horizontal else ax.bar)(pos, vals, color=color)
-    for p, v, s, b in zip(pos, vals, suppressed, bars):
+    for p, v, s in zip(pos, vals, suppressed):
         text = L["suppressed"].format(k=k) if s else fmt.format(v)
         if horizontal:
             ax.text(v, p, " " + text, va="center", fontsize=8, color="#a40000" if s else "black")
@@ -161,7 +210,13 @@ def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: in
     bank_value = table.loc[table["branch_id"] == "all", column].iloc[0]
     pos = np.arange(len(per))
     colors = ["#dd8452" if (branch is not None and b == branch) else "#4c72b0" for b in per["branch_id"]]
-    ax.bar(pos, per[column].fillna(0).to_numpy(), color=colors)
+    values = per[column].fillna(0).to_numpy()
+    ax.bar(pos, values, color=colors)
+    hidden = per["suppressed"].to_numpy() if "suppressed" in per else np.zeros(len(per), bool)
+    for p, v, s in zip(pos, values, hidden):
+        if not s:     # the value on the bar, turned to fit a narrow bar
+            ax.text(p, v, f" {v:.0%}", rotation=90, ha="center", va="bottom", fontsize=6.5)
+    ax.margins(y=0.12)
     if "suppressed" in per:
         for p, s in zip(pos, per["suppressed"]):
             if s:
@@ -169,7 +224,8 @@ def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: in
                         color="#a40000")
     ax.set_xticks(pos, per["branch_id"], rotation=90, fontsize=7)
     ax.axhline(bank_value, color="#555", lw=1)
-    ax.text(-0.5, bank_value, f" {L['bank']} {bank_value:.1%}", va="bottom", fontsize=8)
+    ax.annotate(f"{L['bank']} {bank_value:.1%}", (1, bank_value), xycoords=("axes fraction", "data"),
+                xytext=(2, 0), textcoords="offset points", va="center", ha="left", fontsize=8, color="#555")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     return per
 
@@ -192,25 +248,24 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
     with plt.rc_context(rc):
         fig, axes = plt.subplots(2, 4, figsize=(16, 9), layout="constrained")
         level = L["bank_level"] if branch is None else L["branch_level"].format(b=branch)
-        note = L["suppression_note"].format(k=k)
         synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(staff, "attrs", {}) else ""
         fig.suptitle(f"{L['workforce_title']}: {level}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"])
-        fig.get_layout_engine().set(rect=(0, 0.025, 1, 0.975))
-        fig.text(0.5, 0.005, note, ha="center", fontsize=9, color="#555")
+        _caption(fig, L["caption_workforce"].format(level=level, k=k), lang, 0.06)
 
         ax = axes[0, 0]
         hc = ind.headcount(staff, policy=policy)
         per = _branch_bars(ax, hc, "cm_share", branch, k, L)
         ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
-        ax.text(len(per) - 0.5, per["floor"].iloc[0], f"{L['floor']} {per['floor'].iloc[0]:.0%}", ha="right",
-                va="bottom", color="#a40000", fontsize=8)
+        ax.annotate(f"{L['floor']} {per['floor'].iloc[0]:.0%}", (1, per["floor"].iloc[0]),
+                    xycoords=("axes fraction", "data"), xytext=(2, 0), textcoords="offset points", ha="left",
+                    va="center", color="#a40000", fontsize=8)
         ax.set_title(L["cm_share"])
 
         ax = axes[0, 1]
         ages = ind.age_structure(view, policy=policy, min_cell=k)
         mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
         _bars(ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}")
-        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
         ax.set_ylabel(L["people"])
         ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
 
@@ -222,7 +277,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         for j, (_, r) in enumerate(edu.iterrows()):
             w = 0.0 if r["suppressed"] else r["share"]
             ax.barh(1, w, left=left, color=palette[j])
-            if w > 0.06:
+            if w > 0.12:
                 ax.text(left + w / 2, 1, f"{L['edu_names'][r['education']]}\n{w:.0%}", ha="center", va="center",
                         fontsize=7, color="white" if j >= 1 else "black")
             left += w
@@ -230,7 +285,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         for j, (_, r) in enumerate(tit.iterrows()):
             w = 0.0 if r["suppressed"] else r["share"]
             ax.barh(0, w, left=left, color=palette[j])
-            if w > 0.06:
+            if w > 0.12:
                 ax.text(left + w / 2, 0, f"{L['title_names'][r['title']]}\n{w:.0%}", ha="center", va="center",
                         fontsize=7, color="white" if j >= 2 else "black")
             left += w
@@ -253,14 +308,20 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         pos = np.arange(len(cl))
         ok = ~cl["suppressed"].to_numpy()
         ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
-        ax.bar(pos + 0.2, np.where(ok, cl["top_mean_caseload"].fillna(0), 0), 0.4, color="#8fa8d0", label=L["max"].format(k=k))
-        for p, cap, over, s in zip(pos, cl["cap"], cl["over_cap"], cl["suppressed"]):
+        ax.bar(pos + 0.2, np.where(ok, cl["top_mean_caseload"].fillna(0), 0), 0.4, color="#8fa8d0",
+               label=L["max"].format(k=k))
+        for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
+            for p, v, s in zip(pos, cl[column], ok):
+                if s and np.isfinite(v):      # the value inside the top of its bar, clear of the cap's label
+                    ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
+        for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
             ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
-            ax.text(p, cap, f"{L['cap']} {cap:.0f}" + ("" if s else L["over"].format(n=over)), ha="center", va="bottom",
-                    fontsize=8, color="#a40000")
             if s:
                 ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
-        ax.set_xticks(pos, [L["roles"][r] for r in cl["role"]])
+        # the cap and how many are over it under each role's name: a label on the cap's line collides with
+        # the bars' numbers whenever the largest caseload is near the cap
+        ax.set_xticks(pos, [f"{L['roles'][r]}\n{L['cap']} {cap:.0f}" + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
+                            for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])])
         ax.set_ylabel(L["clients"])
         ax.legend(fontsize=8, loc="upper right")
         ax.set_title(L["caseload"])
@@ -284,6 +345,7 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
               color="#c44e52", fmt="{:.1%}")
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_title(L["npl"])
+        _wrap_titles(fig, lang, 4)
     fig.attrs = {"lang": lang}
     return fig
 
@@ -329,8 +391,7 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
         synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(survey, "attrs", {}) else ""
         fig.suptitle(f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14,
                      fontweight=rc["axes.titleweight"])
-        fig.get_layout_engine().set(rect=(0, 0.025, 1, 0.975))
-        fig.text(0.5, 0.005, L["suppression_note"].format(k=k), ha="center", fontsize=9, color="#555")
+        _caption(fig, L["caption_contract"].format(k=k), lang, 0.06)
 
         ax = axes[0, 0]
         allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
@@ -347,7 +408,8 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
         ax = axes[0, 1]
         per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
         im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
-        ax.set_xticks(np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=30, ha="right")
+        ax.set_xticks(np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right",
+                      rotation_mode="anchor")
         ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
         for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
             ax.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
@@ -461,8 +523,7 @@ def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, poli
     with plt.rc_context(rc):
         fig, axes = plt.subplots(2, 2, figsize=(15, 9), layout="constrained")
         fig.suptitle(L["contract_title"], fontsize=14, fontweight=rc["axes.titleweight"])
-        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-        fig.text(0.5, 0.005, L["suppression_note"].format(k=k), ha="center", fontsize=9, color="#555")
+        _caption(fig, L["caption_scores"].format(k=k), lang, 0.06)
         ax = axes[0, 0]
         n, mean, sd = x.count(), x.mean(), x.std()
         sup = (n < k).to_numpy()
@@ -497,7 +558,7 @@ def _group_panels(heat, counts, x, group, dims, names, k, L, label):
     means = per.mean()[dims]
     means[small.reindex(means.index).to_numpy()] = np.nan
     im = heat.imshow(means.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=1, vmax=5)
-    heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=30, ha="right")
+    heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=35, ha="right", rotation_mode="anchor")
     heat.set_yticks(np.arange(len(means)), [str(v) for v in means.index], fontsize=8)
     for (r, c), v in np.ndenumerate(means.to_numpy(dtype=float)):
         heat.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",

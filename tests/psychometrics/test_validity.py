@@ -114,3 +114,15 @@ def test_cfa_model_errors(hs):
         cma.cfa(hs[0], {"a": ["x1", "x2"], "b": ["x2", "x3"]})
     with pytest.raises(cma.errors.ArgumentError, match="dict"):
         cma.htmt(hs[0], ["x1", "x2"])
+
+
+def test_htmt_table_blank_diagonal_and_thresholds_marked():
+    from cmanalytics.psychometrics.validity import htmt_table
+
+    ratios = pd.DataFrame([[1.0, 0.80, 0.87], [0.80, 1.0, 0.95], [0.87, 0.95, 1.0]],
+                          index=list("abc"), columns=list("abc"))
+    t = htmt_table(ratios)
+    # by hand: 0.80 unmarked, 0.87 above the strict 0.85 (*), 0.95 above the lenient 0.90 (**)
+    assert t.loc["b", "a"] == "0.800" and t.loc["c", "a"] == "0.870*" and t.loc["c", "b"] == "0.950**"
+    assert (t.to_numpy()[np.triu_indices(3)] == "").all()
+    assert "0.85" in t.attrs["note"] and "0.90" in t.attrs["note"]

@@ -20,3 +20,16 @@ def test_a_notebook_with_outputs_is_named(tmp_path, capsys):
 
 def test_the_committed_notebooks_are_clean():
     assert main([str(REPO / "notebooks")]) == 0
+
+
+def test_warnings_shown_in_a_cell_do_not_name_the_kernels_temporary_file():
+    import nbformat
+
+    from cmanalytics.reporting.notebooks import coalesce_streams
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr",
+                                           text="/tmp/ipykernel_6641/45871891.py:7: PolicyWarning: a proposal\n")]
+    nb.cells = [cell]
+    assert coalesce_streams(nb).cells[0].outputs[0]["text"] == "cell: PolicyWarning: a proposal\n"

@@ -130,3 +130,17 @@ def test_shipped_design_meets_its_constraints(part, ranking):
     # The least chi-square the design's own KMO-free figures allow: A 907.4 (design 962.9, 6.1% above),
     # B 830.8 (design 901.7, 8.5% above; KMO 0.737 needs local dependence, which spreads the eigenvalues).
     assert bound.consistent and s["chi2"] <= 1.09 * bound.bounds["bartlett_chi2_min"]
+
+
+def test_items_of_a_dimension_have_their_own_answer_distributions(twin):
+    from cmanalytics.synthetic.twin import MARGINALS, item_shares
+
+    _, cleaned = twin
+    cb = cma.study.load_codebook()
+    for dim in cb.dimensions:
+        counts = [tuple(cleaned.data[i].value_counts().reindex(range(1, 6), fill_value=0)) for i in dim.items]
+        assert len(set(counts)) == len(counts), dim.id           # no two items answered alike
+    # by hand: the second item of "pay" tilts (0.01, 0.04, 0.15, 0.40, 0.40) by exp(-0.15 (c - 3))
+    w = np.array([0.01, 0.04, 0.15, 0.40, 0.40]) * np.exp(-0.15 * np.array([-2, -1, 0, 1, 2]))
+    np.testing.assert_allclose(item_shares(MARGINALS["pay"], 1), w / w.sum(), rtol=1e-12)
+    np.testing.assert_allclose(item_shares(MARGINALS["pay"], 0), MARGINALS["pay"], rtol=1e-12)
