@@ -2,11 +2,19 @@
 # The package as a user gets it: `python -m build` makes the sdist and the wheel; the wheel is installed into a
 # fresh virtual environment in a temporary folder outside the checkout, where an analysis, the CLI's --help and
 # --version run. Nothing of the checkout is importable there (the working folder is the temporary one).
-# Usage: bash .ci/wheel_smoke.sh   (PYTHON=python3.x to use another interpreter)
+# Usage: bash .ci/wheel_smoke.sh                 Python 3.11 (python3), the oldest supported
+#        PYTHON=newest bash .ci/wheel_smoke.sh   the newest CPython 3 that pyenv has on this machine (3.13)
+#        PYTHON=/path/to/python3.x bash .ci/wheel_smoke.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 PYTHON=${PYTHON:-python3}
+if [ "$PYTHON" = newest ]; then
+    NEWEST=$(pyenv versions --bare 2>/dev/null | grep -E '^3\.[0-9]+\.[0-9]+$' | sort -V | tail -1)
+    [ -n "$NEWEST" ] || { echo "PYTHON=newest: no pyenv CPython 3 on this machine"; exit 1; }
+    PYTHON="$(pyenv root)/versions/$NEWEST/bin/python3"
+fi
+echo "wheel smoke with $("$PYTHON" --version)"
 START=$SECONDS
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
