@@ -105,10 +105,14 @@ class AlphaResult(Reportable):
     reversed: tuple[str, ...] = ()
     scale: tuple[float, float] | None = None
     warnings: tuple[str, ...] = ()
+    corr: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def item_stats(self) -> pd.DataFrame:
-        return pd.DataFrame(self.item_arrays, index=pd.Index(list(self.items), name="item"))
+        # psych's "if an item is dropped" columns beyond alpha take a p-1 inverse per item: computed when the
+        # table is first asked for, not on every alpha (a bootstrap or a pipeline needs alpha alone)
+        extra = _dropped_item_stats(self.corr) if self.corr is not None else {}
+        return pd.DataFrame({**self.item_arrays, **extra}, index=pd.Index(list(self.items), name="item"))
 
     def to_frame(self) -> pd.DataFrame:
         return self.item_stats
@@ -229,8 +233,7 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
     item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
                    "scale_var_if_deleted": scale_var, "r_drop": r_drop, "smc": smc,
                    "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
-                   "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
-                   **_dropped_item_stats(r)}
+                   "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum())}
     warnings: list[str] = []
     if raw < 0:
         diagnose("alpha is negative because the average covariance among items is negative; this violates "
@@ -241,7 +244,7 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
                  "reverse-keying.", ReverseKeyWarning, warnings)
     return AlphaResult(alpha=raw, std_alpha=float(std), ci=(lower, upper), ci_level=ci, average_r=average_r,
                        n_obs=m.n_obs, n_items=p, items=names, item_arrays=item_arrays, missing=m.missing,
-                       reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings))
+                       reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings), corr=r)
 
 
 def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
