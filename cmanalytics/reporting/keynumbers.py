@@ -41,7 +41,8 @@ def key_numbers(raw: pd.DataFrame, staff: pd.DataFrame, *, codebook=None, policy
     rows.append(("workforce", "customer-manager share of formal staff", f"{bank['cm_share']:.1%}",
                  f"floor {bank['floor']:.0%}"))
     rows.append(("workforce", "branches below the floor", f"{len(below)} of {len(hc) - 1}",
-                 ", ".join(f"{b} ({s:.1%})" for b, s in zip(below["branch_id"], below["cm_share"])) or "none"))
+                 ", ".join(f"{b} ({_below(s, bank['floor'])})" for b, s in zip(below["branch_id"], below["cm_share"]))
+                 or "none"))
     return pd.DataFrame(rows, columns=["report", "figure", "value", "note"])
 
 
@@ -54,3 +55,12 @@ def key_numbers_html(raw: pd.DataFrame, staff: pd.DataFrame, *, codebook=None, p
                    for row in table.itertuples(index=False))
     return (f"<section class='key-numbers'><h2>{html.escape(title)}</h2>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
+
+
+def _below(share: float, floor: float) -> str:
+    """A share below the floor, with the decimals it takes not to print as the floor (19.96% is not "20.0%")."""
+    for digits in (1, 2, 3, 4):
+        text = f"{share:.{digits}%}"
+        if float(text.rstrip("%")) / 100 < floor:
+            return text
+    return f"{share:.6%}"

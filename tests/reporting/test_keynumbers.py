@@ -29,3 +29,10 @@ def test_key_numbers_by_hand():
     assert "part B: KMO" in t.index
     page = key_numbers_html(raw, staff)
     assert page.startswith("<section") and "112 of 150" in page and "B2 (10.0%)" in page
+
+
+def test_a_share_just_below_the_floor_never_prints_as_the_floor():
+    from cmanalytics.reporting.keynumbers import _below
+
+    assert _below(0.19962, 0.20) == "19.96%"      # 1 decimal would print 20.0%
+    assert _below(0.129, 0.20) == "12.9%"
