@@ -21,10 +21,11 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(PY) -m pytest
 
-# Lint (ruff), the layers and no cycles (import-linter, contracts in pyproject.toml), notebooks committed
+# Lint and format (ruff), the layers and no cycles (import-linter, contracts in pyproject.toml), notebooks committed
 # without outputs.
 check: $(STAMP)
-	$(VENV)/bin/ruff check cmanalytics tests benchmarks
+	$(VENV)/bin/ruff check cmanalytics tests benchmarks docs/*.py
+	$(VENV)/bin/ruff format --check cmanalytics tests benchmarks docs/*.py
 	$(VENV)/bin/lint-imports
 	$(PY) -m cmanalytics.reporting.notebook_check notebooks
 

@@ -168,8 +168,10 @@ def streaming_peak_memory(path: Path) -> float:
     import subprocess
 
     # VmHWM is this process's own high-water mark; ru_maxrss would carry over the parent's from the fork.
-    code = (f"import cmanalytics as cma; m = cma.prepare_stream(r'{path}', chunksize=50_000); "
-            "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])")
+    code = (
+        f"import cmanalytics as cma; m = cma.prepare_stream(r'{path}', chunksize=50_000); "
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024**2  # kB -> GB
 
@@ -193,13 +195,22 @@ def bank_rules_times() -> tuple[float, float]:
 
     rng = np.random.default_rng(0)
     n_m, n_c = 1000, 100_000
-    m = pd.DataFrame({"manager_id": [f"m{k}" for k in range(n_m)],
-                      "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
-                      "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m)})
-    c = pd.DataFrame({"client_id": [f"c{k}" for k in range(n_c)], "branch_id": rng.choice(m["branch_id"].unique(), n_c),
-                      "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-                      "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-                      "key_deposit": np.arange(n_c) < 8})
+    m = pd.DataFrame(
+        {
+            "manager_id": [f"m{k}" for k in range(n_m)],
+            "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
+            "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m),
+        }
+    )
+    c = pd.DataFrame(
+        {
+            "client_id": [f"c{k}" for k in range(n_c)],
+            "branch_id": rng.choice(m["branch_id"].unique(), n_c),
+            "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
+            "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
+            "key_deposit": np.arange(n_c) < 8,
+        }
+    )
     c["current_manager"] = np.where(rng.uniform(size=n_c) < 0.5, rng.choice(m["manager_id"], n_c), None)
     t0 = time.perf_counter()
     cma.performance.assign_clients(c, m)
@@ -265,8 +276,15 @@ def main(argv=None) -> int:
         psych = psych_times(tmp, b3, b4, b5)
         missing_r = psych if isinstance(psych, str) else None
         get = (lambda key: psych[key]) if not missing_r else (lambda key: float("nan"))
-        rows.append((f"B3 parallel analysis, 1000 iterations, {len(b3):,} x 60", t_b3, get("B3"),
-                     "psych::fa.parallel, 20 iterations", 0.3))
+        rows.append(
+            (
+                f"B3 parallel analysis, 1000 iterations, {len(b3):,} x 60",
+                t_b3,
+                get("B3"),
+                "psych::fa.parallel, 20 iterations",
+                0.3,
+            )
+        )
         rows.append(("B4 bootstrap, 2000 resamples, 112 x 14", t_b4, get("B4"), "psych::fa n.iter = 200", 1.0))
         rows.append(("B5 polychoric, 5,000 x 27", t_b5, get("B5"), "psych::polychoric", 0.25))
         b7 = normal_items(300, 3, 3, seed=7)
@@ -274,8 +292,10 @@ def main(argv=None) -> int:
         lav = lavaan_time(tmp, b7)
         missing_lavaan = lav if isinstance(lav, str) else None
         rows.append(("B9 CFA, 3 factors, 300 x 9", t_b7, float("nan") if missing_lavaan else lav, "lavaan::cfa", 0.25))
-        b8 = pd.concat([normal_items(5_000, 3, 9, seed=8).assign(group="a"),
-                        normal_items(5_000, 3, 9, seed=9).assign(group="b")], ignore_index=True)
+        b8 = pd.concat(
+            [normal_items(5_000, 3, 9, seed=8).assign(group="a"), normal_items(5_000, 3, 9, seed=9).assign(group="b")],
+            ignore_index=True,
+        )
         b8_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(9 * k, 9 * k + 9)] for k in range(3)}
         t_b8 = median_time(lambda: cma.invariance(b8, b8_model, group="group"), repeat=1)
         b9_model = {f"F{k + 1}": [f"q{j + 1}" for j in range(k, 27, 3)] for k in range(3)}
@@ -290,34 +310,49 @@ def main(argv=None) -> int:
 
     t_assign, t_sim = bank_rules_times()
 
-    lines = ["# Benchmarks", "",
-             f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-             f"{platform.machine()}; medians of repeated runs.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"{platform.machine()}; medians of repeated runs.",
+        "",
+    ]
     if missing_peer:
         lines += [f"**Peers missing**: {missing_peer}. Their columns are empty.", ""]
     if missing_r:
         lines += [f"**psych missing**: {missing_r}. B3-B5's comparison columns are empty.", ""]
     if missing_lavaan:
         lines += [f"**lavaan missing**: {missing_lavaan}. B9's comparison column is empty.", ""]
-    lines += ["| benchmark | cmanalytics (s) | against (s) | against | ratio | target |",
-              "| --- | ---: | ---: | --- | ---: | ---: |"]
+    lines += [
+        "| benchmark | cmanalytics (s) | against (s) | against | ratio | target |",
+        "| --- | ---: | ---: | --- | ---: | ---: |",
+    ]
     for name, ours, other, what, target in rows:
         ratio = ours / other if other == other else float("nan")
         verdict = "" if target is None else (f"<= {target:g} " + ("met" if ratio <= target else "**missed**"))
         lines.append(f"| {name} | {ours:.5f} | {other:.5f} | {what} | {ratio:.4f} | {verdict} |")
     verdict = "met" if peak < 0.5 else "**missed**"
-    lines += ["", f"B6 streaming a {gb:.2f} GB CSV ({n_rows:,} rows x 60 items) into moments: peak memory "
-              f"{peak:.3f} GB (target under 0.5 GB: {verdict}), {t_stream:.1f} s."]
-    lines += ["", f"B7 client assignment with all the rules, 100,000 clients x 1,000 managers: {t_assign:.1f} s "
-              f"(target under 60 s: {'met' if t_assign < 60 else '**missed**'}).",
-              f"B8 simulate_years, the 9,380-staff synthetic bank over 5 years: {t_sim:.1f} s "
-              f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'}).",
-              "", f"B10 invariance sequence (configural to strict), 2 groups x 5,000 x 27: {t_b8:.2f} s "
-              f"(target under 10 s: {'met' if t_b8 < 10 else '**missed**'}).",
-              "", f"B11 WLSMV, three factors, 5,000 x 27 five-point items: {t_b9:.2f} s "
-              f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'}).",
-              "", f"B13 omega with 1,000 bootstrap resamples, 500 x 20: {t_b13:.2f} s "
-              f"(target under 5 s: {'met' if t_b13 < 5 else '**missed**'})."]
+    lines += [
+        "",
+        f"B6 streaming a {gb:.2f} GB CSV ({n_rows:,} rows x 60 items) into moments: peak memory "
+        f"{peak:.3f} GB (target under 0.5 GB: {verdict}), {t_stream:.1f} s.",
+    ]
+    lines += [
+        "",
+        f"B7 client assignment with all the rules, 100,000 clients x 1,000 managers: {t_assign:.1f} s "
+        f"(target under 60 s: {'met' if t_assign < 60 else '**missed**'}).",
+        f"B8 simulate_years, the 9,380-staff synthetic bank over 5 years: {t_sim:.1f} s "
+        f"(target under 10 s: {'met' if t_sim < 10 else '**missed**'}).",
+        "",
+        f"B10 invariance sequence (configural to strict), 2 groups x 5,000 x 27: {t_b8:.2f} s "
+        f"(target under 10 s: {'met' if t_b8 < 10 else '**missed**'}).",
+        "",
+        f"B11 WLSMV, three factors, 5,000 x 27 five-point items: {t_b9:.2f} s "
+        f"(target under 10 s: {'met' if t_b9 < 10 else '**missed**'}).",
+        "",
+        f"B13 omega with 1,000 bootstrap resamples, 500 x 20: {t_b13:.2f} s "
+        f"(target under 5 s: {'met' if t_b13 < 5 else '**missed**'}).",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
 """cmanalytics: psychometrics and performance models for bank customer managers (客户经理).
 
-    import cmanalytics as cma
-    cma.kmo(df).overall, cma.bartlett(df).chi2
-    res = cma.efa(df, n_factors=3, method="pca", rotation="varimax"); print(res.summary())
-    cma.cronbach_alpha(df).alpha
+import cmanalytics as cma
+cma.kmo(df).overall, cma.bartlett(df).chi2
+res = cma.efa(df, n_factors=3, method="pca", rotation="varimax"); print(res.summary())
+cma.cronbach_alpha(df).alpha
 """
 
 import importlib
@@ -67,7 +67,45 @@ def __dir__():
     return sorted(set(globals()) | set(_DOMAINS))
 
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bartlett", "bootstrap", "correlation", "cronbach_alpha",
-           "cfa", "determinant", "efa", "errors", "harman", "htmt", "invariance", "omega", "performance", "study", "workforce", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
-__all__ += ["agreement", "average_variance_extracted", "composite_reliability", "cor_smooth", "factor_score_weights",
-            "guttman", "icc", "ordinal_alpha", "split_half", "tetrachoric", "velicer_map"]
+__all__ = [
+    "AlphaResult",
+    "EFAResult",
+    "Moments",
+    "anti_image",
+    "audit_efa_report",
+    "bartlett",
+    "bootstrap",
+    "correlation",
+    "cronbach_alpha",
+    "cfa",
+    "determinant",
+    "efa",
+    "errors",
+    "harman",
+    "htmt",
+    "invariance",
+    "omega",
+    "performance",
+    "study",
+    "workforce",
+    "factor_scores",
+    "kmo",
+    "parallel_analysis",
+    "polychoric",
+    "prepare",
+    "prepare_stream",
+    "smc",
+]
+__all__ += [
+    "agreement",
+    "average_variance_extracted",
+    "composite_reliability",
+    "cor_smooth",
+    "factor_score_weights",
+    "guttman",
+    "icc",
+    "ordinal_alpha",
+    "split_half",
+    "tetrachoric",
+    "velicer_map",
+]

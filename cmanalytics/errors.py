@@ -88,8 +88,7 @@ class PolicyWarning(CmanalyticsWarning):
     """A rule the source leaves open or inconsistent was applied as the policy's note says."""
 
 
-def diagnose(message: str, category: type[CmanalyticsWarning], record: list | None = None,
-             stacklevel: int = 3) -> str:
+def diagnose(message: str, category: type[CmanalyticsWarning], record: list | None = None, stacklevel: int = 3) -> str:
     """Signal a diagnostic: warn with ``category`` and append ``message`` to ``record`` (the result's list).
 
     Returns the message, so a caller can write ``warnings.append(diagnose(...))`` or pass its list.

@@ -41,8 +41,14 @@ def frame_html(df: pd.DataFrame, digits: int = 3) -> str:
     return df.to_html(float_format=lambda v: fmt(v, digits), na_rep="", border=0)
 
 
-def text_report(title: str, rows: Sequence[tuple[str, str]] = (), tables: Iterable[tuple[str, pd.DataFrame]] = (),
-                warnings: Sequence[str] = (), notes: Sequence[str] = (), digits: int = 3) -> str:
+def text_report(
+    title: str,
+    rows: Sequence[tuple[str, str]] = (),
+    tables: Iterable[tuple[str, pd.DataFrame]] = (),
+    warnings: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    digits: int = 3,
+) -> str:
     """A summary as plain text: a title, labelled values, tables, then warnings and notes."""
     out = [title, "=" * len(title)]
     width = max((len(k) for k, _ in rows), default=0)
@@ -56,14 +62,24 @@ def text_report(title: str, rows: Sequence[tuple[str, str]] = (), tables: Iterab
     return "\n".join(out)
 
 
-def html_report(title: str, rows: Sequence[tuple[str, str]] = (), tables: Iterable[tuple[str, pd.DataFrame]] = (),
-                warnings: Sequence[str] = (), notes: Sequence[str] = (), digits: int = 3) -> str:
+def html_report(
+    title: str,
+    rows: Sequence[tuple[str, str]] = (),
+    tables: Iterable[tuple[str, pd.DataFrame]] = (),
+    warnings: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    digits: int = 3,
+) -> str:
     """The same content as :func:`text_report`, for Jupyter."""
     parts = [_CSS, '<div class="cma-result">', f"<h4>{html.escape(title)}</h4>"]
     if rows:
-        parts.append("<table>" + "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
-        ) + "</table>")
+        parts.append(
+            "<table>"
+            + "".join(
+                f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows
+            )
+            + "</table>"
+        )
     for caption, df in tables:
         parts.append(f"<h4>{html.escape(caption)}</h4>{frame_html(df, digits)}")
     if warnings:
@@ -122,6 +138,14 @@ def suppressed_hist(ax, values, *, bins: int = 20, min_cell: int = 5, color: str
     shown = np.where(hidden, 0, counts)
     ax.bar(edges[:-1], shown, width=np.diff(edges), align="edge", color=color)
     if hidden.any():
-        ax.text(0.99, 0.98, f"{int(hidden.sum())} bin(s) of fewer than {min_cell} people not drawn",
-                transform=ax.transAxes, ha="right", va="top", fontsize=8, color="#a40000")
+        ax.text(
+            0.99,
+            0.98,
+            f"{int(hidden.sum())} bin(s) of fewer than {min_cell} people not drawn",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color="#a40000",
+        )
     return shown, edges

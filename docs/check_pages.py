@@ -23,8 +23,16 @@ SHOTS = BUILD / "_screenshots"
 # A failed cell (nbconvert keeps its traceback), an exception printed in an output, mkdocstrings' or Markdown's
 # own error text. Warnings printed by the notebooks (a PolicyWarning, a ReverseKeyWarning) are diagnostics the
 # notebooks mean to show, not errors.
-ERRORS = [re.compile(p) for p in (r"Traceback \(most recent call last\)", r"\b[A-Z]\w*(Error|Exception): ",
-                                  r"application/vnd\.jupyter\.error", r"Could not collect", r"::: cmanalytics")]
+ERRORS = [
+    re.compile(p)
+    for p in (
+        r"Traceback \(most recent call last\)",
+        r"\b[A-Z]\w*(Error|Exception): ",
+        r"application/vnd\.jupyter\.error",
+        r"Could not collect",
+        r"::: cmanalytics",
+    )
+]
 
 
 def pages() -> list[Path]:
@@ -56,9 +64,22 @@ def screenshot(browser: str, page: Path) -> list[str]:
     out = SHOTS / page.relative_to(BUILD).with_suffix(".png")
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
-        run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                              f"--user-data-dir={profile}", "--window-size=1280,1600", f"--screenshot={out}",
-                              page.as_uri()], capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                "--window-size=1280,1600",
+                f"--screenshot={out}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     if run.returncode != 0 or not out.exists():
         return [f"Chromium took no screenshot (exit {run.returncode})"]
     pixels = image.imread(out)[..., :3]

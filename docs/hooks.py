@@ -20,11 +20,15 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 MARKER = re.compile(r"<!--\s*api:\s*([\w.]+)\s*-->")
-MODULE_PAGES = {"study": "study.md", "performance": "performance.md", "workforce": "workforce.md",
-                "errors": "errors.md"}
+MODULE_PAGES = {
+    "study": "study.md",
+    "performance": "performance.md",
+    "workforce": "workforce.md",
+    "errors": "errors.md",
+}
 
 
-@event_priority(100)   # before mkdocs-jupyter, which turns the .ipynb files it finds into pages
+@event_priority(100)  # before mkdocs-jupyter, which turns the .ipynb files it finds into pages
 def on_files(files, config):
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         files.append(File(f"notebooks/{nb.name}", str(ROOT), config["site_dir"], config["use_directory_urls"]))
@@ -57,7 +61,7 @@ def api_blocks(module_name: str) -> str:
             page = MODULE_PAGES.get(name)
             if page:
                 out.append(f"- `{name}`: the module [{obj.__name__}]({page})\n")
-            else:   # a module without a page of its own (cmanalytics.performance.models): its public members here
+            else:  # a module without a page of its own (cmanalytics.performance.models): its public members here
                 out.append(f"::: {obj.__name__}\n    options:\n      show_root_heading: true\n      heading_level: 3\n")
             continue
         path = path_of(obj, f"{module_name}.{name}")

@@ -13,13 +13,39 @@ from __future__ import annotations
 import pandas as pd
 
 # Columns that count people (or add up over people) wherever they appear in a report.
-ADDITIVE = ("n", "leavers", "passed", "over_cap", "clients", "respondents", "loans", "non_performing",
-            "loan_balance", "npl_balance", "removed", "managers", "candidates", "corporate_cm", "personal_cm",
-            "wealth_manager")
+ADDITIVE = (
+    "n",
+    "leavers",
+    "passed",
+    "over_cap",
+    "clients",
+    "respondents",
+    "loans",
+    "non_performing",
+    "loan_balance",
+    "npl_balance",
+    "removed",
+    "managers",
+    "candidates",
+    "corporate_cm",
+    "personal_cm",
+    "wealth_manager",
+)
 # Counts of people: none may be published between 1 and min_cell - 1. (A branch's staff and customer-manager
 # headcount are organisational facts the floor rule needs, published on purpose: not in this list.)
-PEOPLE = ("n", "leavers", "passed", "over_cap", "respondents", "removed", "managers", "candidates", "corporate_cm",
-          "personal_cm", "wealth_manager")
+PEOPLE = (
+    "n",
+    "leavers",
+    "passed",
+    "over_cap",
+    "respondents",
+    "removed",
+    "managers",
+    "candidates",
+    "corporate_cm",
+    "personal_cm",
+    "wealth_manager",
+)
 CATEGORIES = ("education", "title", "grade", "age_band", "tenure_band", "rating")
 # Columns that are settings, not figures about people (a cap, a floor), or counts of loans.
 NOT_ABOUT_PEOPLE = ("cap", "floor", "loans", "non_performing", "loan_balance", "npl_balance")
@@ -55,14 +81,15 @@ def _value(v):
     return None if pd.isna(v) else float(v)
 
 
-def table_lines(df: pd.DataFrame, group: str | None, blocks: list[str], column: str, category: str | None,
-                group_sizes: dict | None):
+def table_lines(
+    df: pd.DataFrame, group: str | None, blocks: list[str], column: str, category: str | None, group_sizes: dict | None
+):
     """Cells (row, column) and the additive lines of one column of a tidy table."""
     known = {(i, column): _value(v) for i, v in df[column].items()}
     lines = []
     if group is not None:
         keys = [b for b in blocks if b in df.columns]
-        for _, rows in (df.groupby(keys, sort=False) if keys else [(None, df)]):
+        for _, rows in df.groupby(keys, sort=False) if keys else [(None, df)]:
             members = [(i, column) for i in rows.index if rows.at[i, group] != "all"]
             totals = [(i, column) for i in rows.index if rows.at[i, group] == "all"]
             if members and totals:
@@ -76,8 +103,17 @@ def table_lines(df: pd.DataFrame, group: str | None, blocks: list[str], column: 
     return known, lines
 
 
-def leaks(df: pd.DataFrame, *, group: str | None, blocks=(), category: str | None = None, group_sizes=None,
-          min_cell: int = 5, wide: tuple[list[str], str] | None = None, crosstab: dict | None = None) -> list[str]:
+def leaks(
+    df: pd.DataFrame,
+    *,
+    group: str | None,
+    blocks=(),
+    category: str | None = None,
+    group_sizes=None,
+    min_cell: int = 5,
+    wide: tuple[list[str], str] | None = None,
+    crosstab: dict | None = None,
+) -> list[str]:
     """Every problem a reader finds in one table (empty when none)."""
     problems = []
     for col in [c for c in df.columns if c in PEOPLE]:
@@ -90,18 +126,23 @@ def leaks(df: pd.DataFrame, *, group: str | None, blocks=(), category: str | Non
             problems += [f"row {i}: {c} published for a blank group" for c in shown]
     for col in [c for c in df.columns if c in ADDITIVE]:
         known, lines = table_lines(df, group, list(blocks), col, category, group_sizes)
-        problems += [f"{col} of row {i} recovered as {v:g}" for (i, _), v in peel(known, lines).items()
-                     if known[(i, col)] is None]
+        problems += [
+            f"{col} of row {i} recovered as {v:g}"
+            for (i, _), v in peel(known, lines).items()
+            if known[(i, col)] is None
+        ]
     if wide is not None:
         columns, total = wide
         known = {(i, c): _value(df.at[i, c]) for i in df.index for c in columns}
         lines = [([(i, c) for c in columns], ("const", float(df.at[i, total]))) for i in df.index]
-        problems += [f"{c} of row {i} recovered as {v:g}" for (i, c), v in peel(known, lines).items()
-                     if known[(i, c)] is None]
+        problems += [
+            f"{c} of row {i} recovered as {v:g}" for (i, c), v in peel(known, lines).items() if known[(i, c)] is None
+        ]
     if crosstab is not None:
         known = {(i, c): _value(df.at[i, c]) for i in df.index for c in crosstab["columns"]}
         lines = [([(i, c) for c in crosstab["columns"]], ("const", crosstab["row_totals"][i])) for i in df.index]
         lines += [([(i, c) for i in df.index], ("const", crosstab["column_totals"][c])) for c in crosstab["columns"]]
-        problems += [f"({i}, {c}) recovered as {v:g}" for (i, c), v in peel(known, lines).items()
-                     if known[(i, c)] is None]
+        problems += [
+            f"({i}, {c}) recovered as {v:g}" for (i, c), v in peel(known, lines).items() if known[(i, c)] is None
+        ]
     return problems

@@ -30,7 +30,7 @@ def _likert():
 # name -> a call on public data (the data passed first, so that the test can check it is not modified)
 CALLS = {
     "anti_image": lambda d: cma.anti_image(d),
-    "audit_efa_report": None,   # takes published figures, no data
+    "audit_efa_report": None,  # takes published figures, no data
     "bartlett": lambda d: cma.bartlett(d),
     "bootstrap": lambda d: cma.bootstrap(d, n_factors=3, n_boot=20, seed=1),
     "correlation": lambda d: cma.correlation(d),
@@ -76,7 +76,7 @@ def test_every_public_name_is_covered_and_documented():
 
 def _check_result(res, name):
     if isinstance(res, (float, np.floating, pd.DataFrame, pd.Series, np.ndarray)):
-        return                                            # a number or a table is its own tidy form
+        return  # a number or a table is its own tidy form
     assert dataclasses.is_dataclass(res), f"{name}: {type(res).__name__} is not a dataclass"
     assert type(res).__dataclass_params__.frozen, f"{name}: {type(res).__name__} is not frozen"
     field = dataclasses.fields(res)[0].name
@@ -101,12 +101,31 @@ def test_results_and_untouched_inputs(name):
 
 
 def test_audit_result():
-    _check_result(cma.audit_efa_report(n_obs=112, n_items=14, n_factors=3, kmo=0.865, bartlett_chi2=830.506,
-                                       variance_pct=73.39, alpha=0.913), "audit_efa_report")
+    _check_result(
+        cma.audit_efa_report(
+            n_obs=112, n_items=14, n_factors=3, kmo=0.865, bartlett_chi2=830.506, variance_pct=73.39, alpha=0.913
+        ),
+        "audit_efa_report",
+    )
 
 
-DATA_FUNCTIONS = ["anti_image", "bartlett", "correlation", "cronbach_alpha", "determinant", "efa", "harman", "kmo",
-                  "omega", "prepare", "smc", "guttman", "split_half", "velicer_map", "parallel_analysis"]
+DATA_FUNCTIONS = [
+    "anti_image",
+    "bartlett",
+    "correlation",
+    "cronbach_alpha",
+    "determinant",
+    "efa",
+    "harman",
+    "kmo",
+    "omega",
+    "prepare",
+    "smc",
+    "guttman",
+    "split_half",
+    "velicer_map",
+    "parallel_analysis",
+]
 
 
 @pytest.mark.parametrize("name", DATA_FUNCTIONS)

@@ -35,8 +35,12 @@ individual answers from the printed figures)."""
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, status 2, as every other error
-        self.exit(2, f"cmanalytics: error: {message} (see cmanalytics {self.prog.split()[-1]} --help)\n"
-                  if " " in self.prog else f"cmanalytics: error: {message} (see cmanalytics --help)\n")
+        self.exit(
+            2,
+            f"cmanalytics: error: {message} (see cmanalytics {self.prog.split()[-1]} --help)\n"
+            if " " in self.prog
+            else f"cmanalytics: error: {message} (see cmanalytics --help)\n",
+        )
 
 
 # --- shared argument parsing ---------------------------------------------------------------------------
@@ -87,10 +91,12 @@ def _column_map(path: str | None) -> dict | None:
     try:
         data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ArgumentError(f"--map {path} is not valid {'JSON' if p.suffix.lower() == '.json' else 'TOML'}: {exc}") from None
+        raise ArgumentError(
+            f"--map {path} is not valid {'JSON' if p.suffix.lower() == '.json' else 'TOML'}: {exc}"
+        ) from None
     data = data.get("columns", data)
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise ArgumentError(f"--map {path}: each entry must be \"export column\" = \"item id\".")
+        raise ArgumentError(f'--map {path}: each entry must be "export column" = "item id".')
     return data
 
 
@@ -103,10 +109,16 @@ def _codebook(args):
 def _read_survey(args, codebook):
     import cmanalytics as cma
 
-    return cma.study.read_survey(args.file, codebook if codebook is not None else cma.study.load_codebook(),
-                                 sheet=_sheet(args), encoding=args.encoding, id_column=args.id,
-                                 column_map=_column_map(args.map), missing_codes=_codes(args.missing_codes),
-                                 out_of_range=args.out_of_range)
+    return cma.study.read_survey(
+        args.file,
+        codebook if codebook is not None else cma.study.load_codebook(),
+        sheet=_sheet(args),
+        encoding=args.encoding,
+        id_column=args.id,
+        column_map=_column_map(args.map),
+        missing_codes=_codes(args.missing_codes),
+        out_of_range=args.out_of_range,
+    )
 
 
 def _sheet(args):
@@ -123,8 +135,10 @@ def _respondents(df: pd.DataFrame, missing: str) -> int:
 
 def _check_respondents(n: int, what: str) -> None:
     if n < MIN_RESPONDENTS:
-        raise DataError(f"{what}: only {n} respondent(s) with answers; the command line computes no statistics on "
-                        f"fewer than {MIN_RESPONDENTS} (their answers could be read back from the figures).")
+        raise DataError(
+            f"{what}: only {n} respondent(s) with answers; the command line computes no statistics on "
+            f"fewer than {MIN_RESPONDENTS} (their answers could be read back from the figures)."
+        )
 
 
 # --- efa and alpha: items only -------------------------------------------------------------------------
@@ -158,20 +172,28 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
             raise DataError(f"{args.file} has no column(s) {', '.join(absent)}.")
         cols = wanted
     else:
-        cols = [c for c in raw.columns if pd.api.types.is_numeric_dtype(raw[c].dtype)
-                and str(c).strip().lower() not in ID_NAMES]
+        cols = [
+            c
+            for c in raw.columns
+            if pd.api.types.is_numeric_dtype(raw[c].dtype) and str(c).strip().lower() not in ID_NAMES
+        ]
         left = [str(c) for c in raw.columns if c not in cols]
-        print(f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
-              + (f"; not analysed: {', '.join(left)}" if left else "") + " (choose with --items or --codebook)",
-              file=sys.stderr)
+        print(
+            f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
+            + (f"; not analysed: {', '.join(left)}" if left else "")
+            + " (choose with --items or --codebook)",
+            file=sys.stderr,
+        )
     block = pd.DataFrame(index=raw.index)
     for c in cols:
         values = pd.to_numeric(raw[c], errors="coerce")
         bad = raw[c].notna() & values.isna()
         if bad.any():
             rows = ", ".join(str(r + 2) for r in np.where(bad.to_numpy())[0][:5])
-            raise DataError(f"{args.file}: column {c!r} holds text that is not a number (file row(s) {rows}: "
-                            f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers.")
+            raise DataError(
+                f"{args.file}: column {c!r} holds text that is not a number (file row(s) {rows}: "
+                f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers."
+            )
         block[c] = values.astype("float64")
     for code in _codes(args.missing_codes) or ():
         if scale and scale[0] <= code <= scale[1]:
@@ -182,13 +204,17 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
         if outside.any().any():
             c = outside.any()[outside.any()].index[0]
             vals = sorted(set(block[c][outside[c]]))
-            raise DataError(f"{args.file}: column {c!r} has answers outside the scale {scale[0]:g}-{scale[1]:g} "
-                            f"({', '.join(f'{v:g}' for v in vals[:5])}); declare them with --missing-codes.")
+            raise DataError(
+                f"{args.file}: column {c!r} has answers outside the scale {scale[0]:g}-{scale[1]:g} "
+                f"({', '.join(f'{v:g}' for v in vals[:5])}); declare them with --missing-codes."
+            )
     if not scale:
         _warn_code_like(block, args.file)
     if reverse and not scale:
-        raise ArgumentError("--reverse needs --scale MIN-MAX (or --codebook): items are reversed as min + max - x on "
-                            "the declared scale, never on the range observed.")
+        raise ArgumentError(
+            "--reverse needs --scale MIN-MAX (or --codebook): items are reversed as min + max - x on "
+            "the declared scale, never on the range observed."
+        )
     unknown = [r for r in reverse if r not in block.columns]
     if unknown:
         raise ArgumentError(f"--reverse names column(s) {', '.join(unknown)} that are not analysed.")
@@ -208,9 +234,13 @@ def _warn_code_like(block: pd.DataFrame, path) -> None:
         odd = x[x.isin([v for v in MISSING_LIKE if v not in (0.0,)])]
         rest = x[~x.index.isin(odd.index)]
         if len(odd) and len(rest) and (odd.min() > rest.max() + 1 or odd.max() < rest.min() - 1):
-            warnings.warn(f"{path}: column {c!r} has {len(odd)} answer(s) of {', '.join(f'{v:g}' for v in sorted(set(odd)))} "
-                          f"apart from its other answers ({rest.min():g}-{rest.max():g}): if they mean 'no answer', "
-                          "declare --missing-codes; give --scale to check every answer.", DataWarning, stacklevel=2)
+            warnings.warn(
+                f"{path}: column {c!r} has {len(odd)} answer(s) of {', '.join(f'{v:g}' for v in sorted(set(odd)))} "
+                f"apart from its other answers ({rest.min():g}-{rest.max():g}): if they mean 'no answer', "
+                "declare --missing-codes; give --scale to check every answer.",
+                DataWarning,
+                stacklevel=2,
+            )
 
 
 def _efa(args) -> int:
@@ -223,15 +253,29 @@ def _efa(args) -> int:
             df[r] = scale[0] + scale[1] - df[r]
     _check_respondents(_respondents(df, args.missing), "efa")
     items = cma.prepare(df, missing=args.missing)
-    res = cma.efa(items, n_factors=args.factors, method=args.method,
-                  rotation=None if args.rotation == "none" else args.rotation)
+    res = cma.efa(
+        items, n_factors=args.factors, method=args.method, rotation=None if args.rotation == "none" else args.rotation
+    )
     k, b = cma.kmo(items), cma.bartlett(items)
     if args.json:
-        print(json.dumps({"n_obs": res.n_obs, "kmo": k.overall, "bartlett": {"chi2": b.chi2, "df": b.df, "p_value": b.p_value},
-                          "n_factors": res.n_factors, "eigenvalues": res.eigenvalues.tolist(),
-                          "loadings": {i: row.tolist() for i, row in res.loadings.iterrows()},
-                          "factors": list(res.loadings.columns), "communalities": res.communalities.to_dict(),
-                          "reversed": reverse, "warnings": list(res.warnings)}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "n_obs": res.n_obs,
+                    "kmo": k.overall,
+                    "bartlett": {"chi2": b.chi2, "df": b.df, "p_value": b.p_value},
+                    "n_factors": res.n_factors,
+                    "eigenvalues": res.eigenvalues.tolist(),
+                    "loadings": {i: row.tolist() for i, row in res.loadings.iterrows()},
+                    "factors": list(res.loadings.columns),
+                    "communalities": res.communalities.to_dict(),
+                    "reversed": reverse,
+                    "warnings": list(res.warnings),
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         if reverse:
             print(f"reverse-keyed on the scale {scale[0]:g}-{scale[1]:g}: {', '.join(reverse)}")
@@ -246,9 +290,20 @@ def _alpha(args) -> int:
     _check_respondents(_respondents(df, args.missing), "alpha")
     res = cma.cronbach_alpha(df, reverse=reverse, missing=args.missing, scale=scale if reverse else None)
     if args.json:
-        print(json.dumps({"alpha": res.alpha, "std_alpha": res.std_alpha, "ci": list(res.ci), "n_obs": res.n_obs,
-                          "reversed": list(res.reversed), "item_stats": res.item_stats.to_dict(orient="index")},
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "alpha": res.alpha,
+                    "std_alpha": res.std_alpha,
+                    "ci": list(res.ci),
+                    "n_obs": res.n_obs,
+                    "reversed": list(res.reversed),
+                    "item_stats": res.item_stats.to_dict(orient="index"),
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         print(res.summary())
     return 0
@@ -263,13 +318,16 @@ def _study(args) -> int:
     out = Path(args.out)
     if not args.file:
         if args.codebook:
-            raise ArgumentError("--codebook needs an export to read; without a file the command shows the published "
-                                "study's synthetic twin.")
+            raise ArgumentError(
+                "--codebook needs an export to read; without a file the command shows the published "
+                "study's synthetic twin."
+            )
         from cmanalytics.reporting.build import SYNTHETIC_NOTE, study_tables
 
         print("no export given: using the synthetic twin of the published study (seed 0)", file=sys.stderr)
-        files = cma.study.export_tables(study_tables(cma.study.synthetic_twin(seed=0), lang=args.lang), out,
-                                        note=SYNTHETIC_NOTE)
+        files = cma.study.export_tables(
+            study_tables(cma.study.synthetic_twin(seed=0), lang=args.lang), out, note=SYNTHETIC_NOTE
+        )
         print(f"{len(files)} files written to {out}/")
         return 0
     cb = _codebook(args) or cma.study.load_codebook()
@@ -278,14 +336,20 @@ def _study(args) -> int:
     print(repr(report), file=sys.stderr)
     cleaned = cma.study.clean(raw, cb)
     _check_respondents(cleaned.counts["valid"], "study")
-    res = cma.study.analyse(cleaned.data, cb, n_factors=_n_factors(args.factors), missing=args.missing,
-                            compare=args.compare, lang=args.lang, seed=args.seed)
+    res = cma.study.analyse(
+        cleaned.data,
+        cb,
+        n_factors=_n_factors(args.factors),
+        missing=args.missing,
+        compare=args.compare,
+        lang=args.lang,
+        seed=args.seed,
+    )
     from cmanalytics.study.outputs import write_study_outputs
 
     analyses = res.parts if hasattr(res, "parts") else {res.part: res}
     scores = cma.study.score(cleaned.data, cb, method=args.score_method)
-    files = write_study_outputs(analyses, out, scores=scores, read_report=report, lang=args.lang,
-                                compare=args.compare)
+    files = write_study_outputs(analyses, out, scores=scores, read_report=report, lang=args.lang, compare=args.compare)
     # the cleaning published as counts per rule, never respondent by respondent
     files += cma.study.export_tables({"cleaning_by_rule": cleaned.by_rule.to_frame()}, out / "tables", lang=args.lang)
     print(f"{len(files)} files written to {out}/ (open {out}/report.html)")
@@ -312,8 +376,10 @@ def _score(args) -> int:
     scores = cma.study.score(raw, cb, method=args.method, min_items=min_items)
     if args.out:
         scores.to_csv(args.out, index=False, encoding="utf-8-sig", float_format="%.10g", lineterminator="\n")
-        print(f"{len(scores)} respondents' scores written to {args.out} ({scores.attrs['scoring']['rule']})",
-              file=sys.stderr)
+        print(
+            f"{len(scores)} respondents' scores written to {args.out} ({scores.attrs['scoring']['rule']})",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(scores.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
     return 0
@@ -323,8 +389,11 @@ def _codebook_template(args) -> int:
     import cmanalytics as cma
 
     scale = _scale(args.scale) or (1, 5)
-    sys.stdout.write(cma.study.codebook_template(args.file, scale=scale, id_column=args.id, sheet=_sheet(args),
-                                                 encoding=args.encoding))
+    sys.stdout.write(
+        cma.study.codebook_template(
+            args.file, scale=scale, id_column=args.id, sheet=_sheet(args), encoding=args.encoding
+        )
+    )
     return 0
 
 
@@ -342,15 +411,22 @@ def _report(args) -> int:
 def _reading_options(p, codebook: bool = True) -> None:
     g = p.add_argument_group("reading the export")
     if codebook:
-        g.add_argument("--codebook", help="the instrument's codebook (TOML; draft one with `cmanalytics codebook "
-                                          "template`); default: the psychological-contract study's")
+        g.add_argument(
+            "--codebook",
+            help="the instrument's codebook (TOML; draft one with `cmanalytics codebook "
+            "template`); default: the psychological-contract study's",
+        )
     g.add_argument("--id", help="the column of respondent ids (default: one named id, 序号, 编号 ...)")
-    g.add_argument("--map", help="a TOML or JSON file of \"export column\" = \"item id\"")
+    g.add_argument("--map", help='a TOML or JSON file of "export column" = "item id"')
     g.add_argument("--missing-codes", help="codes that mean no answer, e.g. 9,99")
     g.add_argument("--encoding", default="auto", help="text file encoding (default: auto = UTF-8, BOM or GB18030)")
     g.add_argument("--sheet", help="Excel sheet (name or 0-based index)")
-    g.add_argument("--out-of-range", default="error", choices=["error", "missing"],
-                   help="an answer outside the scale: an error (default) or missing")
+    g.add_argument(
+        "--out-of-range",
+        default="error",
+        choices=["error", "missing"],
+        help="an answer outside the scale: an error (default) or missing",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -359,9 +435,10 @@ def parser() -> argparse.ArgumentParser:
 
     ap.add_argument("--version", action="version", version=f"cmanalytics {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, helptext, run in (("efa", "KMO, Bartlett and factor analysis of the items of a survey file", _efa),
-                                ("alpha", "Cronbach's alpha and item-total statistics of the items of a survey file",
-                                 _alpha)):
+    for name, helptext, run in (
+        ("efa", "KMO, Bartlett and factor analysis of the items of a survey file", _efa),
+        ("alpha", "Cronbach's alpha and item-total statistics of the items of a survey file", _alpha),
+    ):
         e = sub.add_parser(name, help=helptext)
         e.add_argument("file")
         e.add_argument("--items", help="item columns: A1-A14,B3 (default: every numeric column but an id)")
@@ -375,8 +452,11 @@ def parser() -> argparse.ArgumentParser:
         if name == "efa":
             e.add_argument("--factors", type=int, default=None, help="number of factors (default: eigenvalues > 1)")
             e.add_argument("--method", default="pca", choices=["pca", "paf", "minres", "ml"])
-            e.add_argument("--rotation", default="varimax",
-                           choices=["none", "varimax", "quartimax", "equamax", "promax", "oblimin"])
+            e.add_argument(
+                "--rotation",
+                default="varimax",
+                choices=["none", "varimax", "quartimax", "equamax", "promax", "oblimin"],
+            )
             e.add_argument("--blank", type=float, default=None, help="hide loadings below this absolute value")
         e.set_defaults(run=run)
     s = sub.add_parser("study", help="tables, scores and a report of a survey export (without one: the study's twin)")
@@ -384,8 +464,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="study_tables", help="folder for the tables, scores and report")
     s.add_argument("--lang", default="en", choices=["en", "zh"])
     s.add_argument("--missing", default="listwise", choices=["listwise", "pairwise"])
-    s.add_argument("--factors", help="components per part: a number, parallel or kaiser (default: the codebook's "
-                                     "dimensions)")
+    s.add_argument(
+        "--factors", help="components per part: a number, parallel or kaiser (default: the codebook's dimensions)"
+    )
     s.add_argument("--compare", choices=["published"], help="put the published study's figures beside these")
     s.add_argument("--score-method", default="mean", choices=["mean", "sum", "regression"])
     s.add_argument("--seed", type=int, default=0, help="seed of parallel analysis")
@@ -408,10 +489,14 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--sheet")
     t.set_defaults(run=_codebook_template)
     # the banks' rules have their own parsers (cmanalytics.cli.performance); listed here for --help
-    sub.add_parser("scorecard", help="one manager's scorecard (HTML and PDF): scorecard ID [--bank DIR] [--policy FILE]",
-                   add_help=False)
-    sub.add_parser("compare", help="what if the policy changed: compare A.toml B.toml [--bank DIR] [--out DIR]",
-                   add_help=False)
+    sub.add_parser(
+        "scorecard",
+        help="one manager's scorecard (HTML and PDF): scorecard ID [--bank DIR] [--policy FILE]",
+        add_help=False,
+    )
+    sub.add_parser(
+        "compare", help="what if the policy changed: compare A.toml B.toml [--bank DIR] [--out DIR]", add_help=False
+    )
     r = sub.add_parser("report", help="what `make reports` runs")
     r.add_argument("--out", default="reports", help="the report folder (replaced whole, only on success)")
     r.add_argument("--data", default="data/synthetic", help="the synthetic data (generated when missing)")

@@ -21,7 +21,7 @@ def _bank(folder: str | None):
 def _run(fn, argv) -> int:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PolicyWarning)   # the results carry their notes
+            warnings.simplefilter("ignore", PolicyWarning)  # the results carry their notes
             return fn(argv)
     except CmanalyticsError as exc:
         print(f"cmanalytics: error: {exc}", file=sys.stderr)

@@ -34,15 +34,17 @@ CATEGORIES = (1, 2, 3, 4, 5)
 # Answer distributions over 1..5 as real attitude items show them: agree-leaning, centred, a ceiling, a
 # disagree-leaning item, mildly skewed, strongly agreed. Items of one factor cycle through different rows,
 # so no two neighbouring items share a distribution.
-MARGINAL_SHAPES = np.array([
-    [0.04, 0.10, 0.26, 0.38, 0.22],
-    [0.10, 0.20, 0.35, 0.23, 0.12],
-    [0.02, 0.05, 0.15, 0.38, 0.40],
-    [0.15, 0.27, 0.30, 0.19, 0.09],
-    [0.06, 0.14, 0.30, 0.32, 0.18],
-    [0.03, 0.07, 0.20, 0.45, 0.25],
-    [0.08, 0.17, 0.28, 0.30, 0.17],
-])
+MARGINAL_SHAPES = np.array(
+    [
+        [0.04, 0.10, 0.26, 0.38, 0.22],
+        [0.10, 0.20, 0.35, 0.23, 0.12],
+        [0.02, 0.05, 0.15, 0.38, 0.40],
+        [0.15, 0.27, 0.30, 0.19, 0.09],
+        [0.06, 0.14, 0.30, 0.32, 0.18],
+        [0.03, 0.07, 0.20, 0.45, 0.25],
+        [0.08, 0.17, 0.28, 0.30, 0.17],
+    ]
+)
 
 
 def _block(factors: list[tuple[str, str, list[float]]]) -> tuple[list[str], list[str], np.ndarray]:
@@ -51,7 +53,7 @@ def _block(factors: list[tuple[str, str, list[float]]]) -> tuple[list[str], list
     L = np.zeros((len(items), len(factors)))
     row = 0
     for k, (_, _, lam) in enumerate(factors):
-        L[row:row + len(lam), k] = lam
+        L[row : row + len(lam), k] = lam
         row += len(lam)
     return items, [name for name, _, _ in factors], L
 
@@ -61,9 +63,13 @@ def _structures() -> dict[str, dict]:
     out = {}
     items, names, L = _block([("commitment", "C", [0.80, 0.70, 0.65, 0.55, 0.75, 0.60, 0.50, 0.70])])
     out["one_factor"] = dict(items=items, factors=names, loadings=L, phi=np.eye(1), reverse=("C3", "C7"))
-    items, names, L = _block([("workload", "W", [0.80, 0.70, 0.60, 0.65]),
-                              ("support", "S", [0.75, 0.65, 0.55, 0.70]),
-                              ("commitment", "C", [0.80, 0.60, 0.70, 0.50])])
+    items, names, L = _block(
+        [
+            ("workload", "W", [0.80, 0.70, 0.60, 0.65]),
+            ("support", "S", [0.75, 0.65, 0.55, 0.70]),
+            ("commitment", "C", [0.80, 0.60, 0.70, 0.50]),
+        ]
+    )
     phi = np.array([[1.0, -0.30, -0.20], [-0.30, 1.0, 0.40], [-0.20, 0.40, 1.0]])
     out["three_factor"] = dict(items=items, factors=names, loadings=L, phi=phi, reverse=("W3", "S4", "C2"))
     # The same three factors with two items that load on two factors: what rotation has to sort out.
@@ -72,17 +78,26 @@ def _structures() -> dict[str, dict]:
     L2[items.index("S3"), 2] = 0.45
     L2[items.index("S3"), 1] = 0.45
     out["cross_loadings"] = dict(items=items, factors=names, loadings=L2, phi=phi, reverse=("W3", "S4", "C2"))
-    items, names, L = _block([("workload", "W", [0.55, 0.45, 0.50, 0.40]),
-                              ("support", "S", [0.50, 0.40, 0.45, 0.55]),
-                              ("commitment", "C", [0.45, 0.55, 0.40, 0.50])])
+    items, names, L = _block(
+        [
+            ("workload", "W", [0.55, 0.45, 0.50, 0.40]),
+            ("support", "S", [0.50, 0.40, 0.45, 0.55]),
+            ("commitment", "C", [0.45, 0.55, 0.40, 0.50]),
+        ]
+    )
     out["weak"] = dict(items=items, factors=names, loadings=L, phi=np.eye(3) * 0.8 + 0.2, reverse=())
-    items, names, L = _block([(nm, nm[0].upper(), [0.75, 0.65, 0.55, 0.60]) for nm in
-                              ("pay", "development", "relations", "security", "autonomy")])
+    items, names, L = _block(
+        [
+            (nm, nm[0].upper(), [0.75, 0.65, 0.55, 0.60])
+            for nm in ("pay", "development", "relations", "security", "autonomy")
+        ]
+    )
     phi = np.full((5, 5), 0.25) + np.eye(5) * 0.75
     out["five_factor"] = dict(items=items, factors=names, loadings=L, phi=phi, reverse=("P4", "R2"))
     # No common factor at all: what KMO and Bartlett's test are there to catch.
-    out["none"] = dict(items=[f"X{j + 1}" for j in range(10)], factors=[], loadings=np.zeros((10, 0)),
-                       phi=np.zeros((0, 0)), reverse=())
+    out["none"] = dict(
+        items=[f"X{j + 1}" for j in range(10)], factors=[], loadings=np.zeros((10, 0)), phi=np.zeros((0, 0)), reverse=()
+    )
     return out
 
 
@@ -140,11 +155,14 @@ class TeachingTruth(Reportable):
         est = pd.DataFrame(estimated)
         missing = [i for i in true.index if i not in est.index]
         if missing:
-            raise ArgumentError(f"estimated: no rows for item(s) {', '.join(missing)}; pass the loadings of the "
-                                f"items {', '.join(true.index)}")
+            raise ArgumentError(
+                f"estimated: no rows for item(s) {', '.join(missing)}; pass the loadings of the "
+                f"items {', '.join(true.index)}"
+            )
         if est.shape[1] != true.shape[1] or true.shape[1] == 0:
-            raise ArgumentError(f"estimated has {est.shape[1]} factor(s); the truth has {true.shape[1]}: extract "
-                                f"that many to compare")
+            raise ArgumentError(
+                f"estimated has {est.shape[1]} factor(s); the truth has {true.shape[1]}: extract that many to compare"
+            )
         x, y = est.loc[true.index].to_numpy(float), true.to_numpy(float)
         cong = (x.T @ y) / np.sqrt(np.outer((x**2).sum(axis=0), (y**2).sum(axis=0)))
         k = y.shape[1]
@@ -159,19 +177,30 @@ class TeachingTruth(Reportable):
         return out
 
     def _report(self):
-        rows = [("structure", self.structure), ("factors", str(self.n_factors)), ("items", str(len(self.items))),
-                ("reverse-worded", ", ".join(self.reverse) or "none"),
-                ("careless respondents", str(int(self.careless.sum()))),
-                ("missing", f"{self.missing}, {self.missing_mask.to_numpy().mean():.1%} of cells"),
-                ("seed", str(self.seed))]
+        rows = [
+            ("structure", self.structure),
+            ("factors", str(self.n_factors)),
+            ("items", str(len(self.items))),
+            ("reverse-worded", ", ".join(self.reverse) or "none"),
+            ("careless respondents", str(int(self.careless.sum()))),
+            ("missing", f"{self.missing}, {self.missing_mask.to_numpy().mean():.1%} of cells"),
+            ("seed", str(self.seed)),
+        ]
         tables = [("True loadings (as answered), communalities", self.to_frame())]
         if self.n_factors:
             tables.append(("True factor correlations", self.phi))
         return "Teaching survey: the truth", rows, tables, (), self.notes
 
 
-def teaching_survey(n: int = 500, structure: str = "three_factor", *, seed: int = 0, careless: float = 0.0,
-                    missing: str = "none", missing_rate: float = 0.1) -> tuple[pd.DataFrame, TeachingTruth]:
+def teaching_survey(
+    n: int = 500,
+    structure: str = "three_factor",
+    *,
+    seed: int = 0,
+    careless: float = 0.0,
+    missing: str = "none",
+    missing_rate: float = 0.1,
+) -> tuple[pd.DataFrame, TeachingTruth]:
     """Simulated answers to a 1-5 Likert questionnaire with a known factor structure (see the module docstring).
 
     ``structure``: one of ``STRUCTURES`` ("one_factor", "three_factor", "cross_loadings", "weak",
@@ -199,9 +228,11 @@ def teaching_survey(n: int = 500, structure: str = "three_factor", *, seed: int 
     data = pd.DataFrame(np.where(mask, np.nan, answers.astype(float)), index=index, columns=items)
     data = data.astype("int64") if not mask.any() else data
     data["tenure_years"] = tenure.astype(int)
-    signed = L * np.where(rev, -1.0, 1.0)[:, None] + 0.0      # + 0.0: no "-0.000" printed
+    signed = L * np.where(rev, -1.0, 1.0)[:, None] + 0.0  # + 0.0: no "-0.000" printed
     truth = TeachingTruth(
-        structure=structure, seed=seed, items=tuple(items),
+        structure=structure,
+        seed=seed,
+        items=tuple(items),
         loadings=pd.DataFrame(signed, index=items, columns=spec["factors"]),
         phi=pd.DataFrame(phi, index=spec["factors"], columns=spec["factors"]),
         reverse=tuple(spec["reverse"]),
@@ -229,7 +260,7 @@ def _checked(n, structure, careless, missing, missing_rate) -> dict:
         raise ArgumentError(f"missing_rate={missing_rate!r}: a share from 0 up to (not including) 0.5")
     spec = specs[structure]
     h2 = np.einsum("jk,kl,jl->j", spec["loadings"], spec["phi"], spec["loadings"])
-    if np.any(h2 >= 1):       # a guard on the table above: a communality of 1 leaves no unique variance
+    if np.any(h2 >= 1):  # a guard on the table above: a communality of 1 leaves no unique variance
         raise DataError(f"structure {structure!r} has communalities of 1 or more")
     return spec
 
@@ -248,7 +279,7 @@ def _latent(rng, n: int, L: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np
 
 def _cut(latent: np.ndarray, marginals: np.ndarray) -> np.ndarray:
     """Categories 1..5 of each latent column at the normal quantiles of its cumulative marginal."""
-    tau = stats.norm.ppf(np.cumsum(marginals, axis=1)[:, :-1])          # items x 4 thresholds
+    tau = stats.norm.ppf(np.cumsum(marginals, axis=1)[:, :-1])  # items x 4 thresholds
     return 1 + (latent[:, :, None] > tau[None, :, :]).sum(axis=2)
 
 

@@ -30,8 +30,10 @@ def _normalize(values: pd.Series, spec: dict, frame: pd.DataFrame, groups: list[
         outside = (values < lo) | (values > hi)
         if outside.any():
             row = _first(outside)
-            raise DataError(f"indicator {name!r} of row {row!r} is {values[row]:g}, outside its range [{lo:g}, {hi:g}] "
-                            "in the policy.")
+            raise DataError(
+                f"indicator {name!r} of row {row!r} is {values[row]:g}, outside its range [{lo:g}, {hi:g}] "
+                "in the policy."
+            )
         score = 100.0 * (values - lo) / (hi - lo)
         return 100.0 - score if lower else score
     if norm == "completion":
@@ -47,7 +49,7 @@ def _normalize(values: pd.Series, spec: dict, frame: pd.DataFrame, groups: list[
         if (ratio < 0).any():
             raise DataError(f"indicator {name!r} of row {_first(ratio < 0)!r} is negative.")
         full = spec.get("full_marks_at", 1.0)
-        if lower:   # below target is good: full marks at or under the target
+        if lower:  # below target is good: full marks at or under the target
             return 100.0 * np.minimum(full / ratio.where(ratio > 0, np.nan), 1.0).fillna(1.0)
         return 100.0 * np.minimum(ratio / full, 1.0)
     # peer: percentile standing within the period (and peer group). Ties share the BETTER standing (as in
@@ -76,13 +78,22 @@ class Scorecard(Reportable):
 
     def _report(self):
         desc = self.table.describe().T[["count", "mean", "std", "min", "max"]]
-        rows = [("Managers x periods", str(len(self.total))),
-                ("Area weights", ", ".join(f"{a} {100 * w:g}%" for a, w in self.weights.items()))]
+        rows = [
+            ("Managers x periods", str(len(self.total))),
+            ("Area weights", ", ".join(f"{a} {100 * w:g}%" for a, w in self.weights.items())),
+        ]
         return "Appraisal scorecards", rows, [("Scores (0-100)", desc)], [], []
 
 
-def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: str = "manager_id",
-             period_col: str | None = "period", peer_col: str | None = None, keys: tuple[str, ...] = ()) -> Scorecard:
+def appraise(
+    indicators: pd.DataFrame,
+    policy: Policy | None = None,
+    *,
+    id_col: str = "manager_id",
+    period_col: str | None = "period",
+    peer_col: str | None = None,
+    keys: tuple[str, ...] = (),
+) -> Scorecard:
     r"""Score appraisal indicators by the policy: each indicator normalized to 0-100 and turned round where
     lower is better, area scores :math:`A_a = \operatorname{round}(\sum_i w_{ai} s_i)` (weights within an
     area sum to 1) and the total :math:`T = \operatorname{round}(\sum_a v_a A_a)`, each rounded half up to
@@ -111,21 +122,27 @@ def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: 
     allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
     unknown = [c for c in frame.columns if c not in allowed]
     if unknown:
-        raise DataError(f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
-                        f"{', '.join(specs)}); pass other columns as keys=.")
+        raise DataError(
+            f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
+            f"{', '.join(specs)}); pass other columns as keys=."
+        )
     missing = [n for n in specs if n not in frame.columns]
     if missing:
         raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
     index_cols = [id_col] + ([period_col] if period_col else [])
     dup = frame.duplicated(index_cols)
     if dup.any():
-        raise DataError(f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
-                        + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else "."))
+        raise DataError(
+            f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
+            + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else ".")
+        )
     if peer_col:
         no_group = frame[peer_col].isna()
         if no_group.any():
-            raise DataError(f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
-                            "is missing; a manager without peers cannot be ranked among them.")
+            raise DataError(
+                f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
+                "is missing; a manager without peers cannot be ranked among them."
+            )
     groups = [frame[c] for c in (period_col, peer_col) if c]
     scores = {}
     for name, spec in specs.items():
@@ -139,8 +156,9 @@ def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: 
     appraisal = pol.data["appraisal"]
     # Each printed score is rounded to the policy's precision, and the next level computed from the
     # printed figures, so that a reader's hand check of a scorecard agrees with it to the last digit.
-    areas = {a: pol.round(sum(i["weight"] * ind[i["indicator"]] for i in inds))
-             for a, inds in appraisal["areas"].items()}
+    areas = {
+        a: pol.round(sum(i["weight"] * ind[i["indicator"]] for i in inds)) for a, inds in appraisal["areas"].items()
+    }
     area = pd.DataFrame(areas, index=index)
     weights = appraisal.get("area_weights") or {a: 1.0 / len(areas) for a in areas}
     if "source_note" in appraisal:
@@ -149,8 +167,9 @@ def appraise(indicators: pd.DataFrame, policy: Policy | None = None, *, id_col: 
     return Scorecard(ind, area, total, dict(weights))
 
 
-def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 4,
-                  policy: Policy | None = None) -> pd.DataFrame:
+def annual_scores(
+    quarterly: pd.Series | Scorecard, *, quarters_expected: int = 4, policy: Policy | None = None
+) -> pd.DataFrame:
     """The annual appraisal score: the mean of each manager's quarterly totals in each year, rounded to
     the policy's precision (the score as printed) before it is graded or ranked.
 
@@ -174,8 +193,9 @@ def annual_scores(quarterly: pd.Series | Scorecard, *, quarters_expected: int = 
     return out
 
 
-def annual_score_by_manager(indicators: pd.DataFrame, *, year: int | None = None,
-                            policy: Policy | None = None) -> pd.Series:
+def annual_score_by_manager(
+    indicators: pd.DataFrame, *, year: int | None = None, policy: Policy | None = None
+) -> pd.Series:
     """Each manager's annual appraisal score from quarterly indicator data (:func:`appraise`, then
     :func:`annual_scores`), for one ``year`` or averaged over the years given; a Series by manager."""
     annual = annual_scores(appraise(indicators, policy), policy=policy).reset_index()
@@ -252,9 +272,17 @@ def _cut(score: pd.Series, second: pd.Series | None, n: int, ties: str) -> tuple
     return below.append(leave2), len(tied)
 
 
-def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None = None, n: int | None = None,
-                         score_col: str = "score", ties: str | None = None, scope: str | None = None,
-                         branch_col: str = "branch_id") -> pd.DataFrame:
+def bottom_n_elimination(
+    managers: pd.DataFrame,
+    *,
+    as_of,
+    policy: Policy | None = None,
+    n: int | None = None,
+    score_col: str = "score",
+    ties: str | None = None,
+    scope: str | None = None,
+    branch_col: str = "branch_id",
+) -> pd.DataFrame:
     """Bottom-ranked elimination (末位淘汰), a PROPOSAL in the sources (可推行, rural banks; a
     PolicyWarning says so each time): the ``n`` managers with the lowest annual scores leave the
     customer-manager team (default ``bottom_n`` = 3; the sources say 3 to 5), in the bank or in each
@@ -292,13 +320,16 @@ def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None
     except (ValueError, TypeError):
         raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
     if pd.isna(when):
-        raise ArgumentError(f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
-                            "whether a first-time manager is still protected cannot be judged.")
+        raise ArgumentError(
+            f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
+            "whether a first-time manager is still protected cannot be judged."
+        )
     as_of = when
     record: list = []
     if el.get("status") == "proposal":
-        diagnose(f"bottom-ranked elimination: {el.get('source_note', 'a proposal, not a rule')}.", PolicyWarning,
-                 record)
+        diagnose(
+            f"bottom-ranked elimination: {el.get('source_note', 'a proposal, not a rule')}.", PolicyWarning, record
+        )
     require(managers, [score_col] + ([branch_col] if scope == "branch" else []), "managers")
     second = None
     if ties == "second-indicator":
@@ -312,8 +343,11 @@ def bottom_n_elimination(managers: pd.DataFrame, *, as_of, policy: Policy | None
         appointed = strict_dates(managers["appointed"], "appointed", rows=first)
         until = appointed + pd.DateOffset(years=el["protection_years"])
         protected = first & (as_of < until)
-    skip = managers["level"].isin(el.get("not_appraised", [])) if "level" in managers.columns \
+    skip = (
+        managers["level"].isin(el.get("not_appraised", []))
+        if "level" in managers.columns
         else pd.Series(False, index=managers.index)
+    )
     part = pd.Series(False, index=managers.index)
     if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
         part = strict_bool(managers["part_time"], "part_time") & ~skip
@@ -369,8 +403,10 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
     if df["score"].isna().any():
         raise DataError(f"no appraisal score for {_first(df['score'].isna())!r}.")
     if (df["performance_pay"] < 0).any() or df["performance_pay"].isna().any():
-        raise DataError(f"performance pay of {_first(df['performance_pay'].isna() | (df['performance_pay'] < 0))!r} "
-                        "is missing or negative.")
+        raise DataError(
+            f"performance pay of {_first(df['performance_pay'].isna() | (df['performance_pay'] < 0))!r} "
+            "is missing or negative."
+        )
     df = df.sort_index()
     parts = []
     for _, g in df.groupby(level=0, sort=False):
@@ -387,7 +423,18 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
                 if j == q + k:
                     released[j] += deferred[q]
         balance = np.cumsum(deferred - released - forfeited)
-        parts.append(pd.DataFrame({"performance_pay": p, "paid_now": p - deferred, "deferred": deferred,
-                                   "released": released, "forfeited": forfeited,
-                                   "paid_total": p - deferred + released, "balance": balance}, index=g.index))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "performance_pay": p,
+                    "paid_now": p - deferred,
+                    "deferred": deferred,
+                    "released": released,
+                    "forfeited": forfeited,
+                    "paid_total": p - deferred + released,
+                    "balance": balance,
+                },
+                index=g.index,
+            )
+        )
     return pd.concat(parts) if parts else df.iloc[:0]

@@ -17,8 +17,15 @@ from cmanalytics.performance.columns import require, strict_bool, strict_numbers
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.presentation import Reportable
 
-RULES = ["key-deposit group", "existing manager kept", "developer manages", "unit", "bank-wide competition",
-         "part-time developer", "unplaced"]
+RULES = [
+    "key-deposit group",
+    "existing manager kept",
+    "developer manages",
+    "unit",
+    "bank-wide competition",
+    "part-time developer",
+    "unplaced",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -50,16 +57,26 @@ class AssignmentResult(Reportable):
 
     def __repr__(self) -> str:
         t = self.table
-        return (f"AssignmentResult({len(t)} clients, {len(self.managers)} managers, "
-                f"{int((t['rule'] == 'unplaced').sum())} unplaced)")
+        return (
+            f"AssignmentResult({len(t)} clients, {len(self.managers)} managers, "
+            f"{int((t['rule'] == 'unplaced').sum())} unplaced)"
+        )
 
     def _report(self):
         bal = self.managers.groupby("level")["value"].agg(["count", "mean", "std"])
         bal["cv"] = bal["std"] / bal["mean"]
-        rows = [("Clients", str(len(self.table))), ("Managers", str(len(self.managers))),
-                ("Unplaced", str(int((self.table["rule"] == "unplaced").sum())))]
-        return "Client assignment", rows, [("By rule", self.by_rule()), ("Value held, by level", bal)], \
-            list(self.warnings), []
+        rows = [
+            ("Clients", str(len(self.table))),
+            ("Managers", str(len(self.managers))),
+            ("Unplaced", str(int((self.table["rule"] == "unplaced").sum()))),
+        ]
+        return (
+            "Client assignment",
+            rows,
+            [("By rule", self.by_rule()), ("Value held, by level", bal)],
+            list(self.warnings),
+            [],
+        )
 
 
 class _Book:
@@ -194,8 +211,10 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     bad = ~managers["level"].isin(rules["levels"])
     if bad.any():
         row = managers[bad].iloc[0]
-        raise DataError(f"manager {row['manager_id']!r} has level {row['level']!r}, which the policy does not define "
-                        f"({', '.join(rules['levels'])}).")
+        raise DataError(
+            f"manager {row['manager_id']!r} has level {row['level']!r}, which the policy does not define "
+            f"({', '.join(rules['levels'])})."
+        )
     loans = strict_numbers(clients["loan_balance"], "loan_balance", lo=0).to_numpy()
     deposits = strict_numbers(clients["deposit_balance"], "deposit_balance", lo=0).to_numpy()
     values = loans + deposits if rules.get("balance", "deposit_plus_loan") == "deposit_plus_loan" else loans.copy()
@@ -204,8 +223,11 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     pos = {m: k for k, m in enumerate(mids)}
     mlevel = managers["level"].to_numpy(object)
     munit = managers["branch_id"].to_numpy(object)
-    part = (strict_bool(managers["part_time"], "part_time").to_numpy() if "part_time" in managers
-            else np.zeros(len(mids), bool))
+    part = (
+        strict_bool(managers["part_time"], "part_time").to_numpy()
+        if "part_time" in managers
+        else np.zeros(len(mids), bool)
+    )
     book = _Book(mids, mlevel, munit, rules)
     n = len(clients)
     who = np.full(n, -1)
@@ -226,9 +248,13 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
         if unknown.any():
             # a manager who has left (eliminated, retired): the client is placed by the later rules, as a
             # client without one; the warning names one, so that a typing error is seen
-            diagnose(f"{int(unknown.sum())} client(s) have a {name} who is not among the managers "
-                     f"(e.g. {s[unknown].iloc[0]!r}, of client {clients.loc[unknown, 'client_id'].iloc[0]!r}); "
-                     "they are placed as clients without one.", DataWarning, record)
+            diagnose(
+                f"{int(unknown.sum())} client(s) have a {name} who is not among the managers "
+                f"(e.g. {s[unknown].iloc[0]!r}, of client {clients.loc[unknown, 'client_id'].iloc[0]!r}); "
+                "they are placed as clients without one.",
+                DataWarning,
+                record,
+            )
         return [None if pd.isna(v) or v not in pos else v for v in s]
 
     current, developer = col("current_manager"), col("developed_by")
@@ -269,17 +295,40 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     reason = np.full(n, None, dtype=object)
     for i in np.flatnonzero(who < 0):
         rule[i] = "unplaced"
-        reason[i] = (f"no manager in the bank of a level allowed for a {tiers[i]} client "
-                     f"({', '.join(_allowed(tiers[i], rules))}) has room: every one is at the limit of "
-                     f"{rules['max_large_or_medium']} large or medium client(s) or at the caseload cap")
-    table = pd.DataFrame({"client_id": clients["client_id"].to_numpy(), "branch_id": cunit, "tier": tiers,
-                          "value": values, "manager_id": np.where(who >= 0, mids[np.maximum(who, 0)], None),
-                          "group": group, "rule": rule, "reason": reason})
-    held = pd.DataFrame({"manager_id": mids, "level": mlevel, "branch_id": munit, "part_time": part,
-                         "clients": book.count, "value": book.value, "large_or_medium": book.big})
+        reason[i] = (
+            f"no manager in the bank of a level allowed for a {tiers[i]} client "
+            f"({', '.join(_allowed(tiers[i], rules))}) has room: every one is at the limit of "
+            f"{rules['max_large_or_medium']} large or medium client(s) or at the caseload cap"
+        )
+    table = pd.DataFrame(
+        {
+            "client_id": clients["client_id"].to_numpy(),
+            "branch_id": cunit,
+            "tier": tiers,
+            "value": values,
+            "manager_id": np.where(who >= 0, mids[np.maximum(who, 0)], None),
+            "group": group,
+            "rule": rule,
+            "reason": reason,
+        }
+    )
+    held = pd.DataFrame(
+        {
+            "manager_id": mids,
+            "level": mlevel,
+            "branch_id": munit,
+            "part_time": part,
+            "clients": book.count,
+            "value": book.value,
+            "large_or_medium": book.big,
+        }
+    )
     if (who < 0).any():
-        diagnose(f"{int((who < 0).sum())} client(s) could not be placed: no eligible manager anywhere.",
-                 PolicyWarning, record)
+        diagnose(
+            f"{int((who < 0).sum())} client(s) could not be placed: no eligible manager anywhere.",
+            PolicyWarning,
+            record,
+        )
     return AssignmentResult(table, held, record)
 
 

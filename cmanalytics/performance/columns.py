@@ -47,9 +47,10 @@ def strict_bool(values: pd.Series, column: str, *, missing: bool | None = None) 
             bad[idx] = True
     if bad.any():
         example = s[bad].iloc[0]
-        raise DataError(f"column {column!r} must be yes/no (True/False, 是/否, 1/0, yes/no); row(s) {_rows(bad)} "
-                        f"hold {example!r}" + ("" if missing is not None else " (a missing value is not allowed)")
-                        + ".")
+        raise DataError(
+            f"column {column!r} must be yes/no (True/False, 是/否, 1/0, yes/no); row(s) {_rows(bad)} "
+            f"hold {example!r}" + ("" if missing is not None else " (a missing value is not allowed)") + "."
+        )
     return out
 
 
@@ -60,13 +61,13 @@ def strict_dates(values: pd.Series, column: str, rows: pd.Series | None = None) 
     need = pd.Series(True, index=s.index) if rows is None else rows.reindex(s.index, fill_value=False)
     bad = need & parsed.isna()
     if bad.any():
-        raise DataError(f"column {column!r} must hold dates; row(s) {_rows(bad)} hold "
-                        f"{s[bad].iloc[0]!r}.")
+        raise DataError(f"column {column!r} must hold dates; row(s) {_rows(bad)} hold {s[bad].iloc[0]!r}.")
     return parsed
 
 
-def strict_numbers(values: pd.Series, column: str, *, lo: float | None = None, hi: float | None = None,
-                   allow_missing: bool = False) -> pd.Series:
+def strict_numbers(
+    values: pd.Series, column: str, *, lo: float | None = None, hi: float | None = None, allow_missing: bool = False
+) -> pd.Series:
     """A numeric column (numbers written as text are read); missing or non-numbers, and values outside
     [lo, hi], are errors naming the rows."""
     s = pd.Series(values)
@@ -99,5 +100,6 @@ def unique_ids(values: pd.Series, column: str) -> None:
         raise DataError(f"column {column!r} has missing ids in row(s) {_rows(s.isna())}.")
     dup = s.duplicated(keep=False)
     if dup.any():
-        raise DataError(f"column {column!r} repeats id(s) {', '.join(map(repr, s[dup].unique()[:5]))} "
-                        f"(rows {_rows(dup)}).")
+        raise DataError(
+            f"column {column!r} repeats id(s) {', '.join(map(repr, s[dup].unique()[:5]))} (rows {_rows(dup)})."
+        )

@@ -13,8 +13,12 @@ from cmanalytics.performance.columns import strict_numbers
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
 
-POSTS = {"president": "president_years", "vice_president": "vice_president_years",
-         "business_head": "business_head_years", "finance": "finance_years"}
+POSTS = {
+    "president": "president_years",
+    "vice_president": "vice_president_years",
+    "business_head": "business_head_years",
+    "finance": "finance_years",
+}
 
 
 def record_points(candidates: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -29,12 +33,15 @@ def record_points(candidates: pd.DataFrame, policy: Policy) -> pd.Series:
         years = pd.to_numeric(candidates[column], errors="coerce")
         bad = candidates[column].notna() & years.isna()
         if bad.any():
-            raise DataError(f"{column} must be a number of years; row {bad[bad].index[0]!r} has "
-                            f"{candidates.loc[bad[bad].index[0], column]!r}.")
+            raise DataError(
+                f"{column} must be a number of years; row {bad[bad].index[0]!r} has "
+                f"{candidates.loc[bad[bad].index[0], column]!r}."
+            )
         negative = years < 0
         if negative.any():
-            raise DataError(f"{column} cannot be negative; row {negative[negative].index[0]!r} has "
-                            f"{years[negative].iloc[0]:g}.")
+            raise DataError(
+                f"{column} cannot be negative; row {negative[negative].index[0]!r} has {years[negative].iloc[0]:g}."
+            )
         held = years.notna()
         full = np.floor(years.fillna(0.0))
         r = rules[post]
@@ -94,8 +101,17 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
         floor = prov["min_avg_daily_deposit"]
         enough = deposits >= floor if prov.get("min_inclusive", True) else deposits > floor
         grades[~passed & eligible & enough] = prov["grade"]
-    out = pd.DataFrame({"record_points": record, "total": total, "eligible": eligible, "passed": passed,
-                        "rank": rank.astype("Int64"), "grade": grades}, index=candidates.index)
+    out = pd.DataFrame(
+        {
+            "record_points": record,
+            "total": total,
+            "eligible": eligible,
+            "passed": passed,
+            "rank": rank.astype("Int64"),
+            "grade": grades,
+        },
+        index=candidates.index,
+    )
     out["grade_zh"] = out["grade"].map(lambda g: pol.zh(g) if isinstance(g, str) else pd.NA)
     return out
 
@@ -107,8 +123,10 @@ def _eligible(candidates: pd.DataFrame, pol: Policy) -> pd.Series:
     if not rule:
         return pd.Series(True, index=candidates.index)
     if "finance_years" not in candidates.columns:
-        raise DataError("the policy's eligibility rule (at least "
-                        f"{rule['min_finance_years']:g} year(s) in finance) needs a 'finance_years' column.")
+        raise DataError(
+            "the policy's eligibility rule (at least "
+            f"{rule['min_finance_years']:g} year(s) in finance) needs a 'finance_years' column."
+        )
     years = strict_numbers(candidates["finance_years"], "finance_years", lo=0)
     floor = rule["min_finance_years"]
     return years >= floor if rule.get("min_inclusive", True) else years > floor

@@ -65,7 +65,10 @@ def annual_grade(scores, policy: Policy | None = None) -> pd.DataFrame:
         if "pay_coefficient" in band:
             pay[inside] = band["pay_coefficient"]
         elif inside.any():
-            warnings.warn(f"{band['grade']}: {band.get('source_note', 'no pay coefficient in the policy')}; "
-                          f"{int(inside.sum())} manager(s) get a missing coefficient.", PolicyWarning, stacklevel=2)
-    return pd.DataFrame({"score": values, "grade": grade, "grade_zh": zh, "pay_coefficient": pay},
-                        index=values.index)
+            warnings.warn(
+                f"{band['grade']}: {band.get('source_note', 'no pay coefficient in the policy')}; "
+                f"{int(inside.sum())} manager(s) get a missing coefficient.",
+                PolicyWarning,
+                stacklevel=2,
+            )
+    return pd.DataFrame({"score": values, "grade": grade, "grade_zh": zh, "pay_coefficient": pay}, index=values.index)

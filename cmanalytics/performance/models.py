@@ -17,8 +17,25 @@ import pandas as pd
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
 
-_FUNCTIONS = {"C", "I", "np", "log", "exp", "sqrt", "center", "standardize", "scale", "Q", "bs", "cr", "Treatment",
-              "Sum", "Diff", "Poly", "Helmert"}
+_FUNCTIONS = {
+    "C",
+    "I",
+    "np",
+    "log",
+    "exp",
+    "sqrt",
+    "center",
+    "standardize",
+    "scale",
+    "Q",
+    "bs",
+    "cr",
+    "Treatment",
+    "Sum",
+    "Diff",
+    "Poly",
+    "Helmert",
+}
 
 
 def _columns_in(formula: str, data: pd.DataFrame, extra: tuple[str, ...] = ()) -> list[str]:
@@ -49,8 +66,16 @@ def _complete(data: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, int]:
 
 
 def _tidy(params, bse, stat, p, ci) -> pd.DataFrame:
-    out = pd.DataFrame({"estimate": params, "std_error": bse, "statistic": stat, "p_value": p,
-                        "ci_low": np.asarray(ci)[:, 0], "ci_high": np.asarray(ci)[:, 1]})
+    out = pd.DataFrame(
+        {
+            "estimate": params,
+            "std_error": bse,
+            "statistic": stat,
+            "p_value": p,
+            "ci_low": np.asarray(ci)[:, 0],
+            "ci_high": np.asarray(ci)[:, 1],
+        }
+    )
     out.index.name = "term"
     return out
 
@@ -92,8 +117,15 @@ def ols(data: pd.DataFrame, formula: str, *, robust: str | None = "HC3", alpha: 
         raise ArgumentError(f"robust must be HC0, HC1, HC2, HC3 or None, not {robust!r}.")
     fit = smf.ols(formula, data=sub).fit(**cov)
     tidy = _tidy(fit.params, fit.bse, fit.tvalues, fit.pvalues, fit.conf_int(alpha))
-    return ModelResult(f"OLS ({robust or 'classical'} standard errors)", formula, tidy, int(fit.nobs), dropped,
-                       {"R-squared": float(fit.rsquared), "adj. R-squared": float(fit.rsquared_adj)}, fit)
+    return ModelResult(
+        f"OLS ({robust or 'classical'} standard errors)",
+        formula,
+        tidy,
+        int(fit.nobs),
+        dropped,
+        {"R-squared": float(fit.rsquared), "adj. R-squared": float(fit.rsquared_adj)},
+        fit,
+    )
 
 
 def mixed(data: pd.DataFrame, formula: str, group: str, *, alpha: float = 0.05) -> ModelResult:
@@ -110,13 +142,19 @@ def mixed(data: pd.DataFrame, formula: str, group: str, *, alpha: float = 0.05) 
         raise DataError(f"a random intercept per {group!r} needs at least two groups.")
     fit = smf.mixedlm(formula, data=sub, groups=sub[group]).fit(reml=True)
     fixed = [t for t in fit.params.index if t != "Group Var"]
-    tidy = _tidy(fit.params[fixed], fit.bse[fixed], fit.tvalues[fixed], fit.pvalues[fixed],
-                 fit.conf_int(alpha).loc[fixed])
+    tidy = _tidy(
+        fit.params[fixed], fit.bse[fixed], fit.tvalues[fixed], fit.pvalues[fixed], fit.conf_int(alpha).loc[fixed]
+    )
     tau2, sigma2 = float(fit.cov_re.iloc[0, 0]), float(fit.scale)
-    stats = {"group variance": tau2, "residual variance": sigma2, "ICC": tau2 / (tau2 + sigma2),
-             "groups": float(sub[group].nunique())}
-    return ModelResult(f"Linear mixed model, random intercept per {group} (REML)", formula, tidy, int(fit.nobs),
-                       dropped, stats, fit)
+    stats = {
+        "group variance": tau2,
+        "residual variance": sigma2,
+        "ICC": tau2 / (tau2 + sigma2),
+        "groups": float(sub[group].nunique()),
+    }
+    return ModelResult(
+        f"Linear mixed model, random intercept per {group} (REML)", formula, tidy, int(fit.nobs), dropped, stats, fit
+    )
 
 
 def logit(data: pd.DataFrame, formula: str, *, alpha: float = 0.05) -> ModelResult:
@@ -141,8 +179,17 @@ def logit(data: pd.DataFrame, formula: str, *, alpha: float = 0.05) -> ModelResu
     return ModelResult("Logistic regression", formula, tidy, int(fit.nobs), dropped, stats, fit)
 
 
-def mediation(data: pd.DataFrame, x: str, m: str | list[str], y: str, *, covar: list[str] | None = None,
-              n_boot: int = 1000, seed: int = 0, alpha: float = 0.05) -> ModelResult:
+def mediation(
+    data: pd.DataFrame,
+    x: str,
+    m: str | list[str],
+    y: str,
+    *,
+    covar: list[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> ModelResult:
     """Mediation of x's effect on y through m: paths a (x -> m), b (m -> y given x), y on m alone, the
     total effect c, the direct effect c' and the indirect effect a*b (= c - c') with a bootstrap interval (pingouin's ``mediation_analysis``;
     Preacher & Hayes 2008; R: ``mediation::mediate``, SPSS: the PROCESS macro, model 4). Seeded."""
@@ -154,12 +201,20 @@ def mediation(data: pd.DataFrame, x: str, m: str | list[str], y: str, *, covar: 
         if c not in data.columns:
             raise DataError(f"the data have no column {c!r} (named in the mediation model).")
     sub, dropped = _complete(data, cols)
-    res = pg.mediation_analysis(data=sub.astype(float), x=x, m=ms, y=y, covar=covar, alpha=alpha,
-                                n_boot=n_boot, seed=seed)
+    res = pg.mediation_analysis(
+        data=sub.astype(float), x=x, m=ms, y=y, covar=covar, alpha=alpha, n_boot=n_boot, seed=seed
+    )
     lo, hi = [c for c in res.columns if c.startswith("CI")]
-    tidy = pd.DataFrame({"estimate": res["coef"].to_numpy(), "std_error": res["se"].to_numpy(),
-                         "statistic": np.nan, "p_value": res["pval"].to_numpy(),
-                         "ci_low": res[lo].to_numpy(), "ci_high": res[hi].to_numpy()})
+    tidy = pd.DataFrame(
+        {
+            "estimate": res["coef"].to_numpy(),
+            "std_error": res["se"].to_numpy(),
+            "statistic": np.nan,
+            "p_value": res["pval"].to_numpy(),
+            "ci_low": res[lo].to_numpy(),
+            "ci_high": res[hi].to_numpy(),
+        }
+    )
     # pingouin's "Y ~ M" rows regress y on each mediator alone; the b path of the mediation model is y on
     # the mediator given x (and the other mediators and covariates), as Hayes's PROCESS prints it: added
     # here from the same OLS fit that gives the direct effect.
@@ -167,17 +222,35 @@ def mediation(data: pd.DataFrame, x: str, m: str | list[str], y: str, *, covar: 
 
     design = sm.add_constant(sub[[x, *ms, *(covar or [])]].astype(float))
     full = sm.OLS(sub[y].astype(float), design).fit()
-    names = ([f"a: {mm} ~ {x}" for mm in ms] + [f"{y} ~ {mm} alone" for mm in ms]
-             + ["total effect c", "direct effect c'"]
-             + (["indirect effect a*b"] if len(ms) == 1 else [f"indirect via {mm}" for mm in ms]))
+    names = (
+        [f"a: {mm} ~ {x}" for mm in ms]
+        + [f"{y} ~ {mm} alone" for mm in ms]
+        + ["total effect c", "direct effect c'"]
+        + (["indirect effect a*b"] if len(ms) == 1 else [f"indirect via {mm}" for mm in ms])
+    )
     tidy.index = pd.Index(names[: len(tidy)], name="term")
     ci = full.conf_int(alpha)
-    b_rows = pd.DataFrame({"estimate": full.params[ms], "std_error": full.bse[ms], "statistic": full.tvalues[ms],
-                           "p_value": full.pvalues[ms], "ci_low": ci.loc[ms, 0], "ci_high": ci.loc[ms, 1]})
+    b_rows = pd.DataFrame(
+        {
+            "estimate": full.params[ms],
+            "std_error": full.bse[ms],
+            "statistic": full.tvalues[ms],
+            "p_value": full.pvalues[ms],
+            "ci_low": ci.loc[ms, 0],
+            "ci_high": ci.loc[ms, 1],
+        }
+    )
     b_rows.index = pd.Index([f"b: {y} ~ {mm} | {x}" for mm in ms], name="term")
-    tidy = pd.concat([tidy.iloc[: len(ms)], b_rows, tidy.iloc[len(ms):]])
-    return ModelResult(f"Mediation ({x} -> {', '.join(ms)} -> {y}; bootstrap {n_boot}, seed {seed})",
-                       f"{y} ~ {x} + {' + '.join(ms)}", tidy, len(sub), dropped, {}, res)
+    tidy = pd.concat([tidy.iloc[: len(ms)], b_rows, tidy.iloc[len(ms) :]])
+    return ModelResult(
+        f"Mediation ({x} -> {', '.join(ms)} -> {y}; bootstrap {n_boot}, seed {seed})",
+        f"{y} ~ {x} + {' + '.join(ms)}",
+        tidy,
+        len(sub),
+        dropped,
+        {},
+        res,
+    )
 
 
 def manager_frame(bank, year: int | None = None) -> pd.DataFrame:
@@ -192,7 +265,7 @@ def manager_frame(bank, year: int | None = None) -> pd.DataFrame:
     from cmanalytics.performance.profit import profit_by_manager, simulated_profit
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PolicyWarning)   # the illustrative rates are stated in the notebook
+        warnings.simplefilter("ignore", PolicyWarning)  # the illustrative rates are stated in the notebook
         annual = annual_score_by_manager(bank.indicators, year=year)
         profit = profit_by_manager(simulated_profit(bank.clients))
     staff = bank.staff.set_index("staff_id")[["branch_id", "grade", "role", "weekly_hours", "age", "tenure_years"]]

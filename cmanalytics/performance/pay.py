@@ -19,9 +19,26 @@ from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
 from cmanalytics.presentation import Reportable
 
-STEPS = ["level", "score", "grade", "grade_zh", "pay_coefficient", "paid_level", "protected", "coefficient_paid",
-         "base_pay", "fixed_pay", "simulated_profit", "performance_pay", "deferred", "paid_now", "deferred_in",
-         "released", "forfeited", "total_paid"]
+STEPS = [
+    "level",
+    "score",
+    "grade",
+    "grade_zh",
+    "pay_coefficient",
+    "paid_level",
+    "protected",
+    "coefficient_paid",
+    "base_pay",
+    "fixed_pay",
+    "simulated_profit",
+    "performance_pay",
+    "deferred",
+    "paid_now",
+    "deferred_in",
+    "released",
+    "forfeited",
+    "total_paid",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -36,17 +53,22 @@ class PayResult(Reportable):
 
     def __repr__(self) -> str:
         t = self.table
-        return (f"PayResult({len(t)} managers, total paid {t['total_paid'].sum():,.0f} yuan, "
-                f"{int(t['protected'].sum())} protected, {int((t['paid_level'] != t['level']).sum())} paid below "
-                "their qualification)")
+        return (
+            f"PayResult({len(t)} managers, total paid {t['total_paid'].sum():,.0f} yuan, "
+            f"{int(t['protected'].sum())} protected, {int((t['paid_level'] != t['level']).sum())} paid below "
+            "their qualification)"
+        )
 
     def _report(self):
         t = self.table
         by = t.groupby("grade", dropna=False)[["fixed_pay", "performance_pay", "total_paid"]].agg(["count", "mean"])
-        rows = [("Managers", str(len(t))), ("Total paid (yuan)", f"{t['total_paid'].sum():,.0f}"),
-                ("Protected first-time managers", str(int(t["protected"].sum()))),
-                ("Paid below their qualification", str(int((t["paid_level"] != t["level"]).sum()))),
-                ("Deferred this year", f"{t['deferred'].sum():,.0f}")]
+        rows = [
+            ("Managers", str(len(t))),
+            ("Total paid (yuan)", f"{t['total_paid'].sum():,.0f}"),
+            ("Protected first-time managers", str(int(t["protected"].sum()))),
+            ("Paid below their qualification", str(int((t["paid_level"] != t["level"]).sum()))),
+            ("Deferred this year", f"{t['deferred'].sum():,.0f}"),
+        ]
         return "The pay chain", rows, [("By annual grade", by)], list(self.warnings), []
 
 
@@ -64,8 +86,7 @@ def _scores(card, year: int | None, policy: Policy) -> pd.Series:
         return annual.set_index("manager_id")["score"]
     if isinstance(card, pd.Series):
         return card
-    raise ArgumentError(f"card must be a Scorecard or a Series of annual scores by manager, not "
-                        f"{type(card).__name__}.")
+    raise ArgumentError(f"card must be a Scorecard or a Series of annual scores by manager, not {type(card).__name__}.")
 
 
 def _paid_level(level: pd.Series, score: pd.Series, ladder: list, standard: dict, inclusive: bool) -> pd.Series:
@@ -73,8 +94,7 @@ def _paid_level(level: pd.Series, score: pd.Series, ladder: list, standard: dict
     out = []
     for lv, s in zip(level, score):
         top = ladder.index(lv)
-        paid = next((ladder[k] for k in range(top, -1, -1) if reaches(s, standard[ladder[k]], inclusive)),
-                    ladder[0])
+        paid = next((ladder[k] for k in range(top, -1, -1) if reaches(s, standard[ladder[k]], inclusive)), ladder[0])
         out.append(paid)
     return pd.Series(out, index=level.index, dtype=object)
 
@@ -122,8 +142,10 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     m = managers.set_index("manager_id")
     unknown = ~m["level"].isin(ladder)
     if unknown.any():
-        raise DataError(f"level {m['level'][unknown].iloc[0]!r} of manager {m.index[unknown][0]!r} is not on the "
-                        f"ladder ({', '.join(ladder)}).")
+        raise DataError(
+            f"level {m['level'][unknown].iloc[0]!r} of manager {m.index[unknown][0]!r} is not on the "
+            f"ladder ({', '.join(ladder)})."
+        )
     scores = _scores(card, year, pol)
     missing = m.index.difference(scores.index)
     if len(missing):
@@ -137,7 +159,9 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t = pd.DataFrame(index=m.index)
     t["level"] = m["level"]
     t[["score", "grade", "grade_zh", "pay_coefficient"]] = graded[["score", "grade", "grade_zh", "pay_coefficient"]]
-    t["paid_level"] = _paid_level(t["level"], t["score"], ladder, rules["standard"], rules.get("standard_inclusive", True))
+    t["paid_level"] = _paid_level(
+        t["level"], t["score"], ladder, rules["standard"], rules.get("standard_inclusive", True)
+    )
     first = strict_bool(m["first_time"], "first_time") if "first_time" in m else pd.Series(False, index=m.index)
     if first.any():
         require(m, ["appointed"], "first-time managers (to judge their protection)")
@@ -161,25 +185,38 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t["base_pay"] = t["paid_level"].map(rules["base_pay"]).astype(float)
     t["fixed_pay"] = t["base_pay"] * t["coefficient_paid"]
     t["simulated_profit"] = strict_numbers(m["simulated_profit"], "simulated_profit")
-    t["performance_pay"] = floor("previous_performance_pay",
-                                 rules["performance_pay_rate"] * t["simulated_profit"].clip(lower=0))
+    t["performance_pay"] = floor(
+        "previous_performance_pay", rules["performance_pay_rate"] * t["simulated_profit"].clip(lower=0)
+    )
     t["deferred"] = dp["share"] * t["performance_pay"]
     t["paid_now"] = t["performance_pay"] - t["deferred"]
-    t["deferred_in"] = (strict_numbers(m["deferred_in"], "deferred_in", lo=0) if "deferred_in" in m
-                        else pd.Series(0.0, index=m.index))
+    t["deferred_in"] = (
+        strict_numbers(m["deferred_in"], "deferred_in", lo=0) if "deferred_in" in m else pd.Series(0.0, index=m.index)
+    )
     confirmed = reaches(t["score"], dp["confirm_min_score"], dp.get("confirm_min_inclusive", True))
     t["released"] = t["deferred_in"].where(confirmed, 0.0)
     t["forfeited"] = t["deferred_in"].where(~confirmed, 0.0)
     t["total_paid"] = t["fixed_pay"] + t["paid_now"] + t["released"]
     if "part_time" in m:
         part = strict_bool(m["part_time"], "part_time")
-        money = ["coefficient_paid", "base_pay", "fixed_pay", "performance_pay", "deferred", "paid_now", "released",
-                 "forfeited", "total_paid"]
+        money = [
+            "coefficient_paid",
+            "base_pay",
+            "fixed_pay",
+            "performance_pay",
+            "deferred",
+            "paid_now",
+            "released",
+            "forfeited",
+            "total_paid",
+        ]
         t.loc[part, money] = np.nan
         t.loc[part, "paid_level"] = "part-time"
     lost = t["fixed_pay"].isna() & t["paid_level"].ne("part-time")
     if lost.any():
-        record.append(f"{int(lost.sum())} manager(s) have no fixed pay: their grade's pay coefficient is not in "
-                      "the policy (set it in your bank's policy file).")
+        record.append(
+            f"{int(lost.sum())} manager(s) have no fixed pay: their grade's pay coefficient is not in "
+            "the policy (set it in your bank's policy file)."
+        )
         warnings.warn(record[-1], PolicyWarning, stacklevel=2)
     return PayResult(t[STEPS], record)

@@ -30,8 +30,11 @@ class Policy:
 
     def indicators(self) -> dict:
         """Every appraisal indicator by name, with its area added."""
-        return {i["indicator"]: {**i, "area": area}
-                for area, inds in self.data.get("appraisal", {}).get("areas", {}).items() for i in inds}
+        return {
+            i["indicator"]: {**i, "area": area}
+            for area, inds in self.data.get("appraisal", {}).get("areas", {}).items()
+            for i in inds
+        }
 
     def zh(self, grade: str) -> str:
         return self.data.get("grade_names", {}).get(grade, grade)
@@ -54,8 +57,11 @@ def _check_rank_bands(source: str, name: str, bands: list) -> None:
     for k, band in enumerate(bands):
         lo = band[0]
         if lo != expected:
-            _fail(source, f"{key}[{k}]", f"band {k + 1} starts at rank {lo}, expected {expected} (bands must "
-                                         "neither overlap nor leave gaps)")
+            _fail(
+                source,
+                f"{key}[{k}]",
+                f"band {k + 1} starts at rank {lo}, expected {expected} (bands must neither overlap nor leave gaps)",
+            )
         if len(band) == 2:
             if k != len(bands) - 1:
                 _fail(source, f"{key}[{k}]", "only the last band may be open-ended")
@@ -133,8 +139,11 @@ def validate(data: dict, source: str = "(given)") -> None:
                 _fail(source, f"ladders.{name}.bands", f"grade {band[-1]!r} is not defined in [grade_names]")
     for name, scheme in exam["schemes"].items():
         if scheme["ladder"] not in ladders:
-            _fail(source, f"exam.schemes.{name}.ladder", f"grades by ladder {scheme['ladder']!r}, which the policy "
-                                                         "does not define")
+            _fail(
+                source,
+                f"exam.schemes.{name}.ladder",
+                f"grades by ladder {scheme['ladder']!r}, which the policy does not define",
+            )
         total = scheme["written"] + sum(scheme["interview"].values()) + scheme.get("record", 0)
         if not 0 < scheme["pass_line"] <= total:
             _fail(source, f"exam.schemes.{name}.pass_line", f"pass line {scheme['pass_line']} outside 0-{total}")

@@ -10,8 +10,15 @@ from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 from cmanalytics.performance.columns import strict_bool
 from cmanalytics.performance.policy import Policy, load_policy
 
-COMPONENTS = ["loan_interest", "loan_ftp_cost", "deposit_ftp_value", "deposit_interest", "fees", "risk_charge",
-              "operating_cost"]
+COMPONENTS = [
+    "loan_interest",
+    "loan_ftp_cost",
+    "deposit_ftp_value",
+    "deposit_interest",
+    "fees",
+    "risk_charge",
+    "operating_cost",
+]
 
 
 def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.DataFrame:
@@ -39,9 +46,14 @@ def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.
             raise DataError(f"{col} of client {bad[bad].index[0]!r} is missing or negative; give 0 for none.")
     loans = clients["loan_balance"].astype(float)
     deposits = clients["deposit_balance"].astype(float)
-    loan_rate = clients["loan_rate"].astype(float).fillna(sp["loan_rate"]) if "loan_rate" in clients else sp["loan_rate"]
-    dep_rate = (clients["deposit_rate"].astype(float).fillna(sp["deposit_rate"]) if "deposit_rate" in clients
-                else sp["deposit_rate"])
+    loan_rate = (
+        clients["loan_rate"].astype(float).fillna(sp["loan_rate"]) if "loan_rate" in clients else sp["loan_rate"]
+    )
+    dep_rate = (
+        clients["deposit_rate"].astype(float).fillna(sp["deposit_rate"])
+        if "deposit_rate" in clients
+        else sp["deposit_rate"]
+    )
     fees = clients["fee_income"].astype(float).fillna(0.0) if "fee_income" in clients else 0.0
     if sp["risk_charge"] == "expected_loss":
         risk = loans * sp["probability_of_default"] * sp["loss_given_default"]
@@ -52,14 +64,27 @@ def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.
         risk = loans * npl * sp["npl_provision_rate"]
     else:
         raise ArgumentError(f"risk_charge={sp['risk_charge']!r}; use 'expected_loss' or 'non_performing'.")
-    out = pd.DataFrame({
-        "loan_interest": loans * loan_rate, "loan_ftp_cost": loans * sp["ftp_rate_loans"],
-        "deposit_ftp_value": deposits * sp["ftp_rate_deposits"], "deposit_interest": deposits * dep_rate,
-        "fees": fees, "risk_charge": risk,
-        "operating_cost": sp["operating_cost_per_client"] + (loans + deposits) * sp["operating_cost_rate"],
-    }, index=clients.index)
-    out["profit"] = (out["loan_interest"] - out["loan_ftp_cost"] + out["deposit_ftp_value"] - out["deposit_interest"]
-                     + out["fees"] - out["risk_charge"] - out["operating_cost"])
+    out = pd.DataFrame(
+        {
+            "loan_interest": loans * loan_rate,
+            "loan_ftp_cost": loans * sp["ftp_rate_loans"],
+            "deposit_ftp_value": deposits * sp["ftp_rate_deposits"],
+            "deposit_interest": deposits * dep_rate,
+            "fees": fees,
+            "risk_charge": risk,
+            "operating_cost": sp["operating_cost_per_client"] + (loans + deposits) * sp["operating_cost_rate"],
+        },
+        index=clients.index,
+    )
+    out["profit"] = (
+        out["loan_interest"]
+        - out["loan_ftp_cost"]
+        + out["deposit_ftp_value"]
+        - out["deposit_interest"]
+        + out["fees"]
+        - out["risk_charge"]
+        - out["operating_cost"]
+    )
     if "manager_id" in clients.columns:
         out["manager_id"] = clients["manager_id"]
     return out

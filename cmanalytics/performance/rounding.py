@@ -18,10 +18,10 @@ def round_score(values, precision: int):
     paper and 89.99999999999999 in floating point; rounded to 2 decimals it is 90 and falls in the band
     "90 and above" as the rules intend. A Series keeps its index; NaN stays NaN.
     """
-    scale = 10.0 ** precision
+    scale = 10.0**precision
     arr = np.asarray(values, dtype=float)
     out = np.sign(arr) * np.floor(np.abs(arr) * scale + 0.5 + 1e-9) / scale
-    out = out + 0.0   # -0.0 -> 0.0
+    out = out + 0.0  # -0.0 -> 0.0
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name)
     return out if out.ndim else float(out)

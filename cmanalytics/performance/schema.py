@@ -20,6 +20,7 @@ from cmanalytics.errors import PolicyError
 @dataclass(frozen=True)
 class Num:
     """A number (int or float) in [lo, hi]; ``integer`` asks for a whole number."""
+
     lo: float | None = None
     hi: float | None = None
     integer: bool = False
@@ -44,6 +45,7 @@ class List:
 @dataclass(frozen=True)
 class Map:
     """A table whose keys are names the file chooses (grade names, areas, schemes), each value ``value``."""
+
     value: object
     min_len: int = 0
 
@@ -51,6 +53,7 @@ class Map:
 @dataclass(frozen=True)
 class Table:
     """A table with these keys only; ``required`` must be present."""
+
     keys: dict
     required: frozenset = field(default_factory=frozenset)
 
@@ -58,6 +61,7 @@ class Table:
 @dataclass(frozen=True)
 class Either:
     """One of several shapes (a move is a whole number of steps or "exit")."""
+
     options: tuple
 
 
@@ -75,64 +79,168 @@ SHARE = Num(0.0, 1.0)
 MONEY = Num(0.0)
 WEIGHT = Num(0.0)
 
-INDICATOR = T(["indicator", "weight", "direction"], indicator=Str(), zh=Str(), weight=WEIGHT,
-              direction=Str(("higher", "lower")), normalization=Str(("completion", "scale", "peer")),
-              full_marks_at=Num(0.0), range=List(Num(), 2), source_note=NOTE)
-SCORE_BAND = T(["min"], min=Num(0.0, 100.0), max=Num(0.0, 100.0), grade=Str(), rating=Str(), zh=Str(),
-               pay_coefficient=Num(0.0), move=Either((Num(integer=True), Str(("exit",)))), source_note=NOTE)
+INDICATOR = T(
+    ["indicator", "weight", "direction"],
+    indicator=Str(),
+    zh=Str(),
+    weight=WEIGHT,
+    direction=Str(("higher", "lower")),
+    normalization=Str(("completion", "scale", "peer")),
+    full_marks_at=Num(0.0),
+    range=List(Num(), 2),
+    source_note=NOTE,
+)
+SCORE_BAND = T(
+    ["min"],
+    min=Num(0.0, 100.0),
+    max=Num(0.0, 100.0),
+    grade=Str(),
+    rating=Str(),
+    zh=Str(),
+    pay_coefficient=Num(0.0),
+    move=Either((Num(integer=True), Str(("exit",)))),
+    source_note=NOTE,
+)
 BY_LEVEL = Map(Num(0.0))
 
 SCHEMA = T(
-    ["scores", "grade_names", "exam", "ladders", "annual_grade", "appraisal", "review", "elimination",
-     "assignment", "simulated_profit", "pay", "deferred_pay", "workforce"],
-    extends=Str(), meta=T(name=Str(), source_note=NOTE),
+    [
+        "scores",
+        "grade_names",
+        "exam",
+        "ladders",
+        "annual_grade",
+        "appraisal",
+        "review",
+        "elimination",
+        "assignment",
+        "simulated_profit",
+        "pay",
+        "deferred_pay",
+        "workforce",
+    ],
+    extends=Str(),
+    meta=T(name=Str(), source_note=NOTE),
     scores=T(["precision"], precision=Num(0, 6, integer=True)),
     grade_names=Map(Str()),
-    exam=T(["record", "schemes"], pass_line_inclusive=Bool(),
-           record=T(["cap"], cap=Num(0.0), president=T(base=Num(0.0), per_year=Num(0.0)),
-                    vice_president=T(base=Num(0.0), per_year=Num(0.0)),
-                    business_head=T(base=Num(0.0), per_year=Num(0.0)),
-                    finance=T(base=Num(0.0), per_block=Num(0.0), block_years=Num(1, integer=True))),
-           provisional=T(["min_avg_daily_deposit", "grade"], min_avg_daily_deposit=MONEY, min_inclusive=Bool(),
-                         grade=Str()),
-           eligibility=T(["min_finance_years"], min_finance_years=Num(0.0), min_inclusive=Bool(), source_note=NOTE),
-           renewal=T(["qualification_years"], qualification_years=Num(1, 10, integer=True)),
-           schemes=Map(T(["written", "interview", "pass_line", "ladder"], written=Num(0.0),
-                         interview=Map(Num(0.0)), record=Num(0.0), pass_line=Num(0.0), ladder=Str(),
-                         source_note=NOTE), 1)),
+    exam=T(
+        ["record", "schemes"],
+        pass_line_inclusive=Bool(),
+        record=T(
+            ["cap"],
+            cap=Num(0.0),
+            president=T(base=Num(0.0), per_year=Num(0.0)),
+            vice_president=T(base=Num(0.0), per_year=Num(0.0)),
+            business_head=T(base=Num(0.0), per_year=Num(0.0)),
+            finance=T(base=Num(0.0), per_block=Num(0.0), block_years=Num(1, integer=True)),
+        ),
+        provisional=T(
+            ["min_avg_daily_deposit", "grade"], min_avg_daily_deposit=MONEY, min_inclusive=Bool(), grade=Str()
+        ),
+        eligibility=T(["min_finance_years"], min_finance_years=Num(0.0), min_inclusive=Bool(), source_note=NOTE),
+        renewal=T(["qualification_years"], qualification_years=Num(1, 10, integer=True)),
+        schemes=Map(
+            T(
+                ["written", "interview", "pass_line", "ladder"],
+                written=Num(0.0),
+                interview=Map(Num(0.0)),
+                record=Num(0.0),
+                pass_line=Num(0.0),
+                ladder=Str(),
+                source_note=NOTE,
+            ),
+            1,
+        ),
+    ),
     ladders=Map(T(["bands"], bands=List(RankBand(), 1), source_note=NOTE), 1),
-    annual_grade=T(["bands", "inclusion"], inclusion=Str(("min", "max")), bands=List(SCORE_BAND, 1),
-                   source_note=NOTE),
+    annual_grade=T(["bands", "inclusion"], inclusion=Str(("min", "max")), bands=List(SCORE_BAND, 1), source_note=NOTE),
     appraisal=T(["areas"], area_weights=Map(WEIGHT), source_note=NOTE, areas=Map(List(INDICATOR, 1), 1)),
-    review=T(["bands", "ladder", "inclusion"], source_note=NOTE, inclusion=Str(("min", "max")),
-             ladder=List(Str(), 1), bands=List(SCORE_BAND, 1)),
-    elimination=T(["bottom_n", "ties", "scope", "protection_years"], status=Str(("proposal", "rule")),
-                  source_note=NOTE, bottom_n=Num(0, integer=True), ties=Str(("spare", "all", "second-indicator")),
-                  tie_indicator=Str(), scope=Str(("bank", "branch")), protection_years=Num(0.0),
-                  not_appraised=List(Str())),
-    assignment=T(["levels", "large_min", "medium_min", "junior_max", "large_levels", "medium_levels",
-                  "max_large_or_medium", "caseload_cap"],
-                 levels=List(Str(), 1), large_min=MONEY, large_min_inclusive=Bool(), medium_min=MONEY,
-                 medium_min_inclusive=Bool(), junior_max=MONEY, junior_max_inclusive=Bool(),
-                 junior_preference=Num(0.0, 1.0), large_levels=List(Str(), 1), medium_levels=List(Str(), 1),
-                 max_large_or_medium=Num(0, integer=True), caseload_cap=Num(1, integer=True),
-                 balance=Str(("deposit_plus_loan", "loan")), key_deposit_group_size=Num(1, integer=True),
-                 key_deposit_group_level=Str()),
+    review=T(
+        ["bands", "ladder", "inclusion"],
+        source_note=NOTE,
+        inclusion=Str(("min", "max")),
+        ladder=List(Str(), 1),
+        bands=List(SCORE_BAND, 1),
+    ),
+    elimination=T(
+        ["bottom_n", "ties", "scope", "protection_years"],
+        status=Str(("proposal", "rule")),
+        source_note=NOTE,
+        bottom_n=Num(0, integer=True),
+        ties=Str(("spare", "all", "second-indicator")),
+        tie_indicator=Str(),
+        scope=Str(("bank", "branch")),
+        protection_years=Num(0.0),
+        not_appraised=List(Str()),
+    ),
+    assignment=T(
+        [
+            "levels",
+            "large_min",
+            "medium_min",
+            "junior_max",
+            "large_levels",
+            "medium_levels",
+            "max_large_or_medium",
+            "caseload_cap",
+        ],
+        levels=List(Str(), 1),
+        large_min=MONEY,
+        large_min_inclusive=Bool(),
+        medium_min=MONEY,
+        medium_min_inclusive=Bool(),
+        junior_max=MONEY,
+        junior_max_inclusive=Bool(),
+        junior_preference=Num(0.0, 1.0),
+        large_levels=List(Str(), 1),
+        medium_levels=List(Str(), 1),
+        max_large_or_medium=Num(0, integer=True),
+        caseload_cap=Num(1, integer=True),
+        balance=Str(("deposit_plus_loan", "loan")),
+        key_deposit_group_size=Num(1, integer=True),
+        key_deposit_group_level=Str(),
+    ),
     part_time=T(["manages"], source_note=NOTE, manages=Str(("developed_only",)), ranked_for_elimination=Bool()),
-    simulated_profit=T(["ftp_rate_loans", "ftp_rate_deposits", "loan_rate", "deposit_rate", "risk_charge"],
-                       source_note=NOTE, ftp_rate_loans=SHARE, ftp_rate_deposits=SHARE, loan_rate=SHARE,
-                       deposit_rate=SHARE, risk_charge=Str(("expected_loss", "non_performing")),
-                       probability_of_default=SHARE, loss_given_default=SHARE, npl_provision_rate=SHARE,
-                       operating_cost_per_client=MONEY, operating_cost_rate=SHARE),
-    pay=T(["base_pay", "standard", "performance_pay_rate"], source_note=NOTE, base_pay=BY_LEVEL,
-          standard=Map(Num(0.0, 100.0)), standard_inclusive=Bool(), performance_pay_rate=SHARE, protection_years=Num(0.0)),
-    deferred_pay=T(["share", "confirm_quarters", "confirm_min_score"], source_note=NOTE, share=SHARE,
-                   confirm_quarters=Num(1, integer=True), confirm_min_score=Num(0.0, 100.0),
-                   confirm_min_inclusive=Bool()),
-    workforce=T(source_note=NOTE, cm_share_floor=SHARE, caseload_caps=Map(Num(1, integer=True)),
-                min_cell=Num(1, integer=True),
-                plan=T(["start_share", "target_share", "years"], start_share=SHARE, target_share=SHARE,
-                       years=Num(1, integer=True))),
+    simulated_profit=T(
+        ["ftp_rate_loans", "ftp_rate_deposits", "loan_rate", "deposit_rate", "risk_charge"],
+        source_note=NOTE,
+        ftp_rate_loans=SHARE,
+        ftp_rate_deposits=SHARE,
+        loan_rate=SHARE,
+        deposit_rate=SHARE,
+        risk_charge=Str(("expected_loss", "non_performing")),
+        probability_of_default=SHARE,
+        loss_given_default=SHARE,
+        npl_provision_rate=SHARE,
+        operating_cost_per_client=MONEY,
+        operating_cost_rate=SHARE,
+    ),
+    pay=T(
+        ["base_pay", "standard", "performance_pay_rate"],
+        source_note=NOTE,
+        base_pay=BY_LEVEL,
+        standard=Map(Num(0.0, 100.0)),
+        standard_inclusive=Bool(),
+        performance_pay_rate=SHARE,
+        protection_years=Num(0.0),
+    ),
+    deferred_pay=T(
+        ["share", "confirm_quarters", "confirm_min_score"],
+        source_note=NOTE,
+        share=SHARE,
+        confirm_quarters=Num(1, integer=True),
+        confirm_min_score=Num(0.0, 100.0),
+        confirm_min_inclusive=Bool(),
+    ),
+    workforce=T(
+        source_note=NOTE,
+        cm_share_floor=SHARE,
+        caseload_caps=Map(Num(1, integer=True)),
+        min_cell=Num(1, integer=True),
+        plan=T(
+            ["start_share", "target_share", "years"], start_share=SHARE, target_share=SHARE, years=Num(1, integer=True)
+        ),
+    ),
 )
 
 
@@ -201,12 +309,23 @@ def check(value, spec, source: str, path: str = "") -> None:
                 return
             except PolicyError as exc:
                 errors.append(str(exc))
-        _fail(source, path, f"{value!r} fits none of the allowed shapes ({'; '.join(e.split(': ', 1)[1] for e in errors)})")
+        _fail(
+            source,
+            path,
+            f"{value!r} fits none of the allowed shapes ({'; '.join(e.split(': ', 1)[1] for e in errors)})",
+        )
     elif isinstance(spec, RankBand):
-        ok = (isinstance(value, list) and len(value) in (2, 3) and isinstance(value[-1], str)
-              and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value[:-1]))
+        ok = (
+            isinstance(value, list)
+            and len(value) in (2, 3)
+            and isinstance(value[-1], str)
+            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value[:-1])
+        )
         if not ok:
-            _fail(source, path, f"a rank band is [from, to, grade] or [from, grade] with whole ranks from 1, "
-                                f"not {value!r}")
+            _fail(
+                source,
+                path,
+                f"a rank band is [from, to, grade] or [from, grade] with whole ranks from 1, not {value!r}",
+            )
     else:  # pragma: no cover - a schema bug
         raise TypeError(spec)

@@ -32,8 +32,10 @@ class ManagerScorecard:
 
     def __repr__(self) -> str:
         f = self.facts
-        return (f"ManagerScorecard({self.manager_id}: score {f['score']:.2f}, {f['grade']} {f['grade (zh)']}, rank {f['rank']} of "
-                f"{f['peer_group_size']} {f['peer_group']}, {f['caseload']} clients)")
+        return (
+            f"ManagerScorecard({self.manager_id}: score {f['score']:.2f}, {f['grade']} {f['grade (zh)']}, rank {f['rank']} of "
+            f"{f['peer_group_size']} {f['peer_group']}, {f['caseload']} clients)"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         return pd.Series(self.facts, name=self.manager_id).to_frame()
@@ -49,17 +51,19 @@ class ManagerScorecard:
         f = self.facts
         rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(_fmt(v))}</td></tr>" for k, v in f.items())
         clients = self.clients.head(40)
-        more = (f"<p class='note'>and {len(self.clients) - 40} more clients</p>" if len(self.clients) > 40 else "")
-        return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Scorecard "
-                f"{html.escape(self.manager_id)}</title><style>body{{font-family:system-ui,sans-serif;font-size:12px;"
-                "max-width:190mm;margin:10mm auto}}table{{border-collapse:collapse;margin:4px 0 10px}}"
-                "td,th{{padding:1px 6px;border-bottom:1px solid #ddd;text-align:right}}th{{text-align:left}}"
-                ".note{{color:#555}}</style></head><body>"
-                f"<h2>Scorecard: {html.escape(self.manager_id)}</h2><p class='note'>{html.escape(self.note)}</p>"
-                f"<div style='display:flex;gap:16px'><div><h3>Grade and pay</h3><table>{rows}</table></div>"
-                f"<div><h3>Area scores</h3>{frame_html(self.areas.to_frame('score'), 2)}"
-                f"<h3>Indicators</h3>{frame_html(self.indicators, 2)}</div></div>"
-                f"<h3>Clients by the rule that placed them</h3>{frame_html(clients, 0)}{more}</body></html>")
+        more = f"<p class='note'>and {len(self.clients) - 40} more clients</p>" if len(self.clients) > 40 else ""
+        return (
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Scorecard "
+            f"{html.escape(self.manager_id)}</title><style>body{{font-family:system-ui,sans-serif;font-size:12px;"
+            "max-width:190mm;margin:10mm auto}}table{{border-collapse:collapse;margin:4px 0 10px}}"
+            "td,th{{padding:1px 6px;border-bottom:1px solid #ddd;text-align:right}}th{{text-align:left}}"
+            ".note{{color:#555}}</style></head><body>"
+            f"<h2>Scorecard: {html.escape(self.manager_id)}</h2><p class='note'>{html.escape(self.note)}</p>"
+            f"<div style='display:flex;gap:16px'><div><h3>Grade and pay</h3><table>{rows}</table></div>"
+            f"<div><h3>Area scores</h3>{frame_html(self.areas.to_frame('score'), 2)}"
+            f"<h3>Indicators</h3>{frame_html(self.indicators, 2)}</div></div>"
+            f"<h3>Clients by the rule that placed them</h3>{frame_html(clients, 0)}{more}</body></html>"
+        )
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -97,8 +101,14 @@ class ManagerScorecard:
         ax2.invert_yaxis()
         by_rule = self.clients.groupby("rule").agg(clients=("client_id", "size"), value=("value", "sum"))
         lines = [f"{r:<26}{int(c):>5} clients {v / 1e4:>12,.0f} (10k yuan)" for r, (c, v) in by_rule.iterrows()]
-        fig.text(0.06, 0.3, "Clients by the rule that placed them\n" + "\n".join(lines), family="monospace",
-                 fontsize=7.5, va="top")
+        fig.text(
+            0.06,
+            0.3,
+            "Clients by the rule that placed them\n" + "\n".join(lines),
+            family="monospace",
+            fontsize=7.5,
+            va="top",
+        )
         return fig
 
     def save_pdf(self, path) -> Path:
@@ -117,8 +127,15 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def scorecard(bank, manager_id: str, policy=None, *, as_of: str = "2025-12-31", year: int | None = None,
-              outcome: PolicyOutcome | None = None) -> ManagerScorecard:
+def scorecard(
+    bank,
+    manager_id: str,
+    policy=None,
+    *,
+    as_of: str = "2025-12-31",
+    year: int | None = None,
+    outcome: PolicyOutcome | None = None,
+) -> ManagerScorecard:
     """One manager's scorecard under a policy (defaults, a Policy or a file). The peer group is the
     manager's role and level in the bank; ``rank`` is by annual score, ties sharing the better rank. Pass
     ``outcome`` (from :func:`apply_policy`) to make many scorecards from one run."""
@@ -126,8 +143,10 @@ def scorecard(bank, manager_id: str, policy=None, *, as_of: str = "2025-12-31", 
     pol = res.policy
     m = res.managers
     if manager_id not in m.index:
-        raise ArgumentError(f"manager {manager_id!r} is not among the customer managers appraised on results "
-                            f"({len(m)} managers; trainees and assistants are not appraised).")
+        raise ArgumentError(
+            f"manager {manager_id!r} is not among the customer managers appraised on results "
+            f"({len(m)} managers; trainees and assistants are not appraised)."
+        )
     row = m.loc[manager_id]
     peers = m[(m["role"] == row["role"]) & (m["level"] == row["level"])]
     rank = int(peers["score"].rank(method="min", ascending=False)[manager_id])
@@ -135,17 +154,39 @@ def scorecard(bank, manager_id: str, policy=None, *, as_of: str = "2025-12-31", 
     mine = res.card.indicator_scores.index.get_level_values(0) == manager_id
     specs = pol.indicators()
     ind = res.card.indicator_scores[mine].mean()
-    indicators = pd.DataFrame({"area": [specs[i]["area"] for i in ind.index], "weight": [specs[i]["weight"] for i in ind.index],
-                               "score": pol.round(ind).to_numpy()}, index=ind.index)
+    indicators = pd.DataFrame(
+        {
+            "area": [specs[i]["area"] for i in ind.index],
+            "weight": [specs[i]["weight"] for i in ind.index],
+            "score": pol.round(ind).to_numpy(),
+        },
+        index=ind.index,
+    )
     areas = pol.round(res.card.area_scores[mine].mean())
     clients = res.assignment.table[res.assignment.table["manager_id"] == manager_id]
     clients = clients[["client_id", "tier", "value", "rule"]].reset_index(drop=True)
-    facts = {"role": row["role"], "level (qualification)": row["level"], "branch": row["branch_id"],
-             "score": row["score"], "grade": row["grade"], "grade (zh)": row["grade_zh"], "pay coefficient": row["pay_coefficient"],
-             "paid as level": row["paid_level"], "protected": bool(row["protected"]), "fixed pay": row["fixed_pay"],
-             "performance pay": row["performance_pay"], "deferred": row["deferred"], "total paid": row["total_paid"],
-             "peer_group": f"{row['role']} {row['level']}", "peer_group_size": len(peers), "rank": rank,
-             "caseload": len(clients), "elimination status": row["status"]}
-    note = (f"Policy: {pol.source}. Figures marked illustrative in the policy are not a bank's own. "
-            "Only this manager's figures are shown.")
+    facts = {
+        "role": row["role"],
+        "level (qualification)": row["level"],
+        "branch": row["branch_id"],
+        "score": row["score"],
+        "grade": row["grade"],
+        "grade (zh)": row["grade_zh"],
+        "pay coefficient": row["pay_coefficient"],
+        "paid as level": row["paid_level"],
+        "protected": bool(row["protected"]),
+        "fixed pay": row["fixed_pay"],
+        "performance pay": row["performance_pay"],
+        "deferred": row["deferred"],
+        "total paid": row["total_paid"],
+        "peer_group": f"{row['role']} {row['level']}",
+        "peer_group_size": len(peers),
+        "rank": rank,
+        "caseload": len(clients),
+        "elimination status": row["status"],
+    }
+    note = (
+        f"Policy: {pol.source}. Figures marked illustrative in the policy are not a bank's own. "
+        "Only this manager's figures are shown."
+    )
     return ManagerScorecard(manager_id, indicators, areas, facts, clients, note)

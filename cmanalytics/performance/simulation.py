@@ -18,8 +18,12 @@ from cmanalytics.performance.rounding import reaches
 from cmanalytics.performance.whatif import CM_ROLES, _appraised, _policy
 from cmanalytics.presentation import Reportable
 
-LADDER_OF_EXAM = {"senior": "senior", "intermediate": "intermediate", "junior": "junior",
-                  "junior (provisional)": "junior"}
+LADDER_OF_EXAM = {
+    "senior": "senior",
+    "intermediate": "intermediate",
+    "junior": "junior",
+    "junior (provisional)": "junior",
+}
 
 
 @dataclass(frozen=True, repr=False)
@@ -38,13 +42,20 @@ class SimulationResult(Reportable):
 
     def __repr__(self) -> str:
         f = self.flows
-        return (f"SimulationResult({len(f)} years, seed {self.seed}: {int(f['start'].iloc[0])} -> "
-                f"{int(f['end'].iloc[-1])} managers, share {f['share_end'].iloc[-1]:.1%} against plan "
-                f"{f['plan_share'].iloc[-1]:.1%})")
+        return (
+            f"SimulationResult({len(f)} years, seed {self.seed}: {int(f['start'].iloc[0])} -> "
+            f"{int(f['end'].iloc[-1])} managers, share {f['share_end'].iloc[-1]:.1%} against plan "
+            f"{f['plan_share'].iloc[-1]:.1%})"
+        )
 
     def _report(self):
-        return "Customer managers over the years", [("Seed", str(self.seed))], [("Flows", self.flows)], \
-            list(self.warnings), []
+        return (
+            "Customer managers over the years",
+            [("Seed", str(self.seed))],
+            [("Flows", self.flows)],
+            list(self.warnings),
+            [],
+        )
 
     def figure(self):
         """The share of formal staff against the 20% floor and the plan, and the flows per year."""
@@ -55,7 +66,7 @@ class SimulationResult(Reportable):
         ax[0].plot(f.index, 100 * f["share_end"], "o-", label="customer managers / formal staff")
         ax[0].plot(f.index, 100 * f["plan_share"], "s--", label="plan")
         ax[0].axhline(100 * f["floor"].iloc[0], color="#a40000", lw=1, label="floor")
-        ax[0].set_xticks(f.index, [str(y) for y in f.index])     # whole years, not 2026.25
+        ax[0].set_xticks(f.index, [str(y) for y in f.index])  # whole years, not 2026.25
         ax[0].set_xlabel("year")
         ax[0].set_ylabel("%")
         ax[0].set_title("Staffing share")
@@ -78,14 +89,23 @@ def _start(bank, pol: Policy, as_of: pd.Timestamp, rng) -> tuple[pd.DataFrame, i
     cms = staff[staff["role"].isin(CM_ROLES) & formal].set_index("staff_id")
     scores = _appraised(bank, pol, None)["score"]
     mu = scores.reindex(cms.index)
-    mu = mu.fillna(scores.mean() - scores.std())          # trainees: not yet appraised, start below the mean
+    mu = mu.fillna(scores.mean() - scores.std())  # trainees: not yet appraised, start below the mean
     renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
     appointed = pd.to_datetime(cms["appointed"])
     since = ((as_of - appointed).dt.days / 365.25).fillna(0).to_numpy()
     # the next renewal: the first multiple of the qualification's life after appointment still ahead
     due = as_of.year + np.ceil(np.maximum(since, 1e-9) / renewal_years) * renewal_years - np.floor(since)
-    team = pd.DataFrame({"branch_id": cms["branch_id"], "level": cms["grade"], "first_time": cms["first_time"],
-                         "appointed": appointed, "mu": mu.to_numpy(), "renewal": due.astype(int)}, index=cms.index)
+    team = pd.DataFrame(
+        {
+            "branch_id": cms["branch_id"],
+            "level": cms["grade"],
+            "first_time": cms["first_time"],
+            "appointed": appointed,
+            "mu": mu.to_numpy(),
+            "renewal": due.astype(int),
+        },
+        index=cms.index,
+    )
     return team, int(formal.sum())
 
 
@@ -101,20 +121,38 @@ def _recruit(bank, pol: Policy, need: int, year: int, rng, scheme: str, n_candid
     res = score_exam(pool, scheme=scheme, policy=pol)
     hired = res[res["grade"].notna()].sort_values(["passed", "rank"], ascending=[False, True]).head(need)
     renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
-    new = pd.DataFrame({
-        "branch_id": pool.loc[hired.index, "branch_id"].to_numpy(),
-        "level": hired["grade"].map(lambda g: LADDER_OF_EXAM.get(g, "junior")).to_numpy(),
-        "first_time": True, "appointed": pd.Timestamp(f"{year}-12-31"),
-        "mu": np.clip(72 + 6 * (hired["total"].to_numpy() - res["total"].mean()) / (res["total"].std() or 1)
-                      + rng.normal(0, 4, len(hired)), 0, 100),
-        "renewal": year + renewal_years,
-    }, index=[f"N{year}-{k:04d}" for k in range(len(hired))])
+    new = pd.DataFrame(
+        {
+            "branch_id": pool.loc[hired.index, "branch_id"].to_numpy(),
+            "level": hired["grade"].map(lambda g: LADDER_OF_EXAM.get(g, "junior")).to_numpy(),
+            "first_time": True,
+            "appointed": pd.Timestamp(f"{year}-12-31"),
+            "mu": np.clip(
+                72
+                + 6 * (hired["total"].to_numpy() - res["total"].mean()) / (res["total"].std() or 1)
+                + rng.normal(0, 4, len(hired)),
+                0,
+                100,
+            ),
+            "renewal": year + renewal_years,
+        },
+        index=[f"N{year}-{k:04d}" for k in range(len(hired))],
+    )
     return new, need - len(hired)
 
 
-def simulate_years(bank, policy=None, years: int = 3, *, seed: int, as_of: str = "2025-12-31",
-                   scheme: str = "B", candidates_per_year: int | None = None, score_sd: float = 4.0,
-                   leave_rate: float | None = None) -> SimulationResult:
+def simulate_years(
+    bank,
+    policy=None,
+    years: int = 3,
+    *,
+    seed: int,
+    as_of: str = "2025-12-31",
+    scheme: str = "B",
+    candidates_per_year: int | None = None,
+    score_sd: float = 4.0,
+    leave_rate: float | None = None,
+) -> SimulationResult:
     """Run the team forward ``years`` years under ``policy`` (a Policy, a file, or None for the defaults).
 
     Each year: every manager's annual score is their standing (the bank's annual score at the start;
@@ -178,15 +216,30 @@ def simulate_years(bank, policy=None, years: int = 3, *, seed: int, as_of: str =
             voluntary = ~failed & ~eliminated & pd.Series(rng.uniform(size=len(team)) < leave_rate, index=team.index)
             out = failed | eliminated | voluntary
             team = team[~out]
-            target = plan["start_share"] + (plan["target_share"] - plan["start_share"]) * min(t, plan["years"]) / plan["years"]
+            target = (
+                plan["start_share"]
+                + (plan["target_share"] - plan["start_share"]) * min(t, plan["years"]) / plan["years"]
+            )
             need = int(np.ceil(target * n_formal)) - len(team)
             new, missing = _recruit(bank, pol, need, year, rng, scheme, n_cand)
             team = pd.concat([team, new])
-            row.update({"in": len(new), "up": int(promoted.sum()), "down": int(down.sum()),
-                        "out": int(out.sum()), "out_review_fail": int(failed.sum()),
-                        "out_eliminated": int(eliminated.sum()), "out_voluntary": int(voluntary.sum()),
-                        "end": len(team), "formal_staff": n_formal, "share_end": len(team) / n_formal,
-                        "floor": floor, "plan_share": target, "short": max(missing, 0)})
+            row.update(
+                {
+                    "in": len(new),
+                    "up": int(promoted.sum()),
+                    "down": int(down.sum()),
+                    "out": int(out.sum()),
+                    "out_review_fail": int(failed.sum()),
+                    "out_eliminated": int(eliminated.sum()),
+                    "out_voluntary": int(voluntary.sum()),
+                    "end": len(team),
+                    "formal_staff": n_formal,
+                    "share_end": len(team) / n_formal,
+                    "floor": floor,
+                    "plan_share": target,
+                    "short": max(missing, 0),
+                }
+            )
             rows.append(row)
     for w in caught:
         if str(w.message) not in record:

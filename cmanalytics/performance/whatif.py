@@ -51,16 +51,26 @@ class PolicyOutcome(Reportable):
 
     def __repr__(self) -> str:
         m = self.managers
-        return (f"PolicyOutcome({_name(self.policy.source)}: {len(m)} managers, pay {m['total_paid'].sum():,.0f} yuan, "
-                f"{int((m['status'] == 'eliminated').sum())} eliminated)")
+        return (
+            f"PolicyOutcome({_name(self.policy.source)}: {len(m)} managers, pay {m['total_paid'].sum():,.0f} yuan, "
+            f"{int((m['status'] == 'eliminated').sum())} eliminated)"
+        )
 
     def _report(self):
         m = self.managers
-        rows = [("Policy", _name(self.policy.source)), ("Managers", str(len(m))),
-                ("Total paid (yuan)", f"{m['total_paid'].sum():,.0f}"),
-                ("Eliminated", str(int((m["status"] == "eliminated").sum())))]
-        return "Policy outcome", rows, [("Grades", m["grade"].value_counts().to_frame("managers"))], \
-            list(self.warnings), []
+        rows = [
+            ("Policy", _name(self.policy.source)),
+            ("Managers", str(len(m))),
+            ("Total paid (yuan)", f"{m['total_paid'].sum():,.0f}"),
+            ("Eliminated", str(int((m["status"] == "eliminated").sum()))),
+        ]
+        return (
+            "Policy outcome",
+            rows,
+            [("Grades", m["grade"].value_counts().to_frame("managers"))],
+            list(self.warnings),
+            [],
+        )
 
 
 def _appraised(bank, policy: Policy, year: int | None, card=None) -> pd.DataFrame:
@@ -91,9 +101,15 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
         staff = bank.staff.set_index("staff_id")
         cms = staff[staff["role"].isin(CM_ROLES)].join(scores, how="inner")
         profit = profit_by_manager(simulated_profit(bank.clients, pol))["profit"]
-        frame = pd.DataFrame({"manager_id": cms.index, "level": cms["grade"].to_numpy(),
-                              "simulated_profit": profit.reindex(cms.index).fillna(0.0).to_numpy(),
-                              "first_time": cms["first_time"].to_numpy(), "appointed": cms["appointed"].to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "manager_id": cms.index,
+                "level": cms["grade"].to_numpy(),
+                "simulated_profit": profit.reindex(cms.index).fillna(0.0).to_numpy(),
+                "first_time": cms["first_time"].to_numpy(),
+                "appointed": cms["appointed"].to_numpy(),
+            }
+        )
         for col in ("previous_pay_coefficient", "previous_performance_pay"):
             if col in cms:
                 frame[col] = cms[col].to_numpy()
@@ -101,10 +117,14 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
         elim = bottom_n_elimination(cms.rename(columns={"grade": "level"}), as_of=as_of, policy=pol)
         # the eliminated leave the team: their clients are reassigned as clients without a manager
         gone = elim.index[elim["status"] == "eliminated"]
-        corp = staff[(staff["role"] == "corporate_cm") & staff["grade"].isin(pol.data["assignment"]["levels"])
-                     & ~staff.index.isin(gone)]
-        mgrs = pd.DataFrame({"manager_id": corp.index, "level": corp["grade"].to_numpy(),
-                             "branch_id": corp["branch_id"].to_numpy()})
+        corp = staff[
+            (staff["role"] == "corporate_cm")
+            & staff["grade"].isin(pol.data["assignment"]["levels"])
+            & ~staff.index.isin(gone)
+        ]
+        mgrs = pd.DataFrame(
+            {"manager_id": corp.index, "level": corp["grade"].to_numpy(), "branch_id": corp["branch_id"].to_numpy()}
+        )
         assignment = assign_clients(bank.clients, mgrs, pol)
     for w in caught:
         if str(w.message) not in record:
@@ -131,17 +151,23 @@ class PolicyComparison(Reportable):
 
     def __repr__(self) -> str:
         m = self.managers
-        return (f"PolicyComparison({_name(self.a.policy.source)} vs {_name(self.b.policy.source)}: "
-                f"{int(m['grade_changed'].sum())} change grade, {int(m['pay_changed'].sum())} change pay, "
-                f"{int(m['status_changed'].sum())} change elimination status, {len(self.clients)} clients reassigned)")
+        return (
+            f"PolicyComparison({_name(self.a.policy.source)} vs {_name(self.b.policy.source)}: "
+            f"{int(m['grade_changed'].sum())} change grade, {int(m['pay_changed'].sum())} change pay, "
+            f"{int(m['status_changed'].sum())} change elimination status, {len(self.clients)} clients reassigned)"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         return self.managers.copy()
 
     def _report(self):
-        return "Policy comparison", [("A", _name(self.a.policy.source)), ("B", _name(self.b.policy.source))], \
-            [("Totals", self.totals), ("By branch", self.by_branch)], [], \
-            [f"Counts of fewer than {self.min_cell} managers are blanked."]
+        return (
+            "Policy comparison",
+            [("A", _name(self.a.policy.source)), ("B", _name(self.b.policy.source))],
+            [("Totals", self.totals), ("By branch", self.by_branch)],
+            [],
+            [f"Counts of fewer than {self.min_cell} managers are blanked."],
+        )
 
     def figure(self):
         """Two panels: the distribution of each manager's pay change (B minus A), and per branch the mean
@@ -152,7 +178,7 @@ class PolicyComparison(Reportable):
 
         fig, ax = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
         diff = (self.managers["total_paid_b"] - self.managers["total_paid_a"]).dropna() / 1e3
-        suppressed_hist(ax[0], diff, bins=20, min_cell=self.min_cell)    # no bin of fewer than min_cell people
+        suppressed_hist(ax[0], diff, bins=20, min_cell=self.min_cell)  # no bin of fewer than min_cell people
         ax[0].set_xlabel("pay under B minus pay under A, thousand yuan")
         ax[0].set_ylabel("managers")
         ax[0].set_title("Change in each manager's pay")
@@ -167,8 +193,9 @@ class PolicyComparison(Reportable):
         return fig
 
 
-def compare_policies(bank, policy_a, policy_b, *, as_of: str = "2025-12-31", year: int | None = None,
-                     min_cell: int = 5) -> PolicyComparison:
+def compare_policies(
+    bank, policy_a, policy_b, *, as_of: str = "2025-12-31", year: int | None = None, min_cell: int = 5
+) -> PolicyComparison:
     """What if the policy changed: apply ``policy_a`` and ``policy_b`` (Policy objects or policy files,
     e.g. appraisal area weights 50/30/20 against 40/30/30) to the same bank and report who changes grade,
     pay, elimination status or client manager, the totals, and the distribution by branch."""
@@ -176,8 +203,12 @@ def compare_policies(bank, policy_a, policy_b, *, as_of: str = "2025-12-31", yea
         raise ArgumentError(f"min_cell must be a whole number, 1 or more (got {min_cell!r}).")
     a, b = apply_policy(bank, policy_a, as_of=as_of, year=year), apply_policy(bank, policy_b, as_of=as_of, year=year)
     cols = ["score", "grade", "paid_level", "total_paid", "status"]
-    m = a.managers[cols + ["branch_id"]].add_suffix("_a").rename(columns={"branch_id_a": "branch_id"}).join(
-        b.managers[cols].add_suffix("_b"), how="outer")
+    m = (
+        a.managers[cols + ["branch_id"]]
+        .add_suffix("_a")
+        .rename(columns={"branch_id_a": "branch_id"})
+        .join(b.managers[cols].add_suffix("_b"), how="outer")
+    )
     m["grade_changed"] = m["grade_a"].ne(m["grade_b"])
     m["pay_change"] = m["total_paid_b"] - m["total_paid_a"]
     m["pay_changed"] = m["pay_change"].abs().gt(0.5) | (m["total_paid_a"].isna() != m["total_paid_b"].isna())
@@ -185,18 +216,35 @@ def compare_policies(bank, policy_a, policy_b, *, as_of: str = "2025-12-31", yea
     ca, cb = a.assignment.manager, b.assignment.manager
     moved = ca.ne(cb) & ~(ca.isna() & cb.isna())
     clients = pd.DataFrame({"manager_a": ca[moved], "manager_b": cb[moved]})
-    totals = pd.DataFrame({
-        "A": [a.managers["total_paid"].sum(), a.managers["total_paid"].isna().sum(),
-              (a.managers["status"] == "eliminated").sum(), (a.assignment.table["rule"] == "unplaced").sum()],
-        "B": [b.managers["total_paid"].sum(), b.managers["total_paid"].isna().sum(),
-              (b.managers["status"] == "eliminated").sum(), (b.assignment.table["rule"] == "unplaced").sum()],
-    }, index=["total paid (yuan)", "managers without a pay figure", "eliminated", "clients unplaced"])
+    totals = pd.DataFrame(
+        {
+            "A": [
+                a.managers["total_paid"].sum(),
+                a.managers["total_paid"].isna().sum(),
+                (a.managers["status"] == "eliminated").sum(),
+                (a.assignment.table["rule"] == "unplaced").sum(),
+            ],
+            "B": [
+                b.managers["total_paid"].sum(),
+                b.managers["total_paid"].isna().sum(),
+                (b.managers["status"] == "eliminated").sum(),
+                (b.assignment.table["rule"] == "unplaced").sum(),
+            ],
+        },
+        index=["total paid (yuan)", "managers without a pay figure", "eliminated", "clients unplaced"],
+    )
     totals["B - A"] = totals["B"] - totals["A"]
     g = m.groupby("branch_id")
-    by_branch = pd.DataFrame({"managers": g.size(), "mean_pay_a": g["total_paid_a"].mean(),
-                              "mean_pay_b": g["total_paid_b"].mean(), "grade_changed": g["grade_changed"].sum(),
-                              "eliminated_a": g["status_a"].apply(lambda s: (s == "eliminated").sum()),
-                              "eliminated_b": g["status_b"].apply(lambda s: (s == "eliminated").sum())})
+    by_branch = pd.DataFrame(
+        {
+            "managers": g.size(),
+            "mean_pay_a": g["total_paid_a"].mean(),
+            "mean_pay_b": g["total_paid_b"].mean(),
+            "grade_changed": g["grade_changed"].sum(),
+            "eliminated_a": g["status_a"].apply(lambda s: (s == "eliminated").sum()),
+            "eliminated_b": g["status_b"].apply(lambda s: (s == "eliminated").sum()),
+        }
+    )
     small = by_branch["managers"] < min_cell
     by_branch.loc[small, ["mean_pay_a", "mean_pay_b"]] = np.nan
     for col in ("grade_changed", "eliminated_a", "eliminated_b"):
@@ -217,15 +265,22 @@ class ExamComparison(Reportable):
 
     def __repr__(self) -> str:
         c = self.candidates
-        return (f"ExamComparison(scheme {self.scheme_a} vs {self.scheme_b}: {int(c['passed_a'].sum())} vs "
-                f"{int(c['passed_b'].sum())} pass, {int(c['grade_changed'].sum())} change grade)")
+        return (
+            f"ExamComparison(scheme {self.scheme_a} vs {self.scheme_b}: {int(c['passed_a'].sum())} vs "
+            f"{int(c['passed_b'].sum())} pass, {int(c['grade_changed'].sum())} change grade)"
+        )
 
     def to_frame(self) -> pd.DataFrame:
         return self.candidates.copy()
 
     def _report(self):
-        return f"Exam schemes {self.scheme_a} and {self.scheme_b}", [], [("Grades", self.grades)], [], \
-            ["Each part rescaled in proportion to its maximum (the same share of the part's points)."]
+        return (
+            f"Exam schemes {self.scheme_a} and {self.scheme_b}",
+            [],
+            [("Grades", self.grades)],
+            [],
+            ["Each part rescaled in proportion to its maximum (the same share of the part's points)."],
+        )
 
 
 def _rescaled(candidates: pd.DataFrame, source: dict, target: dict) -> pd.DataFrame:
@@ -240,8 +295,9 @@ def _rescaled(candidates: pd.DataFrame, source: dict, target: dict) -> pd.DataFr
     return out
 
 
-def compare_exams(candidates: pd.DataFrame, scheme_a: str = "B", scheme_b: str = "C", policy=None, *,
-                  given_in: str | None = None) -> ExamComparison:
+def compare_exams(
+    candidates: pd.DataFrame, scheme_a: str = "B", scheme_b: str = "C", policy=None, *, given_in: str | None = None
+) -> ExamComparison:
     """The same candidates scored under two exam schemes (:func:`score_exam`), e.g. scheme B against
     scheme C: who passes, who changes grade, how many reach each grade.
 
@@ -258,9 +314,25 @@ def compare_exams(candidates: pd.DataFrame, scheme_a: str = "B", scheme_b: str =
         data = candidates if s == given else _rescaled(candidates, src, pol.scheme(s))
         res[s] = score_exam(data, scheme=s, policy=pol)
     a, b = res[scheme_a], res[scheme_b]
-    table = pd.DataFrame({"total_a": a["total"], "passed_a": a["passed"], "grade_a": a["grade"],
-                          "total_b": b["total"], "passed_b": b["passed"], "grade_b": b["grade"]})
+    table = pd.DataFrame(
+        {
+            "total_a": a["total"],
+            "passed_a": a["passed"],
+            "grade_a": a["grade"],
+            "total_b": b["total"],
+            "passed_b": b["passed"],
+            "grade_b": b["grade"],
+        }
+    )
     table["grade_changed"] = table["grade_a"].fillna("none").ne(table["grade_b"].fillna("none"))
-    grades = pd.DataFrame({f"scheme {scheme_a}": a["grade"].fillna("not qualified").value_counts(),
-                           f"scheme {scheme_b}": b["grade"].fillna("not qualified").value_counts()}).fillna(0).astype(int)
+    grades = (
+        pd.DataFrame(
+            {
+                f"scheme {scheme_a}": a["grade"].fillna("not qualified").value_counts(),
+                f"scheme {scheme_b}": b["grade"].fillna("not qualified").value_counts(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     return ExamComparison(scheme_a, scheme_b, table, grades)

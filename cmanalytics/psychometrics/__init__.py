@@ -16,7 +16,34 @@ from cmanalytics.psychometrics.smoothing import cor_smooth
 from cmanalytics.psychometrics.streaming import prepare_stream
 from cmanalytics.psychometrics.tetrachoric import ordinal_alpha, tetrachoric
 
-__all__ = ["AlphaResult", "EFAResult", "Moments", "anti_image", "audit_efa_report", "bootstrap", "bartlett", "correlation", "cronbach_alpha",
-           "determinant", "efa", "factor_scores", "kmo", "parallel_analysis", "polychoric", "prepare", "prepare_stream", "smc"]
-__all__ += ["agreement", "cor_smooth", "factor_score_weights", "guttman", "icc", "ordinal_alpha", "split_half",
-            "tetrachoric", "velicer_map"]
+__all__ = [
+    "AlphaResult",
+    "EFAResult",
+    "Moments",
+    "anti_image",
+    "audit_efa_report",
+    "bootstrap",
+    "bartlett",
+    "correlation",
+    "cronbach_alpha",
+    "determinant",
+    "efa",
+    "factor_scores",
+    "kmo",
+    "parallel_analysis",
+    "polychoric",
+    "prepare",
+    "prepare_stream",
+    "smc",
+]
+__all__ += [
+    "agreement",
+    "cor_smooth",
+    "factor_score_weights",
+    "guttman",
+    "icc",
+    "ordinal_alpha",
+    "split_half",
+    "tetrachoric",
+    "velicer_map",
+]

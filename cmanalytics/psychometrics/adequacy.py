@@ -71,8 +71,14 @@ def kmo_arrays(r: np.ndarray, inv: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return overall, col_r / (col_r + col_q), q
 
 
-KAISER_LABELS = ((0.9, "marvelous"), (0.8, "meritorious"), (0.7, "middling"), (0.6, "mediocre"),
-                 (0.5, "miserable"), (-np.inf, "unacceptable"))
+KAISER_LABELS = (
+    (0.9, "marvelous"),
+    (0.8, "meritorious"),
+    (0.7, "middling"),
+    (0.6, "mediocre"),
+    (0.5, "miserable"),
+    (-np.inf, "unacceptable"),
+)
 
 
 def kaiser_label(value: float) -> str:
@@ -113,8 +119,11 @@ class KMOResult(Reportable):
         return self.per_item.to_frame("MSA")
 
     def _report(self):
-        rows = [("Kaiser-Meyer-Olkin measure of sampling adequacy", f"{fmt(self.overall)} ({self.label})"),
-                ("N", str(self.n_obs)), ("missing data", self.missing)]
+        rows = [
+            ("Kaiser-Meyer-Olkin measure of sampling adequacy", f"{fmt(self.overall)} ({self.label})"),
+            ("N", str(self.n_obs)),
+            ("missing data", self.missing),
+        ]
         return "KMO", rows, [("Measure of sampling adequacy per item", self.to_frame())], self.warnings, ()
 
 
@@ -153,8 +162,15 @@ def kmo_from_moments(m: Moments) -> KMOResult:
     anti = -q  # SPSS prints the negative partial correlations off the diagonal and the MSA on it
     np.fill_diagonal(anti, per_item)
     warnings = m.notes + ((singular_warning(m.names),) if singular else ())
-    return KMOResult(overall=overall, n_obs=m.n_obs, missing=m.missing, items=m.names, msa=per_item,
-                     anti_image_array=anti, warnings=warnings)
+    return KMOResult(
+        overall=overall,
+        n_obs=m.n_obs,
+        missing=m.missing,
+        items=m.names,
+        msa=per_item,
+        anti_image_array=anti,
+        warnings=warnings,
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -175,9 +191,14 @@ class BartlettResult(Reportable):
 
     def _report(self):
         p = "< .001" if self.p_value < 0.001 else fmt(self.p_value)
-        rows = [("Approx. Chi-Square", fmt(self.chi2)), ("df", str(self.df)), ("Sig.", p),
-                ("Determinant of R", f"{self.determinant:.3e}"), ("N", str(self.n_obs)),
-                ("missing data", self.missing)]
+        rows = [
+            ("Approx. Chi-Square", fmt(self.chi2)),
+            ("df", str(self.df)),
+            ("Sig.", p),
+            ("Determinant of R", f"{self.determinant:.3e}"),
+            ("N", str(self.n_obs)),
+            ("missing data", self.missing),
+        ]
         return "Bartlett's test of sphericity", rows, (), self.warnings, ()
 
 
@@ -203,7 +224,8 @@ def bartlett_from_moments(m: Moments) -> BartlettResult:
         raise DataError(
             f"Bartlett's test needs more respondents than items: n = {m.n_obs}, p = {p}. With n <= p the "
             "correlation matrix is singular (its determinant is 0), and with n - 1 - (2p + 5)/6 <= 0 the "
-            "chi-square would be negative or infinite; collect more answers or test fewer items.")
+            "chi-square would be negative or infinite; collect more answers or test fewer items."
+        )
     ev = m.eigenvalues
     warnings = m.notes
     if m.singular:
@@ -214,8 +236,13 @@ def bartlett_from_moments(m: Moments) -> BartlettResult:
     chi2 = -bartlett_multiplier(m.n_obs, p) * logdet
     df = p * (p - 1) // 2
     return BartlettResult(
-        chi2=float(chi2), df=int(df), p_value=float(special.chdtrc(df, chi2)), n_obs=m.n_obs,
-        determinant=float(sign * np.exp(logdet)), missing=m.missing, warnings=warnings,
+        chi2=float(chi2),
+        df=int(df),
+        p_value=float(special.chdtrc(df, chi2)),
+        n_obs=m.n_obs,
+        determinant=float(sign * np.exp(logdet)),
+        missing=m.missing,
+        warnings=warnings,
     )
 
 
@@ -228,8 +255,13 @@ class AntiImageResult(Reportable):
     warnings: tuple[str, ...] = ()
 
     def _report(self):
-        return ("Anti-image matrices", (), [("Anti-image Covariance", self.covariance),
-                                            ("Anti-image Correlation", self.correlation)], self.warnings, ())
+        return (
+            "Anti-image matrices",
+            (),
+            [("Anti-image Covariance", self.covariance), ("Anti-image Correlation", self.correlation)],
+            self.warnings,
+            (),
+        )
 
 
 def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> AntiImageResult:
@@ -246,8 +278,9 @@ def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -
     cov = inv * np.outer(d, d)
     km = kmo_from_moments(m)
     names = list(m.names)
-    return AntiImageResult(pd.DataFrame(cov, index=names, columns=names), km.anti_image,
-                           (singular_warning(m.names),) if singular else ())
+    return AntiImageResult(
+        pd.DataFrame(cov, index=names, columns=names), km.anti_image, (singular_warning(m.names),) if singular else ()
+    )
 
 
 def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Series:

@@ -59,14 +59,19 @@ class AgreementResult(Reportable):
         return self.groups
 
     def _report(self):
-        rows = [("ICC(1)", fmt(self.icc1)), ("ICC(2)", fmt(self.icc2)),
-                ("Mean group size", fmt(self.mean_group_size)), ("Null variance", fmt(self.null_variance)),
-                ("Median rwg(j)", fmt(float(self.groups["rwg_j"].median())))]
+        rows = [
+            ("ICC(1)", fmt(self.icc1)),
+            ("ICC(2)", fmt(self.icc2)),
+            ("Mean group size", fmt(self.mean_group_size)),
+            ("Null variance", fmt(self.null_variance)),
+            ("Median rwg(j)", fmt(float(self.groups["rwg_j"].median()))),
+        ]
         return "Within-group agreement", rows, [("Groups", self.groups)], self.warnings, ()
 
 
-def agreement(data: pd.DataFrame, group: str, *, items=None, scale: tuple[float, float] | None = None,
-              null=None) -> AgreementResult:
+def agreement(
+    data: pd.DataFrame, group: str, *, items=None, scale: tuple[float, float] | None = None, null=None
+) -> AgreementResult:
     r"""rwg, rwg(j), awg per group, and ICC(1), ICC(2) of the scale mean.
 
     For a group of k people answering J items on options L..H (A = H - L + 1), with :math:`s_j^2` the
@@ -131,8 +136,11 @@ def agreement(data: pd.DataFrame, group: str, *, items=None, scale: tuple[float,
         awg_rows.append(awg)
         rows.append([k, xg.mean(), 1 - s2[0] / sigma, rwg_j, awg.mean()])
     if small:
-        diagnose("group(s) " + ", ".join(small) + " have fewer than 2 members: no within-group agreement.",
-                 SmallSampleWarning, warnings)
+        diagnose(
+            "group(s) " + ", ".join(small) + " have fewer than 2 members: no within-group agreement.",
+            SmallSampleWarning,
+            warnings,
+        )
     index = pd.Index(labels, name=group)
     table = pd.DataFrame(rows, index=index, columns=["n", "mean", "rwg", "rwg_j", "awg"])
     table["n"] = table["n"].astype(int)
@@ -145,7 +153,16 @@ def agreement(data: pd.DataFrame, group: str, *, items=None, scale: tuple[float,
     msb = float((counts * (group_means - score.mean()) ** 2).sum() / (n_groups - 1))
     msw = float(((score - group_means[inverse]) ** 2).sum() / (n_total - n_groups))
     kbar = n_total / n_groups
-    return AgreementResult(table, pd.DataFrame(rwg_rows, index=index, columns=names),
-                           pd.DataFrame(awg_rows, index=index, columns=names),
-                           (msb - msw) / (msb + (kbar - 1) * msw), (msb - msw) / msb, msb, msw, kbar, sigma,
-                           (low, high), tuple(warnings))
+    return AgreementResult(
+        table,
+        pd.DataFrame(rwg_rows, index=index, columns=names),
+        pd.DataFrame(awg_rows, index=index, columns=names),
+        (msb - msw) / (msb + (kbar - 1) * msw),
+        (msb - msw) / msb,
+        msb,
+        msw,
+        kbar,
+        sigma,
+        (low, high),
+        tuple(warnings),
+    )

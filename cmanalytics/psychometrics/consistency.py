@@ -75,9 +75,17 @@ class EFAReportAudit(Reportable):
         return "Audit of reported EFA figures", rows, (), (), self.findings
 
 
-def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | None = None,
-                     bartlett_chi2: float | None = None, variance_pct: float | None = None,
-                     alpha: float | None = None, rounding: bool = True) -> EFAReportAudit:
+def audit_efa_report(
+    *,
+    n_obs: int,
+    n_items: int,
+    n_factors: int,
+    kmo: float | None = None,
+    bartlett_chi2: float | None = None,
+    variance_pct: float | None = None,
+    alpha: float | None = None,
+    rounding: bool = True,
+) -> EFAReportAudit:
     r"""Decide whether any correlation matrix can produce a paper's reported EFA figures together.
 
     Let :math:`\lambda_1 \ge \dots \ge \lambda_p > 0` be the eigenvalues of the p x p correlation matrix
@@ -127,8 +135,11 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
         ok = False
         findings.append(f"the variance explained must lie in (0, 100]; {variance_pct} was reported.")
     c = bartlett_multiplier(n, p)
-    h_alpha, h_var, h_chi = (_half_unit(alpha, rounding), _half_unit(variance_pct, rounding),
-                             _half_unit(bartlett_chi2, rounding))
+    h_alpha, h_var, h_chi = (
+        _half_unit(alpha, rounding),
+        _half_unit(variance_pct, rounding),
+        _half_unit(bartlett_chi2, rounding),
+    )
     lam1_min = lambda1_floor(alpha - h_alpha, p) if alpha is not None else 1.0
     bounds: dict = {"lambda1_min": lam1_min}
 
@@ -148,11 +159,14 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
         findings.append(
             f"no correlation matrix of {p} items has alpha {alpha} and {variance_pct}% of variance in {k} "
             f"components: alpha needs a first eigenvalue of at least {lam1_min:.3f}, which leaves too little "
-            f"for the other components.")
+            f"for the other components."
+        )
     elif variance_pct is not None and logdet == -math.inf:
         ok = False
-        findings.append(f"{variance_pct}% of variance cannot come from {k} of {p} components (at least "
-                        f"{100 * k / p:.2f}% by the ordering of eigenvalues).")
+        findings.append(
+            f"{variance_pct}% of variance cannot come from {k} of {p} components (at least "
+            f"{100 * k / p:.2f}% by the ordering of eigenvalues)."
+        )
     if logdet > -math.inf:
         chi_min = -c * logdet
         bounds["bartlett_chi2_min"] = max(chi_min, 0.0)
@@ -165,7 +179,8 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
                 findings.append(
                     f"Bartlett's chi-square of {bartlett_chi2} is below {chi_min:.1f}, the least that any correlation "
                     f"matrix of {p} items with the other reported figures gives at n = {n}: the figures cannot "
-                    f"all hold. The reported chi-square is attainable only with n <= {bounds.get('n_max')}.")
+                    f"all hold. The reported chi-square is attainable only with n <= {bounds.get('n_max')}."
+                )
             else:
                 findings.append(f"Bartlett's chi-square of {bartlett_chi2} is at least the bound {chi_min:.1f}.")
             if variance_pct is not None:
@@ -179,17 +194,29 @@ def audit_efa_report(*, n_obs: int, n_items: int, n_factors: int, kmo: float | N
                 elif bartlett_chi2 + h_chi < var_only:
                     findings.append(
                         f"Even without alpha, {variance_pct}% of variance in {k} components needs a chi-square of at "
-                        f"least {var_only:.1f} at n = {n}.")
+                        f"least {var_only:.1f} at n = {n}."
+                    )
             if alpha is not None:
                 alpha_only = -c * max_log_det(p, k, lam1_min, None)
                 bounds["bartlett_chi2_min_alpha_only"] = max(alpha_only, 0.0)
                 if bartlett_chi2 + h_chi < alpha_only:
-                    findings.append(f"Even without the variance explained, alpha {alpha} needs a chi-square of at "
-                                    f"least {alpha_only:.1f} at n = {n}.")
+                    findings.append(
+                        f"Even without the variance explained, alpha {alpha} needs a chi-square of at "
+                        f"least {alpha_only:.1f} at n = {n}."
+                    )
     if ok:
-        findings.insert(0, "The reported figures are mutually consistent: some correlation matrix can produce all of them.")
-    reported = {"n_obs": n, "n_items": p, "n_factors": k, "kmo": kmo, "bartlett_chi2": bartlett_chi2,
-                "variance_pct": variance_pct, "alpha": alpha}
+        findings.insert(
+            0, "The reported figures are mutually consistent: some correlation matrix can produce all of them."
+        )
+    reported = {
+        "n_obs": n,
+        "n_items": p,
+        "n_factors": k,
+        "kmo": kmo,
+        "bartlett_chi2": bartlett_chi2,
+        "variance_pct": variance_pct,
+        "alpha": alpha,
+    }
     return EFAReportAudit(ok, bounds, tuple(findings), reported)
 
 

@@ -37,8 +37,9 @@ def correlation(data, method: str = "pearson", missing: str = "listwise") -> pd.
 
         res = polychoric(data, missing=missing)
         out = res.corr.copy()
-        out.attrs.update({"n_obs": res.n_obs, "missing": missing, "thresholds": res.thresholds,
-                          "warnings": res.warnings})
+        out.attrs.update(
+            {"n_obs": res.n_obs, "missing": missing, "thresholds": res.thresholds, "warnings": res.warnings}
+        )
         return out
     m = moments_from_data(data, missing=missing, min_items=2)
     names = list(m.names)

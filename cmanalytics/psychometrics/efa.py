@@ -23,11 +23,27 @@ from cmanalytics.psychometrics import rotation as rot
 from cmanalytics.psychometrics.adequacy import singular_warning
 from cmanalytics.psychometrics.inputs import Moments, gather
 
-METHOD_ALIASES = {"pca": "pca", "pc": "pca", "principal": "pca", "paf": "paf", "pa": "paf", "minres": "minres",
-                  "uls": "minres", "ml": "ml", "mle": "ml", "wls": "wls", "gls": "gls"}
-METHOD_LABELS = {"pca": "Principal Component Analysis", "paf": "Principal Axis Factoring",
-                 "minres": "Minimum Residual (Unweighted Least Squares)", "ml": "Maximum Likelihood",
-                 "wls": "Weighted Least Squares", "gls": "Generalized Least Squares"}
+METHOD_ALIASES = {
+    "pca": "pca",
+    "pc": "pca",
+    "principal": "pca",
+    "paf": "paf",
+    "pa": "paf",
+    "minres": "minres",
+    "uls": "minres",
+    "ml": "ml",
+    "mle": "ml",
+    "wls": "wls",
+    "gls": "gls",
+}
+METHOD_LABELS = {
+    "pca": "Principal Component Analysis",
+    "paf": "Principal Axis Factoring",
+    "minres": "Minimum Residual (Unweighted Least Squares)",
+    "ml": "Maximum Likelihood",
+    "wls": "Weighted Least Squares",
+    "gls": "Generalized Least Squares",
+}
 COLUMN_PREFIX = {"pca": "PC", "paf": "PA", "minres": "MR", "ml": "ML", "wls": "WLS", "gls": "GLS"}
 # Rotation names as psych and GPArotation spell them, case-insensitive; pstT/pstQ are target rotations
 # whose target leaves some loadings free (NaN).
@@ -108,8 +124,9 @@ class EFAResult(Reportable):
         if self.method == "pca" or self._moments is None:
             return None
         a = self.arrays
-        return pd.DataFrame(ex.residual_matrix(self._moments.corr, a["unrot"]), index=list(self.items),
-                            columns=list(self.items))
+        return pd.DataFrame(
+            ex.residual_matrix(self._moments.corr, a["unrot"]), index=list(self.items), columns=list(self.items)
+        )
 
     @cached_property
     def communalities(self) -> pd.Series:
@@ -174,21 +191,45 @@ class EFAResult(Reportable):
 
     # ----- display ----------------------------------------------------------------------------------
     def _report(self):
-        rows = [("Extraction", METHOD_LABELS[self.method]),
-                ("Rotation", _rotation_label(self.rotation, self.iterations.get("normalized"))),
-                ("Factors", f"{self.n_factors} ({self.n_factors_rule})"),
-                ("N", f"{self.n_obs} ({self.missing})")]
+        rows = [
+            ("Extraction", METHOD_LABELS[self.method]),
+            ("Rotation", _rotation_label(self.rotation, self.iterations.get("normalized"))),
+            ("Factors", f"{self.n_factors} ({self.n_factors_rule})"),
+            ("N", f"{self.n_obs} ({self.missing})"),
+        ]
         if self.fit is not None:
             f = self.fit
-            rows.append(("Goodness of fit", f"chi2({f['df']}) = {fmt(f['chi2'])}, p = {fmt(f['p_value'])}, "
-                                            f"RMSEA = {fmt(f['rmsea'])}, TLI = {fmt(f['tli'])}, BIC = {fmt(f['bic'])}"))
-            rows.append(("Residuals", f"RMSR = {fmt(f['rmsr'])}, df-corrected RMSR = {fmt(f['crms'])}, "
-                                      f"{f['n_residuals_above_05']} of {f['n_residuals']} above 0.05 in absolute value"))
+            rows.append(
+                (
+                    "Goodness of fit",
+                    f"chi2({f['df']}) = {fmt(f['chi2'])}, p = {fmt(f['p_value'])}, "
+                    f"RMSEA = {fmt(f['rmsea'])}, TLI = {fmt(f['tli'])}, BIC = {fmt(f['bic'])}",
+                )
+            )
+            rows.append(
+                (
+                    "Residuals",
+                    f"RMSR = {fmt(f['rmsr'])}, df-corrected RMSR = {fmt(f['crms'])}, "
+                    f"{f['n_residuals_above_05']} of {f['n_residuals']} above 0.05 in absolute value",
+                )
+            )
             crit = f.get("criterion", np.nan)
-            rows.append(("Objective", f"ML discrepancy {f['objective']:.6g}" + (
-                f"; {METHOD_LABELS[self.method]} criterion {crit:.6g}" if np.isfinite(crit) else "")))
-        lam = self.sorted_loadings(self.display_blank) if self.display_sort else (
-            self.loadings if self.display_blank is None else self.loadings.mask(self.loadings.abs() < self.display_blank))
+            rows.append(
+                (
+                    "Objective",
+                    f"ML discrepancy {f['objective']:.6g}"
+                    + (f"; {METHOD_LABELS[self.method]} criterion {crit:.6g}" if np.isfinite(crit) else ""),
+                )
+            )
+        lam = (
+            self.sorted_loadings(self.display_blank)
+            if self.display_sort
+            else (
+                self.loadings
+                if self.display_blank is None
+                else self.loadings.mask(self.loadings.abs() < self.display_blank)
+            )
+        )
         name = "Rotated Component Matrix" if self.method == "pca" else "Rotated Factor Matrix"
         if self.rotation is None:
             name = "Component Matrix" if self.method == "pca" else "Factor Matrix"
@@ -208,8 +249,9 @@ class EFAResult(Reportable):
 
     def summary(self, digits: int = 3, *, sort: bool | None = None, blank: float | None = None) -> str:
         """The SPSS-style output as text; ``sort`` and ``blank`` override the view's settings."""
-        res = self.view(sort=self.display_sort if sort is None else sort,
-                        blank=self.display_blank if blank is None else blank)
+        res = self.view(
+            sort=self.display_sort if sort is None else sort, blank=self.display_blank if blank is None else blank
+        )
         return text_report(*res._report(), digits=digits)
 
     def _repr_html_(self) -> str:
@@ -228,11 +270,27 @@ def kaiser_count(eigenvalues: np.ndarray) -> int:
     return max(int((eigenvalues > 1.0).sum()), 1)
 
 
-def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, method: str = "pca",
-        rotation: str | None = "varimax", missing: str = "listwise", normalize: bool | None = None,
-        max_iter: int | None = None, tol: float | None = None, rotation_max_iter: int = 1000,
-        gamma: float | None = None, delta: float | None = None, target=None, n_small: int | None = None,
-        random_starts: int | None = None, n_starts: int | None = None, seed: int | None = 0) -> EFAResult:
+def efa(
+    data=None,
+    *,
+    corr=None,
+    n_obs=None,
+    n_factors: int | None = None,
+    method: str = "pca",
+    rotation: str | None = "varimax",
+    missing: str = "listwise",
+    normalize: bool | None = None,
+    max_iter: int | None = None,
+    tol: float | None = None,
+    rotation_max_iter: int = 1000,
+    gamma: float | None = None,
+    delta: float | None = None,
+    target=None,
+    n_small: int | None = None,
+    random_starts: int | None = None,
+    n_starts: int | None = None,
+    seed: int | None = 0,
+) -> EFAResult:
     r"""Principal components or exploratory factor analysis, with rotation.
 
     Extraction (``method``):
@@ -284,37 +342,65 @@ def efa(data=None, *, corr=None, n_obs=None, n_factors: int | None = None, metho
     """
     key = METHOD_ALIASES.get(str(method).lower()) if isinstance(method, str) else None
     if key is None:
-        raise ArgumentError(f"method={method!r} is not an extraction method; choose one of "
-                            "'pca', 'paf', 'minres', 'uls', 'ml', 'wls', 'gls'.")
-    rot_key = None if rotation is None or str(rotation).lower() == "none" else ROTATION_ALIASES.get(str(rotation).lower())
+        raise ArgumentError(
+            f"method={method!r} is not an extraction method; choose one of "
+            "'pca', 'paf', 'minres', 'uls', 'ml', 'wls', 'gls'."
+        )
+    rot_key = (
+        None if rotation is None or str(rotation).lower() == "none" else ROTATION_ALIASES.get(str(rotation).lower())
+    )
     if rotation is not None and str(rotation).lower() != "none" and rot_key is None:
-        raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of "
-                            "varimax, quartimax, equamax, geominT, targetT, pstT, bifactor, promax, oblimin, "
-                            "quartimin, geominQ, targetQ, pstQ, biquartimin, simplimax.")
+        raise ArgumentError(
+            f"rotation={rotation!r} is not available; choose None or one of "
+            "varimax, quartimax, equamax, geominT, targetT, pstT, bifactor, promax, oblimin, "
+            "quartimin, geominQ, targetQ, pstQ, biquartimin, simplimax."
+        )
     m = gather(data, corr, n_obs, missing=missing)
-    return efa_from_moments(m, n_factors=n_factors, method=key, rotation=rot_key, normalize=normalize,
-                            max_iter=max_iter, tol=tol, rotation_max_iter=rotation_max_iter, gamma=gamma,
-                            delta=delta, target=target, n_small=n_small, random_starts=random_starts,
-                            n_starts=n_starts, seed=seed)
+    return efa_from_moments(
+        m,
+        n_factors=n_factors,
+        method=key,
+        rotation=rot_key,
+        normalize=normalize,
+        max_iter=max_iter,
+        tol=tol,
+        rotation_max_iter=rotation_max_iter,
+        gamma=gamma,
+        delta=delta,
+        target=target,
+        n_small=n_small,
+        random_starts=random_starts,
+        n_starts=n_starts,
+        seed=seed,
+    )
 
 
 def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_small, random_starts) -> dict:
     """Check the rotation's own arguments: each is honoured by the rotation it belongs to, refused by others."""
     opts = {}
     given = {"gamma": gamma, "delta": delta, "target": target, "n_small": n_small}
-    owner = {"gamma": ("oblimin",), "delta": ("geomint", "geominq"), "target": ("targett", "targetq"),
-             "n_small": ("simplimax",)}
+    owner = {
+        "gamma": ("oblimin",),
+        "delta": ("geomint", "geominq"),
+        "target": ("targett", "targetq"),
+        "n_small": ("simplimax",),
+    }
     for name, value in given.items():
         if value is None:
             continue
         if rotation not in owner[name]:
-            raise ArgumentError(f"{name} is an argument of the {'/'.join(owner[name])} rotation, not of "
-                                f"rotation={rotation!r}.")
+            raise ArgumentError(
+                f"{name} is an argument of the {'/'.join(owner[name])} rotation, not of rotation={rotation!r}."
+            )
         opts[name] = value
     if rotation in ("targett", "targetq"):
         if target is None:
             raise ArgumentError("a target rotation needs target= (items x factors; NaN where a loading is free).")
-        t = target.reindex(index=list(m.names)).to_numpy(float) if isinstance(target, pd.DataFrame) else np.asarray(target, float)
+        t = (
+            target.reindex(index=list(m.names)).to_numpy(float)
+            if isinstance(target, pd.DataFrame)
+            else np.asarray(target, float)
+        )
         if t.shape != (m.n_items, k):
             raise ArgumentError(f"target must be {m.n_items} items x {k} factors; got {t.shape}.")
         if np.isnan(t).all():
@@ -326,8 +412,9 @@ def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_s
         raise ArgumentError(f"delta must be positive; got {delta!r}.")
     if "n_small" in opts and not (isinstance(n_small, (int, np.integer)) and 1 <= n_small <= m.n_items * k):
         raise ArgumentError(f"n_small must be a whole number from 1 to {m.n_items * k}; got {n_small!r}.")
-    if random_starts is not None and (isinstance(random_starts, bool) or not isinstance(random_starts, (int, np.integer))
-                                      or random_starts < 0):
+    if random_starts is not None and (
+        isinstance(random_starts, bool) or not isinstance(random_starts, (int, np.integer)) or random_starts < 0
+    ):
         raise ArgumentError(f"random_starts must be a whole number of at least 0; got {random_starts!r}.")
     if random_starts is not None and rotation in ("varimax", "promax") and random_starts > 0:
         raise ArgumentError(f"random_starts applies to the gradient projection rotations, not to {rotation}.")
@@ -348,30 +435,65 @@ def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np
 
 def _extraction_diagnostics(xt, method, names, warnings) -> None:
     if not xt.converged:
-        diagnose(f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
-                 "not a solution. Increase max_iter or extract fewer factors.", ConvergenceWarning, warnings, 5)
+        diagnose(
+            f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
+            "not a solution. Increase max_iter or extract fewer factors.",
+            ConvergenceWarning,
+            warnings,
+            5,
+        )
     if len(xt.start_objectives) > 1:
         values = np.asarray(xt.start_objectives)
         worse = values > xt.objective + START_AGREEMENT * max(1.0, abs(xt.objective))
         if worse.any():
-            diagnose(f"{METHOD_LABELS[method]}: the starts ended at different optima (criterion "
-                     + ", ".join(f"{v:.6g}" for v in values) + f"); the lowest, {xt.objective:.6g}, is kept"
-                     + (" (psych's start ended higher: R reports another solution)" if worse[0] else "") + ".",
-                     ConvergenceWarning, warnings, 5)
+            diagnose(
+                f"{METHOD_LABELS[method]}: the starts ended at different optima (criterion "
+                + ", ".join(f"{v:.6g}" for v in values)
+                + f"); the lowest, {xt.objective:.6g}, is kept"
+                + (" (psych's start ended higher: R reports another solution)" if worse[0] else "")
+                + ".",
+                ConvergenceWarning,
+                warnings,
+                5,
+            )
     if method != "pca":
         heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
         if heywood:
-            diagnose("Heywood case: item(s) " + ", ".join(heywood) + " reached a communality of 1 or more "
-                     "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
-                     HeywoodWarning, warnings, 5)
+            diagnose(
+                "Heywood case: item(s) " + ", ".join(heywood) + " reached a communality of 1 or more "
+                "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
+                HeywoodWarning,
+                warnings,
+                5,
+            )
     if xt.clipped:
-        diagnose("a retained eigenvalue of the reduced correlation matrix was not positive and was set to 0; "
-                 "too many factors are being extracted.", SingularityWarning, warnings, 5)
+        diagnose(
+            "a retained eigenvalue of the reduced correlation matrix was not positive and was set to 0; "
+            "too many factors are being extracted.",
+            SingularityWarning,
+            warnings,
+            5,
+        )
 
 
-def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None, max_iter=None, tol=None,
-                     rotation_max_iter: int = 1000, gamma=None, delta=None, target=None, n_small=None,
-                     random_starts=None, n_starts=None, seed=0) -> EFAResult:
+def efa_from_moments(
+    m: Moments,
+    *,
+    n_factors,
+    method,
+    rotation,
+    normalize=None,
+    max_iter=None,
+    tol=None,
+    rotation_max_iter: int = 1000,
+    gamma=None,
+    delta=None,
+    target=None,
+    n_small=None,
+    random_starts=None,
+    n_starts=None,
+    seed=0,
+) -> EFAResult:
     r = m.corr
     p = m.n_items
     names = list(m.names)
@@ -391,20 +513,29 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
             f"{k} factors cannot be extracted from {p} items by {METHOD_LABELS[method]}: at most {k_max} "
             + ("(the model would have negative degrees of freedom)." if method == "ml" else "(fewer than the items).")
         )
-    if n_starts is not None and (isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 0):
+    if n_starts is not None and (
+        isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 0
+    ):
         raise ArgumentError(f"n_starts must be a whole number of at least 0; got {n_starts!r}.")
     if n_starts is not None and method in ("pca", "paf"):
         raise ArgumentError(f"n_starts applies to minres, ml, wls and gls; {METHOD_LABELS[method]} has no starts.")
-    opts = _rotation_options(rotation, m, k, gamma=gamma, delta=delta, target=target, n_small=n_small,
-                             random_starts=random_starts) if rotation is not None else {}
+    opts = (
+        _rotation_options(
+            rotation, m, k, gamma=gamma, delta=delta, target=target, n_small=n_small, random_starts=random_starts
+        )
+        if rotation is not None
+        else {}
+    )
     if m.singular:
         if method in ("ml", "wls", "gls"):
-            raise ArgumentError(f"{METHOD_LABELS[method]} needs a nonsingular correlation matrix; "
-                                + singular_warning(m.names))
+            raise ArgumentError(
+                f"{METHOD_LABELS[method]} needs a nonsingular correlation matrix; " + singular_warning(m.names)
+            )
         diagnose(singular_warning(m.names), SingularityWarning, warnings, 4)
 
-    xt = ex.extract(r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None,
-                    n_starts=n_starts, seed=seed)
+    xt = ex.extract(
+        r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None, n_starts=n_starts, seed=seed
+    )
     _extraction_diagnostics(xt, method, names, warnings)
 
     prefix = COLUMN_PREFIX[method]
@@ -421,12 +552,22 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
         criterion = rr.criterion
         label = rot.R_NAMES.get(rotation, rotation)
         if not rr.converged:
-            diagnose(f"the {label} rotation did not converge in {rr.iterations} iterations; the rotated "
-                     "loadings are not at the criterion's optimum.", ConvergenceWarning, warnings, 4)
+            diagnose(
+                f"the {label} rotation did not converge in {rr.iterations} iterations; the rotated "
+                "loadings are not at the criterion's optimum.",
+                ConvergenceWarning,
+                warnings,
+                4,
+            )
         if rr.start_criteria and rr.start_criteria[0] > rr.criterion + START_AGREEMENT * max(1.0, abs(rr.criterion)):
-            diagnose(f"the {label} rotation from the identity (R's start) ended at criterion "
-                     f"{rr.start_criteria[0]:.6g}; a random start reached {rr.criterion:.6g}, which is kept "
-                     "(R's printout shows the other solution).", ConvergenceWarning, warnings, 4)
+            diagnose(
+                f"the {label} rotation from the identity (R's start) ended at criterion "
+                f"{rr.start_criteria[0]:.6g}; a random start reached {rr.criterion:.6g}, which is kept "
+                "(R's printout shows the other solution).",
+                ConvergenceWarning,
+                warnings,
+                4,
+            )
         sign, order = psych_order(lam, phi)
         lam = (lam * sign)[:, order]
         rotmat = (rotmat * sign)[:, order]
@@ -437,8 +578,12 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
         lam = unrot
         col_prefix = prefix
         if rotation is not None:
-            diagnose(f"only one factor was extracted, so the {rotation} rotation was not applied.",
-                     CmanalyticsWarning, warnings, 4)
+            diagnose(
+                f"only one factor was extracted, so the {rotation} rotation was not applied.",
+                CmanalyticsWarning,
+                warnings,
+                4,
+            )
     cols = tuple(f"{col_prefix}{j + 1}" for j in range(k))
     initial = np.ones(p) if method == "pca" else 1.0 - 1.0 / np.diag(m.inverse)
     fit = None
@@ -448,12 +593,25 @@ def efa_from_moments(m: Moments, *, n_factors, method, rotation, normalize=None,
         if criterion is not None:
             fit["rotation_criterion"] = criterion
     return EFAResult(
-        method=method, rotation=rotation if k > 1 else None, n_factors=k, n_factors_rule=rule, fit=fit,
-        n_obs=m.n_obs, missing=m.missing,
+        method=method,
+        rotation=rotation if k > 1 else None,
+        n_factors=k,
+        n_factors_rule=rule,
+        fit=fit,
+        n_obs=m.n_obs,
+        missing=m.missing,
         iterations={"extraction": xt.iterations, "rotation": rot_iter, "normalized": normalized},
-        warnings=tuple(warnings), items=m.names, factors=cols,
-        arrays={"lam": lam, "unrot": unrot, "phi": phi, "rotmat": rotmat, "eigenvalues": eigenvalues,
-                "initial": initial},
+        warnings=tuple(warnings),
+        items=m.names,
+        factors=cols,
+        arrays={
+            "lam": lam,
+            "unrot": unrot,
+            "phi": phi,
+            "rotmat": rotmat,
+            "eigenvalues": eigenvalues,
+            "initial": initial,
+        },
         _moments=m,
     )
 
@@ -471,8 +629,10 @@ def variance_table(eigenvalues, unrotated, rotated, structure, rotated_flag) -> 
         return full, 100 * full / p, 100 * np.cumsum(np.nan_to_num(full)) / p * np.where(np.isnan(full), np.nan, 1)
 
     data = {}
-    for label, totals in (("Initial Eigenvalues", eigenvalues), ("Extraction Sums of Squared Loadings",
-                                                                 (unrotated**2).sum(axis=0))):
+    for label, totals in (
+        ("Initial Eigenvalues", eigenvalues),
+        ("Extraction Sums of Squared Loadings", (unrotated**2).sum(axis=0)),
+    ):
         t, pct, cum = block(totals)
         data[(label, "Total")], data[(label, "% of Variance")], data[(label, "Cumulative %")] = t, pct, cum
     if rotated_flag:

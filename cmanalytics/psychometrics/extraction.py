@@ -185,8 +185,7 @@ def _minres_starts(r, k, n_random, seed):
     return starts[:1] + starts[3:]
 
 
-def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: list[np.ndarray],
-                      gtol: float = 1e-12):
+def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: list[np.ndarray], gtol: float = 1e-12):
     """Minimize ``objective`` over the uniquenesses in psych's bounds from each start; keep the lowest.
 
     Returns (psi, iterations, converged, objective, objectives of every start, gradient norm).
@@ -202,7 +201,11 @@ def _fit_uniquenesses(objective, r: np.ndarray, k: int, max_iter: int, starts: l
 def _minimize_from(objective, r, k, max_iter, start, best, values, gtol=1e-12):
     """One L-BFGS-B run from ``start``; returns the better of it and ``best``, and the values so far."""
     res = optimize.minimize(
-        objective, start, args=(r, k), jac=True, method="L-BFGS-B",
+        objective,
+        start,
+        args=(r, k),
+        jac=True,
+        method="L-BFGS-B",
         bounds=[(PSI_LOWER, PSI_UPPER)] * r.shape[0],
         options={"maxiter": max_iter, "ftol": 1e-16 if gtol <= 1e-12 else gtol**2, "gtol": gtol, "maxcor": 20},
     )
@@ -268,8 +271,16 @@ def _weighted_residual_objective(weighting: str):
     return objective
 
 
-def minres(r: np.ndarray, k: int, *, max_iter: int = 10_000, n_random: int = 0, seed: int | None = 0,
-           start: np.ndarray | None = None, gtol: float = 1e-12) -> Extraction:
+def minres(
+    r: np.ndarray,
+    k: int,
+    *,
+    max_iter: int = 10_000,
+    n_random: int = 0,
+    seed: int | None = 0,
+    start: np.ndarray | None = None,
+    gtol: float = 1e-12,
+) -> Extraction:
     r"""Minimum residual (unweighted least squares) factoring.
 
     Minimizes :math:`\sum_{i \ne j} (r_{ij} - (LL')_{ij})^2` over the uniquenesses :math:`\psi` with
@@ -282,15 +293,27 @@ def minres(r: np.ndarray, k: int, *, max_iter: int = 10_000, n_random: int = 0, 
     Psychometrika 31, 351-368.
     """
     psi, iterations, converged, f, values, grad = _fit_uniquenesses(
-        _uls_objective, r, k, max_iter, _minres_starts(r, k, n_random, seed) if start is None else [start], gtol)
+        _uls_objective, r, k, max_iter, _minres_starts(r, k, n_random, seed) if start is None else [start], gtol
+    )
     loadings, clipped = _top_loadings(r - np.diag(psi), k)
     loadings = sign_columns(loadings)
-    return Extraction("minres", loadings, (loadings**2).sum(axis=1), iterations, converged,
-                      psi <= PSI_LOWER * (1 + 1e-6), clipped, f, values, grad)
+    return Extraction(
+        "minres",
+        loadings,
+        (loadings**2).sum(axis=1),
+        iterations,
+        converged,
+        psi <= PSI_LOWER * (1 + 1e-6),
+        clipped,
+        f,
+        values,
+        grad,
+    )
 
 
-def maximum_likelihood(r: np.ndarray, k: int, *, max_iter: int = 10_000, n_random: int = 3,
-                       seed: int | None = 0) -> Extraction:
+def maximum_likelihood(
+    r: np.ndarray, k: int, *, max_iter: int = 10_000, n_random: int = 3, seed: int | None = 0
+) -> Extraction:
     r"""Maximum likelihood factoring (Joreskog's concentrated likelihood in the uniquenesses).
 
     Minimizes :math:`F(\psi) = -\sum_{j>k} (\ln e_j - e_j) - k + p`, where :math:`e_j` are the
@@ -305,17 +328,29 @@ def maximum_likelihood(r: np.ndarray, k: int, *, max_iter: int = 10_000, n_rando
     Psychometrika 32, 443-482.
     """
     psi, iterations, converged, f, starts, grad = _fit_uniquenesses(
-        _ml_objective, r, k, max_iter, _starts(r, k, "ml", n_random, seed))
+        _ml_objective, r, k, max_iter, _starts(r, k, "ml", n_random, seed)
+    )
     sc = 1.0 / np.sqrt(psi)
     values, vectors = eigh_desc(r * np.outer(sc, sc))
     loadings = np.sqrt(psi)[:, None] * vectors[:, :k] * np.sqrt(np.maximum(values[:k] - 1.0, 0.0))
     loadings = sign_columns(loadings)
-    return Extraction("ml", loadings, (loadings**2).sum(axis=1), iterations, converged,
-                      psi <= PSI_LOWER * (1 + 1e-6), bool((values[:k] < 1).any()), f, starts, grad)
+    return Extraction(
+        "ml",
+        loadings,
+        (loadings**2).sum(axis=1),
+        iterations,
+        converged,
+        psi <= PSI_LOWER * (1 + 1e-6),
+        bool((values[:k] < 1).any()),
+        f,
+        starts,
+        grad,
+    )
 
 
-def weighted_least_squares(r: np.ndarray, k: int, *, weighting: str = "wls", max_iter: int = 10_000,
-                           n_random: int = 0, seed: int | None = 0) -> Extraction:
+def weighted_least_squares(
+    r: np.ndarray, k: int, *, weighting: str = "wls", max_iter: int = 10_000, n_random: int = 0, seed: int | None = 0
+) -> Extraction:
     r"""Weighted (``"wls"``) or generalized (``"gls"``) least squares factoring, psych's criteria.
 
     WLS minimizes :math:`\sum_{ij} w_i w_j (s_{ij} - m_{ij})^2`, :math:`w_i = 1/(R^{-1})_{ii}`
@@ -337,16 +372,35 @@ def weighted_least_squares(r: np.ndarray, k: int, *, weighting: str = "wls", max
         return fun(psi, r_, k_, r_inv)
 
     psi, iterations, converged, f, values, grad = _fit_uniquenesses(
-        objective, r, k, max_iter, _starts(r, k, weighting, n_random, seed))
+        objective, r, k, max_iter, _starts(r, k, weighting, n_random, seed)
+    )
     loadings, clipped = _top_loadings(r - np.diag(psi), k)
     loadings = sign_columns(loadings)
-    return Extraction(weighting, loadings, (loadings**2).sum(axis=1), iterations, converged,
-                      psi <= PSI_LOWER * (1 + 1e-6), clipped, f, values, grad)
+    return Extraction(
+        weighting,
+        loadings,
+        (loadings**2).sum(axis=1),
+        iterations,
+        converged,
+        psi <= PSI_LOWER * (1 + 1e-6),
+        clipped,
+        f,
+        values,
+        grad,
+    )
 
 
-def extract(r: np.ndarray, k: int, method: str, *, max_iter: int | None = None, tol: float | None = None,
-            eig: tuple[np.ndarray, np.ndarray] | None = None, n_starts: int | None = None,
-            seed: int | None = 0) -> Extraction:
+def extract(
+    r: np.ndarray,
+    k: int,
+    method: str,
+    *,
+    max_iter: int | None = None,
+    tol: float | None = None,
+    eig: tuple[np.ndarray, np.ndarray] | None = None,
+    n_starts: int | None = None,
+    seed: int | None = 0,
+) -> Extraction:
     """Dispatch to one of :data:`METHODS`. ``n_starts``: random starts besides the fixed ones (ml: 3)."""
     if method == "pca":
         return principal_components(r, k, eig)
@@ -355,10 +409,14 @@ def extract(r: np.ndarray, k: int, method: str, *, max_iter: int | None = None, 
     if method == "minres":
         return minres(r, k, max_iter=max_iter or 10_000, n_random=n_starts or 0, seed=seed)
     if method in ("wls", "gls"):
-        return weighted_least_squares(r, k, weighting=method, max_iter=max_iter or 10_000,
-                                      n_random=n_starts or 0, seed=seed)
-    return maximum_likelihood(r, k, max_iter=max_iter or 10_000, n_random=3 if n_starts is None else n_starts,
-                              seed=seed)
+        return weighted_least_squares(
+            r, k, weighting=method, max_iter=max_iter or 10_000, n_random=n_starts or 0, seed=seed
+        )
+    return maximum_likelihood(
+        r, k, max_iter=max_iter or 10_000, n_random=3 if n_starts is None else n_starts, seed=seed
+    )
+
+
 def residual_matrix(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray | None = None) -> np.ndarray:
     """:math:`R - L\\Phi L'`, diagonal included (the uniquenesses), as psych's ``residual``."""
     k = loadings.shape[1]
@@ -391,10 +449,21 @@ def model_fit(r: np.ndarray, loadings: np.ndarray, phi: np.ndarray | None, n_obs
     resid = residual_matrix(r, loadings, phi)
     off = resid[np.triu_indices(p, 1)]
     rstar = 2 * float(off @ off)
-    out = {"objective": f, "chi2": chi2, "df": int(round(dof)), "p_value": np.nan, "rmsea": np.nan,
-           "tli": np.nan, "bic": np.nan, "null_chi2": f0 * bartlett_multiplier(n_obs, p), "null_df": p * (p - 1) // 2,
-           "rmsr": float(np.sqrt(rstar / (p * (p - 1)))), "crms": np.nan,
-           "n_residuals_above_05": int((np.abs(off) > 0.05).sum()), "n_residuals": int(off.size)}
+    out = {
+        "objective": f,
+        "chi2": chi2,
+        "df": int(round(dof)),
+        "p_value": np.nan,
+        "rmsea": np.nan,
+        "tli": np.nan,
+        "bic": np.nan,
+        "null_chi2": f0 * bartlett_multiplier(n_obs, p),
+        "null_df": p * (p - 1) // 2,
+        "rmsr": float(np.sqrt(rstar / (p * (p - 1)))),
+        "crms": np.nan,
+        "n_residuals_above_05": int((np.abs(off) > 0.05).sum()),
+        "n_residuals": int(off.size),
+    }
     if dof > 0:
         out["p_value"] = float(special.chdtrc(dof, chi2))
         out["tli"] = float((m0 - f / dof) / (m0 - 1 / nm))

@@ -112,7 +112,9 @@ def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 def random_generator(seed) -> np.random.Generator:
     """numpy's generator for ``seed`` (None, a whole number >= 0, or a Generator); anything else is an
     :class:`ArgumentError` naming it."""
-    if isinstance(seed, (bool, np.bool_)) or not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))):
+    if isinstance(seed, (bool, np.bool_)) or not (
+        seed is None or isinstance(seed, (int, np.integer, np.random.Generator))
+    ):
         raise ArgumentError(f"seed must be a whole number (or None); got {seed!r}.")
     try:
         return np.random.default_rng(seed)
@@ -128,8 +130,9 @@ def check_missing(missing: str) -> str:
     return missing
 
 
-def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: bool = True
-                    ) -> tuple[np.ndarray, tuple[str, ...]]:
+def response_matrix(
+    data, *, min_items: int = 3, what: str = "data", as_float: bool = True
+) -> tuple[np.ndarray, tuple[str, ...]]:
     """Turn a DataFrame or array of item responses into a numeric array and its item names.
 
     With ``as_float=False`` integer and boolean answers keep their type (no copy of the whole data; the
@@ -154,12 +157,23 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
             if as_float and x.dtype != np.float64:
                 x = x.astype(np.float64)
         else:
-            bad = [(str(c), rows) for c, dt in zip(columns, data.dtypes.tolist()) if not _is_numeric_dtype(dt)
-                   for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None] if rows is None or len(rows)]
+            bad = [
+                (str(c), rows)
+                for c, dt in zip(columns, data.dtypes.tolist())
+                if not _is_numeric_dtype(dt)
+                for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None]
+                if rows is None or len(rows)
+            ]
             if bad:
-                where = "; ".join(f"{c!r}" + (f" (row(s) {', '.join(map(repr, rows[:5]))}"
-                                              f"{' and more' if len(rows) > 5 else ''})" if rows is not None else "")
-                                  for c, rows in bad)
+                where = "; ".join(
+                    f"{c!r}"
+                    + (
+                        f" (row(s) {', '.join(map(repr, rows[:5]))}{' and more' if len(rows) > 5 else ''})"
+                        if rows is not None
+                        else ""
+                    )
+                    for c, rows in bad
+                )
                 raise DataError(
                     f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
                     "answers, or drop id and comment columns before the analysis)."
@@ -191,8 +205,13 @@ def response_matrix(data, *, min_items: int = 3, what: str = "data", as_float: b
 def _non_numbers(column: pd.Series) -> list:
     """Index labels of the values of an object column that are not numbers (text, dates, ...): text such as
     "3" is not read as a number, so that a column of answers stored as text is named rather than guessed."""
-    ok = column.map(lambda v: v is None or v is pd.NA or (isinstance(v, (int, float, np.integer, np.floating))
-                                                          and not isinstance(v, complex)))
+    ok = column.map(
+        lambda v: (
+            v is None
+            or v is pd.NA
+            or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, complex))
+        )
+    )
     return list(column.index[~ok.to_numpy(dtype=bool)])
 
 
@@ -224,13 +243,13 @@ def column_units(x: np.ndarray) -> np.ndarray | None:
     Dividing by a power of two is exact in binary floating point, so rescaled moments, mapped back, are
     the moments of the data as given; only overflow and underflow are avoided."""
     if x.dtype.kind != "f" or not x.size:
-        return None       # integers and booleans cannot reach those magnitudes
+        return None  # integers and booleans cannot reach those magnitudes
     top = np.zeros(x.shape[1])
     low = np.full(x.shape[1], np.inf)
     rows = _chunk_rows(x.shape[1])
     with np.errstate(all="ignore"):
         for start in range(0, x.shape[0], rows):
-            a = np.abs(x[start:start + rows])
+            a = np.abs(x[start : start + rows])
             top = np.fmax(top, np.fmax.reduce(a, axis=0))
             low = np.fmin(low, np.fmin.reduce(np.where(a > 0, a, np.inf), axis=0))
     top = np.where(np.isfinite(top), top, 0.0)
@@ -256,8 +275,9 @@ def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> M
     m = _moments_of(np.asarray(x, dtype=np.float64) / units, names, missing)
     unit = float(units.max())
     rel = units / unit
-    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
-                               cov_unit=unit)
+    return dataclasses.replace(
+        m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units, cov_unit=unit
+    )
 
 
 def _moments_of(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
@@ -269,8 +289,10 @@ def _moments_of(x: np.ndarray, names: tuple[str, ...], missing: str) -> Moments:
     x = np.asarray(x, dtype=np.float64)
     inf_cols = [names[j] for j in np.where(np.isinf(x).any(axis=0))[0]]
     if inf_cols:
-        raise DataError(f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
-                        "must be finite numbers (or missing).")
+        raise DataError(
+            f"column(s) {', '.join(map(repr, inf_cols))} hold an infinite value; item responses "
+            "must be finite numbers (or missing)."
+        )
     if np.isnan(x).all(axis=0).any():
         empty = [names[j] for j in np.where(np.isnan(x).all(axis=0))[0]]
         raise DataError(f"item(s) {', '.join(map(repr, empty))} were answered by no one; drop them and run again.")
@@ -330,7 +352,7 @@ def streamed_moments(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         gram = np.zeros((p + 1, p + 1))
         for start in range(0, n, rows):
             b = buf[: min(rows, n - start)]
-            np.subtract(x[start:start + rows], shift, out=b[:, :p])
+            np.subtract(x[start : start + rows], shift, out=b[:, :p])
             gram += b.T @ b  # numpy sends A.T @ A to BLAS syrk
     if not np.isfinite(gram).all():
         return None
@@ -353,7 +375,7 @@ def _direct_moments(x: np.ndarray, rows: int) -> tuple[np.ndarray, np.ndarray] |
     sums = np.zeros(p)
     ones = np.ones(min(rows, n))
     for start in range(0, n, rows):
-        chunk = x[start:start + rows]
+        chunk = x[start : start + rows]
         gram += chunk.T @ chunk
         sums += ones[: chunk.shape[0]] @ chunk
     if not (np.isfinite(sums).all() and np.isfinite(gram).all()):
@@ -406,13 +428,19 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
             "a correlation matrix needs n_obs (the number of respondents it was computed from): "
             "the chi-square tests and intervals depend on it."
         )
-    if (isinstance(n_obs, (bool, np.bool_)) or not isinstance(n_obs, (int, float, np.integer, np.floating))
-            or not float(n_obs).is_integer() or n_obs < 2):
+    if (
+        isinstance(n_obs, (bool, np.bool_))
+        or not isinstance(n_obs, (int, float, np.integer, np.floating))
+        or not float(n_obs).is_integer()
+        or n_obs < 2
+    ):
         raise ArgumentError(f"n_obs must be a whole number of at least 2; got {n_obs!r}.")
     if isinstance(corr, pd.DataFrame):
         names = tuple(str(c) for c in corr.columns)
         if list(map(str, corr.index)) != list(names) and not isinstance(corr.index, pd.RangeIndex):
-            raise CorrelationMatrixError("corr's row labels differ from its column labels; they must name the same items in the same order.")
+            raise CorrelationMatrixError(
+                "corr's row labels differ from its column labels; they must name the same items in the same order."
+            )
         if not all(_is_numeric_dtype(dt) for dt in corr.dtypes):
             raise CorrelationMatrixError("corr has non-numeric columns; a correlation matrix holds numbers only.")
         r = corr.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -487,7 +515,7 @@ def check_definite(m: Moments, *, smooth: bool = False) -> Moments:
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
     if m.method == "pearson" and m.missing == "listwise":
-        return m      # the correlations of complete rows are positive semi-definite by construction
+        return m  # the correlations of complete rows are positive semi-definite by construction
     lam = float(m.eigenvalues[-1])
     if lam >= -DEFINITE_TOL * m.n_items:
         return m
@@ -497,12 +525,16 @@ def check_definite(m: Moments, *, smooth: bool = False) -> Moments:
             f"the {what} correlation matrix of {m.n_items} items is not positive semi-definite (smallest "
             f"eigenvalue {lam:.3g}): no data set has it, so KMO, Bartlett's test and factor analysis would be "
             "meaningless. Prepare it with smooth=True (cma.prepare(data, ..., smooth=True)) to smooth its "
-            "eigenvalues as psych::cor.smooth does, or use missing='listwise'.")
+            "eigenvalues as psych::cor.smooth does, or use missing='listwise'."
+        )
     r = smooth_eigenvalues(m.corr)
     change = float(np.abs(r - m.corr).max())
-    note = diagnose(f"the {what} correlation matrix was not positive definite (smallest eigenvalue {lam:.3g}); "
-                    f"its eigenvalues were smoothed as psych::cor.smooth does (largest change in a correlation "
-                    f"{change:.3g}).", SingularityWarning)
+    note = diagnose(
+        f"the {what} correlation matrix was not positive definite (smallest eigenvalue {lam:.3g}); "
+        f"its eigenvalues were smoothed as psych::cor.smooth does (largest change in a correlation "
+        f"{change:.3g}).",
+        SingularityWarning,
+    )
     return dataclasses.replace(m, corr=r, notes=m.notes + (note,))
 
 
@@ -524,7 +556,7 @@ def size_guard(n_rows: int, p: int) -> None:
 
     if p <= LARGE_ITEMS:
         return
-    memory = 6 * 8.0 * p * p      # correlation, covariance, inverse, eigenvectors and two work copies
+    memory = 6 * 8.0 * p * p  # correlation, covariance, inverse, eigenvectors and two work copies
     seconds = n_rows * p * p / _PASS_FLOPS + 3 * _EIGH_SECONDS_PER_P3 * p**3
     try:
         available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
@@ -532,11 +564,15 @@ def size_guard(n_rows: int, p: int) -> None:
         available = None
     gib = memory / 2**30
     if available is not None and memory > 0.8 * available:
-        raise DataError(f"{p} items: the p x p matrices alone need about {gib:.1f} GiB, more than this machine's "
-                        f"{available / 2**30:.0f} GiB allow; analyse the items in blocks (a scale at a time).")
-    diagnose(f"{p} items x {n_rows} rows: expect about {_duration(seconds)} and {gib:.1f} GiB for the p x p "
-             "matrices (estimated for a 2-core machine); analysing a scale at a time is far faster.",
-             CmanalyticsWarning)
+        raise DataError(
+            f"{p} items: the p x p matrices alone need about {gib:.1f} GiB, more than this machine's "
+            f"{available / 2**30:.0f} GiB allow; analyse the items in blocks (a scale at a time)."
+        )
+    diagnose(
+        f"{p} items x {n_rows} rows: expect about {_duration(seconds)} and {gib:.1f} GiB for the p x p "
+        "matrices (estimated for a 2-core machine); analysing a scale at a time is far faster.",
+        CmanalyticsWarning,
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -556,7 +592,9 @@ def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_i
     if data is not None and corr is not None:
         raise ArgumentError("give either data (raw responses) or corr (a correlation matrix with n_obs), not both.")
     if data is None and corr is None:
-        raise ArgumentError("no input: give data (raw responses) or corr= with n_obs= (a published correlation matrix).")
+        raise ArgumentError(
+            "no input: give data (raw responses) or corr= with n_obs= (a published correlation matrix)."
+        )
     if corr is not None:
         return moments_from_corr(corr, n_obs, min_items=min_items)
     if n_obs is not None:
@@ -658,16 +696,20 @@ class MomentAccumulator:
         names = self.names
         if self.missing == "listwise":
             if self.shift is None or self.n < 2:
-                raise DataError(f"no complete rows under listwise deletion ({0 if self.shift is None else self.n} of "
-                                f"{self.rows}); use missing='pairwise'.")
+                raise DataError(
+                    f"no complete rows under listwise deletion ({0 if self.shift is None else self.n} of "
+                    f"{self.rows}); use missing='pairwise'."
+                )
             d = self.s / self.n
             cov = (self.g - self.n * np.outer(d, d)) / (self.n - 1)
             return _finish(names, (cov + cov.T) / 2, self.shift + d, self.n, None, "listwise", self.rows)
         n_pair = self.count
         if (n_pair < 2).any():
             i, j = np.argwhere(n_pair < 2)[0]
-            raise DataError(f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} "
-                            "respondent(s); a pairwise correlation needs at least 2.")
+            raise DataError(
+                f"items {names[i]!r} and {names[j]!r} were answered together by {int(n_pair[i, j])} "
+                "respondent(s); a pairwise correlation needs at least 2."
+            )
         s, q, g = self.s, self.q, self.g
         cross = g - s * s.T / n_pair
         ss_i = q - s * s / n_pair  # item i's sum of squares within the pair (i, j)
@@ -679,8 +721,10 @@ class MomentAccumulator:
         _check_variance(names, sds, means)
         if not np.isfinite(corr).all():
             i, j = np.argwhere(~np.isfinite(corr))[0]
-            raise DataError(f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who "
-                            "answered both; their pairwise correlation is undefined.")
+            raise DataError(
+                f"items {names[i]!r} and {names[j]!r} have no variance among the respondents who "
+                "answered both; their pairwise correlation is undefined."
+            )
         np.fill_diagonal(corr, 1.0)
         corr = np.clip((corr + corr.T) / 2, -1.0, 1.0)
         return Moments(names, corr, (cov + cov.T) / 2, means, sds, self.rows, n_pair, "pairwise", self.rows)

@@ -18,16 +18,54 @@ _BIG = 38.0  # stands in for an infinite threshold: Phi(-38) underflows to 0
 
 # Gauss-Legendre nodes and weights on [-1, 1] (half sets), orders 6, 12 and 20, as Genz (2004) uses them.
 _GL = {
-    6: ([0.9324695142031522, 0.6612093864662647, 0.2386191860831970],
-        [0.1713244923791705, 0.3607615730481384, 0.4679139345726904]),
-    12: ([0.9815606342467191, 0.9041172563704750, 0.7699026741943050, 0.5873179542866171, 0.3678314989981802,
-          0.1252334085114692],
-         [0.04717533638651177, 0.1069393259953183, 0.1600783285433464, 0.2031674267230659, 0.2334925365383547,
-          0.2491470458134029]),
-    20: ([0.9931285991850949, 0.9639719272779138, 0.9122344282513259, 0.8391169718222188, 0.7463319064601508,
-          0.6360536807265150, 0.5108670019508271, 0.3737060887154196, 0.2277858511416451, 0.07652652113349733],
-         [0.01761400713915212, 0.04060142980038694, 0.06267204833410906, 0.08327674157670475, 0.1019301198172404,
-          0.1181945319615184, 0.1316886384491766, 0.1420961093183821, 0.1491729864726037, 0.1527533871307259]),
+    6: (
+        [0.9324695142031522, 0.6612093864662647, 0.2386191860831970],
+        [0.1713244923791705, 0.3607615730481384, 0.4679139345726904],
+    ),
+    12: (
+        [
+            0.9815606342467191,
+            0.9041172563704750,
+            0.7699026741943050,
+            0.5873179542866171,
+            0.3678314989981802,
+            0.1252334085114692,
+        ],
+        [
+            0.04717533638651177,
+            0.1069393259953183,
+            0.1600783285433464,
+            0.2031674267230659,
+            0.2334925365383547,
+            0.2491470458134029,
+        ],
+    ),
+    20: (
+        [
+            0.9931285991850949,
+            0.9639719272779138,
+            0.9122344282513259,
+            0.8391169718222188,
+            0.7463319064601508,
+            0.6360536807265150,
+            0.5108670019508271,
+            0.3737060887154196,
+            0.2277858511416451,
+            0.07652652113349733,
+        ],
+        [
+            0.01761400713915212,
+            0.04060142980038694,
+            0.06267204833410906,
+            0.08327674157670475,
+            0.1019301198172404,
+            0.1181945319615184,
+            0.1316886384491766,
+            0.1420961093183821,
+            0.1491729864726037,
+            0.1527533871307259,
+        ],
+    ),
 }
 
 
@@ -152,12 +190,18 @@ class PolychoricResult(Reportable):
         return pd.DataFrame(data, index=list(self.items), columns=[f"t{j + 1}" for j in range(width)])
 
     def _report(self):
-        return ("Polychoric correlations", [("N", str(self.n_obs)), ("smoothed", str(self.smoothed))],
-                [("Correlations", self.corr), ("Thresholds", self.thresholds)], self.warnings, ())
+        return (
+            "Polychoric correlations",
+            [("N", str(self.n_obs)), ("smoothed", str(self.smoothed))],
+            [("Correlations", self.corr), ("Thresholds", self.thresholds)],
+            self.warnings,
+            (),
+        )
 
 
-def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str = "pairwise",
-               max_iter: int = 50) -> PolychoricResult:
+def polychoric(
+    data, *, correct: float = 0.0, smooth: bool = False, missing: str = "pairwise", max_iter: int = 50
+) -> PolychoricResult:
     r"""Polychoric correlation matrix of ordinal items, by two-step maximum likelihood.
 
     Each item's thresholds come from its marginal proportions, :math:`\tau_{c} = \Phi^{-1}(P(X \le c))`;
@@ -174,7 +218,11 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     Psychometrika 44, 443-460.
     """
     check_missing(missing)
-    if isinstance(correct, bool) or not isinstance(correct, (int, float, np.integer, np.floating)) or not np.isfinite(correct):
+    if (
+        isinstance(correct, bool)
+        or not isinstance(correct, (int, float, np.integer, np.floating))
+        or not np.isfinite(correct)
+    ):
         raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
@@ -187,12 +235,16 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
         raise DataError(f"data has {x.shape[0]} row(s); at least 2 respondents are needed for a correlation.")
     infinite = np.isinf(x).any(axis=0)
     if infinite.any():
-        raise DataError(f"column(s) {', '.join(repr(names[j]) for j in np.where(infinite)[0])} hold an infinite "
-                        "value; ordinal answers must be finite numbers (or missing).")
+        raise DataError(
+            f"column(s) {', '.join(repr(names[j]) for j in np.where(infinite)[0])} hold an infinite "
+            "value; ordinal answers must be finite numbers (or missing)."
+        )
     empty = np.isnan(x).all(axis=0)
     if empty.any():
-        raise DataError(f"item(s) {', '.join(repr(names[j]) for j in np.where(empty)[0])} were answered by no one; "
-                        "drop them and run again.")
+        raise DataError(
+            f"item(s) {', '.join(repr(names[j]) for j in np.where(empty)[0])} were answered by no one; "
+            "drop them and run again."
+        )
     x_all = x
     if missing == "listwise":
         x = x[~np.isnan(x).any(axis=1)]
@@ -202,14 +254,19 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
         col = x[:, j]
         values = np.unique(col[~np.isnan(col)])
         if not len(values):
-            raise DataError(f"no complete rows under listwise deletion (none of {len(x_all)} respondents answered "
-                            "every item); use missing='pairwise'.")
+            raise DataError(
+                f"no complete rows under listwise deletion (none of {len(x_all)} respondents answered "
+                "every item); use missing='pairwise'."
+            )
         if len(values) < 2:
-            raise DataError(f"item {names[j]!r} has a single category ({values[0]:g}); a polychoric correlation "
-                            "needs at least two.")
+            raise DataError(
+                f"item {names[j]!r} has a single category ({values[0]:g}); a polychoric correlation needs at least two."
+            )
         if len(values) > MAX_CATEGORIES:
-            raise DataError(f"item {names[j]!r} has {len(values)} categories; polychoric correlations are for "
-                            f"ordinal items with at most {MAX_CATEGORIES} (use Pearson correlations).")
+            raise DataError(
+                f"item {names[j]!r} has {len(values)} categories; polychoric correlations are for "
+                f"ordinal items with at most {MAX_CATEGORIES} (use Pearson correlations)."
+            )
         c = np.full(n, -1, dtype=np.int64)
         ok = ~np.isnan(col)
         c[ok] = np.searchsorted(values, col[ok])
@@ -225,7 +282,7 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
         counts = np.bincount(codes[j][ok], minlength=len(cats[j]))
         t = special.ndtri(np.cumsum(counts)[:-1] / ok.sum())
         tau.append(t)
-        cut[j, 1:len(t) + 1] = t
+        cut[j, 1 : len(t) + 1] = t
     # all pairwise tables at once: one-hot indicator matrix, then its cross-products
     onehot = np.zeros((n, p * kmax))
     for j in range(p):
@@ -237,8 +294,10 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
     together = tables.sum(axis=(1, 2))
     if (together < 2).any():
         q = int(np.argmax(together < 2))
-        raise DataError(f"items {names[iu[q]]!r} and {names[ju[q]]!r} were answered together by {int(together[q])} "
-                        "respondent(s); a polychoric correlation needs at least 2.")
+        raise DataError(
+            f"items {names[iu[q]]!r} and {names[ju[q]]!r} were answered together by {int(together[q])} "
+            "respondent(s); a polychoric correlation needs at least 2."
+        )
     if correct > 0:
         real = np.zeros_like(tables, dtype=bool)
         for q, (a, b) in enumerate(zip(iu, ju)):
@@ -292,9 +351,13 @@ def polychoric(data, *, correct: float = 0.0, smooth: bool = False, missing: str
         if smooth:
             r = smooth_eigenvalues(r)
             smoothed = True
-            warnings.append(f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
-                            "was smoothed (psych::cor.smooth's method).")
+            warnings.append(
+                f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
+                "was smoothed (psych::cor.smooth's method)."
+            )
         else:
-            warnings.append(f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
-                            "pass smooth=True before factoring it.")
+            warnings.append(
+                f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
+                "pass smooth=True before factoring it."
+            )
     return PolychoricResult(names, r, tau, n, smoothed, tuple(warnings), cats)

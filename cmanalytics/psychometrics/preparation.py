@@ -37,8 +37,9 @@ def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth:
 
         res = polychoric(data, missing=missing, smooth=smooth, **options)
         notes = tuple(diagnose(w, SingularityWarning) for w in res.warnings) if res.smoothed else ()
-        m = Moments(res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric",
-                    notes=notes)
+        m = Moments(
+            res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric", notes=notes
+        )
         return check_definite(m, smooth=smooth)
     if options:
         raise ArgumentError(f"option(s) {', '.join(sorted(options))} go with method='polychoric' only.")

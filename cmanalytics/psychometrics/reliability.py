@@ -37,8 +37,10 @@ def _dropped_item_stats(r: np.ndarray) -> dict:
     correlation, signal/noise :math:`q\\bar r/(1 - \\bar r)`, Guttman's lambda 6 (from the SMCs of the q = p - 1
     items left), and the variance and median of their inter-item correlations."""
     p = r.shape[0]
-    out = {k: np.full(p, np.nan) for k in ("average_r_if_deleted", "sn_if_deleted", "g6_if_deleted",
-                                           "var_r_if_deleted", "median_r_if_deleted")}
+    out = {
+        k: np.full(p, np.nan)
+        for k in ("average_r_if_deleted", "sn_if_deleted", "g6_if_deleted", "var_r_if_deleted", "median_r_if_deleted")
+    }
     if p < 3:
         return out
     for j in range(p):
@@ -119,19 +121,25 @@ class AlphaResult(Reportable):
 
     def _report(self):
         level = f"{100 * self.ci_level:g}%"
-        rows = [("Cronbach's Alpha", fmt(self.alpha)),
-                ("Cronbach's Alpha Based on Standardized Items", fmt(self.std_alpha)),
-                (f"Feldt {level} interval", f"[{fmt(self.ci[0])}, {fmt(self.ci[1])}]"),
-                ("Average inter-item correlation", fmt(self.average_r)),
-                ("N of Items", str(self.n_items)), ("N", f"{self.n_obs} ({self.missing})")]
+        rows = [
+            ("Cronbach's Alpha", fmt(self.alpha)),
+            ("Cronbach's Alpha Based on Standardized Items", fmt(self.std_alpha)),
+            (f"Feldt {level} interval", f"[{fmt(self.ci[0])}, {fmt(self.ci[1])}]"),
+            ("Average inter-item correlation", fmt(self.average_r)),
+            ("N of Items", str(self.n_items)),
+            ("N", f"{self.n_obs} ({self.missing})"),
+        ]
         notes = []
         if self.reversed:
-            notes.append("Reverse-keyed as (" + f"{self.scale[0]:g} + {self.scale[1]:g} - x): " + ", ".join(self.reversed))
+            notes.append(
+                "Reverse-keyed as (" + f"{self.scale[0]:g} + {self.scale[1]:g} - x): " + ", ".join(self.reversed)
+            )
         return "Reliability Statistics", rows, [("Item-Total Statistics", self.item_stats)], self.warnings, notes
 
 
-def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0.95,
-                   scale: tuple[float, float] | None = None) -> AlphaResult:
+def cronbach_alpha(
+    data, *, reverse=(), missing: str = "listwise", ci: float = 0.95, scale: tuple[float, float] | None = None
+) -> AlphaResult:
     r"""Cronbach's alpha, its Feldt interval and SPSS's item-total statistics.
 
     .. math::
@@ -159,7 +167,9 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
     if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
         raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
-    reverse = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+    reverse = (
+        (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+    )
     if isinstance(data, Moments):
         if data.method == "polychoric":
             unknown = [r for r in reverse if r not in data.names]
@@ -169,8 +179,9 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
                 raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
             return _ordinal_alpha(data, ci, reverse)
         if not data.from_data:
-            raise ArgumentError("alpha needs item variances: give raw responses or cma.prepare(data), "
-                                "not a correlation matrix.")
+            raise ArgumentError(
+                "alpha needs item variances: give raw responses or cma.prepare(data), not a correlation matrix."
+            )
         m, x = data, None
     else:
         x, names = response_matrix(data, min_items=2, as_float=False)
@@ -196,16 +207,21 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
 
             from cmanalytics.errors import DataWarning
 
-            _w.warn(f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
-                    "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
-                    DataWarning, stacklevel=2)
+            _w.warn(
+                f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
+                "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
+                DataWarning,
+                stacklevel=2,
+            )
         else:
             raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
-    if not c.sum() > 0:     # alpha divides by the variance of the sum score
-        raise DataError("the sum of the items has no variance (their negative covariances cancel their variances): "
-                        "alpha is undefined. Reverse-key the items that run the other way (reverse=).")
+    if not c.sum() > 0:  # alpha divides by the variance of the sum score
+        raise DataError(
+            "the sum of the items has no variance (their negative covariances cancel their variances): "
+            "alpha is undefined. Reverse-key the items that run the other way (reverse=)."
+        )
     # Standardized alpha from cov2cor(C), as psych::alpha: under pairwise deletion this differs from the
     # pairwise correlations, whose standard deviations are each pair's own.
     sd = np.sqrt(np.diag(c))
@@ -228,23 +244,52 @@ def cronbach_alpha(data, *, reverse=(), missing: str = "listwise", ci: float = 0
         std_drop = std_alpha_if_deleted(r)
     else:
         alpha_drop = std_drop = np.full(p, np.nan)
-    with np.errstate(over="ignore"):        # in the data's units; beyond 1e308 it is honestly infinite
+    with np.errstate(over="ignore"):  # in the data's units; beyond 1e308 it is honestly infinite
         scale_var = rest_var * m.cov_unit * m.cov_unit
-    item_arrays = {"mean": m.means, "sd": m.sds, "scale_mean_if_deleted": m.means.sum() - m.means,
-                   "scale_var_if_deleted": scale_var, "r_drop": r_drop, "smc": smc,
-                   "alpha_if_deleted": alpha_drop, "std_alpha_if_deleted": std_drop,
-                   "raw_r": col / np.sqrt(var * total), "std_r": r.sum(axis=0) / np.sqrt(r.sum())}
+    item_arrays = {
+        "mean": m.means,
+        "sd": m.sds,
+        "scale_mean_if_deleted": m.means.sum() - m.means,
+        "scale_var_if_deleted": scale_var,
+        "r_drop": r_drop,
+        "smc": smc,
+        "alpha_if_deleted": alpha_drop,
+        "std_alpha_if_deleted": std_drop,
+        "raw_r": col / np.sqrt(var * total),
+        "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
+    }
     warnings: list[str] = []
     if raw < 0:
-        diagnose("alpha is negative because the average covariance among items is negative; this violates "
-                 "the reliability model. Check whether some items need reverse-keying.", ReverseKeyWarning, warnings)
+        diagnose(
+            "alpha is negative because the average covariance among items is negative; this violates "
+            "the reliability model. Check whether some items need reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+        )
     neg = [names[j] for j in range(p) if r_drop[j] < 0]
     if neg:
-        diagnose("item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
-                 "reverse-keying.", ReverseKeyWarning, warnings)
-    return AlphaResult(alpha=raw, std_alpha=float(std), ci=(lower, upper), ci_level=ci, average_r=average_r,
-                       n_obs=m.n_obs, n_items=p, items=names, item_arrays=item_arrays, missing=m.missing,
-                       reversed=tuple(str(r) for r in reverse), scale=bounds, warnings=tuple(warnings), corr=r)
+        diagnose(
+            "item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
+            "reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+        )
+    return AlphaResult(
+        alpha=raw,
+        std_alpha=float(std),
+        ci=(lower, upper),
+        ci_level=ci,
+        average_r=average_r,
+        n_obs=m.n_obs,
+        n_items=p,
+        items=names,
+        item_arrays=item_arrays,
+        missing=m.missing,
+        reversed=tuple(str(r) for r in reverse),
+        scale=bounds,
+        warnings=tuple(warnings),
+        corr=r,
+    )
 
 
 def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
@@ -261,12 +306,25 @@ def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
     average_r = float((r.sum() - p) / (p * (p - 1)))
     lower, upper = feldt_interval(value, m.n_obs, p, ci)
     drop = std_alpha_if_deleted(r) if p > 2 else np.full(p, np.nan)
-    item_arrays = {"alpha_if_deleted": drop, "std_alpha_if_deleted": drop,
-                   "smc": 1.0 - 1.0 / np.diag(m.inverse)}      # DRD's inverse is D R^-1 D: the same diagonal
-    return AlphaResult(alpha=float(value), std_alpha=float(value), ci=(lower, upper), ci_level=ci,
-                       average_r=average_r, n_obs=m.n_obs, n_items=p, items=m.names, item_arrays=item_arrays,
-                       missing=m.missing, reversed=tuple(str(r_) for r_ in reverse), warnings=("ordinal alpha: standardized alpha of the polychoric "
-                                                       "correlations (Zumbo et al. 2007).",))
+    item_arrays = {
+        "alpha_if_deleted": drop,
+        "std_alpha_if_deleted": drop,
+        "smc": 1.0 - 1.0 / np.diag(m.inverse),
+    }  # DRD's inverse is D R^-1 D: the same diagonal
+    return AlphaResult(
+        alpha=float(value),
+        std_alpha=float(value),
+        ci=(lower, upper),
+        ci_level=ci,
+        average_r=average_r,
+        n_obs=m.n_obs,
+        n_items=p,
+        items=m.names,
+        item_arrays=item_arrays,
+        missing=m.missing,
+        reversed=tuple(str(r_) for r_ in reverse),
+        warnings=("ordinal alpha: standardized alpha of the polychoric correlations (Zumbo et al. 2007).",),
+    )
 
 
 # --- Guttman's lambdas and split halves --------------------------------------------------------------
@@ -302,10 +360,16 @@ class SplitHalfResult(Reportable):
     reversed: tuple[str, ...]
 
     def _report(self):
-        rows = [("Maximum split half (lambda 4)", fmt(self.max)), ("Minimum split half (beta)", fmt(self.min)),
-                ("Average split half", fmt(self.mean)), ("alpha", fmt(self.alpha)), ("lambda 2", fmt(self.lambda2)),
-                ("lambda 6", fmt(self.lambda6)), ("average r", fmt(self.average_r)),
-                ("splits", f"{self.n_splits} ({'all' if self.exhaustive else 'sampled'})")]
+        rows = [
+            ("Maximum split half (lambda 4)", fmt(self.max)),
+            ("Minimum split half (beta)", fmt(self.min)),
+            ("Average split half", fmt(self.mean)),
+            ("alpha", fmt(self.alpha)),
+            ("lambda 2", fmt(self.lambda2)),
+            ("lambda 6", fmt(self.lambda6)),
+            ("average r", fmt(self.average_r)),
+            ("splits", f"{self.n_splits} ({'all' if self.exhaustive else 'sampled'})"),
+        ]
         notes = ["Best split, first half: " + ", ".join(self.best_split)]
         if self.reversed:
             notes.append("Reversed: " + ", ".join(self.reversed))
@@ -321,8 +385,16 @@ def _split_values(r: np.ndarray, halves: np.ndarray) -> np.ndarray:
     return 4 * np.einsum("si,ij,sj->s", a, r, b) / r.sum()
 
 
-def split_half(data=None, *, corr=None, n_obs=None, missing: str = "listwise", check_keys: bool = True,
-               n_sample: int = 10_000, seed: int | None = 0) -> SplitHalfResult:
+def split_half(
+    data=None,
+    *,
+    corr=None,
+    n_obs=None,
+    missing: str = "listwise",
+    check_keys: bool = True,
+    n_sample: int = 10_000,
+    seed: int | None = 0,
+) -> SplitHalfResult:
     r"""Split-half reliability over the splits of the items into halves, as ``psych::splitHalf(r)``.
 
     Items are first keyed by the sign of their loading on the first principal component (``check_keys``,
@@ -362,13 +434,19 @@ def split_half(data=None, *, corr=None, n_obs=None, missing: str = "listwise", c
     names = list(m.names)
     best, worst = int(np.argmax(values)), int(np.argmin(values))
     return SplitHalfResult(
-        max=float(values[best]), min=float(values[worst]), mean=float(values.sum() / denominator),
+        max=float(values[best]),
+        min=float(values[worst]),
+        mean=float(values.sum() / denominator),
         alpha=float(off.sum() / vt * p / (p - 1)),
         lambda2=float((off.sum() + np.sqrt((off**2).sum() * p / (p - 1))) / vt),
-        lambda6=float((vt + smc.sum() - p) / vt), average_r=float(off.sum() / (p * (p - 1))),
+        lambda6=float((vt + smc.sum() - p) / vt),
+        average_r=float(off.sum() / (p * (p - 1))),
         best_split=tuple(n for n, s in zip(names, rows[best]) if s),
-        worst_split=tuple(n for n, s in zip(names, rows[worst]) if s), n_splits=n_splits, exhaustive=exhaustive,
-        reversed=tuple(n for n, k in zip(names, keys) if k < 0))
+        worst_split=tuple(n for n, s in zip(names, rows[worst]) if s),
+        n_splits=n_splits,
+        exhaustive=exhaustive,
+        reversed=tuple(n for n, k in zip(names, keys) if k < 0),
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -390,8 +468,9 @@ class GuttmanResult(Reportable):
         return "Guttman's lambdas", rows, (), (), ()
 
 
-def guttman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sample: int = 10_000,
-            seed: int | None = 0) -> GuttmanResult:
+def guttman(
+    data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sample: int = 10_000, seed: int | None = 0
+) -> GuttmanResult:
     r"""Guttman's lambdas on the correlation matrix R (:math:`V = \mathbf 1'R\mathbf 1`, C the off-diagonal
     part):
 
@@ -411,11 +490,16 @@ def guttman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sa
     c_max = ((off**2).sum(axis=0)).max()
     smc = 1 - 1 / np.diag(m.inverse)
     split = split_half(m, n_sample=n_sample, seed=seed)
-    return GuttmanResult(lambda1=float(l1), lambda2=float((off.sum() + np.sqrt((off**2).sum() * p / (p - 1))) / vt),
-                         lambda3=float(p * l1 / (p - 1)), lambda4=split.max,
-                         lambda5=float(l1 + 2 * np.sqrt(c_max) / vt),
-                         lambda5p=float(l1 + p / (p - 1) * 2 * np.sqrt(c_max) / vt),
-                         lambda6=float((vt + smc.sum() - p) / vt), split=split)
+    return GuttmanResult(
+        lambda1=float(l1),
+        lambda2=float((off.sum() + np.sqrt((off**2).sum() * p / (p - 1))) / vt),
+        lambda3=float(p * l1 / (p - 1)),
+        lambda4=split.max,
+        lambda5=float(l1 + 2 * np.sqrt(c_max) / vt),
+        lambda5p=float(l1 + p / (p - 1) * 2 * np.sqrt(c_max) / vt),
+        lambda6=float((vt + smc.sum() - p) / vt),
+        split=split,
+    )
 
 
 # --- Intraclass correlations ---------------------------------------------------------------------------
@@ -437,8 +521,11 @@ class ICCResult(Reportable):
         return self.table
 
     def _report(self):
-        rows = [("Targets", str(self.n_targets)), ("Judges", str(self.n_judges)),
-                ("Interval", f"{100 * self.ci_level:g}%")]
+        rows = [
+            ("Targets", str(self.n_targets)),
+            ("Judges", str(self.n_judges)),
+            ("Interval", f"{100 * self.ci_level:g}%"),
+        ]
         return "Intraclass correlations", rows, [("ICC", self.table)], (), ()
 
 
@@ -487,15 +574,38 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
     u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
     p1, p3 = special.fdtrc(d1n, d1d, f1), special.fdtrc(d1n, d3d, f3)
-    table = pd.DataFrame({
-        "type": ["Single_raters_absolute", "Single_random_raters", "Single_fixed_raters",
-                 "Average_raters_absolute", "Average_random_raters", "Average_fixed_raters"],
-        "ICC": [icc1, icc2, icc3, (msb - msw) / msb, (msb - mse) / (msb + (msj - mse) / n), (msb - mse) / msb],
-        "F": [f1, f3, f3, f1, f3, f3], "df1": [d1n] * 6, "df2": [d1d, d3d, d3d, d1d, d3d, d3d],
-        "p_value": [p1, p3, p3, p1, p3, p3],
-        "lower": [(f1l - 1) / (f1l + k - 1), l2, (f3l - 1) / (f3l + k - 1), 1 - 1 / f1l, l2 * k / (1 + l2 * (k - 1)),
-                  1 - 1 / f3l],
-        "upper": [(f1u - 1) / (f1u + k - 1), u2, (f3u - 1) / (f3u + k - 1), 1 - 1 / f1u, u2 * k / (1 + u2 * (k - 1)),
-                  1 - 1 / f3u],
-    }, index=pd.Index(["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"], name="form"))
+    table = pd.DataFrame(
+        {
+            "type": [
+                "Single_raters_absolute",
+                "Single_random_raters",
+                "Single_fixed_raters",
+                "Average_raters_absolute",
+                "Average_random_raters",
+                "Average_fixed_raters",
+            ],
+            "ICC": [icc1, icc2, icc3, (msb - msw) / msb, (msb - mse) / (msb + (msj - mse) / n), (msb - mse) / msb],
+            "F": [f1, f3, f3, f1, f3, f3],
+            "df1": [d1n] * 6,
+            "df2": [d1d, d3d, d3d, d1d, d3d, d3d],
+            "p_value": [p1, p3, p3, p1, p3, p3],
+            "lower": [
+                (f1l - 1) / (f1l + k - 1),
+                l2,
+                (f3l - 1) / (f3l + k - 1),
+                1 - 1 / f1l,
+                l2 * k / (1 + l2 * (k - 1)),
+                1 - 1 / f3l,
+            ],
+            "upper": [
+                (f1u - 1) / (f1u + k - 1),
+                u2,
+                (f3u - 1) / (f3u + k - 1),
+                1 - 1 / f1u,
+                u2 * k / (1 + u2 * (k - 1)),
+                1 - 1 / f3u,
+            ],
+        },
+        index=pd.Index(["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"], name="form"),
+    )
     return ICCResult(table, {"MSB": msb, "MSW": msw, "MSJ": msj, "MSE": mse}, n, k, ci)

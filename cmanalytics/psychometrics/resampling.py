@@ -101,15 +101,34 @@ class BootstrapResult(Reportable):
 
     def _report(self):
         lv = f"{100 * self.level:g}%"
-        rows = [(f"alpha ({lv} CI)", f"{fmt(self.alpha['estimate'])} [{fmt(self.alpha['lower'])}, {fmt(self.alpha['upper'])}]"),
-                (f"KMO ({lv} CI)", f"{fmt(self.kmo['estimate'])} [{fmt(self.kmo['lower'])}, {fmt(self.kmo['upper'])}]"),
-                ("resamples", f"{self.n_boot}, seed {self.seed}")]
-        return "Bootstrap", rows, [("Loadings", self.loadings), (f"Lower {lv}", self.loadings_lower),
-                                   (f"Upper {lv}", self.loadings_upper)], self.warnings, ()
+        rows = [
+            (
+                f"alpha ({lv} CI)",
+                f"{fmt(self.alpha['estimate'])} [{fmt(self.alpha['lower'])}, {fmt(self.alpha['upper'])}]",
+            ),
+            (f"KMO ({lv} CI)", f"{fmt(self.kmo['estimate'])} [{fmt(self.kmo['lower'])}, {fmt(self.kmo['upper'])}]"),
+            ("resamples", f"{self.n_boot}, seed {self.seed}"),
+        ]
+        return (
+            "Bootstrap",
+            rows,
+            [("Loadings", self.loadings), (f"Lower {lv}", self.loadings_lower), (f"Upper {lv}", self.loadings_upper)],
+            self.warnings,
+            (),
+        )
 
 
-def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rotation: str | None = "varimax", *,
-              seed: int | None = None, missing: str = "listwise", level: float = 0.95) -> BootstrapResult:
+def bootstrap(
+    data,
+    n_factors: int,
+    n_boot: int = 2000,
+    method: str = "pca",
+    rotation: str | None = "varimax",
+    *,
+    seed: int | None = None,
+    missing: str = "listwise",
+    level: float = 0.95,
+) -> BootstrapResult:
     r"""Percentile bootstrap intervals for Cronbach's alpha, KMO and the rotated loadings.
 
     Respondents are resampled with replacement ``n_boot`` times; each resample's factors are matched to
@@ -144,8 +163,10 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
         x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape
     if n <= p:
-        raise DataError(f"a bootstrap needs more respondents ({n}) than items ({p}): every resample's correlation "
-                        "matrix would be singular.")
+        raise DataError(
+            f"a bootstrap needs more respondents ({n}) than items ({p}): every resample's correlation "
+            "matrix would be singular."
+        )
     k = full.n_factors
     alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
     fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
@@ -169,8 +190,9 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
                         m = moments_from_array(x[rows], names, missing)
                         alphas[start + b] = cronbach_alpha(m).alpha
                         kmos[start + b] = kmo_from_moments(m).overall
-                        loads[start + b] = efa_from_moments(m, n_factors=k, method=key,
-                                                            rotation=rot).loadings.to_numpy()
+                        loads[start + b] = efa_from_moments(
+                            m, n_factors=k, method=key, rotation=rot
+                        ).loadings.to_numpy()
                     except (DataError, np.linalg.LinAlgError) as exc:
                         raise _degenerate(start + b, n, exc) from None
                 for w in caught:
@@ -188,18 +210,32 @@ def bootstrap(data, n_factors: int, n_boot: int = 2000, method: str = "pca", rot
     a_lo, a_hi = q(alphas)
     k_lo, k_hi = q(kmos)
     l_lo, l_hi = q(loads)
-    return BootstrapResult(alpha={"estimate": est_alpha, "lower": float(a_lo), "upper": float(a_hi)},
-                           kmo={"estimate": est_kmo, "lower": float(k_lo), "upper": float(k_hi)},
-                           items=names, factors=tuple(full.loadings.columns), estimate=reference, lower=l_lo,
-                           upper=l_hi, n_boot=int(n_boot), seed=seed, level=level,
-                           draws={"alpha": alphas, "kmo": kmos, "loadings": loads}, warnings=tuple(notes))
+    return BootstrapResult(
+        alpha={"estimate": est_alpha, "lower": float(a_lo), "upper": float(a_hi)},
+        kmo={"estimate": est_kmo, "lower": float(k_lo), "upper": float(k_hi)},
+        items=names,
+        factors=tuple(full.loadings.columns),
+        estimate=reference,
+        lower=l_lo,
+        upper=l_hi,
+        n_boot=int(n_boot),
+        seed=seed,
+        level=level,
+        draws={"alpha": alphas, "kmo": kmos, "loadings": loads},
+        warnings=tuple(notes),
+    )
 
 
 def _degenerate(b: int, n: int, exc: Exception) -> DataError:
-    reason = ("its correlation matrix is singular" if isinstance(exc, np.linalg.LinAlgError)
-              else " ".join(str(exc).split()) or type(exc).__name__)
-    return DataError(f"bootstrap resample {b + 1} cannot be analysed ({reason}); with {n} respondents some "
-                     "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data.")
+    reason = (
+        "its correlation matrix is singular"
+        if isinstance(exc, np.linalg.LinAlgError)
+        else " ".join(str(exc).split()) or type(exc).__name__
+    )
+    return DataError(
+        f"bootstrap resample {b + 1} cannot be analysed ({reason}); with {n} respondents some "
+        "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data."
+    )
 
 
 def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
@@ -222,7 +258,7 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     r[:, idx, idx] = 1.0
     try:
         inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:     # a singular resample (duplicated rows): the pseudo-inverse, as for the data
+    except np.linalg.LinAlgError:  # a singular resample (duplicated rows): the pseudo-inverse, as for the data
         inv = np.linalg.pinv(r, hermitian=True)
     kmo = kmo_arrays(r, inv)[0]
     values, vectors = np.linalg.eigh(r)

@@ -26,7 +26,7 @@ def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues (descending) of R with squared multiple correlations on the diagonal, for a batch."""
     try:
         inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:       # a singular observed matrix: the pseudo-inverse, as everywhere else
+    except np.linalg.LinAlgError:  # a singular observed matrix: the pseudo-inverse, as everywhere else
         inv = np.linalg.pinv(r, hermitian=True)
     smc = 1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1)
     reduced = r.copy()
@@ -82,16 +82,28 @@ class ParallelAnalysisResult(Reportable):
         return self.table
 
     def _report(self):
-        rows = [("Suggested number of factors", str(self.n_factors)),
-                ("Suggested number of components", str(self.n_components)),
-                ("Random data sets", f"{self.n_iter} ({self.simulation}), seed {self.seed}"),
-                ("Reference", f"{100 * self.quantile:g}th percentile of random eigenvalues"), ("N", str(self.n_obs))]
+        rows = [
+            ("Suggested number of factors", str(self.n_factors)),
+            ("Suggested number of components", str(self.n_components)),
+            ("Random data sets", f"{self.n_iter} ({self.simulation}), seed {self.seed}"),
+            ("Reference", f"{100 * self.quantile:g}th percentile of random eigenvalues"),
+            ("N", str(self.n_obs)),
+        ]
         return "Parallel analysis", rows, [("Eigenvalues", self.table)], (), ()
 
 
-def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, quantile: float = 0.95,
-                      seed: int | None = None, missing: str = "listwise", simulation: str = "wishart",
-                      cor: str = "pearson") -> ParallelAnalysisResult:
+def parallel_analysis(
+    data=None,
+    *,
+    corr=None,
+    n_obs=None,
+    n_iter: int = 1000,
+    quantile: float = 0.95,
+    seed: int | None = None,
+    missing: str = "listwise",
+    simulation: str = "wishart",
+    cor: str = "pearson",
+) -> ParallelAnalysisResult:
     r"""Horn's parallel analysis: keep the factors whose eigenvalues beat those of random data.
 
     For ``n_iter`` random data sets of the same n and p (independent normal variables), the eigenvalues of
@@ -123,32 +135,50 @@ def parallel_analysis(data=None, *, corr=None, n_obs=None, n_iter: int = 1000, q
         raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
     if cor == "polychoric":
         if data is None or isinstance(data, Moments):
-            raise ArgumentError("cor='polychoric' needs the raw ordinal responses as data (or pass "
-                                "cma.prepare(data, method='polychoric') as data with cor='pearson').")
+            raise ArgumentError(
+                "cor='polychoric' needs the raw ordinal responses as data (or pass "
+                "cma.prepare(data, method='polychoric') as data with cor='pearson')."
+            )
         data = prepare(data, missing=missing, method="polychoric")
     m = gather(data, corr, n_obs, missing=missing)
     p, n = m.n_items, m.n_obs
     if n <= p + 1:
-        raise DataError(f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
-                        "random correlation matrices are singular.")
+        raise DataError(
+            f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
+            "random correlation matrices are singular."
+        )
     rng = random_generator(seed)
     pc = np.empty((n_iter, p))
     fa = np.empty((n_iter, p))
     for start in range(0, n_iter, _BATCH):
         size = min(_BATCH, n_iter - start)
         r = random_correlations(n, p, size, rng, simulation)
-        pc[start:start + size] = np.linalg.eigvalsh(r)[:, ::-1]
-        fa[start:start + size] = _reduced_eigenvalues(r)
+        pc[start : start + size] = np.linalg.eigvalsh(r)[:, ::-1]
+        fa[start : start + size] = _reduced_eigenvalues(r)
     obs_pc = np.linalg.eigvalsh(m.corr)[::-1]
     obs_fa = _reduced_eigenvalues(m.corr[None])[0]
     q_pc, q_fa = np.quantile(pc, quantile, axis=0), np.quantile(fa, quantile, axis=0)
-    table = pd.DataFrame({
-        "observed_pc": obs_pc, "mean_pc": pc.mean(axis=0), "quantile_pc": q_pc,
-        "observed_fa": obs_fa, "mean_fa": fa.mean(axis=0), "quantile_fa": q_fa,
-    }, index=pd.RangeIndex(1, p + 1, name="position"))
-    return ParallelAnalysisResult(table=table, n_factors=_leading_count(obs_fa, q_fa),
-                                  n_components=_leading_count(obs_pc, q_pc), n_iter=int(n_iter), quantile=quantile,
-                                  seed=seed, n_obs=n, simulation=simulation)
+    table = pd.DataFrame(
+        {
+            "observed_pc": obs_pc,
+            "mean_pc": pc.mean(axis=0),
+            "quantile_pc": q_pc,
+            "observed_fa": obs_fa,
+            "mean_fa": fa.mean(axis=0),
+            "quantile_fa": q_fa,
+        },
+        index=pd.RangeIndex(1, p + 1, name="position"),
+    )
+    return ParallelAnalysisResult(
+        table=table,
+        n_factors=_leading_count(obs_fa, q_fa),
+        n_components=_leading_count(obs_pc, q_pc),
+        n_iter=int(n_iter),
+        quantile=quantile,
+        seed=seed,
+        n_obs=n,
+        simulation=simulation,
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -166,12 +196,17 @@ class MAPResult(Reportable):
         return self.table
 
     def _report(self):
-        rows = [("Factors (MAP, squared partials)", str(self.n_factors)),
-                ("Factors (revised MAP, fourth powers)", str(self.n_factors_revised)), ("N", str(self.n_obs))]
+        rows = [
+            ("Factors (MAP, squared partials)", str(self.n_factors)),
+            ("Factors (revised MAP, fourth powers)", str(self.n_factors_revised)),
+            ("N", str(self.n_obs)),
+        ]
         return "Velicer's MAP test", rows, [("Average partial correlations", self.table)], (), ()
 
 
-def velicer_map(data=None, *, corr=None, n_obs=None, missing: str = "listwise", max_factors: int | None = None) -> MAPResult:
+def velicer_map(
+    data=None, *, corr=None, n_obs=None, missing: str = "listwise", max_factors: int | None = None
+) -> MAPResult:
     r"""Velicer's minimum average partial (MAP) test, original and revised.
 
     With :math:`A_m` the first m principal component loadings, the partial covariance

@@ -34,8 +34,14 @@ ROTATIONS = ORTHOGONAL + OBLIQUE
 # only varimax and promax are normalized.
 DEFAULT_NORMALIZE = {m: m in ("varimax", "promax") for m in ROTATIONS}
 # Names as R writes them (psych's rotate = ...), for labels.
-R_NAMES = {"geomint": "geominT", "geominq": "geominQ", "targett": "targetT", "targetq": "targetQ", "cft": "cfT",
-           "cfq": "cfQ"}
+R_NAMES = {
+    "geomint": "geominT",
+    "geominq": "geominQ",
+    "targett": "targetT",
+    "targetq": "targetQ",
+    "cft": "cfT",
+    "cfq": "cfQ",
+}
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,7 @@ def _crawford_ferguson_criterion(kappa: float):
     + \frac{\kappa}{4}\sum_j\sum_{i\ne m}\lambda_{ij}^2\lambda_{mj}^2`. psych's equamax is this with
     :math:`\kappa = k/(2p)` (``GPArotation::cfT``), the same optimum as orthomax with gamma k/2 but on
     GPArotation's scale, so that the gradient-norm stopping rule stops where GPArotation stops."""
+
     def vgq(lam: np.ndarray):
         l2 = lam**2
         row_other = l2.sum(axis=1, keepdims=True) - l2  # sum over the other factors of the same item
@@ -140,6 +147,7 @@ def _crawford_ferguson_criterion(kappa: float):
 
 def _geomin_criterion(delta: float):
     r"""Geomin (Yates 1987): :math:`f = \sum_i \left(\prod_j (\lambda_{ij}^2 + \delta)\right)^{1/k}`."""
+
     def vgq(lam: np.ndarray):
         k = lam.shape[1]
         l2 = lam**2 + delta
@@ -168,6 +176,7 @@ def _bifactor_criterion():
     free, :math:`f = \sum_i \sum_{j \ne l > 1} \lambda_{ij}^2 \lambda_{il}^2`. Orthogonal as ``psych::bifactor``,
     oblique as ``psych::biquartimin`` (both on psych's scale: f as written, gradient :math:`4\lambda_{ij}
     \sum_{l \ne j} \lambda_{il}^2`)."""
+
     def vgq(lam: np.ndarray):
         grp = lam[:, 1:]
         l2 = grp**2
@@ -181,6 +190,7 @@ def _bifactor_criterion():
 
 def _simplimax_criterion(n_small: int):
     r"""Simplimax (Kiers 1994): the sum of the ``n_small`` smallest squared loadings."""
+
     def vgq(lam: np.ndarray):
         l2 = lam**2
         cut = np.sort(l2, axis=None)[n_small - 1]
@@ -190,8 +200,9 @@ def _simplimax_criterion(n_small: int):
     return vgq
 
 
-def gpa_orthogonal(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000,
-                   start: np.ndarray | None = None):
+def gpa_orthogonal(
+    a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000, start: np.ndarray | None = None
+):
     """Gradient projection rotation, orthogonal (Jennrich 2001; ``GPArotation::GPForth``), step for step.
 
     Returns (rotated loadings, T, iterations, converged, criterion value).
@@ -238,8 +249,9 @@ def _oblimin_criterion(gamma: float):
     return vgq
 
 
-def gpa_oblique(a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000,
-                start: np.ndarray | None = None):
+def gpa_oblique(
+    a: np.ndarray, vgq, *, normalize: bool, eps: float = 1e-5, max_iter: int = 1000, start: np.ndarray | None = None
+):
     r"""Gradient projection rotation, oblique (Jennrich 2002; ``GPArotation::GPFoblq``), step for step.
 
     Pattern :math:`L = A (T')^{-1}`, factor correlations :math:`\Phi = T'T`.
@@ -309,8 +321,18 @@ def random_start(k: int, rng: np.random.Generator) -> np.ndarray:
     return q
 
 
-def _criterion(method: str, p: int, k: int, *, gamma: float, delta: float, kappa: float | None,
-               target: np.ndarray | None, weight: np.ndarray | None, n_small: int | None):
+def _criterion(
+    method: str,
+    p: int,
+    k: int,
+    *,
+    gamma: float,
+    delta: float,
+    kappa: float | None,
+    target: np.ndarray | None,
+    weight: np.ndarray | None,
+    n_small: int | None,
+):
     if method == "quartimax":
         return _orthomax_criterion(0.0)
     if method == "equamax":
@@ -330,10 +352,23 @@ def _criterion(method: str, p: int, k: int, *, gamma: float, delta: float, kappa
     raise KeyError(method)
 
 
-def rotate(loadings: np.ndarray, method: str, *, normalize: bool | None = None, eps: float | None = None,
-           max_iter: int = 1000, power: int = 4, gamma: float = 0.0, delta: float = 0.01,
-           kappa: float | None = None, target: np.ndarray | None = None, weight: np.ndarray | None = None,
-           n_small: int | None = None, random_starts: int = 0, seed: int | None = None) -> Rotation:
+def rotate(
+    loadings: np.ndarray,
+    method: str,
+    *,
+    normalize: bool | None = None,
+    eps: float | None = None,
+    max_iter: int = 1000,
+    power: int = 4,
+    gamma: float = 0.0,
+    delta: float = 0.01,
+    kappa: float | None = None,
+    target: np.ndarray | None = None,
+    weight: np.ndarray | None = None,
+    n_small: int | None = None,
+    random_starts: int = 0,
+    seed: int | None = None,
+) -> Rotation:
     """Rotate unrotated loadings by one of :data:`ROTATIONS`.
 
     ``normalize=None`` takes R psych's default for the method (:data:`DEFAULT_NORMALIZE`).
@@ -356,26 +391,38 @@ def rotate(loadings: np.ndarray, method: str, *, normalize: bool | None = None, 
     if method == "promax":
         lam, phi, t, it, conv = promax(loadings, power=power, normalize=norm, max_iter=max_iter)
         return Rotation(method, lam, phi, t, it, conv, norm)
-    vgq = _criterion(method, loadings.shape[0], k, gamma=gamma, delta=delta, kappa=kappa, target=target,
-                     weight=weight, n_small=n_small)
+    vgq = _criterion(
+        method,
+        loadings.shape[0],
+        k,
+        gamma=gamma,
+        delta=delta,
+        kappa=kappa,
+        target=target,
+        weight=weight,
+        n_small=n_small,
+    )
     rng = np.random.default_rng(seed)
     starts = [None] + [random_start(k, rng) for _ in range(int(random_starts))]
     best = None
     values = []
     for start in starts:
         if method in ORTHOGONAL:
-            lam, t, it, conv, f = gpa_orthogonal(loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter,
-                                                 start=start)
+            lam, t, it, conv, f = gpa_orthogonal(loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter, start=start)
             out = Rotation(method, lam, None, t, it, conv, norm, f)
         else:
-            lam, phi, t, it, conv, f = gpa_oblique(loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter,
-                                                   start=start)
+            lam, phi, t, it, conv, f = gpa_oblique(
+                loadings, vgq, normalize=norm, eps=eps, max_iter=max_iter, start=start
+            )
             out = Rotation(method, lam, phi, np.linalg.inv(t).T, it, conv, norm, f)
         values.append(f)
         # Keep the first start (the identity, R's) unless another converged start reaches a clearly lower
         # criterion: equal optima differ only by rounding and by the order and signs of the columns.
-        if best is None or (conv and not best.converged) or (
-                conv == best.converged and f < best.criterion - 1e-8 * max(1.0, abs(best.criterion))):
+        if (
+            best is None
+            or (conv and not best.converged)
+            or (conv == best.converged and f < best.criterion - 1e-8 * max(1.0, abs(best.criterion)))
+        ):
             best = out
     if len(values) > 1:
         best = dataclasses.replace(best, start_criteria=tuple(values))

@@ -13,8 +13,15 @@ from cmanalytics.psychometrics.adequacy import inverse
 from cmanalytics.psychometrics.inputs import response_matrix
 
 SCORE_METHODS = ("regression", "bartlett", "tenberge", "anderson")
-SCORE_ALIASES = {"regression": "regression", "thurstone": "regression", "bartlett": "bartlett",
-                 "tenberge": "tenberge", "ten berge": "tenberge", "anderson": "anderson", "anderson-rubin": "anderson"}
+SCORE_ALIASES = {
+    "regression": "regression",
+    "thurstone": "regression",
+    "bartlett": "bartlett",
+    "tenberge": "tenberge",
+    "ten berge": "tenberge",
+    "anderson": "anderson",
+    "anderson-rubin": "anderson",
+}
 
 
 def _sym_power(a: np.ndarray, power: float) -> np.ndarray:
@@ -29,8 +36,14 @@ def _sym_power(a: np.ndarray, power: float) -> np.ndarray:
     return (vectors * values**power) @ vectors.T
 
 
-def score_weights(r: np.ndarray, pattern: np.ndarray, phi: np.ndarray | None, uniquenesses: np.ndarray,
-                  method: str, inv: np.ndarray | None = None) -> np.ndarray:
+def score_weights(
+    r: np.ndarray,
+    pattern: np.ndarray,
+    phi: np.ndarray | None,
+    uniquenesses: np.ndarray,
+    method: str,
+    inv: np.ndarray | None = None,
+) -> np.ndarray:
     r"""Weights W (p x k) so that scores = Z W for standardized responses Z, as ``psych::factor.scores``.
 
     With pattern P, factor correlations :math:`\Phi` (I when orthogonal), structure :math:`S = P\Phi`
@@ -56,8 +69,9 @@ def score_weights(r: np.ndarray, pattern: np.ndarray, phi: np.ndarray | None, un
         c = r_half @ big_l @ _sym_power(big_l.T @ r_inv @ big_l, -0.5)
         return r_half @ c @ _sym_power(phi_, 0.5)
     if np.any(uniquenesses <= 1e-12):
-        raise ArgumentError(f"{method} scores need every uniqueness above 0; an item has a communality of 1. "
-                            "Use method='regression'.")
+        raise ArgumentError(
+            f"{method} scores need every uniqueness above 0; an item has a communality of 1. Use method='regression'."
+        )
     wp = pattern / uniquenesses[:, None]
     if method == "anderson":
         return wp @ _sym_power(wp.T @ r @ wp, -0.5)
@@ -88,8 +102,13 @@ class ScoreWeights(Reportable):
 
     def _report(self):
         quality = pd.DataFrame({"R2": self.r2, "determinacy": self.determinacy})
-        return (f"Factor score weights ({self.method})", [], [("Weights", self.weights),
-                ("Correlations of the scores", self.r_scores), ("Determinacy", quality)], (), ())
+        return (
+            f"Factor score weights ({self.method})",
+            [],
+            [("Weights", self.weights), ("Correlations of the scores", self.r_scores), ("Determinacy", quality)],
+            (),
+            (),
+        )
 
 
 def factor_score_weights(result, method: str = "regression") -> ScoreWeights:
@@ -110,9 +129,12 @@ def factor_score_weights(result, method: str = "regression") -> ScoreWeights:
     cov = w.T @ r @ w
     d = 1 / np.sqrt(np.diag(cov))
     cols = list(result.loadings.columns)
-    return ScoreWeights(pd.DataFrame(w, index=list(result.items), columns=cols),
-                        pd.DataFrame(cov * np.outer(d, d), index=cols, columns=cols),
-                        pd.Series(np.diag(w.T @ s), index=cols, name="R2"), key)
+    return ScoreWeights(
+        pd.DataFrame(w, index=list(result.items), columns=cols),
+        pd.DataFrame(cov * np.outer(d, d), index=cols, columns=cols),
+        pd.Series(np.diag(w.T @ s), index=cols, name="R2"),
+        key,
+    )
 
 
 def factor_scores(result, data, method: str = "regression") -> pd.DataFrame:

@@ -25,8 +25,12 @@ def cor_smooth(r, *, eig_tol: float = 1e-12, warnings: list | None = None):
     values, vectors = np.linalg.eigh(a)
     if values.min() >= np.finfo(float).eps:
         return r.copy() if frame is not None else a
-    diagnose(f"the matrix was not positive definite (smallest eigenvalue {values.min():.3g}); it was smoothed "
-             "as psych::cor.smooth does.", SingularityWarning, warnings)
+    diagnose(
+        f"the matrix was not positive definite (smallest eigenvalue {values.min():.3g}); it was smoothed "
+        "as psych::cor.smooth does.",
+        SingularityWarning,
+        warnings,
+    )
     values = np.where(values < eig_tol, 100 * eig_tol, values)
     values = values * a.shape[0] / values.sum()
     s = (vectors * values) @ vectors.T

@@ -29,24 +29,29 @@ def _chunks(source, chunksize: int, columns):
         if path.is_dir():
             raise ReadError(f"{path} is a folder; give the .csv or .parquet file inside it.")
         if path.suffix.lower() not in (".csv", ".parquet", ".pq"):
-            raise ReadError(f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
-                            "or a dask DataFrame.")
+            raise ReadError(
+                f"cannot stream {path.name}: give a .csv or .parquet file, an iterator of DataFrames, "
+                "or a dask DataFrame."
+            )
         try:
             yield from _file_chunks(path, chunksize, columns)
         except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             # pandas and pyarrow raise their own errors for empty, binary or malformed files (ArrowInvalid is
             # a ValueError); each becomes one error naming the file
             text = " ".join(str(exc).split()) or type(exc).__name__
-            raise ReadError(f"cannot read {path} as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: "
-                            f"{text}") from None
+            raise ReadError(
+                f"cannot read {path} as {'CSV' if path.suffix.lower() == '.csv' else 'Parquet'}: {text}"
+            ) from None
         return
     if isinstance(source, (pd.DataFrame, np.ndarray)):
         raise ArgumentError("this is data in memory: use cma.prepare(data).")
     try:
         chunks = iter(source)
     except TypeError:
-        raise ArgumentError(f"cannot stream a {type(source).__name__}: give a .csv or .parquet path, an iterator of "
-                            "DataFrames, or a dask DataFrame.") from None
+        raise ArgumentError(
+            f"cannot stream a {type(source).__name__}: give a .csv or .parquet path, an iterator of "
+            "DataFrames, or a dask DataFrame."
+        ) from None
     for chunk in chunks:
         if columns is not None and isinstance(chunk, pd.DataFrame):
             absent = [c for c in columns if c not in chunk.columns]
@@ -100,8 +105,10 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
             acc = MomentAccumulator(names, missing).add(x if units is None else x / units)
             continue
         if cols != first_cols or (cols is None and np.shape(chunk)[1] != len(names)):
-            raise DataError(f"chunk {k + 1} has columns {list(cols) if cols else np.shape(chunk)[1]} where the first "
-                            f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items.")
+            raise DataError(
+                f"chunk {k + 1} has columns {list(cols) if cols else np.shape(chunk)[1]} where the first "
+                f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items."
+            )
         x, _ = response_matrix(chunk, min_items=1)
         acc.add(x if units is None else x / units)
     if acc is None:
@@ -111,8 +118,9 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
         return m
     unit = float(units.max())
     rel = units / unit
-    return dataclasses.replace(m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units,
-                               cov_unit=unit)
+    return dataclasses.replace(
+        m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units, cov_unit=unit
+    )
 
 
 def _prepare_dask(ddf, missing: str, columns) -> Moments:
@@ -125,6 +133,8 @@ def _prepare_dask(ddf, missing: str, columns) -> Moments:
         raise DataError(f"data has {len(names)} item(s); this analysis needs at least 3.")
     parts = [dask.delayed(_accumulate)(part, names, missing) for part in ddf.to_delayed()]
     while len(parts) > 1:  # a tree of merges, so no single task holds more than two partitions' sums
-        parts = [dask.delayed(MomentAccumulator.merge)(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i]
-                 for i in range(0, len(parts), 2)]
+        parts = [
+            dask.delayed(MomentAccumulator.merge)(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i]
+            for i in range(0, len(parts), 2)
+        ]
     return parts[0].compute().moments()

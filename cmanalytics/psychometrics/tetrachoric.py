@@ -23,8 +23,11 @@ def tetrachoric(data, *, correct: float = 0.5, smooth: bool = False, missing: st
     x, names = response_matrix(data, min_items=2)
     bad = [n for j, n in enumerate(names) if np.unique(x[~np.isnan(x[:, j]), j]).size != 2]
     if bad:
-        raise DataError("tetrachoric correlations are for items with exactly two answers; item(s) "
-                        + ", ".join(map(str, bad)) + " have another number (use cma.polychoric).")
+        raise DataError(
+            "tetrachoric correlations are for items with exactly two answers; item(s) "
+            + ", ".join(map(str, bad))
+            + " have another number (use cma.polychoric)."
+        )
     return polychoric(data, correct=correct, smooth=smooth, missing=missing)
 
 

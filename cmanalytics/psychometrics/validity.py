@@ -21,7 +21,9 @@ from cmanalytics.psychometrics.sem.fitting import sections
 
 def _check_model(data: pd.DataFrame, model: dict) -> list[str]:
     if not isinstance(model, dict) or not model:
-        raise ArgumentError("model must be a dict: factor name -> list of its items, e.g. {'visual': ['x1', 'x2', 'x3']}.")
+        raise ArgumentError(
+            "model must be a dict: factor name -> list of its items, e.g. {'visual': ['x1', 'x2', 'x3']}."
+        )
     items = [i for its in model.values() for i in its]
     missing = [i for i in items if i not in data.columns]
     if missing:
@@ -58,14 +60,17 @@ def _cr_inputs(loadings, method, cov):
     lam = np.asarray(loadings, float)
     if method == "semtools":
         if cov is None:
-            raise ArgumentError("method='semtools' needs cov=, the observed covariance matrix of the factor's "
-                                "items (and unstandardized loadings, factor variance 1).")
+            raise ArgumentError(
+                "method='semtools' needs cov=, the observed covariance matrix of the factor's "
+                "items (and unstandardized loadings, factor variance 1)."
+            )
         cov = np.asarray(cov, float)
         if cov.shape != (lam.size, lam.size):
             raise ArgumentError(f"cov must be {lam.size} x {lam.size}, one row per loading; got {cov.shape}.")
     elif cov is not None:
-        raise ArgumentError("cov= is used by method='semtools' only; the Fornell-Larcker formulas take "
-                            "standardized loadings alone.")
+        raise ArgumentError(
+            "cov= is used by method='semtools' only; the Fornell-Larcker formulas take standardized loadings alone."
+        )
     return lam, cov
 
 
@@ -145,7 +150,9 @@ class CFAResult(Reportable):
 
     @cached_property
     def ave(self) -> pd.Series:
-        return self.std_loadings.groupby("factor", sort=False)["loading"].apply(average_variance_extracted).rename("ave")
+        return (
+            self.std_loadings.groupby("factor", sort=False)["loading"].apply(average_variance_extracted).rename("ave")
+        )
 
     def fornell_larcker(self) -> pd.DataFrame:
         """Fornell-Larcker table: sqrt(AVE) on the diagonal, factor correlations below it. Discriminant validity
@@ -157,31 +164,56 @@ class CFAResult(Reportable):
 
     def __repr__(self) -> str:
         f = self.fit_indices
-        return (f"<CFAResult: chi2 = {f['chi2']:.3f} (df {f['df']}), CFI = {f['cfi']:.3f}, "
-                f"RMSEA = {f['rmsea']:.3f}, SRMR = {f['srmr']:.3f}, N = {self.n_obs}>")
+        return (
+            f"<CFAResult: chi2 = {f['chi2']:.3f} (df {f['df']}), CFI = {f['cfi']:.3f}, "
+            f"RMSEA = {f['rmsea']:.3f}, SRMR = {f['srmr']:.3f}, N = {self.n_obs}>"
+        )
 
     __str__ = Reportable.__str__
 
     def _report(self):
         f = self.fit_indices
-        rows = [("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p'])})"), ("CFI", fmt(f["cfi"])),
-                ("TLI", fmt(f["tli"])),
-                ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea_ci_lower'])}, {fmt(f['rmsea_ci_upper'])}]"),
-                ("SRMR", fmt(f["srmr"])), ("N", str(self.n_obs))]
+        rows = [
+            ("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p'])})"),
+            ("CFI", fmt(f["cfi"])),
+            ("TLI", fmt(f["tli"])),
+            ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea_ci_lower'])}, {fmt(f['rmsea_ci_upper'])}]"),
+            ("SRMR", fmt(f["srmr"])),
+            ("N", str(self.n_obs)),
+        ]
         rel = pd.DataFrame({"CR": self.cr, "AVE": self.ave})
         blocks = []
         for g, lab in enumerate(self.sem.group_labels):
             where = "" if len(self.sem.group_labels) == 1 else f" (group {lab})"
             blocks += [(title + where, frame) for title, frame in sections(self.sem.estimates, g + 1)]
-        return ("Confirmatory factor analysis", rows, [*blocks,
+        return (
+            "Confirmatory factor analysis",
+            rows,
+            [
+                *blocks,
                 ("Standardized loadings", self.std_loadings),
-                ("Composite reliability and AVE", rel), ("Fornell-Larcker criterion", self.fornell_larcker())],
-                self.warnings, ())
+                ("Composite reliability and AVE", rel),
+                ("Fornell-Larcker criterion", self.fornell_larcker()),
+            ],
+            self.warnings,
+            (),
+        )
 
 
-def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | None = None, missing: str = "listwise",
-        group: str | None = None, group_equal=(), group_partial=(), meanstructure: bool | None = None,
-        information: str | None = None, ordered=None) -> CFAResult:
+def cfa(
+    data: pd.DataFrame,
+    model,
+    *,
+    std_lv: bool = False,
+    estimator: str | None = None,
+    missing: str = "listwise",
+    group: str | None = None,
+    group_equal=(),
+    group_partial=(),
+    meanstructure: bool | None = None,
+    information: str | None = None,
+    ordered=None,
+) -> CFAResult:
     r"""Confirmatory factor analysis as ``lavaan::cfa(model, data, ...)``, by this package's own engine
     (:mod:`cmanalytics.psychometrics.sem`).
 
@@ -209,17 +241,30 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | Non
     if isinstance(model, dict):
         _check_model(data, model)
     elif not isinstance(model, str):
-        raise ArgumentError("model must be lavaan syntax (a string) or a dict: factor name -> list of its items, "
-                            "e.g. {'visual': ['x1', 'x2', 'x3']}.")
-    fit = sem_fit(data, model, group=group, std_lv=std_lv, estimator=estimator, missing=missing,
-                  group_equal=group_equal, group_partial=group_partial, meanstructure=meanstructure,
-                  information=information, ordered=ordered)
+        raise ArgumentError(
+            "model must be lavaan syntax (a string) or a dict: factor name -> list of its items, "
+            "e.g. {'visual': ['x1', 'x2', 'x3']}."
+        )
+    fit = sem_fit(
+        data,
+        model,
+        group=group,
+        std_lv=std_lv,
+        estimator=estimator,
+        missing=missing,
+        group_equal=group_equal,
+        group_partial=group_partial,
+        meanstructure=meanstructure,
+        information=information,
+        ordered=ordered,
+    )
     rows = fit.table.rows
     std_all = fit.estimates["std.all"].to_numpy(float)
     lv = fit.table.structure.lv
     load = [k for k, r in enumerate(rows) if r.group == 0 and r.op == "=~" and r.rhs not in lv]
-    std = pd.DataFrame({"factor": [rows[k].lhs for k in load], "item": [rows[k].rhs for k in load],
-                        "loading": std_all[load]})
+    std = pd.DataFrame(
+        {"factor": [rows[k].lhs for k in load], "item": [rows[k].rhs for k in load], "loading": std_all[load]}
+    )
     pos = {f: i for i, f in enumerate(lv)}
     phi = np.eye(len(lv))
     for k, r in enumerate(rows):
@@ -227,10 +272,20 @@ def cfa(data: pd.DataFrame, model, *, std_lv: bool = False, estimator: str | Non
             phi[pos[r.lhs], pos[r.rhs]] = phi[pos[r.rhs], pos[r.lhs]] = std_all[k]
     phi = pd.DataFrame(phi, index=lv, columns=lv)
     f = fit.fit_measures
-    indices = {"chi2": f["chisq"], "df": f["df"], "p": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
-               "rmsea": f["rmsea"], "rmsea_ci_lower": f["rmsea.ci.lower"], "rmsea_ci_upper": f["rmsea.ci.upper"],
-               "rmsea_p_close": f["rmsea.pvalue"], "srmr": f["srmr"], "aic": f.get("aic", np.nan),
-               "bic": f.get("bic", np.nan)}
+    indices = {
+        "chi2": f["chisq"],
+        "df": f["df"],
+        "p": f["pvalue"],
+        "cfi": f["cfi"],
+        "tli": f["tli"],
+        "rmsea": f["rmsea"],
+        "rmsea_ci_lower": f["rmsea.ci.lower"],
+        "rmsea_ci_upper": f["rmsea.ci.upper"],
+        "rmsea_p_close": f["rmsea.pvalue"],
+        "srmr": f["srmr"],
+        "aic": f.get("aic", np.nan),
+        "bic": f.get("bic", np.nan),
+    }
     n = sum(fit.n_obs)
     return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
 
@@ -261,10 +316,10 @@ def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.Da
     mono = {}
     for f in facs:
         ii = [idx[i] for i in model[f]]
-        mono[f] = gm([r[a, b] for k, a in enumerate(ii) for b in ii[k + 1:]])
+        mono[f] = gm([r[a, b] for k, a in enumerate(ii) for b in ii[k + 1 :]])
     out = pd.DataFrame(np.eye(len(facs)), index=facs, columns=facs)
     for a, fa in enumerate(facs):
-        for fb in facs[a + 1:]:
+        for fb in facs[a + 1 :]:
             hetero = gm([r[idx[g], idx[h]] for g in model[fa] for h in model[fb]])
             out.loc[fa, fb] = out.loc[fb, fa] = hetero / np.sqrt(mono[fa] * mono[fb])
     return out
@@ -280,12 +335,21 @@ def htmt_table(ratios: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
     note in ``attrs["note"]``. ``ratios``: the result of :func:`htmt`."""
     strict, lenient = HTMT_THRESHOLDS
     values = ratios.to_numpy(dtype=float)
-    cells = [["" if j >= i else f"{values[i, j]:.{digits}f}" + ("**" if values[i, j] > lenient else
-                                                             "*" if values[i, j] > strict else "")
-              for j in range(values.shape[1])] for i in range(values.shape[0])]
+    cells = [
+        [
+            ""
+            if j >= i
+            else f"{values[i, j]:.{digits}f}"
+            + ("**" if values[i, j] > lenient else "*" if values[i, j] > strict else "")
+            for j in range(values.shape[1])
+        ]
+        for i in range(values.shape[0])
+    ]
     out = pd.DataFrame(cells, index=ratios.index, columns=ratios.columns)
-    out.attrs["note"] = (f"HTMT2. * above {strict:.2f} (strict threshold), ** above {lenient:.2f} (lenient): "
-                         "discriminant validity is in doubt. Diagonal and upper triangle left blank.")
+    out.attrs["note"] = (
+        f"HTMT2. * above {strict:.2f} (strict threshold), ** above {lenient:.2f} (lenient): "
+        "discriminant validity is in doubt. Diagonal and upper triangle left blank."
+    )
     return out
 
 
@@ -304,8 +368,17 @@ class HarmanResult(Reportable):
 
     def _report(self):
         verdict = "common-method variance suspected" if self.flagged else "no single factor dominates"
-        return ("Harman's single-factor test", [("first factor", f"{self.first_factor_pct:.2f}% of variance"),
-                ("threshold", f"{self.threshold:g}%"), ("verdict", verdict)], (), (), ())
+        return (
+            "Harman's single-factor test",
+            [
+                ("first factor", f"{self.first_factor_pct:.2f}% of variance"),
+                ("threshold", f"{self.threshold:g}%"),
+                ("verdict", verdict),
+            ],
+            (),
+            (),
+            (),
+        )
 
 
 def harman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", threshold: float = 50.0) -> HarmanResult:
@@ -349,10 +422,15 @@ class OmegaResult(Reportable):
         return self.schmid
 
     def _report(self):
-        rows = [("omega hierarchical", fmt(self.omega_h)), ("omega total", fmt(self.omega_total)),
-                ("omega limit (omega_h / omega_total)", fmt(self.omega_limit)),
-                ("alpha (standardized)", fmt(self.alpha)), ("Guttman's lambda 6", fmt(self.g6)),
-                ("explained common variance", fmt(self.ecv)), ("N", str(self.n_obs))]
+        rows = [
+            ("omega hierarchical", fmt(self.omega_h)),
+            ("omega total", fmt(self.omega_total)),
+            ("omega limit (omega_h / omega_total)", fmt(self.omega_limit)),
+            ("alpha (standardized)", fmt(self.alpha)),
+            ("Guttman's lambda 6", fmt(self.g6)),
+            ("explained common variance", fmt(self.ecv)),
+            ("N", str(self.n_obs)),
+        ]
         notes = ["Reversed (negative loading on g): " + ", ".join(self.flipped)] if self.flipped else []
         tables = [("Schmid-Leiman loadings", self.schmid), ("Omega by factor", self.groups)]
         if self.ci is not None:
@@ -375,8 +453,9 @@ def _general_loadings(phi: np.ndarray, option: str, gtol: float = 1e-12) -> np.n
     return np.array([r12, 1.0])
 
 
-def schmid_leiman(r: np.ndarray, k: int, *, option: str = "equal", start: np.ndarray | None = None,
-                  gtol: float = 1e-12):
+def schmid_leiman(
+    r: np.ndarray, k: int, *, option: str = "equal", start: np.ndarray | None = None, gtol: float = 1e-12
+):
     r"""Schmid-Leiman transformation as ``psych::schmid``: minres factors rotated by varimax (psych's fa),
     then by oblimin from there (GPArotation, unnormalized); the factor correlations' general factor
     :math:`\gamma`; general loadings :math:`g = P\gamma`, group loadings
@@ -417,8 +496,14 @@ def _omega_values(r: np.ndarray, g, groups, h2, flip: bool):
     ev = np.concatenate([[np.sum(g**2)], (groups**2).sum(axis=0)])
     inv = np.linalg.inv(rf)
     smc = 1 - 1 / np.diag(inv)
-    out = {"omega_h": gsq / vt, "omega_total": omega_t, "omega_limit": gsq / (vt - u2.sum()),
-           "alpha": (vt - p) / vt * p / (p - 1), "g6": (vt + smc.sum() - p) / vt, "ecv": ev[0] / ev.sum()}
+    out = {
+        "omega_h": gsq / vt,
+        "omega_total": omega_t,
+        "omega_limit": gsq / (vt - u2.sum()),
+        "alpha": (vt - p) / vt * p / (p - 1),
+        "g6": (vt + smc.sum() - p) / vt,
+        "ecv": ev[0] / ev.sum(),
+    }
     # omega of each group factor over the items whose largest group loading is on it
     dominant = np.abs(groups).argmax(axis=1)
     rows = [[omega_t, gsq / vt, np.nan]]
@@ -437,8 +522,19 @@ def _omega_values(r: np.ndarray, g, groups, h2, flip: bool):
     return out, np.array(rows), key, g, groups
 
 
-def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str = "listwise", flip: bool = True,
-          option: str = "equal", n_boot: int = 0, ci: float = 0.95, seed: int | None = None) -> OmegaResult:
+def omega(
+    data=None,
+    *,
+    corr=None,
+    n_obs=None,
+    n_factors: int = 3,
+    missing: str = "listwise",
+    flip: bool = True,
+    option: str = "equal",
+    n_boot: int = 0,
+    ci: float = 0.95,
+    seed: int | None = None,
+) -> OmegaResult:
     r"""McDonald's omega hierarchical and total, as ``psych::omega(x, nfactors)``, with psych's variants.
 
     Schmid-Leiman (:func:`schmid_leiman`); then, with :math:`V = \mathbf 1'R\mathbf 1` of the items after
@@ -474,16 +570,28 @@ def omega(data=None, *, corr=None, n_obs=None, n_factors: int = 3, missing: str 
     names = list(m.names)
     labels = [f"{n}-" if s < 0 else n for n, s in zip(names, key)]
     cols = [f"F{j + 1}*" for j in range(n_factors)]
-    sl = pd.DataFrame(np.column_stack([g, groups, h2, 1 - h2, g**2 / h2]), index=labels,
-                      columns=["g"] + cols + ["h2", "u2", "p2"])
+    sl = pd.DataFrame(
+        np.column_stack([g, groups, h2, 1 - h2, g**2 / h2]), index=labels, columns=["g"] + cols + ["h2", "u2", "p2"]
+    )
     group_table = pd.DataFrame(rows, index=["g"] + cols, columns=["total", "general", "group"])
     ci_table = None
     if n_boot:
-        ci_table = _omega_bootstrap(data, m, int(n_factors), option, flip, int(n_boot), ci, seed, missing,
-                                    1 - h2)
-    return OmegaResult(float(vals["omega_h"]), float(vals["omega_total"]), float(vals["omega_limit"]),
-                       float(vals["alpha"]), float(vals["g6"]), float(vals["ecv"]), sl, group_table,
-                       tuple(n for n, s in zip(names, key) if s < 0), gamma, m.n_obs, ci_table, tuple(warnings))
+        ci_table = _omega_bootstrap(data, m, int(n_factors), option, flip, int(n_boot), ci, seed, missing, 1 - h2)
+    return OmegaResult(
+        float(vals["omega_h"]),
+        float(vals["omega_total"]),
+        float(vals["omega_limit"]),
+        float(vals["alpha"]),
+        float(vals["g6"]),
+        float(vals["ecv"]),
+        sl,
+        group_table,
+        tuple(n for n, s in zip(names, key) if s < 0),
+        gamma,
+        m.n_obs,
+        ci_table,
+        tuple(warnings),
+    )
 
 
 def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi0) -> pd.DataFrame:
@@ -514,5 +622,11 @@ def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi
             except (np.linalg.LinAlgError, ValueError, ArgumentError):
                 continue
     tail = (1 - level) / 2
-    return pd.DataFrame({"lower": np.nanquantile(out, tail, axis=0), "upper": np.nanquantile(out, 1 - tail, axis=0),
-                         "n_boot": np.sum(~np.isnan(out), axis=0)}, index=list(keys))
+    return pd.DataFrame(
+        {
+            "lower": np.nanquantile(out, tail, axis=0),
+            "upper": np.nanquantile(out, 1 - tail, axis=0),
+            "n_boot": np.sum(~np.isnan(out), axis=0),
+        },
+        index=list(keys),
+    )

@@ -48,12 +48,32 @@ def example_tables() -> dict[str, pd.DataFrame]:
     k, b = cma.kmo(items), cma.bartlett(items)
     res = cma.efa(items, n_factors=3, method="pca", rotation="varimax")
     alpha = cma.cronbach_alpha(items)
-    adequacy = pd.DataFrame({"value": [k.overall, b.chi2, b.df, b.p_value, items.n_obs]},
-                            index=pd.Index(["Kaiser-Meyer-Olkin measure of sampling adequacy",
-                                            "Bartlett's test: approx. chi-square", "df", "Sig.", "N"], name="statistic"))
-    reliability = pd.DataFrame({"value": [alpha.alpha, alpha.std_alpha, alpha.ci[0], alpha.ci[1], alpha.n_items]},
-                               index=pd.Index(["Cronbach's alpha", "alpha based on standardized items",
-                                               "Feldt 95% lower", "Feldt 95% upper", "N of items"], name="statistic"))
+    adequacy = pd.DataFrame(
+        {"value": [k.overall, b.chi2, b.df, b.p_value, items.n_obs]},
+        index=pd.Index(
+            [
+                "Kaiser-Meyer-Olkin measure of sampling adequacy",
+                "Bartlett's test: approx. chi-square",
+                "df",
+                "Sig.",
+                "N",
+            ],
+            name="statistic",
+        ),
+    )
+    reliability = pd.DataFrame(
+        {"value": [alpha.alpha, alpha.std_alpha, alpha.ci[0], alpha.ci[1], alpha.n_items]},
+        index=pd.Index(
+            [
+                "Cronbach's alpha",
+                "alpha based on standardized items",
+                "Feldt 95% lower",
+                "Feldt 95% upper",
+                "N of items",
+            ],
+            name="statistic",
+        ),
+    )
     return {
         "kmo_bartlett": adequacy,
         "msa": k.to_frame(),
@@ -73,10 +93,18 @@ def study_tables(raw: pd.DataFrame, lang: str = "en") -> dict[str, pd.DataFrame]
     cleaned = cma.study.clean(raw)
     pub = cma.study.published()
     analyses = {p: cma.study.analyse(cleaned.data, part=p, lang=lang) for p in ("A", "B")}
-    audits = {p: cma.audit_efa_report(n_obs=pub["sample"]["valid"], n_items=pub["parts"][p]["items"], n_factors=3,
-                                      kmo=pub["parts"][p]["kmo"], bartlett_chi2=pub["parts"][p]["bartlett_chi2"],
-                                      variance_pct=pub["parts"][p]["variance_pct"], alpha=pub["parts"][p]["alpha"])
-              for p in ("A", "B")}
+    audits = {
+        p: cma.audit_efa_report(
+            n_obs=pub["sample"]["valid"],
+            n_items=pub["parts"][p]["items"],
+            n_factors=3,
+            kmo=pub["parts"][p]["kmo"],
+            bartlett_chi2=pub["parts"][p]["bartlett_chi2"],
+            variance_pct=pub["parts"][p]["variance_pct"],
+            alpha=pub["parts"][p]["alpha"],
+        )
+        for p in ("A", "B")
+    }
     # the cleaning audit as counts per rule (small counts blank); the row-by-row trail names respondents
     tables = {"cleaning_by_rule": cleaning_counts(cleaned)}
     for an in analyses.values():
@@ -93,7 +121,7 @@ def _run_notebook(path: Path, cwd: Path):
 
     from cmanalytics.reporting.notebooks import execute_notebook
 
-    asyncio.set_event_loop(asyncio.new_event_loop())     # nbclient needs a loop in this worker thread
+    asyncio.set_event_loop(asyncio.new_event_loop())  # nbclient needs a loop in this worker thread
     return execute_notebook(path, cwd=cwd)
 
 
@@ -106,18 +134,30 @@ def _progress(total: int):
     def step(what: str) -> None:
         state["k"] += 1
         print(f"[{state['k']}/{total}] {what} ({time.perf_counter() - state['t0']:.1f} s)", flush=True)
+
     return step
 
 
 def _notebook_section(stage: Path, stem: str, nb) -> tuple:
     """The index section of one notebook: its page, figures (shown) and tables (CSV, Excel, Markdown)."""
     folder = stage / stem
-    figures = sorted(p.relative_to(stage).as_posix() for p in (folder / "figures").glob("*.png")) if folder.exists() else []
+    figures = (
+        sorted(p.relative_to(stage).as_posix() for p in (folder / "figures").glob("*.png")) if folder.exists() else []
+    )
     tables = sorted(p.relative_to(stage).as_posix() for p in (folder / "tables").glob("*")) if folder.exists() else []
-    title = next((c.source.splitlines()[0].lstrip("# ").strip() for c in nb.cells
-                  if c.cell_type == "markdown" and c.source.startswith("#")), stem)
-    text = (f"{len(figures)} figure(s) and {len(tables) // 3} table(s) (CSV, Excel, Markdown)." if tables or figures
-            else "Its tables are those of the study, below.")
+    title = next(
+        (
+            c.source.splitlines()[0].lstrip("# ").strip()
+            for c in nb.cells
+            if c.cell_type == "markdown" and c.source.startswith("#")
+        ),
+        stem,
+    )
+    text = (
+        f"{len(figures)} figure(s) and {len(tables) // 3} table(s) (CSV, Excel, Markdown)."
+        if tables or figures
+        else "Its tables are those of the study, below."
+    )
     return (title, text, [f"notebooks/{stem}.html"] + tables, figures)
 
 
@@ -126,16 +166,24 @@ def notebook_paths(notebooks: Path) -> list[Path]:
     empty report must never replace a good one)."""
     folder = Path(notebooks)
     if not folder.is_dir():
-        raise ReportError(f"the notebooks folder {folder} does not exist (or is not a folder); "
-                          "give --notebooks the folder that holds the *.ipynb files.")
+        raise ReportError(
+            f"the notebooks folder {folder} does not exist (or is not a folder); "
+            "give --notebooks the folder that holds the *.ipynb files."
+        )
     paths = sorted(folder.glob("*.ipynb"))
     if not paths:
         raise ReportError(f"the notebooks folder {folder} holds no notebook (*.ipynb); nothing to build.")
     return paths
 
 
-def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path = Path("notebooks"),
-          execute: bool = True, wait: bool = False) -> Path:
+def build(
+    out: Path,
+    *,
+    data_dir: Path = Path("data/synthetic"),
+    notebooks: Path = Path("notebooks"),
+    execute: bool = True,
+    wait: bool = False,
+) -> Path:
     """Build the reports into a staging folder beside ``out`` and swap it in (see
     :mod:`cmanalytics.reporting.publish`: one build at a time, ``wait=True`` queues behind a running one).
 
@@ -153,41 +201,57 @@ def build(out: Path, *, data_dir: Path = Path("data/synthetic"), notebooks: Path
             raw = pd.read_csv(twin_path)
             staff = load_bank(bank_dir).staff
         except OSError as exc:
-            raise ReportError(f"the synthetic data in {data_dir} could not be written or read: "
-                              f"{describe_os_error(exc)}.") from None
+            raise ReportError(
+                f"the synthetic data in {data_dir} could not be written or read: {describe_os_error(exc)}."
+            ) from None
         with staged_folder(out, wait=wait) as stage:
             _write_reports(stage, raw, staff, paths, Path(data_dir), Path(notebooks), step)
     return Path(out)
 
 
-def _write_reports(stage: Path, raw: pd.DataFrame, staff: pd.DataFrame, paths: list[Path], data_dir: Path,
-                   notebooks: Path, step) -> None:
+def _write_reports(
+    stage: Path, raw: pd.DataFrame, staff: pd.DataFrame, paths: list[Path], data_dir: Path, notebooks: Path, step
+) -> None:
     from cmanalytics.reporting.keynumbers import key_numbers_html
 
     sections = []
     files = []
     step("the study's tables")
     for name, table in study_tables(raw).items():
-        files += [p.name for p in cma.study.export_tables({name: table}, stage / "study", formats=("csv", "xlsx", "md"),
-                                                          note=SYNTHETIC_NOTE)]
-    sections.append(("The psychological-contract study, reproduced on its synthetic twin",
-                     SYNTHETIC_NOTE + " Tables 1-3, adequacy, variance explained, the cleaning audit (counts "
-                     "per rule), published versus reproduced figures and the audit of the published figures.",
-                     [f"study/{f}" for f in files]))
+        files += [
+            p.name
+            for p in cma.study.export_tables(
+                {name: table}, stage / "study", formats=("csv", "xlsx", "md"), note=SYNTHETIC_NOTE
+            )
+        ]
+    sections.append(
+        (
+            "The psychological-contract study, reproduced on its synthetic twin",
+            SYNTHETIC_NOTE + " Tables 1-3, adequacy, variance explained, the cleaning audit (counts "
+            "per rule), published versus reproduced figures and the audit of the published figures.",
+            [f"study/{f}" for f in files],
+        )
+    )
     files = []
     step("the built-in example's tables")
     for name, table in example_tables().items():
-        files += [p.name for p in cma.study.export_tables({name: table}, stage / "example",
-                                                          formats=("csv", "xlsx", "md"))]
-    sections.append(("Built-in example: Holzinger & Swineford (1939)",
-                     "Principal components, 3 components, varimax with Kaiser normalization; "
-                     "reliability of the nine tests.", [f"example/{f}" for f in files]))
+        files += [
+            p.name for p in cma.study.export_tables({name: table}, stage / "example", formats=("csv", "xlsx", "md"))
+        ]
+    sections.append(
+        (
+            "Built-in example: Holzinger & Swineford (1939)",
+            "Principal components, 3 components, varimax with Kaiser normalization; reliability of the nine tests.",
+            [f"example/{f}" for f in files],
+        )
+    )
     if paths:
         sections = _notebook_sections(stage, paths, data_dir, notebooks, step) + sections
     step("index")
-    top = key_numbers_html(raw, staff)   # valid n, KMO and alpha per part, staffing share, branches below the floor
-    (stage / "index.html").write_text(index_page(f"cmanalytics {cma.__version__} reports", sections, top=top),
-                                      encoding="utf-8")
+    top = key_numbers_html(raw, staff)  # valid n, KMO and alpha per part, staffing share, branches below the floor
+    (stage / "index.html").write_text(
+        index_page(f"cmanalytics {cma.__version__} reports", sections, top=top), encoding="utf-8"
+    )
 
 
 def _notebook_sections(stage: Path, paths: list[Path], data_dir: Path, notebooks: Path, step) -> list[tuple]:
@@ -252,7 +316,7 @@ def main(argv=None) -> int:
     except BuildInterrupted as exc:
         print(f"cmanalytics report: interrupted by {exc}; {args.out} unchanged", file=sys.stderr)
         sys.stderr.flush()
-        os._exit(2)       # a notebook thread may still be unwinding: do not wait for it
+        os._exit(2)  # a notebook thread may still be unwinding: do not wait for it
     print(f"reports written to {path}/ (open {path}/index.html)")
     return 0
 

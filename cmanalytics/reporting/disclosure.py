@@ -27,8 +27,10 @@ def cleaning_counts(cleaned, *, min_cell: int | None = None, policy=None, allow_
     hidden = np.append(complementary(counts, primary, [Line(tuple(range(len(counts))))], k), False)
     primary = np.append(primary, False)
     counts = np.append(counts, counts.sum())
-    out = pd.DataFrame({"removed": np.where(hidden, np.nan, counts), "suppressed": hidden},
-                       index=pd.Index([*by_rule.index, "total removed"], name="rule"))
+    out = pd.DataFrame(
+        {"removed": np.where(hidden, np.nan, counts), "suppressed": hidden},
+        index=pd.Index([*by_rule.index, "total removed"], name="rule"),
+    )
     out.attrs["suppression"] = statement(k, int(primary.sum()), int((hidden & ~primary).sum()), len(out))
     out.attrs["min_cell"] = k
     return out

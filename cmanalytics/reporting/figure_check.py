@@ -33,7 +33,7 @@ def _tick_labels(fig) -> tuple[list, set]:
                 every.update({id(tick.label1), id(tick.label2)})
             if not (ax.axison and axis.get_visible() and ax.get_visible()):
                 continue
-            for tick in axis._update_ticks():       # the ticks inside the view: what Axis.draw draws
+            for tick in axis._update_ticks():  # the ticks inside the view: what Axis.draw draws
                 drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
     return drawn, every
 
@@ -42,8 +42,13 @@ def _drawn_texts(fig) -> list:
     from matplotlib.text import Text
 
     ticks, tick_ids = _tick_labels(fig)
-    others = [t for t in fig.findobj(Text) if id(t) not in tick_ids and t.get_visible()
-              and all(a.get_visible() for a in (t.axes, t.get_figure()) if a is not None)]
+    others = [
+        t
+        for t in fig.findobj(Text)
+        if id(t) not in tick_ids
+        and t.get_visible()
+        and all(a.get_visible() for a in (t.axes, t.get_figure()) if a is not None)
+    ]
     texts = [t for t in ticks + others if t.get_text().strip()]
     # legends: visible only while their legend is
     return [t for t in texts if not (hasattr(t, "_legend") and t._legend is not None and not t._legend.get_visible())]
@@ -59,7 +64,7 @@ def _corners(t, box, renderer) -> np.ndarray:
     rotated label is far larger than the label, so neighbouring slanted tick labels would always seem to
     overlap: the rectangle is rebuilt from the unrotated size about the box's centre."""
     angle = np.deg2rad(t.get_rotation())
-    if abs(np.sin(2 * angle)) < 1e-9:            # 0, 90, 180, 270 degrees: the box is the rectangle
+    if abs(np.sin(2 * angle)) < 1e-9:  # 0, 90, 180, 270 degrees: the box is the rectangle
         return np.array([[box.x0, box.y0], [box.x1, box.y0], [box.x1, box.y1], [box.x0, box.y1]])
     rotation = t.get_rotation()
     t.set_rotation(0)
@@ -94,13 +99,21 @@ def text_problems(fig, *, tolerance: float = 1.0) -> list[str]:
     texts = _drawn_texts(fig)
     boxes = [t.get_window_extent(renderer) for t in texts]
     edge = fig.bbox
-    problems = [f"{_label(t)} is cut off at the figure's edge" for t, b in zip(texts, boxes)
-                if b.x0 < edge.x0 - tolerance or b.y0 < edge.y0 - tolerance
-                or b.x1 > edge.x1 + tolerance or b.y1 > edge.y1 + tolerance]
+    problems = [
+        f"{_label(t)} is cut off at the figure's edge"
+        for t, b in zip(texts, boxes)
+        if b.x0 < edge.x0 - tolerance
+        or b.y0 < edge.y0 - tolerance
+        or b.x1 > edge.x1 + tolerance
+        or b.y1 > edge.y1 + tolerance
+    ]
     shapes = [_corners(t, b, renderer) for t, b in zip(texts, boxes)]
     for (s, a, pa), (t, b, pb) in combinations(zip(texts, boxes, shapes), 2):
-        if min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance \
-                and _overlap(pa, pb, tolerance):
+        if (
+            min(a.x1, b.x1) - max(a.x0, b.x0) > tolerance
+            and min(a.y1, b.y1) - max(a.y0, b.y0) > tolerance
+            and _overlap(pa, pb, tolerance)
+        ):
             problems.append(f"{_label(s)} overlaps {_label(t)}")
     return problems
 

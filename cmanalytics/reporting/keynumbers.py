@@ -27,34 +27,56 @@ def key_numbers(raw: pd.DataFrame, staff: pd.DataFrame, *, codebook=None, policy
 
     cleaned = study.clean(raw, codebook) if codebook is not None else study.clean(raw)
     book = codebook or study.load_codebook()
-    rows = [("study", "valid questionnaires", f"{cleaned.counts['valid']} of {cleaned.counts['distributed']}",
-             f"{cleaned.valid_rate:.1%} valid after the cleaning rules")]
+    rows = [
+        (
+            "study",
+            "valid questionnaires",
+            f"{cleaned.counts['valid']} of {cleaned.counts['distributed']}",
+            f"{cleaned.valid_rate:.1%} valid after the cleaning rules",
+        )
+    ]
     for part in book.parts:
-        res = study.analyse(cleaned.data, book, part=part.id) if codebook is not None else \
-            study.analyse(cleaned.data, part=part.id)
+        res = (
+            study.analyse(cleaned.data, book, part=part.id)
+            if codebook is not None
+            else study.analyse(cleaned.data, part=part.id)
+        )
         rows.append(("study", f"part {part.id}: KMO", f"{res.kmo.overall:.3f}", res.kmo.label))
-        rows.append(("study", f"part {part.id}: Cronbach's alpha", f"{res.alpha.alpha:.3f}",
-                     f"{len(res.efa.items)} items"))
+        rows.append(
+            ("study", f"part {part.id}: Cronbach's alpha", f"{res.alpha.alpha:.3f}", f"{len(res.efa.items)} items")
+        )
     hc = workforce.headcount(staff, policy=policy)
     bank = hc[hc["branch_id"] == "all"].iloc[0]
     below = hc[(hc["branch_id"] != "all") & hc["below_floor"]]
-    rows.append(("workforce", "customer-manager share of formal staff", f"{bank['cm_share']:.1%}",
-                 f"floor {bank['floor']:.0%}"))
-    rows.append(("workforce", "branches below the floor", f"{len(below)} of {len(hc) - 1}",
-                 ", ".join(f"{b} ({_below(s, bank['floor'])})" for b, s in zip(below["branch_id"], below["cm_share"]))
-                 or "none"))
+    rows.append(
+        ("workforce", "customer-manager share of formal staff", f"{bank['cm_share']:.1%}", f"floor {bank['floor']:.0%}")
+    )
+    rows.append(
+        (
+            "workforce",
+            "branches below the floor",
+            f"{len(below)} of {len(hc) - 1}",
+            ", ".join(f"{b} ({_below(s, bank['floor'])})" for b, s in zip(below["branch_id"], below["cm_share"]))
+            or "none",
+        )
+    )
     return pd.DataFrame(rows, columns=["report", "figure", "value", "note"])
 
 
-def key_numbers_html(raw: pd.DataFrame, staff: pd.DataFrame, *, codebook=None, policy=None,
-                     title: str = "Key numbers") -> str:
+def key_numbers_html(
+    raw: pd.DataFrame, staff: pd.DataFrame, *, codebook=None, policy=None, title: str = "Key numbers"
+) -> str:
     """:func:`key_numbers` as an HTML fragment: a heading and a table, every value escaped."""
     table = key_numbers(raw, staff, codebook=codebook, policy=policy)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-                   for row in table.itertuples(index=False))
-    return (f"<section class='key-numbers'><h2>{html.escape(title)}</h2>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f"<section class='key-numbers'><h2>{html.escape(title)}</h2>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+    )
 
 
 def _below(share: float, floor: float) -> str:

@@ -15,8 +15,11 @@ from pathlib import Path
 def dirty_cells(path: Path) -> list[int]:
     """The 1-based numbers of the code cells that carry outputs or an execution count."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [k for k, cell in enumerate(nb.get("cells", []), start=1)
-            if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)]
+    return [
+        k
+        for k, cell in enumerate(nb.get("cells", []), start=1)
+        if cell.get("cell_type") == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+    ]
 
 
 def main(argv=None) -> int:

@@ -22,8 +22,10 @@ def execute_notebook(path: Path, *, cwd: Path, timeout: int = 600):
 
     try:
         nb = nbformat.read(path, as_version=4)
-    except Exception as exc:        # nbformat raises JSON, validation and OS errors alike
-        raise NotebookError(f"notebook {Path(path).name} cannot be read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except Exception as exc:  # nbformat raises JSON, validation and OS errors alike
+        raise NotebookError(
+            f"notebook {Path(path).name} cannot be read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        ) from None
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}})
     _RUNNING.add(client)
     try:
@@ -31,17 +33,23 @@ def execute_notebook(path: Path, *, cwd: Path, timeout: int = 600):
         # what a cell prints or raises comes back through the messages, not through it.
         client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
-        index = next((k for k, c in enumerate(nb.cells) if c.cell_type == "code" and any(
-            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        index = next(
+            (
+                k
+                for k, c in enumerate(nb.cells)
+                if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
+            None,
+        )
         where = f"cell {index + 1}" if index is not None else "a cell"
-        last = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])     # no terminal colours
+        last = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])  # no terminal colours
         raise NotebookError(f"notebook {path.name} failed in {where}: {last}") from None
     finally:
         _RUNNING.discard(client)
     return nb
 
 
-_RUNNING: set = set()     # the clients executing now, so an interrupted build can stop their kernels
+_RUNNING: set = set()  # the clients executing now, so an interrupted build can stop their kernels
 
 
 def kill_running_kernels() -> None:
@@ -81,8 +89,12 @@ def coalesce_streams(nb):
                 # a warning shown in a cell names the kernel's temporary file (/tmp/ipykernel_<pid>/<hash>.py);
                 # the place is "this cell" in every run
                 out = {**out, "text": _KERNEL_FILE.sub("cell", out["text"])}
-            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
-                    and merged[-1].get("name") == out.get("name")):
+            if (
+                out.get("output_type") == "stream"
+                and merged
+                and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == out.get("name")
+            ):
                 merged[-1]["text"] = merged[-1]["text"] + out["text"]
             else:
                 merged.append(out)
@@ -105,4 +117,5 @@ def deterministic_html(body: str) -> str:
 
     def rename(m):
         return "T_" + order.setdefault(m.group(1), f"t{len(order) + 1:04d}")
+
     return _STYLER_ID.sub(rename, body)

@@ -27,7 +27,7 @@ def _ten_digits(df):
     if not isinstance(df, pd.DataFrame):
         return df
     out = df.copy()
-    for j, dtype in enumerate(out.dtypes):          # by position: column labels may repeat
+    for j, dtype in enumerate(out.dtypes):  # by position: column labels may repeat
         if pd.api.types.is_float_dtype(dtype):
             out.iloc[:, j] = out.iloc[:, j].map(lambda v: float(f"{v:.10g}"))
     return out

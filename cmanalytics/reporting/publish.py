@@ -54,6 +54,7 @@ def signals_as_exceptions():
 
     def handler(signum, frame):
         raise BuildInterrupted(signum)
+
     previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
@@ -78,18 +79,21 @@ def build_lock(target: Path, *, wait: bool = False):
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
-            raise ReportError(f"another build of {target} is running (pid {holder}, lock {path}); "
-                              "wait for it to finish, or pass wait=True (--wait) to queue behind it.") from None
+            raise ReportError(
+                f"another build of {target} is running (pid {holder}, lock {path}); "
+                "wait for it to finish, or pass wait=True (--wait) to queue behind it."
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
-        os.close(fd)      # closing the descriptor releases the lock
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _remove(path: Path) -> None:
     """Remove a folder tree, making read-only parts writable first (a read-only old report folder must not
     block every later build)."""
+
     def retry(func, p, exc):
         try:
             os.chmod(os.path.dirname(p), DIR_MODE)
@@ -98,6 +102,7 @@ def _remove(path: Path) -> None:
             func(p)
         except OSError:
             pass
+
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.exists():
@@ -115,7 +120,7 @@ def clear_leftovers(target: Path) -> list[Path]:
     removed = []
     old = target.with_name(f".{target.name}-old")
     if old.exists() and not target.exists():
-        old.rename(target)            # a build died between its two renames: the old folder is the last good one
+        old.rename(target)  # a build died between its two renames: the old folder is the last good one
     for p in sorted(target.parent.glob(f".{target.name}-build-*")) + ([old] if old.exists() else []):
         _remove(p)
         removed.append(p)
@@ -152,7 +157,7 @@ def _exchange(a: Path, b: Path) -> bool:
         return True
     err = ctypes.get_errno()
     if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False          # old kernel or a file system without exchange: fall back to two renames
+        return False  # old kernel or a file system without exchange: fall back to two renames
     raise OSError(err, os.strerror(err), str(b))
 
 
@@ -162,7 +167,7 @@ def swap_in(stage: Path, target: Path) -> None:
         raise ReportError(f"{target} exists and is not a folder; move it away and build again.")
     if target.exists():
         if _exchange(stage, target):
-            _remove(stage)    # stage now holds the old reports
+            _remove(stage)  # stage now holds the old reports
             return
         old = target.with_name(f".{target.name}-old")
         target.rename(old)
@@ -174,9 +179,13 @@ def swap_in(stage: Path, target: Path) -> None:
 
 def describe_os_error(exc: OSError) -> str:
     """One line for a file-system failure: what, where."""
-    what = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
-            errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
-            errno.EPERM: "operation not permitted"}.get(exc.errno, exc.strerror or str(exc))
+    what = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+    }.get(exc.errno, exc.strerror or str(exc))
     where = f" ({exc.filename})" if exc.filename else ""
     return f"{what}{where}"
 
@@ -214,18 +223,23 @@ def index_page(title: str, sections: list[tuple], top: str = "") -> str:
     """A plain HTML index: per section a heading, a paragraph, its figures shown as thumbnails (each a link
     to the full-size PNG, when a section has a fourth element) and its files, one line per table with its
     formats side by side. ``top``: an HTML fragment shown first (the key numbers), already escaped."""
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             "<style>body{font-family:system-ui,sans-serif;max-width:80em;margin:2em auto;padding:0 1em;"
-             "line-height:1.45}figure{display:inline-block;width:31%;margin:0 1% 1em 0;vertical-align:top}"
-             "figure img{width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}"
-             "li{margin:.1em 0}.fmt{margin-left:.6em}</style>",
-             f"</head><body><h1>{html.escape(title)}</h1>", top]
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:80em;margin:2em auto;padding:0 1em;"
+        "line-height:1.45}figure{display:inline-block;width:31%;margin:0 1% 1em 0;vertical-align:top}"
+        "figure img{width:100%;border:1px solid #ddd}figcaption{font-size:.8em;color:#555}"
+        "li{margin:.1em 0}.fmt{margin-left:.6em}</style>",
+        f"</head><body><h1>{html.escape(title)}</h1>",
+        top,
+    ]
     for heading, text, links, *images in sections:
         parts.append(f"<h2>{html.escape(heading)}</h2><p>{html.escape(text)}</p>")
-        for src in (images[0] if images else []):
+        for src in images[0] if images else []:
             name = src.rsplit("/", 1)[-1]
-            parts.append(f"<figure><a href='{html.escape(src)}'><img src='{html.escape(src)}' alt='{html.escape(name)}'>"
-                         f"</a><figcaption>{html.escape(name)}</figcaption></figure>")
+            parts.append(
+                f"<figure><a href='{html.escape(src)}'><img src='{html.escape(src)}' alt='{html.escape(name)}'>"
+                f"</a><figcaption>{html.escape(name)}</figcaption></figure>"
+            )
         groups: dict[str, list[str]] = {}
         for link in links:
             stem, _, ext = link.rpartition(".")
@@ -235,8 +249,10 @@ def index_page(title: str, sections: list[tuple], top: str = "") -> str:
             if len(members) == 1 and members[0] == stem:
                 parts.append(f"<li><a href='{html.escape(stem)}'>{html.escape(stem)}</a></li>")
                 continue
-            fmts = " ".join(f"<a class='fmt' href='{html.escape(m)}'>{html.escape(m.rpartition('.')[2].upper())}</a>"
-                            for m in members)
+            fmts = " ".join(
+                f"<a class='fmt' href='{html.escape(m)}'>{html.escape(m.rpartition('.')[2].upper())}</a>"
+                for m in members
+            )
             parts.append(f"<li>{html.escape(stem)}{fmts}</li>")
         parts.append("</ul>")
     parts.append("</body></html>")

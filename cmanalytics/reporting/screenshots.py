@@ -38,9 +38,21 @@ def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2000, 
     """``page`` rendered by headless Chromium into ``png`` (the top ``height`` pixels)."""
     png.parent.mkdir(parents=True, exist_ok=True)
     # --no-sandbox: Chromium refuses to run its sandbox as root (containers, CI)
-    subprocess.run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    f"--window-size={width},{height}", f"--screenshot={png}", Path(page).resolve().as_uri()],
-                   check=True, capture_output=True, timeout=timeout)
+    subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={png}",
+            Path(page).resolve().as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
     return png
 
 
@@ -64,11 +76,11 @@ def covered(fonts: list[str] | None = None) -> set[int]:
     from fontTools.ttLib import TTFont
 
     points: set[int] = set()
-    for path in (fonts if fonts is not None else _font_files()):
+    for path in fonts if fonts is not None else _font_files():
         try:
             font = TTFont(path, fontNumber=0, lazy=True)
             points.update(font.getBestCmap() or {})
-        except Exception:       # noqa: BLE001 - a font fontTools cannot read draws nothing we can count on
+        except Exception:  # noqa: BLE001 - a font fontTools cannot read draws nothing we can count on
             continue
     return points
 

@@ -1,9 +1,9 @@
 """The psychological-contract study of bank customer managers (客户经理心理契约).
 
-    raw = cma.study.synthetic_twin(seed=0)     # 150 questionnaires, marked synthetic
-    cleaned = cma.study.clean(raw)             # .data, .report, .valid_rate
-    res = cma.study.analyse(cleaned.data, part="A")   # your own: analyse(df, codebook) after read_survey
-    res.tables                                 # Table 1, Table 3, KMO and Bartlett, variance explained
+raw = cma.study.synthetic_twin(seed=0)     # 150 questionnaires, marked synthetic
+cleaned = cma.study.clean(raw)             # .data, .report, .valid_rate
+res = cma.study.analyse(cleaned.data, part="A")   # your own: analyse(df, codebook) after read_survey
+res.tables                                 # Table 1, Table 3, KMO and Bartlett, variance explained
 """
 
 from cmanalytics.study.analysis import PartAnalysis, SurveyAnalysis, analyse, published
@@ -28,7 +28,29 @@ def synthetic_twin(seed: int = 0, codebook=None):
     return importlib.import_module("cmanalytics.synthetic.twin").synthetic_twin(seed, codebook)
 
 
-__all__ = ["Codebook", "CleaningResult", "CleaningRules", "PartAnalysis", "ReadReport", "SurveyAnalysis", "analyse",
-           "clean", "codebook_template", "comparison_table", "export_tables", "load_codebook", "map_to_codebook",
-           "published", "read_export", "read_report", "read_survey", "reverse_key", "score", "synthetic_twin",
-           "format_table", "write_study_outputs", "ValidityResult", "validity"]
+__all__ = [
+    "Codebook",
+    "CleaningResult",
+    "CleaningRules",
+    "PartAnalysis",
+    "ReadReport",
+    "SurveyAnalysis",
+    "analyse",
+    "clean",
+    "codebook_template",
+    "comparison_table",
+    "export_tables",
+    "load_codebook",
+    "map_to_codebook",
+    "published",
+    "read_export",
+    "read_report",
+    "read_survey",
+    "reverse_key",
+    "score",
+    "synthetic_twin",
+    "format_table",
+    "write_study_outputs",
+    "ValidityResult",
+    "validity",
+]

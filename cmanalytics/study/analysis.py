@@ -89,13 +89,23 @@ class PartAnalysis(Reportable):
 
     def _report(self):
         t = self.tables
-        rows = [("part", f"{self.part}: {self.codebook.part(self.part).name(self.lang)}"), ("N", str(self.n_obs)),
-                ("KMO", fmt(self.kmo.overall)), ("Bartlett chi2", f"{fmt(self.bartlett.chi2)} (df {self.bartlett.df})"),
-                ("components", f"{self.efa.n_factors} ({self.n_factors_rule})"),
-                ("alpha", fmt(self.alpha.alpha)), ("reverse-keyed", ", ".join(self.reversed) or "none"),
-                ("ranking", " > ".join(self.ranking))]
-        return (f"{self.codebook.name(self.lang) or self.codebook.id}, part {self.part}", rows, list(t.items()),
-                tuple(self.warnings) + tuple(self.efa.warnings), ())
+        rows = [
+            ("part", f"{self.part}: {self.codebook.part(self.part).name(self.lang)}"),
+            ("N", str(self.n_obs)),
+            ("KMO", fmt(self.kmo.overall)),
+            ("Bartlett chi2", f"{fmt(self.bartlett.chi2)} (df {self.bartlett.df})"),
+            ("components", f"{self.efa.n_factors} ({self.n_factors_rule})"),
+            ("alpha", fmt(self.alpha.alpha)),
+            ("reverse-keyed", ", ".join(self.reversed) or "none"),
+            ("ranking", " > ".join(self.ranking)),
+        ]
+        return (
+            f"{self.codebook.name(self.lang) or self.codebook.id}, part {self.part}",
+            rows,
+            list(t.items()),
+            tuple(self.warnings) + tuple(self.efa.warnings),
+            (),
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -118,9 +128,13 @@ class SurveyAnalysis(Reportable):
         return tuple(w for an in self.parts.values() for w in an.warnings)
 
     def _report(self):
-        rows = [(f"part {p}", f"N {an.n_obs}, KMO {fmt(an.kmo.overall)}, alpha {fmt(an.alpha.alpha)}, "
-                              f"{an.efa.n_factors} components")
-                for p, an in self.parts.items()]
+        rows = [
+            (
+                f"part {p}",
+                f"N {an.n_obs}, KMO {fmt(an.kmo.overall)}, alpha {fmt(an.alpha.alpha)}, {an.efa.n_factors} components",
+            )
+            for p, an in self.parts.items()
+        ]
         return (self.codebook.name_en or self.codebook.id, rows, list(self.tables.items()), self.warnings, ())
 
 
@@ -133,16 +147,27 @@ def _n_factors(n_factors, keyed, items, dims, missing, seed) -> tuple[int | None
             return max(1, int(pa.n_factors)), f"parallel analysis (seed {seed})"
         if n_factors == "kaiser":
             return None, "eigenvalues greater than 1 (Kaiser)"
-        raise ArgumentError(f"n_factors={n_factors!r}; give a number, None (the codebook's dimensions), "
-                            "'parallel' or 'kaiser'.")
+        raise ArgumentError(
+            f"n_factors={n_factors!r}; give a number, None (the codebook's dimensions), 'parallel' or 'kaiser'."
+        )
     if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 1:
         raise ArgumentError(f"n_factors must be a whole number of at least 1; got {n_factors!r}.")
     return int(n_factors), "given"
 
 
-def analyse(data: pd.DataFrame, codebook: Codebook | None = None, part: str | None = None, n_factors=None, *,
-            reverse=None, rotation: str = "varimax", missing: str = "listwise", compare: str | None = None,
-            lang: str = "en", seed: int = 0):
+def analyse(
+    data: pd.DataFrame,
+    codebook: Codebook | None = None,
+    part: str | None = None,
+    n_factors=None,
+    *,
+    reverse=None,
+    rotation: str = "varimax",
+    missing: str = "listwise",
+    compare: str | None = None,
+    lang: str = "en",
+    seed: int = 0,
+):
     """Analyse one part of an instrument as the study did: KMO and Bartlett, principal components with
     varimax, alpha over all items and per dimension, which dimension each item loads on most, and Table 3's
     ranking.
@@ -168,15 +193,32 @@ def analyse(data: pd.DataFrame, codebook: Codebook | None = None, part: str | No
     if compare not in (None, "published"):
         raise ArgumentError(f"compare={compare!r}; use None or 'published'.")
     if compare == "published" and cb.id != "psychological_contract":
-        raise ArgumentError(f"compare='published' compares with the published psychological-contract study; the "
-                            f"codebook {cb.id!r} is another instrument.")
+        raise ArgumentError(
+            f"compare='published' compares with the published psychological-contract study; the "
+            f"codebook {cb.id!r} is another instrument."
+        )
     if not isinstance(data, pd.DataFrame):
         raise ArgumentError(f"analyse takes a DataFrame of answers; got {type(data).__name__}.")
     if part is None:
         if len(cb.parts) > 1:
-            return SurveyAnalysis({p.id: analyse(data, cb, p.id, n_factors, reverse=reverse, rotation=rotation,
-                                                 missing=missing, compare=compare, lang=lang, seed=seed)
-                                   for p in cb.parts}, cb)
+            return SurveyAnalysis(
+                {
+                    p.id: analyse(
+                        data,
+                        cb,
+                        p.id,
+                        n_factors,
+                        reverse=reverse,
+                        rotation=rotation,
+                        missing=missing,
+                        compare=compare,
+                        lang=lang,
+                        seed=seed,
+                    )
+                    for p in cb.parts
+                },
+                cb,
+            )
         part = cb.parts[0].id
     items = cb.items_of(part)
     dims = cb.dimensions_of(part)
@@ -196,18 +238,28 @@ def analyse(data: pd.DataFrame, codebook: Codebook | None = None, part: str | No
     lam = res.loadings.to_numpy()
     means, comp = dimension_loadings(lam, owner, len(dims))
     comp_to_dim = {c: dims[d].id for d, c in enumerate(comp)}
-    dominant = pd.Series([comp_to_dim.get(int(np.argmax(np.abs(lam[i]))), "?") for i in range(len(items))],
-                         index=items, name="dimension")
-    d_alpha = {d.id: pm.cronbach_alpha(block[list(d.items)], missing=missing).alpha
-               for d in dims if len(d.items) >= 2}
+    dominant = pd.Series(
+        [comp_to_dim.get(int(np.argmax(np.abs(lam[i]))), "?") for i in range(len(items))], index=items, name="dimension"
+    )
+    d_alpha = {d.id: pm.cronbach_alpha(block[list(d.items)], missing=missing).alpha for d in dims if len(d.items) >= 2}
     order = list(np.argsort(-means, kind="stable"))
-    an = PartAnalysis(part=part, codebook=cb, kmo=pm.kmo(prepared), bartlett=pm.bartlett(prepared), efa=res,
-                      alpha=alpha, dimension_alpha=pd.Series(d_alpha, name="alpha", dtype="float64"),
-                      ranking=[dims[i].id for i in order], dominant=dominant,
-                      mean_loadings=pd.Series(means, index=[d.id for d in dims], name="mean_loading"),
-                      component_of={dims[d].id: c for d, c in enumerate(comp)}, lang=lang,
-                      reversed=tuple(i for i in keyed.attrs.get("reversed", ()) if i in items),
-                      n_factors_rule=rule, warnings=tuple(notes))
+    an = PartAnalysis(
+        part=part,
+        codebook=cb,
+        kmo=pm.kmo(prepared),
+        bartlett=pm.bartlett(prepared),
+        efa=res,
+        alpha=alpha,
+        dimension_alpha=pd.Series(d_alpha, name="alpha", dtype="float64"),
+        ranking=[dims[i].id for i in order],
+        dominant=dominant,
+        mean_loadings=pd.Series(means, index=[d.id for d in dims], name="mean_loading"),
+        component_of={dims[d].id: c for d, c in enumerate(comp)},
+        lang=lang,
+        reversed=tuple(i for i in keyed.attrs.get("reversed", ()) if i in items),
+        n_factors_rule=rule,
+        warnings=tuple(notes),
+    )
     if compare == "published":
         from cmanalytics.study.tables import comparison_table
 

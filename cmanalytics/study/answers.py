@@ -20,7 +20,9 @@ import pandas as pd
 from cmanalytics.errors import DataError
 
 # "A. 非常同意", "5 非常同意", "5.非常同意", "(5) very important", "⑤非常同意"
-_PREFIX = re.compile(r"^\s*[(（]?\s*([A-Za-z]|\d{1,2})\s*[)）.．、:：]?\s+|^\s*[(（]?\s*([A-Za-z]|\d{1,2})\s*[)）.．、:：]\s*")
+_PREFIX = re.compile(
+    r"^\s*[(（]?\s*([A-Za-z]|\d{1,2})\s*[)）.．、:：]?\s+|^\s*[(（]?\s*([A-Za-z]|\d{1,2})\s*[)）.．、:：]\s*"
+)
 
 
 def _label_key(text) -> str:
@@ -61,7 +63,7 @@ def _from_text(text: str, anchors: dict[str, float]) -> float | None:
         return anchors[key]
     m = _PREFIX.match(s)
     if m:
-        rest = _label_key(s[m.end():])
+        rest = _label_key(s[m.end() :])
         prefix = m.group(1) or m.group(2)
         if rest in anchors:
             value = anchors[rest]
@@ -71,13 +73,16 @@ def _from_text(text: str, anchors: dict[str, float]) -> float | None:
     return None
 
 
-def to_numbers(col: pd.Series, item, codebook, ids: pd.Series, record: ItemRecord,
-               value_labels: dict | None = None) -> np.ndarray:
+def to_numbers(
+    col: pd.Series, item, codebook, ids: pd.Series, record: ItemRecord, value_labels: dict | None = None
+) -> np.ndarray:
     """The answers of one item as float64 (NaN where unanswered), text and value labels read."""
     anchors = anchor_lookup(item, codebook)
     if pd.api.types.is_bool_dtype(col.dtype):
-        raise DataError(f"item {item.id!r} (column {col.name!r}) holds true/false values, not answers on the "
-                        f"{item.scale_min:g}-{item.scale_max:g} scale.")
+        raise DataError(
+            f"item {item.id!r} (column {col.name!r}) holds true/false values, not answers on the "
+            f"{item.scale_min:g}-{item.scale_max:g} scale."
+        )
     if pd.api.types.is_numeric_dtype(col.dtype):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         if value_labels:
@@ -114,14 +119,19 @@ def to_numbers(col: pd.Series, item, codebook, ids: pd.Series, record: ItemRecor
         except ValueError:
             record.text[text] = record.text.get(text, 0) + 1
     if conflicts:
-        raise DataError(f"item {item.id!r}: an answer's number and its anchor disagree for respondent(s) "
-                        + ", ".join(conflicts[:5]) + "; recode those answers.")
+        raise DataError(
+            f"item {item.id!r}: an answer's number and its anchor disagree for respondent(s) "
+            + ", ".join(conflicts[:5])
+            + "; recode those answers."
+        )
     if bad:
         shown = ", ".join(f"{ids.iloc[r]!s} ({raw[r]!r})" for r in bad[:5])
         more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
-        raise DataError(f"item {item.id!r} (column {col.name!r}) has text that is neither a number nor an anchor of "
-                        f"the scale for respondent(s) {shown}{more}; recode those answers, or declare the anchors "
-                        "in the codebook's [scale].")
+        raise DataError(
+            f"item {item.id!r} (column {col.name!r}) has text that is neither a number nor an anchor of "
+            f"the scale for respondent(s) {shown}{more}; recode those answers, or declare the anchors "
+            "in the codebook's [scale]."
+        )
     return values
 
 
@@ -140,7 +150,10 @@ def _through_value_labels(values, value_labels, anchors, item, record) -> np.nda
         hit = values == code
         if hit.any():
             out[hit] = value
-            record.labels_recoded[f"{code:g} ({value_labels.get(code, value_labels.get(int(code)))})"] = (value, int(hit.sum()))
+            record.labels_recoded[f"{code:g} ({value_labels.get(code, value_labels.get(int(code)))})"] = (
+                value,
+                int(hit.sum()),
+            )
     return out
 
 
@@ -156,8 +169,9 @@ def apply_missing(values: np.ndarray, codes: dict[float, str], record: ItemRecor
     return out
 
 
-def check_range(values: np.ndarray, item, ids: pd.Series, record: ItemRecord, out_of_range: str,
-                column: str) -> np.ndarray:
+def check_range(
+    values: np.ndarray, item, ids: pd.Series, record: ItemRecord, out_of_range: str, column: str
+) -> np.ndarray:
     """Answers outside the item's scale: an error naming them, or missing with ``out_of_range="missing"``."""
     with np.errstate(invalid="ignore"):
         bad = ~np.isnan(values) & ((values < item.scale_min) | (values > item.scale_max))
@@ -168,10 +182,12 @@ def check_range(values: np.ndarray, item, ids: pd.Series, record: ItemRecord, ou
         shown = ", ".join(f"{ids.iloc[r]!s} ({values[r]:g})" for r in rows[:5])
         more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
         codes = sorted({float(values[r]) for r in rows})
-        raise DataError(f"item {item.id!r} (column {column!r}) has answers outside its scale "
-                        f"{item.scale_min:g}-{item.scale_max:g} for respondent(s) {shown}{more}. If "
-                        f"{', '.join(f'{c:g}' for c in codes[:5])} mean(s) 'no answer', declare them: "
-                        "missing_codes=[...] or the codebook's [scale] missing; or pass out_of_range='missing'.")
+        raise DataError(
+            f"item {item.id!r} (column {column!r}) has answers outside its scale "
+            f"{item.scale_min:g}-{item.scale_max:g} for respondent(s) {shown}{more}. If "
+            f"{', '.join(f'{c:g}' for c in codes[:5])} mean(s) 'no answer', declare them: "
+            "missing_codes=[...] or the codebook's [scale] missing; or pass out_of_range='missing'."
+        )
     out = values.copy()
     for v in np.unique(values[bad]):
         record.out_of_range[float(v)] = int((values == v).sum())

@@ -70,14 +70,28 @@ class CleaningResult(Reportable):
 
     def _report(self):
         c = self.counts
-        rows = [("distributed", str(c["distributed"])), ("returned", str(c["returned"])), ("valid", str(c["valid"])),
-                ("valid response rate", f"{100 * self.valid_rate:.2f}%")]
-        return "Survey cleaning", rows, [("Removed by rule", self.by_rule.to_frame()),
-                                         ("Audit trail", self.report)], (), ()
+        rows = [
+            ("distributed", str(c["distributed"])),
+            ("returned", str(c["returned"])),
+            ("valid", str(c["valid"])),
+            ("valid response rate", f"{100 * self.valid_rate:.2f}%"),
+        ]
+        return (
+            "Survey cleaning",
+            rows,
+            [("Removed by rule", self.by_rule.to_frame()), ("Audit trail", self.report)],
+            (),
+            (),
+        )
 
 
-def clean(raw: pd.DataFrame, codebook: Codebook | None = None, rules: CleaningRules | None = None, *,
-          distributed: int | None = None) -> CleaningResult:
+def clean(
+    raw: pd.DataFrame,
+    codebook: Codebook | None = None,
+    rules: CleaningRules | None = None,
+    *,
+    distributed: int | None = None,
+) -> CleaningResult:
     """Apply the cleaning rules to a survey export mapped to a codebook (see
     :func:`~cmanalytics.study.ingestion.map_to_codebook`). ``distributed`` is the number of questionnaires
     handed out (default: the rows returned). The raw frame is not modified."""
@@ -92,8 +106,10 @@ def clean(raw: pd.DataFrame, codebook: Codebook | None = None, rules: CleaningRu
     answers = raw[cb.item_ids]
     nonnum = [c for c in cb.item_ids if not pd.api.types.is_numeric_dtype(answers[c].dtype)]
     if nonnum:
-        raise DataError("item column(s) " + ", ".join(nonnum) + " hold text; read the export with "
-                        "cma.study.read_survey or map_to_codebook, which reads answers written as text.")
+        raise DataError(
+            "item column(s) " + ", ".join(nonnum) + " hold text; read the export with "
+            "cma.study.read_survey or map_to_codebook, which reads answers written as text."
+        )
     x = answers.to_numpy(dtype=np.float64, na_value=np.nan)
     n = len(raw)
     entries: list[tuple[int, str, str]] = []
@@ -109,13 +125,26 @@ def clean(raw: pd.DataFrame, codebook: Codebook | None = None, rules: CleaningRu
             bad = ~np.isnan(x) & ((x < lo) | (x > hi) | (x != np.round(x)))
         for r in np.where(bad.any(axis=1))[0]:
             cells = ", ".join(f"{cb.item_ids[j]} = {x[r, j]:g}" for j in np.where(bad[r])[0])
-            entries.append((r, "out_of_scale", f"{cells} outside {lo[0]:g}-{hi[0]:g}" if np.ptp(lo) == 0 == np.ptp(hi)
-                            else f"{cells} outside the item's scale"))
+            entries.append(
+                (
+                    r,
+                    "out_of_scale",
+                    f"{cells} outside {lo[0]:g}-{hi[0]:g}"
+                    if np.ptp(lo) == 0 == np.ptp(hi)
+                    else f"{cells} outside the item's scale",
+                )
+            )
     if rules.max_missing is not None:
         share = np.isnan(x).mean(axis=1)
         for r in np.where(share > rules.max_missing)[0]:
-            entries.append((r, "too_many_missing", f"{int(np.isnan(x[r]).sum())} of {x.shape[1]} items unanswered "
-                                                   f"(more than {100 * rules.max_missing:g}%)"))
+            entries.append(
+                (
+                    r,
+                    "too_many_missing",
+                    f"{int(np.isnan(x[r]).sum())} of {x.shape[1]} items unanswered "
+                    f"(more than {100 * rules.max_missing:g}%)",
+                )
+            )
     if rules.straight_lining:
         for part in cb.parts:
             cols = [cb.item_ids.index(i) for i in cb.items_of(part.id)]
@@ -125,25 +154,42 @@ def clean(raw: pd.DataFrame, codebook: Codebook | None = None, rules: CleaningRu
             complete = ~np.isnan(block).any(axis=1)
             same = complete & (np.nanmax(block, axis=1, initial=-np.inf) == np.nanmin(block, axis=1, initial=np.inf))
             for r in np.where(same)[0]:
-                entries.append((r, "straight_lining", f"the same answer ({block[r, 0]:g}) to all {len(cols)} items "
-                                                      f"of part {part.id}"))
+                entries.append(
+                    (
+                        r,
+                        "straight_lining",
+                        f"the same answer ({block[r, 0]:g}) to all {len(cols)} items of part {part.id}",
+                    )
+                )
 
     order = {rule: k for k, rule in enumerate(RULES)}
     entries.sort(key=lambda e: (e[0], order[e[1]]))
-    report = pd.DataFrame({"respondent_id": pd.Series([ids.iloc[r] for r, _, _ in entries], dtype=object),
-                           "row": pd.Series([int(r) for r, _, _ in entries], dtype="int64"),
-                           "rule": pd.Series([rule for _, rule, _ in entries], dtype=object),
-                           "detail": pd.Series([d for _, _, d in entries], dtype=object)})
+    report = pd.DataFrame(
+        {
+            "respondent_id": pd.Series([ids.iloc[r] for r, _, _ in entries], dtype=object),
+            "row": pd.Series([int(r) for r, _, _ in entries], dtype="int64"),
+            "rule": pd.Series([rule for _, rule, _ in entries], dtype=object),
+            "detail": pd.Series([d for _, _, d in entries], dtype=object),
+        }
+    )
     first = report.drop_duplicates("row", keep="first")
     removed = pd.Series(first["rule"].to_numpy(), index=pd.Index(first["row"].to_numpy(), name="row"), name="rule")
     keep = np.ones(n, bool)
     keep[removed.index.to_numpy()] = False
     if not keep.any():
-        raise DataError(f"every one of the {n} questionnaires was rejected by the cleaning rules "
-                        f"({', '.join(f'{k}: {v}' for k, v in removed.value_counts().items())}); check the export "
-                        "and the codebook's scale, or relax the rules.")
+        raise DataError(
+            f"every one of the {n} questionnaires was rejected by the cleaning rules "
+            f"({', '.join(f'{k}: {v}' for k, v in removed.value_counts().items())}); check the export "
+            "and the codebook's scale, or relax the rules."
+        )
     data = raw.iloc[np.where(keep)[0]].copy()
-    counts = {"distributed": int(distributed if distributed is not None else n), "returned": n, "valid": int(keep.sum())}
+    counts = {
+        "distributed": int(distributed if distributed is not None else n),
+        "returned": n,
+        "valid": int(keep.sum()),
+    }
     if counts["distributed"] < n:
-        raise ArgumentError(f"distributed ({counts['distributed']}) cannot be fewer than the questionnaires returned ({n}).")
+        raise ArgumentError(
+            f"distributed ({counts['distributed']}) cannot be fewer than the questionnaires returned ({n})."
+        )
     return CleaningResult(data=data, report=report, removed=removed, counts=counts, rules=rules)

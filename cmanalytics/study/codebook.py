@@ -142,8 +142,9 @@ def _check_keys(table, section: str, where: str) -> None:
 
 def _codes(value, where: str) -> tuple[float, ...]:
     """Missing-value codes: a list of numbers."""
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                                                        for v in value):
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
         raise CodebookError(f"{where}: 'missing' must be a list of numbers such as [9, 99]; got {value!r}.")
     return tuple(float(v) for v in value)
 
@@ -164,7 +165,9 @@ def codebook_from_dict(d: dict) -> Codebook:
     try:
         smin, smax = float(scale.get("min", 1)), float(scale.get("max", 5))
     except (TypeError, ValueError):
-        raise CodebookError(f"[scale]: min and max must be numbers; got {scale.get('min')!r} and {scale.get('max')!r}.") from None
+        raise CodebookError(
+            f"[scale]: min and max must be numbers; got {scale.get('min')!r} and {scale.get('max')!r}."
+        ) from None
     if not smin < smax:
         raise CodebookError(f"the scale's min ({smin:g}) must be below its max ({smax:g}).")
     anchors_en = tuple(scale.get("anchors_en", ()))
@@ -172,8 +175,10 @@ def codebook_from_dict(d: dict) -> Codebook:
     missing = _codes(scale.get("missing", []), "[scale]")
     inside = [v for v in missing if smin <= v <= smax]
     if inside:
-        raise CodebookError(f"[scale]: missing code(s) {', '.join(f'{v:g}' for v in inside)} lie inside the scale "
-                            f"{smin:g}-{smax:g}, where they would be answers; use codes outside it (9, 99, -1).")
+        raise CodebookError(
+            f"[scale]: missing code(s) {', '.join(f'{v:g}' for v in inside)} lie inside the scale "
+            f"{smin:g}-{smax:g}, where they would be answers; use codes outside it (9, 99, -1)."
+        )
     n_points = int(smax - smin + 1)
     for name, anchors in (("anchors_en", anchors_en), ("anchors_zh", anchors_zh)):
         if anchors and len(anchors) != n_points:
@@ -181,11 +186,15 @@ def codebook_from_dict(d: dict) -> Codebook:
 
     for p in d.get("parts", ()):
         _check_keys(p, "parts", "a [[parts]] entry")
-    parts = tuple(Part(_need(p, "id", "a part"), p.get("name_en", p["id"]), p.get("name_zh", p.get("name_en", p["id"])))
-                  for p in d.get("parts", ()))
+    parts = tuple(
+        Part(_need(p, "id", "a part"), p.get("name_en", p["id"]), p.get("name_zh", p.get("name_en", p["id"])))
+        for p in d.get("parts", ())
+    )
     part_ids = [p.id for p in parts]
     if len(set(part_ids)) != len(part_ids):
-        raise CodebookError("a part id is used twice: " + ", ".join(sorted({p for p in part_ids if part_ids.count(p) > 1})))
+        raise CodebookError(
+            "a part id is used twice: " + ", ".join(sorted({p for p in part_ids if part_ids.count(p) > 1}))
+        )
 
     items = []
     seen: set[str] = set()
@@ -201,8 +210,9 @@ def codebook_from_dict(d: dict) -> Codebook:
         own = _codes(it["missing"], f"item {iid!r}") if "missing" in it else missing
         if not isinstance(it.get("reverse", False), bool):
             raise CodebookError(f"item {iid!r}: reverse must be true or false; got {it['reverse']!r}.")
-        items.append(Item(iid, it.get("en", iid), it.get("zh", it.get("en", iid)), it.get("reverse", False), lo, hi,
-                          own))
+        items.append(
+            Item(iid, it.get("en", iid), it.get("zh", it.get("en", iid)), it.get("reverse", False), lo, hi, own)
+        )
     if not items:
         raise CodebookError("the codebook lists no items.")
 
@@ -223,25 +233,48 @@ def codebook_from_dict(d: dict) -> Codebook:
             if i not in seen:
                 raise CodebookError(f"dimension {did!r} names item {i!r}, which the codebook does not define.")
             if i in owner:
-                raise CodebookError(f"item {i!r} is in two dimensions, {owner[i]!r} and {did!r}; each item measures one.")
+                raise CodebookError(
+                    f"item {i!r} is in two dimensions, {owner[i]!r} and {did!r}; each item measures one."
+                )
             owner[i] = did
         if not members:
             raise CodebookError(f"dimension {did!r} has no items.")
-        dims.append(Dimension(did, part, dm.get("name_en", did), dm.get("name_zh", dm.get("name_en", did)),
-                              dm.get("kind", ""), members))
+        dims.append(
+            Dimension(
+                did,
+                part,
+                dm.get("name_en", did),
+                dm.get("name_zh", dm.get("name_en", did)),
+                dm.get("kind", ""),
+                members,
+            )
+        )
     orphans = [i.id for i in items if i.id not in owner]
     if orphans:
         raise CodebookError("item(s) " + ", ".join(orphans) + " belong to no dimension; assign each to one.")
-    return Codebook(str(_need(inst, "id", "[instrument]")), inst.get("name_en", ""), inst.get("name_zh", ""),
-                    inst.get("reference", ""), smin, smax, anchors_en, anchors_zh, parts, tuple(dims), tuple(items),
-                    missing)
+    return Codebook(
+        str(_need(inst, "id", "[instrument]")),
+        inst.get("name_en", ""),
+        inst.get("name_zh", ""),
+        inst.get("reference", ""),
+        smin,
+        smax,
+        anchors_en,
+        anchors_zh,
+        parts,
+        tuple(dims),
+        tuple(items),
+        missing,
+    )
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
     """Load a codebook from a TOML file; without a path, the psychological-contract instrument shipped
     with the package."""
     if path is None:
-        text = resources.files("cmanalytics.study").joinpath("instruments/psychological_contract.toml").read_text("utf-8")
+        text = (
+            resources.files("cmanalytics.study").joinpath("instruments/psychological_contract.toml").read_text("utf-8")
+        )
     else:
         path = Path(path)
         if not path.exists():

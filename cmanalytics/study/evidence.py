@@ -38,20 +38,28 @@ class ValidityResult(Reportable):
 
     def _report(self):
         fi = self.cfa.fit_indices
-        rows = [("part", self.part), ("factors", ", ".join(self.model)),
-                ("reverse-keyed", ", ".join(self.reversed) or "none"),
-                ("chi-square (df)", f"{fmt(fi.get('chi2'))} ({fi.get('df'):.0f})"),
-                ("CFI", fmt(fi.get("cfi"))), ("RMSEA", fmt(fi.get("rmsea"))), ("SRMR", fmt(fi.get("srmr"))),
-                ("Harman's first factor", f"{fmt(self.harman.first_factor_pct, 1)}%")]
+        rows = [
+            ("part", self.part),
+            ("factors", ", ".join(self.model)),
+            ("reverse-keyed", ", ".join(self.reversed) or "none"),
+            ("chi-square (df)", f"{fmt(fi.get('chi2'))} ({fi.get('df'):.0f})"),
+            ("CFI", fmt(fi.get("cfi"))),
+            ("RMSEA", fmt(fi.get("rmsea"))),
+            ("SRMR", fmt(fi.get("srmr"))),
+            ("Harman's first factor", f"{fmt(self.harman.first_factor_pct, 1)}%"),
+        ]
         if self.omega is not None:
             rows.append(("omega hierarchical / total", f"{fmt(self.omega.omega_h)} / {fmt(self.omega.omega_total)}"))
-        tables = [("Composite reliability and AVE", pd.DataFrame({"CR": self.cfa.cr, "AVE": self.cfa.ave})),
-                  ("HTMT", self.htmt)]
+        tables = [
+            ("Composite reliability and AVE", pd.DataFrame({"CR": self.cfa.cr, "AVE": self.cfa.ave})),
+            ("HTMT", self.htmt),
+        ]
         return f"Validity, part {self.part}", rows, tables, self.warnings, ()
 
 
-def validity(data: pd.DataFrame, codebook=None, part: str | None = None, *, reverse=None,
-             missing: str = "listwise") -> ValidityResult:
+def validity(
+    data: pd.DataFrame, codebook=None, part: str | None = None, *, reverse=None, missing: str = "listwise"
+) -> ValidityResult:
     """CFA, CR/AVE, HTMT, omega and Harman's test for one part of the instrument, on the answers with the
     reverse-keyed items recoded (the codebook's, or ``reverse=``) on their declared scale. ``missing``:
     "listwise", or "fiml" for the CFA (lavaan's ``missing = "ml"``; HTMT, omega and Harman then use pairwise
@@ -71,14 +79,22 @@ def validity(data: pd.DataFrame, codebook=None, part: str | None = None, *, reve
     model = {d.id: list(d.items) for d in cb.dimensions_of(part)}
     small = [d for d, its in model.items() if len(its) < 2]
     if small:
-        raise DataError(f"dimension(s) {', '.join(small)} have fewer than two items: a factor needs at least two "
-                        "(three to be identified alone).")
+        raise DataError(
+            f"dimension(s) {', '.join(small)} have fewer than two items: a factor needs at least two "
+            "(three to be identified alone)."
+        )
     other = "listwise" if missing == "listwise" else "pairwise"
     fit = cfa(keyed, model, missing=missing)
     ratio = htmt(keyed, model, missing=other)
     k = len(model)
     om = omega(keyed, n_factors=k, missing=other) if k >= 2 and len(items) >= 2 * k + math.ceil(k / 2) else None
-    return ValidityResult(part=part, model=model, cfa=fit, htmt=ratio, omega=om,
-                          harman=harman(keyed, missing=other),
-                          reversed=tuple(i for i in keyed.attrs.get("reversed", ()) if i in items),
-                          warnings=tuple(getattr(fit, "warnings", ())))
+    return ValidityResult(
+        part=part,
+        model=model,
+        cfa=fit,
+        htmt=ratio,
+        omega=om,
+        harman=harman(keyed, missing=other),
+        reversed=tuple(i for i in keyed.attrs.get("reversed", ()) if i in items),
+        warnings=tuple(getattr(fit, "warnings", ())),
+    )

@@ -28,8 +28,18 @@ ID_COLUMN = "respondent_id"
 ID_NAMES = ("respondent_id", "id", "序号", "编号", "答卷编号", "respondent", "response_id", "responseid")
 """Column names taken as the respondent id when ``id_column`` is not given (case ignored)."""
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel",
-           ".sav": "spss", ".zsav": "spss", ".dta": "stata", ".parquet": "parquet"}
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".xls": "excel",
+    ".sav": "spss",
+    ".zsav": "spss",
+    ".dta": "stata",
+    ".parquet": "parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,9 @@ class FileInfo:
 
 def _decode(raw: bytes, path: Path, encoding: str) -> tuple[str, str]:
     if b"\x00" in raw[:65536]:
-        raise ReadError(f"{path} is not a text file (it holds NUL bytes); give a CSV, Excel, SPSS, Stata or "
-                        "Parquet export.")
+        raise ReadError(
+            f"{path} is not a text file (it holds NUL bytes); give a CSV, Excel, SPSS, Stata or Parquet export."
+        )
     tried = ENCODINGS if encoding == "auto" else (encoding,)
     for enc in tried:
         if enc == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
@@ -59,11 +70,14 @@ def _decode(raw: bytes, path: Path, encoding: str) -> tuple[str, str]:
             return raw.decode(enc), enc
         except UnicodeDecodeError as exc:
             if encoding != "auto":
-                raise ReadError(f"{path} cannot be read as {encoding}: byte {exc.start} ({raw[exc.start:exc.start + 1]!r}) "
-                                "is not valid there; try encoding='auto'.") from None
+                raise ReadError(
+                    f"{path} cannot be read as {encoding}: byte {exc.start} ({raw[exc.start : exc.start + 1]!r}) "
+                    "is not valid there; try encoding='auto'."
+                ) from None
         except LookupError:
-            raise ArgumentError(f"encoding={encoding!r} is not an encoding Python knows (try 'utf-8', 'gb18030', "
-                                "'auto').") from None
+            raise ArgumentError(
+                f"encoding={encoding!r} is not an encoding Python knows (try 'utf-8', 'gb18030', 'auto')."
+            ) from None
     raise ReadError(f"{path} is neither UTF-8 nor GB18030/GBK text; pass encoding= with the file's encoding.")
 
 
@@ -95,7 +109,9 @@ def _read_excel(path: Path, sheet) -> tuple[pd.DataFrame, FileInfo]:
     try:
         book = pd.ExcelFile(path)
     except ImportError as exc:
-        raise ReadError(f"reading {path.suffix} files needs an extra package ({exc}); save the file as .xlsx.") from None
+        raise ReadError(
+            f"reading {path.suffix} files needs an extra package ({exc}); save the file as .xlsx."
+        ) from None
     except Exception as exc:  # openpyxl/zipfile raise several classes for a file that is not a workbook
         raise ReadError(f"{path} is not an Excel workbook ({type(exc).__name__}: {exc}).") from None
     names = book.sheet_names
@@ -112,15 +128,26 @@ def _read_stats_file(path: Path, kind: str) -> tuple[pd.DataFrame, FileInfo]:
     try:
         df, meta = reader(str(path), user_missing=kind == "spss")
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others for a damaged file
-        raise ReadError(f"{path} could not be read as {'an SPSS' if kind == 'spss' else 'a Stata'} file "
-                        f"({type(exc).__name__}: {exc}).") from None
+        raise ReadError(
+            f"{path} could not be read as {'an SPSS' if kind == 'spss' else 'a Stata'} file "
+            f"({type(exc).__name__}: {exc})."
+        ) from None
     user_missing = {}
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
-        user_missing[col] = [(float(r["lo"]), float(r["hi"])) for r in ranges
-                             if isinstance(r.get("lo"), (int, float)) and isinstance(r.get("hi"), (int, float))]
+        user_missing[col] = [
+            (float(r["lo"]), float(r["hi"]))
+            for r in ranges
+            if isinstance(r.get("lo"), (int, float)) and isinstance(r.get("hi"), (int, float))
+        ]
     labels = {c: lab for c, lab in zip(meta.column_names, meta.column_labels) if lab}
-    return df, FileInfo(str(path), kind, getattr(meta, "file_encoding", None), variable_labels=labels,
-                        value_labels=dict(meta.variable_value_labels), user_missing=user_missing)
+    return df, FileInfo(
+        str(path),
+        kind,
+        getattr(meta, "file_encoding", None),
+        variable_labels=labels,
+        value_labels=dict(meta.variable_value_labels),
+        user_missing=user_missing,
+    )
 
 
 def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd.DataFrame, FileInfo]:
@@ -131,8 +158,9 @@ def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd
         raise ReadError(f"{path} is a folder; give the export file itself.")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise ReadError(f"cannot read {path.name}: give a .csv/.tsv/.txt, .xlsx/.xls, .sav/.zsav, .dta or .parquet "
-                        "export.")
+        raise ReadError(
+            f"cannot read {path.name}: give a .csv/.tsv/.txt, .xlsx/.xls, .sav/.zsav, .dta or .parquet export."
+        )
     try:
         if kind == "csv":
             return _read_text(path, encoding)
@@ -204,19 +232,30 @@ class ReadReport(Reportable):
         missing by a code, text answers recoded, values outside the scale made missing."""
         rows = []
         for m in self.matches:
-            rows.append({"item": m.item, "column": m.column, "matched_by": m.how, "similarity": m.score,
-                         "missing_codes": int(self.missing.loc[self.missing["item"] == m.item, "count"].sum()),
-                         "text_recoded": int(self.text.loc[self.text["item"] == m.item, "count"].sum()),
-                         "out_of_range": int(self.out_of_range.loc[self.out_of_range["item"] == m.item, "count"].sum())})
-        return pd.DataFrame(rows, columns=["item", "column", "matched_by", "similarity", "missing_codes",
-                                           "text_recoded", "out_of_range"]).set_index("item")
+            rows.append(
+                {
+                    "item": m.item,
+                    "column": m.column,
+                    "matched_by": m.how,
+                    "similarity": m.score,
+                    "missing_codes": int(self.missing.loc[self.missing["item"] == m.item, "count"].sum()),
+                    "text_recoded": int(self.text.loc[self.text["item"] == m.item, "count"].sum()),
+                    "out_of_range": int(self.out_of_range.loc[self.out_of_range["item"] == m.item, "count"].sum()),
+                }
+            )
+        return pd.DataFrame(
+            rows,
+            columns=["item", "column", "matched_by", "similarity", "missing_codes", "text_recoded", "out_of_range"],
+        ).set_index("item")
 
     def __repr__(self) -> str:
         near = sum(m.how.startswith("near") for m in self.matches)
-        return (f"ReadReport({self.format}{', ' + self.encoding if self.encoding else ''}, {self.rows} rows, "
-                f"{len(self.matches)} items matched{f' ({near} near)' if near else ''}, "
-                f"{int(self.missing['count'].sum())} answers made missing by codes, "
-                f"{int(self.text['count'].sum())} text answers recoded, {len(self.ignored)} columns ignored)")
+        return (
+            f"ReadReport({self.format}{', ' + self.encoding if self.encoding else ''}, {self.rows} rows, "
+            f"{len(self.matches)} items matched{f' ({near} near)' if near else ''}, "
+            f"{int(self.missing['count'].sum())} answers made missing by codes, "
+            f"{int(self.text['count'].sum())} text answers recoded, {len(self.ignored)} columns ignored)"
+        )
 
     def _report(self):
         rows = [("file", self.source), ("format", self.format)]
@@ -226,25 +265,33 @@ class ReadReport(Reportable):
             rows.append(("delimiter", repr(self.delimiter)))
         if self.sheet is not None:
             rows.append(("sheet", str(self.sheet)))
-        rows += [("rows", str(self.rows)), ("respondent id", f"{self.id_column or '(numbered 1..n)'} ({self.id_how})"),
-                 ("columns kept", ", ".join(self.kept) or "none"), ("columns ignored", ", ".join(self.ignored) or "none")]
+        rows += [
+            ("rows", str(self.rows)),
+            ("respondent id", f"{self.id_column or '(numbered 1..n)'} ({self.id_how})"),
+            ("columns kept", ", ".join(self.kept) or "none"),
+            ("columns ignored", ", ".join(self.ignored) or "none"),
+        ]
         tables = [("Columns and items", self.to_frame())]
-        for caption, df in (("Missing-value codes applied", self.missing), ("Text answers recoded", self.text),
-                            ("Answers outside the scale made missing", self.out_of_range),
-                            ("SPSS codes read through their value labels", self.labels_recoded)):
+        for caption, df in (
+            ("Missing-value codes applied", self.missing),
+            ("Text answers recoded", self.text),
+            ("Answers outside the scale made missing", self.out_of_range),
+            ("SPSS codes read through their value labels", self.labels_recoded),
+        ):
             if len(df):
                 tables.append((caption, df))
         notes = [f"near matches are taken at a similarity of at least {self.near_match:.2f}"]
         return "Read report", rows, tables, (), notes
 
 
-
 def read_report(df: pd.DataFrame) -> ReadReport:
     """The :class:`ReadReport` of a frame returned by :func:`read_survey`."""
     rep = getattr(df, "attrs", {}).get("read_report")
     if rep is None:
-        raise ArgumentError("this frame carries no read report: it was not returned by cma.study.read_survey "
-                            "(or an operation dropped its attrs).")
+        raise ArgumentError(
+            "this frame carries no read report: it was not returned by cma.study.read_survey "
+            "(or an operation dropped its attrs)."
+        )
     return rep
 
 
@@ -254,8 +301,11 @@ def read_report(df: pd.DataFrame) -> ReadReport:
 def _find_id_column(columns, id_column) -> tuple[str | None, str]:
     if id_column is not None:
         if id_column not in columns:
-            raise DataError(f"id_column {id_column!r} is not a column of the export; its columns begin "
-                            + ", ".join(map(repr, list(columns)[:8])) + ".")
+            raise DataError(
+                f"id_column {id_column!r} is not a column of the export; its columns begin "
+                + ", ".join(map(repr, list(columns)[:8]))
+                + "."
+            )
         return id_column, "given"
     lower = {str(c).strip().lower(): c for c in columns}
     for name in ID_NAMES:
@@ -269,7 +319,9 @@ def _tidy_ids(ids: pd.Series) -> pd.Series:
     if ids.isna().any():
         rows = np.where(ids.isna().to_numpy())[0][:5] + 1
         raise DataError(f"the id column {ids.name!r} is empty in data row(s) {', '.join(map(str, rows))}.")
-    text = ids.map(lambda v: f"{v:.0f}" if isinstance(v, (float, np.floating)) and float(v).is_integer() else str(v).strip())
+    text = ids.map(
+        lambda v: f"{v:.0f}" if isinstance(v, (float, np.floating)) and float(v).is_integer() else str(v).strip()
+    )
     if text.str.fullmatch(r"-?[1-9]\d{0,17}|0").all():
         return text.astype("int64")
     return text.astype(object)
@@ -278,8 +330,9 @@ def _tidy_ids(ids: pd.Series) -> pd.Series:
 def _missing_codes(cb: Codebook, missing_codes, info: FileInfo | None) -> dict[str, dict[float, str]]:
     """Per item: code -> where it was declared (codebook, argument)."""
     if missing_codes is not None and not isinstance(missing_codes, (list, tuple, set, dict)):
-        raise ArgumentError(f"missing_codes must be a list of codes (e.g. [9, 99]) or a dict item -> codes; got "
-                            f"{missing_codes!r}.")
+        raise ArgumentError(
+            f"missing_codes must be a list of codes (e.g. [9, 99]) or a dict item -> codes; got {missing_codes!r}."
+        )
     per_item = {}
     for it in cb.items:
         codes = {float(c): "codebook" for c in it.missing}
@@ -290,8 +343,10 @@ def _missing_codes(cb: Codebook, missing_codes, info: FileInfo | None) -> dict[s
             except (TypeError, ValueError):
                 raise ArgumentError(f"missing code {c!r} is not a number.") from None
             if it.scale_min <= c <= it.scale_max:
-                raise ArgumentError(f"missing code {c:g} lies inside item {it.id!r}'s scale {it.scale_min:g}-"
-                                    f"{it.scale_max:g}, where it is an answer; codes must lie outside it.")
+                raise ArgumentError(
+                    f"missing code {c:g} lies inside item {it.id!r}'s scale {it.scale_min:g}-"
+                    f"{it.scale_max:g}, where it is an answer; codes must lie outside it."
+                )
             codes.setdefault(c, "missing_codes=")
         per_item[it.id] = codes
     if isinstance(missing_codes, dict):
@@ -301,9 +356,17 @@ def _missing_codes(cb: Codebook, missing_codes, info: FileInfo | None) -> dict[s
     return per_item
 
 
-def map_to_codebook(export: pd.DataFrame, codebook: Codebook | None = None, *, id_column: str | None = None,
-                    column_map: dict[str, str] | None = None, keep=None, missing_codes=None,
-                    out_of_range: str = "error", _info: FileInfo | None = None) -> pd.DataFrame:
+def map_to_codebook(
+    export: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    id_column: str | None = None,
+    column_map: dict[str, str] | None = None,
+    keep=None,
+    missing_codes=None,
+    out_of_range: str = "error",
+    _info: FileInfo | None = None,
+) -> pd.DataFrame:
     """Map an export already in memory to the codebook (see :func:`read_survey` for the arguments). The
     export is not modified."""
     if not isinstance(export, pd.DataFrame):
@@ -326,14 +389,21 @@ def map_to_codebook(export: pd.DataFrame, codebook: Codebook | None = None, *, i
         if absent:
             raise DataError(f"keep names column(s) {', '.join(map(repr, absent))} that the export lacks.")
     skip = {id_col} | set(keep_list or ())
-    matches, unmatched = match_columns(columns, cb, column_map=column_map, skip=skip,
-                                       labels=info.variable_labels or export.attrs.get("variable_labels"))
+    matches, unmatched = match_columns(
+        columns,
+        cb,
+        column_map=column_map,
+        skip=skip,
+        labels=info.variable_labels or export.attrs.get("variable_labels"),
+    )
     matched_items = {m.item for m in matches}
     absent = [i for i in cb.item_ids if i not in matched_items]
     if absent:
-        raise DataError(f"{info.path}: no column matches item(s) {', '.join(absent)} of the codebook {cb.id!r} "
-                        f"(columns not matched: {', '.join(map(repr, unmatched[:12])) or 'none'}"
-                        f"{' ...' if len(unmatched) > 12 else ''}). Map them with column_map= (column -> item).")
+        raise DataError(
+            f"{info.path}: no column matches item(s) {', '.join(absent)} of the codebook {cb.id!r} "
+            f"(columns not matched: {', '.join(map(repr, unmatched[:12])) or 'none'}"
+            f"{' ...' if len(unmatched) > 12 else ''}). Map them with column_map= (column -> item)."
+        )
     ids = _tidy_ids(export[id_col].rename(id_col)) if id_col else pd.Series(np.arange(1, len(export) + 1))
     ids = ids.reset_index(drop=True)
     codes = _missing_codes(cb, missing_codes, info)
@@ -366,8 +436,9 @@ def map_to_codebook(export: pd.DataFrame, codebook: Codebook | None = None, *, i
         if k == ID_COLUMN:
             continue
         frame[k] = export[k].to_numpy()
-    report = _report(info, len(export), id_col, id_how, matches, kept, [c for c in others if c not in kept], records,
-                     by_item)
+    report = _report(
+        info, len(export), id_col, id_how, matches, kept, [c for c in others if c not in kept], records, by_item
+    )
     frame.attrs.update({k: v for k, v in export.attrs.items() if k != "file"})
     if info.value_labels:
         frame.attrs["value_labels"] = info.value_labels
@@ -381,25 +452,48 @@ def _report(info, n, id_col, id_how, matches, kept, ignored, records, by_item) -
     miss, text, oor, labs = [], [], [], []
     for item, rec in records.items():
         col = by_item[item].column
-        miss += [{"item": item, "column": col, "code": c, "count": k, "declared_in": src}
-                 for c, (k, src) in rec.missing.items()]
+        miss += [
+            {"item": item, "column": col, "code": c, "count": k, "declared_in": src}
+            for c, (k, src) in rec.missing.items()
+        ]
         text += [{"item": item, "column": col, "answer": t, "count": k} for t, k in rec.text.items()]
         oor += [{"item": item, "column": col, "value": v, "count": k} for v, k in rec.out_of_range.items()]
-        labs += [{"item": item, "column": col, "code (label)": c, "read as": v, "count": k}
-                 for c, (v, k) in rec.labels_recoded.items()]
+        labs += [
+            {"item": item, "column": col, "code (label)": c, "read as": v, "count": k}
+            for c, (v, k) in rec.labels_recoded.items()
+        ]
     frame = lambda rows, cols: pd.DataFrame(rows, columns=cols)  # noqa: E731 - four tables of one shape
-    return ReadReport(source=info.path, format=info.format, encoding=info.encoding, delimiter=info.delimiter,
-                      sheet=info.sheet, rows=n, id_column=id_col, id_how=id_how, matches=tuple(matches),
-                      kept=tuple(kept), ignored=tuple(ignored),
-                      missing=frame(miss, ["item", "column", "code", "count", "declared_in"]),
-                      text=frame(text, ["item", "column", "answer", "count"]),
-                      out_of_range=frame(oor, ["item", "column", "value", "count"]),
-                      labels_recoded=frame(labs, ["item", "column", "code (label)", "read as", "count"]))
+    return ReadReport(
+        source=info.path,
+        format=info.format,
+        encoding=info.encoding,
+        delimiter=info.delimiter,
+        sheet=info.sheet,
+        rows=n,
+        id_column=id_col,
+        id_how=id_how,
+        matches=tuple(matches),
+        kept=tuple(kept),
+        ignored=tuple(ignored),
+        missing=frame(miss, ["item", "column", "code", "count", "declared_in"]),
+        text=frame(text, ["item", "column", "answer", "count"]),
+        out_of_range=frame(oor, ["item", "column", "value", "count"]),
+        labels_recoded=frame(labs, ["item", "column", "code (label)", "read as", "count"]),
+    )
 
 
-def read_survey(path: str | Path, codebook: Codebook | str | Path | None = None, *, sheet: int | str = 0,
-                encoding: str = "auto", id_column: str | None = None, column_map: dict[str, str] | None = None,
-                missing_codes=None, keep=None, out_of_range: str = "error") -> pd.DataFrame:
+def read_survey(
+    path: str | Path,
+    codebook: Codebook | str | Path | None = None,
+    *,
+    sheet: int | str = 0,
+    encoding: str = "auto",
+    id_column: str | None = None,
+    column_map: dict[str, str] | None = None,
+    missing_codes=None,
+    keep=None,
+    out_of_range: str = "error",
+) -> pd.DataFrame:
     """Read a survey export and map its columns to the codebook's items.
 
     Returns a new frame: ``respondent_id``, the items in codebook order (float, NaN where unanswered), then
@@ -428,6 +522,13 @@ def read_survey(path: str | Path, codebook: Codebook | str | Path | None = None,
     export, info = _read_file(path, sheet=sheet, encoding=encoding)
     if export.shape[0] == 0:
         raise ReadError(f"{path} has a header but no rows of answers.")
-    return map_to_codebook(export, codebook, id_column=id_column, column_map=column_map, keep=keep,
-                           missing_codes=missing_codes, out_of_range=out_of_range, _info=info)
-
+    return map_to_codebook(
+        export,
+        codebook,
+        id_column=id_column,
+        column_map=column_map,
+        keep=keep,
+        missing_codes=missing_codes,
+        out_of_range=out_of_range,
+        _info=info,
+    )

@@ -32,8 +32,10 @@ def reverse_items(codebook: Codebook, reverse=None, items=None) -> list[str]:
         chosen = [reverse] if isinstance(reverse, str) else [str(r) for r in reverse]
         unknown = [r for r in chosen if r not in codebook.item_ids]
         if unknown:
-            raise ArgumentError(f"reverse names item(s) {', '.join(map(repr, unknown))} that the codebook "
-                                f"{codebook.id!r} does not have.")
+            raise ArgumentError(
+                f"reverse names item(s) {', '.join(map(repr, unknown))} that the codebook "
+                f"{codebook.id!r} does not have."
+            )
     return [i for i in chosen if items is None or i in items]
 
 
@@ -59,9 +61,11 @@ def reverse_key(data: pd.DataFrame, codebook: Codebook | None = None, reverse=No
         bad = x.notna() & ((x < it.scale_min) | (x > it.scale_max))
         if bad.any():
             rows = list(np.where(bad.to_numpy())[0][:5])
-            raise DataError(f"item {i!r} has answers outside its scale {it.scale_min:g}-{it.scale_max:g} in row(s) "
-                            f"{', '.join(map(str, rows))} ({', '.join(f'{v:g}' for v in x[bad].unique()[:5])}); "
-                            "reverse-keying them would be wrong. Read the export with read_survey (missing codes).")
+            raise DataError(
+                f"item {i!r} has answers outside its scale {it.scale_min:g}-{it.scale_max:g} in row(s) "
+                f"{', '.join(map(str, rows))} ({', '.join(f'{v:g}' for v in x[bad].unique()[:5])}); "
+                "reverse-keying them would be wrong. Read the export with read_survey (missing codes)."
+            )
         out[i] = it.scale_min + it.scale_max - x
     out.attrs["reversed"] = done + tuple(todo)
     return out
@@ -87,10 +91,16 @@ def check_reverse_keys(keyed: pd.DataFrame, codebook: Codebook, dimensions, reco
                 continue
             r = float(np.corrcoef(block[c], rest)[0, 1])
             if r < 0:
-                why = ("it was reverse-keyed as the codebook says: was it already recoded in the export?"
-                       if c in reversed_ else
-                       "it looks reverse-keyed: declare it `reverse = true` in the codebook or pass reverse=[...].")
-                diagnose(f"item {c!r} correlates negatively (r = {r:.2f}) with the rest of dimension {d.id!r}; {why}",
-                         ReverseKeyWarning, record, stacklevel=4)
+                why = (
+                    "it was reverse-keyed as the codebook says: was it already recoded in the export?"
+                    if c in reversed_
+                    else "it looks reverse-keyed: declare it `reverse = true` in the codebook or pass reverse=[...]."
+                )
+                diagnose(
+                    f"item {c!r} correlates negatively (r = {r:.2f}) with the rest of dimension {d.id!r}; {why}",
+                    ReverseKeyWarning,
+                    record,
+                    stacklevel=4,
+                )
                 flagged.append(c)
     return flagged

@@ -29,10 +29,13 @@ from cmanalytics.errors import DataError
 NEAR_MATCH = 0.90
 """The least similarity (difflib's ratio of the normalized wordings, 0-1) at which a near match is taken."""
 
-_TAGS = re.compile(r"[（(\[【][^）)\]】]{0,12}(?:题|选|填空|量表|矩阵|排序|打分|必答|可选|question|choice)[^）)\]】]{0,12}[）)\]】]",
-                   re.IGNORECASE)
-_NUMBERING = re.compile(r"^\s*(?:第\s*\d+\s*题|q(?:uestion)?\s*\d+(?:[._-]\d+)*|\d+(?:[._-]\d+)*)\s*[.、．:：_)）-]*\s*",
-                        re.IGNORECASE)
+_TAGS = re.compile(
+    r"[（(\[【][^）)\]】]{0,12}(?:题|选|填空|量表|矩阵|排序|打分|必答|可选|question|choice)[^）)\]】]{0,12}[）)\]】]",
+    re.IGNORECASE,
+)
+_NUMBERING = re.compile(
+    r"^\s*(?:第\s*\d+\s*题|q(?:uestion)?\s*\d+(?:[._-]\d+)*|\d+(?:[._-]\d+)*)\s*[.、．:：_)）-]*\s*", re.IGNORECASE
+)
 # A matrix question's header: the stem, a separator, then the row's wording.
 _MATRIX_SEP = re.compile(r"\s*(?:—|–|－|-{1,2}|_|:|：|\||/)\s*")
 
@@ -91,14 +94,17 @@ def _near(forms: list[str], wordings: dict[str, list[str]]) -> list[tuple[str, f
     """Items whose wording is at least NEAR_MATCH similar to one of the forms, best first."""
     scored = []
     for item, ws in wordings.items():
-        best = max((difflib.SequenceMatcher(None, f, w, autojunk=False).ratio() for f in forms for w in ws), default=0.0)
+        best = max(
+            (difflib.SequenceMatcher(None, f, w, autojunk=False).ratio() for f in forms for w in ws), default=0.0
+        )
         if best >= NEAR_MATCH:
             scored.append((item, best))
     return sorted(scored, key=lambda t: -t[1])
 
 
-def match_columns(columns, codebook, *, column_map: dict | None = None, labels: dict | None = None,
-                  skip=()) -> tuple[list[ColumnMatch], list[str]]:
+def match_columns(
+    columns, codebook, *, column_map: dict | None = None, labels: dict | None = None, skip=()
+) -> tuple[list[ColumnMatch], list[str]]:
     """Match export columns to the codebook's items. Returns the matches (one per matched column) and the
     columns that matched no item. ``labels``: SPSS variable labels (column -> label); ``skip``: columns
     that are not items (the id column, columns kept as they are).
@@ -117,7 +123,9 @@ def match_columns(columns, codebook, *, column_map: dict | None = None, labels: 
         if bad_cols:
             parts.append("column(s) " + ", ".join(repr(c) for c in bad_cols) + " are not in the export")
         if bad_items:
-            parts.append("item(s) " + ", ".join(repr(i) for i in bad_items) + f" are not in the codebook {codebook.id!r}")
+            parts.append(
+                "item(s) " + ", ".join(repr(i) for i in bad_items) + f" are not in the codebook {codebook.id!r}"
+            )
         raise DataError("column_map: " + "; ".join(parts) + ".")
     lower = {i.lower(): i for i in ids}
     wordings = _wordings(codebook)
@@ -151,8 +159,10 @@ def _match_wording(col: str, label, wordings) -> ColumnMatch | None:
         forms = _candidates(text)
         hits = _exact(forms, wordings)
         if len(hits) > 1:
-            raise DataError(f"column {col!r} matches the wording of more than one item ({', '.join(hits)}); "
-                            "map it with column_map=.")
+            raise DataError(
+                f"column {col!r} matches the wording of more than one item ({', '.join(hits)}); "
+                "map it with column_map=."
+            )
         if hits:
             return ColumnMatch(col, hits[0], how)
     for how, text in (("near wording", col), ("near label", label)):
@@ -160,8 +170,10 @@ def _match_wording(col: str, label, wordings) -> ColumnMatch | None:
             continue
         near = _near(_candidates(text), wordings)
         if len(near) > 1 and near[0][1] - near[1][1] < 0.02:
-            raise DataError(f"column {col!r} is as close to item {near[0][0]!r} ({near[0][1]:.2f}) as to item "
-                            f"{near[1][0]!r} ({near[1][1]:.2f}); map it with column_map=.")
+            raise DataError(
+                f"column {col!r} is as close to item {near[0][0]!r} ({near[0][1]:.2f}) as to item "
+                f"{near[1][0]!r} ({near[1][1]:.2f}); map it with column_map=."
+            )
         if near:
             return ColumnMatch(col, near[0][0], how, round(near[0][1], 3))
     return None
@@ -173,6 +185,7 @@ def _check_one_column_per_item(matches: list[ColumnMatch]) -> None:
         by_item.setdefault(m.item, []).append(m)
     doubled = {i: ms for i, ms in by_item.items() if len(ms) > 1}
     if doubled:
-        desc = "; ".join(f"item {i!r} by columns " + " and ".join(f"{m.column!r} ({m.how})" for m in ms)
-                         for i, ms in doubled.items())
+        desc = "; ".join(
+            f"item {i!r} by columns " + " and ".join(f"{m.column!r} ({m.how})" for m in ms) for i, ms in doubled.items()
+        )
         raise DataError(f"more than one column matches an item: {desc}. Keep one, or map them with column_map=.")

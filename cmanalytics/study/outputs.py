@@ -31,20 +31,52 @@ from cmanalytics.study.tables import (
 from cmanalytics.study.word import write_docx
 
 LABELS = {
-    "en": {"title": "Study report", "part": "Part {part}: {name}", "scree": "Scree plot, part {part}",
-           "component": "Component", "eigenvalue": "Eigenvalue", "kaiser": "Kaiser criterion (eigenvalue = 1)",
-           "heatmap": "Rotated loadings, part {part}", "item": "Item", "reversed": "(R) reverse-keyed item, recoded "
-           "before the analysis", "read_report": "How the data were read", "scores": "Scores",
-           "scores_caption": "Dimension scores", "comparison": "Published and reproduced figures", "mark": " (R)",
-           "n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "score": "Score",
-           "this_study": "this study"},
-    "zh": {"title": "研究报告", "part": "第 {part} 部分：{name}", "scree": "第 {part} 部分碎石图",
-           "component": "成分", "eigenvalue": "特征值", "kaiser": "Kaiser 准则（特征值 = 1）",
-           "heatmap": "第 {part} 部分旋转后载荷", "item": "题项", "reversed": "（反）反向计分题，分析前已重新编码",
-           "read_report": "数据读取报告", "scores": "得分", "scores_caption": "各维度得分",
-           "comparison": "发表值与复现值", "mark": "（反）", "n": "样本量", "mean": "均值", "sd": "标准差",
-           "min": "最小值", "max": "最大值", "score": "得分",
-           "this_study": "本研究"},
+    "en": {
+        "title": "Study report",
+        "part": "Part {part}: {name}",
+        "scree": "Scree plot, part {part}",
+        "component": "Component",
+        "eigenvalue": "Eigenvalue",
+        "kaiser": "Kaiser criterion (eigenvalue = 1)",
+        "heatmap": "Rotated loadings, part {part}",
+        "item": "Item",
+        "reversed": "(R) reverse-keyed item, recoded before the analysis",
+        "read_report": "How the data were read",
+        "scores": "Scores",
+        "scores_caption": "Dimension scores",
+        "comparison": "Published and reproduced figures",
+        "mark": " (R)",
+        "n": "N",
+        "mean": "Mean",
+        "sd": "SD",
+        "min": "Min",
+        "max": "Max",
+        "score": "Score",
+        "this_study": "this study",
+    },
+    "zh": {
+        "title": "研究报告",
+        "part": "第 {part} 部分：{name}",
+        "scree": "第 {part} 部分碎石图",
+        "component": "成分",
+        "eigenvalue": "特征值",
+        "kaiser": "Kaiser 准则（特征值 = 1）",
+        "heatmap": "第 {part} 部分旋转后载荷",
+        "item": "题项",
+        "reversed": "（反）反向计分题，分析前已重新编码",
+        "read_report": "数据读取报告",
+        "scores": "得分",
+        "scores_caption": "各维度得分",
+        "comparison": "发表值与复现值",
+        "mark": "（反）",
+        "n": "样本量",
+        "mean": "均值",
+        "sd": "标准差",
+        "min": "最小值",
+        "max": "最大值",
+        "score": "得分",
+        "this_study": "本研究",
+    },
 }
 
 _CSS = """body{font-family:"Times New Roman","Songti SC","SimSun",serif;max-width:60em;margin:2em auto;padding:0 1em}
@@ -65,8 +97,12 @@ def _figure_style(lang: str) -> tuple[dict, str]:
     if lang == "zh":
         font = cjk_font()
         if font is None:
-            warnings.warn("no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
-                          "figures are labelled in English.", FontWarning, stacklevel=3)
+            warnings.warn(
+                "no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
+                "figures are labelled in English.",
+                FontWarning,
+                stacklevel=3,
+            )
             return rc, "en"
         rc.update({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False})
     return rc, lang
@@ -118,8 +154,12 @@ def heatmap_png(an, lang: str = "en", style: str = "apa") -> str:
     lab = LABELS[lang]
     lam = an.efa.loadings
     rev = set(reversed_items(an))
-    names = {c: d.name(lang) for d in an.codebook.dimensions_of(an.part)
-             for dim_id, c in an.component_of.items() if d.id == dim_id}
+    names = {
+        c: d.name(lang)
+        for d in an.codebook.dimensions_of(an.part)
+        for dim_id, c in an.component_of.items()
+        if d.id == dim_id
+    }
     cols = [names.get(k, f"{lab['component']} {k + 1}") for k in range(lam.shape[1])]
     rows = [f"{i}{lab['mark']}" if i in rev else str(i) for i in lam.index]
     values = lam.to_numpy(dtype=float)
@@ -128,8 +168,15 @@ def heatmap_png(an, lang: str = "en", style: str = "apa") -> str:
         ax = fig.add_subplot()
         ax.imshow(values, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, format_value(v, "bounded", 2, style), ha="center", va="center", fontsize=7,
-                    color="white" if abs(v) > 0.6 else "black")
+            ax.text(
+                j,
+                i,
+                format_value(v, "bounded", 2, style),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if abs(v) > 0.6 else "black",
+            )
         ax.set_xticks(range(len(cols)), cols)
         ax.set_yticks(range(len(rows)), rows)
         ax.tick_params(length=0)
@@ -143,12 +190,20 @@ def heatmap_png(an, lang: str = "en", style: str = "apa") -> str:
 
 # ----- The study's outputs ---------------------------------------------------------------------------------------
 
+
 def scores_summary(scores: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """N, mean, SD (n - 1), min and max of each numeric score column."""
     lab = LABELS[lang]
     num = scores.select_dtypes("number")
-    out = pd.DataFrame({lab["n"]: num.count().astype(int), lab["mean"]: num.mean(), lab["sd"]: num.std(ddof=1),
-                        lab["min"]: num.min(), lab["max"]: num.max()})
+    out = pd.DataFrame(
+        {
+            lab["n"]: num.count().astype(int),
+            lab["mean"]: num.mean(),
+            lab["sd"]: num.std(ddof=1),
+            lab["min"]: num.min(),
+            lab["max"]: num.max(),
+        }
+    )
     out.index.name = lab["score"]
     out.attrs.update(caption=lab["scores_caption"], kinds={"columns": {lab["n"]: "count"}})
     return out
@@ -164,14 +219,16 @@ def _comparison(analyses: dict, compare, lang: str) -> pd.DataFrame | None:
 
         table = comparison_table(analyses, published(), lang=lang, reproduced=LABELS[lang]["this_study"])
         return table.dropna(axis=1, how="all")  # no audit here: the "least attainable" column would be empty
-    raise ArgumentError(f"compare={compare!r}; give None, 'published' or a DataFrame of figures to set beside "
-                        "the results.")
+    raise ArgumentError(
+        f"compare={compare!r}; give None, 'published' or a DataFrame of figures to set beside the results."
+    )
 
 
 def _check(analyses, lang: str, scores, read_report) -> None:
     if not isinstance(analyses, dict) or not analyses:
-        raise ArgumentError("analyses must be a non-empty dict of part -> PartAnalysis "
-                            "(cma.study.analyse(data, part=...)).")
+        raise ArgumentError(
+            "analyses must be a non-empty dict of part -> PartAnalysis (cma.study.analyse(data, part=...))."
+        )
     bad = [p for p, an in analyses.items() if not (hasattr(an, "efa") and hasattr(an, "codebook"))]
     if bad:
         raise ArgumentError(f"analyses[{bad[0]!r}] is not a PartAnalysis (cma.study.analyse(data, part=...)).")
@@ -183,9 +240,18 @@ def _check(analyses, lang: str, scores, read_report) -> None:
         raise ArgumentError("read_report must have to_frame() (cma.study.read_report(df)).")
 
 
-def write_study_outputs(analyses: dict, folder: str | Path, *, scores: pd.DataFrame | None = None, read_report=None,
-                        lang: str = "en", note: str | None = None, compare=None, digits: int = 3,
-                        style: str = "apa") -> list[Path]:
+def write_study_outputs(
+    analyses: dict,
+    folder: str | Path,
+    *,
+    scores: pd.DataFrame | None = None,
+    read_report=None,
+    lang: str = "en",
+    note: str | None = None,
+    compare=None,
+    digits: int = 3,
+    style: str = "apa",
+) -> list[Path]:
     """Write a study's results into ``folder`` and return the files written:
 
     - ``tables/<name>.{csv,xlsx,md,docx,tex}``: every part's tables (:func:`export_tables`), and the
@@ -214,8 +280,12 @@ def write_study_outputs(analyses: dict, folder: str | Path, *, scores: pd.DataFr
         extra["scores_summary"] = scores_summary(scores, lang)
     flat = {name: df for part_t in tables.values() for name, df in part_t.items()} | extra
     written = export_tables(flat, folder / "tables", digits=digits, note=note, lang=lang, style=style)
-    formatted = {name: format_table(df, digits=digits, lang=lang, style=style, note=note,
-                                    caption=df.attrs.get("caption") or name) for name, df in flat.items()}
+    formatted = {
+        name: format_table(
+            df, digits=digits, lang=lang, style=style, note=note, caption=df.attrs.get("caption") or name
+        )
+        for name, df in flat.items()
+    }
     written.append(write_docx(list(enumerate(formatted.values(), start=1)), folder / "tables.docx"))
     if scores is not None:
         written.append(write_csv(_flatten(scores), folder / "scores.csv", index=False))
@@ -233,9 +303,11 @@ def write_study_outputs(analyses: dict, folder: str | Path, *, scores: pd.DataFr
 
 def _html_page(analyses, tables, formatted, extra, report_text, lang, note, style) -> str:
     lab = LABELS[lang]
-    out = [f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-           f"<title>{html.escape(lab['title'])}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{html.escape(lab['title'])}</h1>"]
+    out = [
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(lab['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(lab['title'])}</h1>",
+    ]
     if note:
         out.append(f'<p class="note">{html.escape(note)}</p>')
     number = 0
@@ -246,8 +318,10 @@ def _html_page(analyses, tables, formatted, extra, report_text, lang, note, styl
             out.append(_numbered(number, formatted[name], lang))
         for title, png in ((lab["scree"], scree_png(an, lang)), (lab["heatmap"], heatmap_png(an, lang, style))):
             caption = html.escape(title.format(part=part))
-            out.append(f'<figure><img alt="{caption}" src="data:image/png;base64,{png}">'
-                       f"<figcaption>{caption}</figcaption></figure>")
+            out.append(
+                f'<figure><img alt="{caption}" src="data:image/png;base64,{png}">'
+                f"<figcaption>{caption}</figcaption></figure>"
+            )
     for name in extra:
         number += 1
         out.append(f"<h2>{html.escape(formatted[name].caption)}</h2>" + _numbered(number, formatted[name], lang))

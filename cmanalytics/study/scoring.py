@@ -31,14 +31,24 @@ def _min_items(min_items, dims) -> dict[str, int]:
         if isinstance(need, float) and 0 < need <= 1:
             need = math.ceil(need * k)
         if isinstance(need, bool) or not isinstance(need, (int, np.integer)) or not 1 <= need <= k:
-            raise ArgumentError(f"min_items for dimension {d.id!r} ({k} items) must be a whole number from 1 to {k}, "
-                                f"or a share in (0, 1]; got {need!r}.")
+            raise ArgumentError(
+                f"min_items for dimension {d.id!r} ({k} items) must be a whole number from 1 to {k}, "
+                f"or a share in (0, 1]; got {need!r}."
+            )
         out[d.id] = int(need)
     return out
 
 
-def score(data: pd.DataFrame, codebook: Codebook | None = None, *, method: str = "mean", min_items=None,
-          reverse=None, part: str | None = None, missing: str = "listwise") -> pd.DataFrame:
+def score(
+    data: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    method: str = "mean",
+    min_items=None,
+    reverse=None,
+    part: str | None = None,
+    missing: str = "listwise",
+) -> pd.DataFrame:
     """Each respondent's score on each dimension, after the reverse keys.
 
     ``method``:
@@ -91,16 +101,23 @@ def score(data: pd.DataFrame, codebook: Codebook | None = None, *, method: str =
             mean = block.mean(axis=1)
             value = mean if method == "mean" else mean * len(d.items)
             out[d.id] = value.where(answered >= need[d.id])
-    out.attrs["scoring"] = {"method": method, "min_items": need if method != "regression" else None,
-                            "reversed": tuple(keyed.attrs.get("reversed", ())), "codebook": cb.id,
-                            "rule": _rule_text(method, need)}
+    out.attrs["scoring"] = {
+        "method": method,
+        "min_items": need if method != "regression" else None,
+        "reversed": tuple(keyed.attrs.get("reversed", ())),
+        "codebook": cb.id,
+        "rule": _rule_text(method, need),
+    }
     return out
 
 
 def _rule_text(method: str, need: dict) -> str:
     if method == "regression":
-        return ("regression (Thurstone) scores of the principal components (varimax) of each part, named by the "
-                "dimension each stands for; no score with an unanswered item")
+        return (
+            "regression (Thurstone) scores of the principal components (varimax) of each part, named by the "
+            "dimension each stands for; no score with an unanswered item"
+        )
     what = "mean of the answered items" if method == "mean" else "mean of the answered items x the number of items"
-    return (f"{what}, after reverse keys; NaN with fewer than "
-            + ", ".join(f"{k} answered ({d})" for d, k in need.items()))
+    return f"{what}, after reverse keys; NaN with fewer than " + ", ".join(
+        f"{k} answered ({d})" for d, k in need.items()
+    )

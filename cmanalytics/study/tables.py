@@ -28,14 +28,19 @@ def rotated_matrix(an, lang: str = "en") -> pd.DataFrame:
     dims = cb.dimensions_of(an.part)
     lam = an.efa.loadings
     vx = an.efa.variance_explained  # one component is not rotated: its extraction sums stand
-    ve = vx["Rotation Sums of Squared Loadings" if "Rotation Sums of Squared Loadings" in vx.columns.get_level_values(0) else "Extraction Sums of Squared Loadings"]
+    ve = vx[
+        "Rotation Sums of Squared Loadings"
+        if "Rotation Sums of Squared Loadings" in vx.columns.get_level_values(0)
+        else "Extraction Sums of Squared Loadings"
+    ]
     cols = {}
     for d in dims:
         cols[d.name(lang)] = lam.iloc[:, an.component_of[d.id]]
     body = pd.DataFrame(cols)
     rev = set(getattr(an, "reversed", ()) or ())
-    wording = [getattr(cb.item(i), "zh" if lang == "zh" else "en") + (lab["mark"] if i in rev else "")
-               for i in body.index]
+    wording = [
+        getattr(cb.item(i), "zh" if lang == "zh" else "en") + (lab["mark"] if i in rev else "") for i in body.index
+    ]
     body.insert(0, lab["wording"], wording)
     order = [i for d in dims for i in d.items]
     body = body.loc[order]
@@ -63,25 +68,38 @@ def ranking_table(an, lang: str = "en") -> pd.DataFrame:
     rows = []
     for rank, did in enumerate(an.ranking, start=1):
         d = next(x for x in cb.dimensions_of(an.part) if x.id == did)
-        rows.append({lab["rank"]: rank, lab["dimension"]: d.name(lang), lab["n_items"]: len(d.items),
-                     lab["mean_loading"]: an.mean_loadings[did]})
+        rows.append(
+            {
+                lab["rank"]: rank,
+                lab["dimension"]: d.name(lang),
+                lab["n_items"]: len(d.items),
+                lab["mean_loading"]: an.mean_loadings[did],
+            }
+        )
     return pd.DataFrame(rows).set_index(lab["rank"])
 
 
 def adequacy_table(an, lang: str = "en") -> pd.DataFrame:
     lab = _lab(lang)
     b = an.bartlett
-    return pd.DataFrame({lab["value"]: [an.kmo.overall, b.chi2, b.df, b.p_value, an.n_obs]},
-                        index=pd.Index([lab["kmo"], lab["chi2"], lab["df"], lab["sig"], lab["n"]], name=lab["statistic"]))
+    return pd.DataFrame(
+        {lab["value"]: [an.kmo.overall, b.chi2, b.df, b.p_value, an.n_obs]},
+        index=pd.Index([lab["kmo"], lab["chi2"], lab["df"], lab["sig"], lab["n"]], name=lab["statistic"]),
+    )
 
 
 def variance_explained(an, lang: str = "en") -> pd.DataFrame:
     """SPSS's "Total Variance Explained" of the part, its headers in ``lang``."""
     lab = _lab(lang)
     out = an.efa.variance_explained.copy()
-    names = {"Initial Eigenvalues": lab["initial"], "Extraction Sums of Squared Loadings": lab["extraction"],
-             "Rotation Sums of Squared Loadings": lab["rotation"], "Total": lab["total"],
-             "% of Variance": lab["var_pct"], "Cumulative %": lab["cum_pct"]}
+    names = {
+        "Initial Eigenvalues": lab["initial"],
+        "Extraction Sums of Squared Loadings": lab["extraction"],
+        "Rotation Sums of Squared Loadings": lab["rotation"],
+        "Total": lab["total"],
+        "% of Variance": lab["var_pct"],
+        "Cumulative %": lab["cum_pct"],
+    }
     out.columns = pd.MultiIndex.from_tuples([(names[a], names[b]) for a, b in out.columns])
     out.index.name = lab["component"]
     return out
@@ -96,60 +114,118 @@ def part_tables(an, lang: str = "en") -> dict[str, pd.DataFrame]:
     key = f"table{n}_rotated_matrix_{part}" if n else f"rotated_matrix_{part}"
     rotated = rotated_matrix(an, lang)
     # the body holds loadings (bounded by 1); the rows below it say what they hold
-    rotated.attrs.update(caption=lab["cap_rotated"].format(part=part, name=name), kinds={
-        "default": "bounded", "rows": {lab["eigen"]: "stat", lab["pct"]: "percent", lab["cum"]: "percent",
-                                       lab["alpha"]: "bounded"}})
+    rotated.attrs.update(
+        caption=lab["cap_rotated"].format(part=part, name=name),
+        kinds={
+            "default": "bounded",
+            "rows": {lab["eigen"]: "stat", lab["pct"]: "percent", lab["cum"]: "percent", lab["alpha"]: "bounded"},
+        },
+    )
     ranking = ranking_table(an, lang)
-    ranking.attrs.update(caption=lab["cap_ranking"].format(part=part),
-                         kinds={"columns": {lab["n_items"]: "count", lab["mean_loading"]: "bounded"}})
+    ranking.attrs.update(
+        caption=lab["cap_ranking"].format(part=part),
+        kinds={"columns": {lab["n_items"]: "count", lab["mean_loading"]: "bounded"}},
+    )
     adequacy = adequacy_table(an, lang)
-    adequacy.attrs.update(caption=lab["cap_adequacy"].format(part=part), kinds={
-        "rows": {lab["kmo"]: "bounded", lab["chi2"]: "stat", lab["df"]: "count", lab["sig"]: "p", lab["n"]: "count"}})
+    adequacy.attrs.update(
+        caption=lab["cap_adequacy"].format(part=part),
+        kinds={
+            "rows": {lab["kmo"]: "bounded", lab["chi2"]: "stat", lab["df"]: "count", lab["sig"]: "p", lab["n"]: "count"}
+        },
+    )
     variance = variance_explained(an, lang)
     variance.attrs.update(caption=lab["cap_variance"].format(part=part))
-    return {key: rotated, f"table3_ranking_{part}": ranking, f"kmo_bartlett_{part}": adequacy,
-            f"variance_explained_{part}": variance}
+    return {
+        key: rotated,
+        f"table3_ranking_{part}": ranking,
+        f"kmo_bartlett_{part}": adequacy,
+        f"variance_explained_{part}": variance,
+    }
 
 
 COMPARISON = {
-    "en": {"part": "part", "statistic": "statistic", "published": "published", "reproduced": "reproduced (synthetic)",
-           "bound": "least attainable", "kmo": "KMO", "chi2": "Bartlett chi-square", "df": "df",
-           "var": "variance explained by {k} components (%)", "alpha": "Cronbach's alpha", "n": "N",
-           "first": "first dimension (Table 3)"},
-    "zh": {"part": "部分", "statistic": "统计量", "published": "发表值", "reproduced": "复现值（模拟数据）",
-           "bound": "最小可达值", "kmo": "KMO", "chi2": "Bartlett 球形检验卡方", "df": "自由度",
-           "var": "{k} 个成分累计解释方差（%）", "alpha": "Cronbach's α", "n": "样本量", "first": "首要维度（表 3）"},
+    "en": {
+        "part": "part",
+        "statistic": "statistic",
+        "published": "published",
+        "reproduced": "reproduced (synthetic)",
+        "bound": "least attainable",
+        "kmo": "KMO",
+        "chi2": "Bartlett chi-square",
+        "df": "df",
+        "var": "variance explained by {k} components (%)",
+        "alpha": "Cronbach's alpha",
+        "n": "N",
+        "first": "first dimension (Table 3)",
+    },
+    "zh": {
+        "part": "部分",
+        "statistic": "统计量",
+        "published": "发表值",
+        "reproduced": "复现值（模拟数据）",
+        "bound": "最小可达值",
+        "kmo": "KMO",
+        "chi2": "Bartlett 球形检验卡方",
+        "df": "自由度",
+        "var": "{k} 个成分累计解释方差（%）",
+        "alpha": "Cronbach's α",
+        "n": "样本量",
+        "first": "首要维度（表 3）",
+    },
 }
 
 
-def comparison_table(analyses: dict, published: dict, audits: dict | None = None, lang: str = "en",
-                     reproduced: str | None = None) -> pd.DataFrame:
+def comparison_table(
+    analyses: dict, published: dict, audits: dict | None = None, lang: str = "en", reproduced: str | None = None
+) -> pd.DataFrame:
     """Published figures beside the reproduced ones (and the audit's least chi-square), per part; labels in
     ``lang``; ``reproduced`` names the reproduced column (default "reproduced (synthetic)")."""
     _lab(lang)
     lab = COMPARISON[lang]
     missing = [p for p in analyses if p not in published["parts"]]
     if missing:
-        raise ArgumentError(f"the published study has no part {missing[0]!r} to compare with (it has "
-                            f"{sorted(published['parts'])}).")
+        raise ArgumentError(
+            f"the published study has no part {missing[0]!r} to compare with (it has {sorted(published['parts'])})."
+        )
     rows = []
     for part, an in analyses.items():
         pub = published["parts"][part]
         k = an.efa.n_factors
         var = float(an.efa.variance_explained[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[k - 1])
         first = next(d for d in an.codebook.dimensions_of(part) if d.id == an.ranking[0])
-        repro = {"kmo": an.kmo.overall, "chi2": an.bartlett.chi2, "df": an.bartlett.df, "var": var,
-                 "alpha": an.alpha.alpha, "n": an.n_obs, "first": an.ranking[0] if lang == "en" else first.name(lang)}
-        pub_first = next((d.name(lang) for d in an.codebook.dimensions_of(part) if d.id == pub["first_dimension"]),
-                         pub["first_dimension"])
-        pubs = {"kmo": pub["kmo"], "chi2": pub["bartlett_chi2"], "df": pub["bartlett_df"], "var": pub["variance_pct"],
-                "alpha": pub["alpha"], "n": published["sample"]["valid"],
-                "first": pub["first_dimension"] if lang == "en" else pub_first}
+        repro = {
+            "kmo": an.kmo.overall,
+            "chi2": an.bartlett.chi2,
+            "df": an.bartlett.df,
+            "var": var,
+            "alpha": an.alpha.alpha,
+            "n": an.n_obs,
+            "first": an.ranking[0] if lang == "en" else first.name(lang),
+        }
+        pub_first = next(
+            (d.name(lang) for d in an.codebook.dimensions_of(part) if d.id == pub["first_dimension"]),
+            pub["first_dimension"],
+        )
+        pubs = {
+            "kmo": pub["kmo"],
+            "chi2": pub["bartlett_chi2"],
+            "df": pub["bartlett_df"],
+            "var": pub["variance_pct"],
+            "alpha": pub["alpha"],
+            "n": published["sample"]["valid"],
+            "first": pub["first_dimension"] if lang == "en" else pub_first,
+        }
         bound = (audits or {}).get(part)
         for stat in repro:
-            rows.append({lab["part"]: part, lab["statistic"]: lab[stat].format(k=k), lab["published"]: pubs[stat],
-                         reproduced or lab["reproduced"]: repro[stat],
-                         lab["bound"]: bound.bounds.get("bartlett_chi2_min") if bound and stat == "chi2" else None})
+            rows.append(
+                {
+                    lab["part"]: part,
+                    lab["statistic"]: lab[stat].format(k=k),
+                    lab["published"]: pubs[stat],
+                    reproduced or lab["reproduced"]: repro[stat],
+                    lab["bound"]: bound.bounds.get("bartlett_chi2_min") if bound and stat == "chi2" else None,
+                }
+            )
     return pd.DataFrame(rows).set_index([lab["part"], lab["statistic"]])
 
 
@@ -164,9 +240,13 @@ _WORDS = {  # whole words of a row or column label (lower case) that say what it
     "share": {"share", "proportion", "rate"},
     "bounded": {"alpha", "α", "r", "loading", "kmo", "kaiser", "correlation", "omega", "ω", "communality", "h2"},
 }
-_ZH = {"p": ("显著性", "p值", "p 值"), "count": ("人数", "样本量", "自由度", "题项数", "频数", "个数", "计数"),
-       "percent": ("百分比",), "share": ("比例", "占比", "比率"),
-       "bounded": ("载荷", "相关", "α", "kmo", "信度", "共同度")}
+_ZH = {
+    "p": ("显著性", "p值", "p 值"),
+    "count": ("人数", "样本量", "自由度", "题项数", "频数", "个数", "计数"),
+    "percent": ("百分比",),
+    "share": ("比例", "占比", "比率"),
+    "bounded": ("载荷", "相关", "α", "kmo", "信度", "共同度"),
+}
 
 
 def _label_kind(label) -> str | None:
@@ -280,22 +360,36 @@ class FormattedTable:
         lines = [r"\begin{table}[ht]", r"\centering"]
         if self.caption:
             lines.append(rf"\caption{{{_tex(self.caption)}}}")
-        lines += [rf"\begin{{tabular}}{{{cols}}}", r"\toprule", " & ".join(map(_tex, self.header)) + r" \\",
-                  r"\midrule"] + [" & ".join(map(_tex, r)) + r" \\" for r in self.rows] + [r"\bottomrule",
-                                                                                      r"\end{tabular}"]
+        lines += (
+            [rf"\begin{{tabular}}{{{cols}}}", r"\toprule", " & ".join(map(_tex, self.header)) + r" \\", r"\midrule"]
+            + [" & ".join(map(_tex, r)) + r" \\" for r in self.rows]
+            + [r"\bottomrule", r"\end{tabular}"]
+        )
         if self.notes:
             lines.append(rf"\par\smallskip\emph{{{_tex(LABELS[self.lang]['note'])}}} {_tex(' '.join(self.notes))}")
         return "\n".join(lines + [r"\end{table}"]) + "\n"
 
     def html(self) -> str:
         def row(cells, tag):
-            return "<tr>" + "".join(f'<{tag} class="{"num" if n else "txt"}">{html.escape(c)}</{tag}>'
-                                    for c, n in zip(cells, self.numeric)) + "</tr>"
+            return (
+                "<tr>"
+                + "".join(
+                    f'<{tag} class="{"num" if n else "txt"}">{html.escape(c)}</{tag}>'
+                    for c, n in zip(cells, self.numeric)
+                )
+                + "</tr>"
+            )
 
         cap = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         body = "".join(row(r, "td") for r in self.rows)
-        note = (f'<p class="note"><em>{html.escape(LABELS[self.lang]["note"])}</em> '
-                f"{html.escape(' '.join(self.notes))}</p>") if self.notes else ""
+        note = (
+            (
+                f'<p class="note"><em>{html.escape(LABELS[self.lang]["note"])}</em> '
+                f"{html.escape(' '.join(self.notes))}</p>"
+            )
+            if self.notes
+            else ""
+        )
         return f'<table class="apa">{cap}<thead>{row(self.header, "th")}</thead><tbody>{body}</tbody></table>{note}'
 
 
@@ -309,8 +403,20 @@ def _pad(s: str, width: int, right: bool) -> str:
     return fill + s if right else s + fill
 
 
-_TEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-        "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$"}
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"$<$",
+    ">": r"$>$",
+}
 
 
 def _tex(s: str) -> str:
@@ -387,14 +493,23 @@ def cell_kinds(df: pd.DataFrame, suppressed: pd.DataFrame | None = None) -> pd.D
         for i, label in enumerate(df.index):
             if isinstance(s.iloc[i], str):
                 continue
-            kinds.iat[i, j] = (rows_given.get(label) or cols_given.get(col) or row_kind[i] or ck
-                               or given.get("default") or fallback)
+            kinds.iat[i, j] = (
+                rows_given.get(label) or cols_given.get(col) or row_kind[i] or ck or given.get("default") or fallback
+            )
     return kinds
 
 
-def format_table(df: pd.DataFrame, *, digits: int = 3, lang: str = "en", style: str = "apa", note: str | None = None,
-                 caption: str | None = None, suppressed: pd.DataFrame | None = None,
-                 min_cell: int | None = None) -> FormattedTable:
+def format_table(
+    df: pd.DataFrame,
+    *,
+    digits: int = 3,
+    lang: str = "en",
+    style: str = "apa",
+    note: str | None = None,
+    caption: str | None = None,
+    suppressed: pd.DataFrame | None = None,
+    min_cell: int | None = None,
+) -> FormattedTable:
     """``df`` as a reader should see it: every cell by :func:`format_value` with the kind
     :func:`cell_kinds` gives it, suppressed cells blank with a footnote saying why (``suppressed``: a boolean
     frame like ``df``; default: :func:`suppression_mask`, for tables marked by
@@ -421,10 +536,14 @@ def format_table(df: pd.DataFrame, *, digits: int = 3, lang: str = "en", style: 
     if mask.to_numpy().any():
         k = min_cell if min_cell is not None else df.attrs.get("min_cell", 5)
         notes.append(lab["suppressed"].format(k=k))
-    return FormattedTable(header=tuple(map(str, flat.columns)),
-                          rows=tuple(tuple(r) for r in flat.itertuples(index=False)),
-                          numeric=tuple([False] * n_index + numeric_col),
-                          caption=caption or df.attrs.get("caption", ""), notes=tuple(notes), lang=lang)
+    return FormattedTable(
+        header=tuple(map(str, flat.columns)),
+        rows=tuple(tuple(r) for r in flat.itertuples(index=False)),
+        numeric=tuple([False] * n_index + numeric_col),
+        caption=caption or df.attrs.get("caption", ""),
+        notes=tuple(notes),
+        lang=lang,
+    )
 
 
 # ----- Files -------------------------------------------------------------------------------------------
@@ -436,14 +555,16 @@ def excel_format(kind: str, digits: int = 3, style: str = "apa") -> str:
     """The Excel number format of a cell of ``kind`` (see :func:`format_value`): the cell holds the
     full-precision value, the format rounds it on screen. A p-value below .001 shows "< .001" (a
     conditional format)."""
+
     def fixed(places: int) -> str:
         return "0." + "0" * places if places > 0 else "0"
 
     if kind == "p":
-        below = f'< {"." if style == "apa" else "0."}{"0" * (digits - 1)}1'
+        below = f"< {'.' if style == 'apa' else '0.'}{'0' * (digits - 1)}1"
         return f'[<{10.0**-digits:.{digits}f}]"{below}";{fixed(digits)}'
-    return {"count": "0", "text": "General", "percent": fixed(digits - 1),
-            "share": fixed(digits - 2) + "%"}.get(kind, fixed(digits))
+    return {"count": "0", "text": "General", "percent": fixed(digits - 1), "share": fixed(digits - 2) + "%"}.get(
+        kind, fixed(digits)
+    )
 
 
 def write_csv(df: pd.DataFrame, path: Path, index: bool = True) -> Path:
@@ -453,8 +574,9 @@ def write_csv(df: pd.DataFrame, path: Path, index: bool = True) -> Path:
     return path
 
 
-def write_xlsx(df: pd.DataFrame, path: Path, *, digits: int = 3, style: str = "apa", note: str | None = None,
-               lang: str = "en") -> Path:
+def write_xlsx(
+    df: pd.DataFrame, path: Path, *, digits: int = 3, style: str = "apa", note: str | None = None, lang: str = "en"
+) -> Path:
     """Full-precision values with number formats by :func:`cell_kinds` (so Excel shows what the Markdown
     shows and computes with every digit); suppressed cells empty, the footnote below the table."""
     flat = _flatten(df)
@@ -472,15 +594,25 @@ def write_xlsx(df: pd.DataFrame, path: Path, *, digits: int = 3, style: str = "a
                 if kind != "text":
                     sheet.cell(row=top + 2 + i, column=j + 1).number_format = excel_format(kind, digits, style)
         if suppression_mask(df).to_numpy().any():
-            sheet.cell(row=top + flat.shape[0] + 3, column=1,
-                       value=_lab(lang)["suppressed"].format(k=df.attrs.get("min_cell", 5)))
+            sheet.cell(
+                row=top + flat.shape[0] + 3,
+                column=1,
+                value=_lab(lang)["suppressed"].format(k=df.attrs.get("min_cell", 5)),
+            )
         xw.book.properties.created = xw.book.properties.modified = _EPOCH
     _fix_zip_times(path)
     return path
 
 
-def export_tables(tables: dict[str, pd.DataFrame], folder: str | Path, formats=FORMATS, digits: int = 3,
-                  note: str | None = None, lang: str = "en", style: str = "apa") -> list[Path]:
+def export_tables(
+    tables: dict[str, pd.DataFrame],
+    folder: str | Path,
+    formats=FORMATS,
+    digits: int = 3,
+    note: str | None = None,
+    lang: str = "en",
+    style: str = "apa",
+) -> list[Path]:
     """Write each table as CSV (UTF-8 with BOM, full precision), Excel (full precision, number formats),
     Markdown, Word (an APA table) and LaTeX, the last three formatted by :func:`format_table`.
 
@@ -498,8 +630,14 @@ def export_tables(tables: dict[str, pd.DataFrame], folder: str | Path, formats=F
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for number, (name, df) in enumerate(tables.items(), start=1):
-        ft = format_table(df, digits=digits, lang=lang, style=style, note=note,
-                          caption=df.attrs.get("caption") or name.replace("_", " "))
+        ft = format_table(
+            df,
+            digits=digits,
+            lang=lang,
+            style=style,
+            note=note,
+            caption=df.attrs.get("caption") or name.replace("_", " "),
+        )
         for ext in formats:
             p = folder / f"{name}.{ext}"
             if ext == "csv":

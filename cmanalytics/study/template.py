@@ -87,7 +87,7 @@ def _text_options(col: pd.Series, lo: float, hi: float) -> tuple[list[str] | Non
         m = _PREFIX.match(t)
         if m:
             p = (m.group(1) or m.group(2)).upper()
-            label = t[m.end():].strip()
+            label = t[m.end() :].strip()
             by_prefix[int(p) if p.isdigit() else ord(p) - ord("A") + 1] = label
         else:
             label = t
@@ -95,7 +95,7 @@ def _text_options(col: pd.Series, lo: float, hi: float) -> tuple[list[str] | Non
     covering = [a for a in KNOWN_ANCHORS if len(a) == n_points and labels & set(a)]
     if labels <= set().union(*covering) if covering else False:
         out = {}
-        for a in sorted(covering, key=lambda a: -len(labels & set(a))):   # the best-covering set per language
+        for a in sorted(covering, key=lambda a: -len(labels & set(a))):  # the best-covering set per language
             out.setdefault("zh" if _CJK.search(a[0]) else "en", list(a))
         return out, codes
     if set(by_prefix) == set(range(1, n_points + 1)) and len(labels) == n_points:
@@ -104,8 +104,15 @@ def _text_options(col: pd.Series, lo: float, hi: float) -> tuple[list[str] | Non
     return None, set()
 
 
-def codebook_template(source, scale: tuple[float, float] = (1, 5), *, id_column: str | None = None, sheet=0,
-                      encoding: str = "auto", instrument_id: str | None = None) -> str:
+def codebook_template(
+    source,
+    scale: tuple[float, float] = (1, 5),
+    *,
+    id_column: str | None = None,
+    sheet=0,
+    encoding: str = "auto",
+    instrument_id: str | None = None,
+) -> str:
     """Draft a codebook (TOML text) from an export: a file path or a DataFrame.
 
     Item columns are those whose answers are whole numbers on ``scale`` (an SPSS file's user-missing codes
@@ -155,11 +162,14 @@ def codebook_template(source, scale: tuple[float, float] = (1, 5), *, id_column:
                 continue
         others.append(col)
     if len(items) < 2:
-        raise DataError(f"{info.path}: found {len(items)} column(s) of answers on the scale {lo:g}-{hi:g}; give the "
-                        "scale the items use (scale=(1, 7), ...).")
+        raise DataError(
+            f"{info.path}: found {len(items)} column(s) of answers on the scale {lo:g}-{hi:g}; give the "
+            "scale the items use (scale=(1, 7), ...)."
+        )
     codes = sorted(c for c in codes if not lo <= c <= hi)
-    return _toml(instrument_id or re.sub(r"\W+", "_", name).strip("_") or "survey", lo, hi, items, anchors, others,
-                 id_col, codes)
+    return _toml(
+        instrument_id or re.sub(r"\W+", "_", name).strip("_") or "survey", lo, hi, items, anchors, others, id_col, codes
+    )
 
 
 def _scale(scale) -> tuple[float, float]:
@@ -181,24 +191,49 @@ def _toml(inst, lo, hi, items, anchors, others, id_col, codes) -> str:
             iid = f"{iid}_"
         used.add(iid)
         ids.append(iid)
-    out = ["# A codebook drafted by cmanalytics.study.codebook_template from an export. Check every line, then:",
-           "#  - split the dimension 'all' into the instrument's dimensions (each item in exactly one),",
-           "#  - mark reverse-keyed items with reverse = true,",
-           "#  - list the codes that mean 'no answer' in [scale] missing (outside the scale).",
-           f"# Respondent id column: {id_col or 'none found (rows will be numbered 1..n)'}.",
-           f"# Columns not taken as items: {', '.join(others) or 'none'}.", "",
-           "[instrument]", f"id = {_q(inst)}", f"name_en = {_q(inst)}", 'reference = ""', "",
-           "[scale]", f"min = {lo:g}", f"max = {hi:g}"]
+    out = [
+        "# A codebook drafted by cmanalytics.study.codebook_template from an export. Check every line, then:",
+        "#  - split the dimension 'all' into the instrument's dimensions (each item in exactly one),",
+        "#  - mark reverse-keyed items with reverse = true,",
+        "#  - list the codes that mean 'no answer' in [scale] missing (outside the scale).",
+        f"# Respondent id column: {id_col or 'none found (rows will be numbered 1..n)'}.",
+        f"# Columns not taken as items: {', '.join(others) or 'none'}.",
+        "",
+        "[instrument]",
+        f"id = {_q(inst)}",
+        f"name_en = {_q(inst)}",
+        'reference = ""',
+        "",
+        "[scale]",
+        f"min = {lo:g}",
+        f"max = {hi:g}",
+    ]
     for lang, labels in sorted(anchors.items()):
         out.append(f"anchors_{lang} = [{', '.join(_q(a) for a in labels)}]")
     if not anchors:
         out.append("# anchors_en = [...]   # the scale's labels, lowest first (none found in the export)")
-    out += [f"missing = [{', '.join(f'{c:g}' for c in codes)}]"
-            + ("   # found outside the scale in the export: check they mean 'no answer'" if codes else ""), "", "[[parts]]", 'id = "P1"', 'name_en = "all items"', "",
-            "[[dimensions]]", 'id = "all"', 'part = "P1"', 'name_en = "all items (split into dimensions)"',
-            f"items = [{', '.join(_q(i) for i in ids)}]", ""]
+    out += [
+        f"missing = [{', '.join(f'{c:g}' for c in codes)}]"
+        + ("   # found outside the scale in the export: check they mean 'no answer'" if codes else ""),
+        "",
+        "[[parts]]",
+        'id = "P1"',
+        'name_en = "all items"',
+        "",
+        "[[dimensions]]",
+        'id = "all"',
+        'part = "P1"',
+        'name_en = "all items (split into dimensions)"',
+        f"items = [{', '.join(_q(i) for i in ids)}]",
+        "",
+    ]
     for iid, (col, label) in zip(ids, items):
         wording = _wording(col, label)
-        out += ["[[items]]", f"id = {_q(iid)}", f"{'zh' if _CJK.search(wording) else 'en'} = {_q(wording)}",
-                "reverse = false", ""]
+        out += [
+            "[[items]]",
+            f"id = {_q(iid)}",
+            f"{'zh' if _CJK.search(wording) else 'en'} = {_q(wording)}",
+            "reverse = false",
+            "",
+        ]
     return "\n".join(out)

@@ -57,8 +57,13 @@ def write_docx(tables, path: str | Path) -> Path:
             for j, (cell, text) in enumerate(zip(row.cells, cells)):
                 cell.text = text
                 para = cell.paragraphs[0]
-                para.alignment = (WD_ALIGN_PARAGRAPH.CENTER if i == 0 and ft.numeric[j] else
-                                  WD_ALIGN_PARAGRAPH.RIGHT if ft.numeric[j] else WD_ALIGN_PARAGRAPH.LEFT)
+                para.alignment = (
+                    WD_ALIGN_PARAGRAPH.CENTER
+                    if i == 0 and ft.numeric[j]
+                    else WD_ALIGN_PARAGRAPH.RIGHT
+                    if ft.numeric[j]
+                    else WD_ALIGN_PARAGRAPH.LEFT
+                )
                 para.paragraph_format.space_after = Pt(0)
                 if i == 0:
                     _cell_rule(cell, "bottom")
@@ -96,8 +101,9 @@ def _apa_borders(table) -> None:
     """Top and bottom rules on the table; no left, right or inner lines."""
     from docx.oxml.ns import qn
 
-    borders = _border_xml({"top": "single", "left": "nil", "bottom": "single", "right": "nil", "insideH": "nil",
-                           "insideV": "nil"})
+    borders = _border_xml(
+        {"top": "single", "left": "nil", "bottom": "single", "right": "nil", "insideH": "nil", "insideV": "nil"}
+    )
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     # the schema orders tblPr's children: borders come before tblLook (Word refuses a file out of order)
     if look is not None:

@@ -34,8 +34,15 @@ DIMENSIONS = ["pay", "development", "support", "compliance", "career", "team"]
 QUARTERS = ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
 
 # The true effects the models should recover (points of appraisal score per standard deviation, etc.).
-TRUE_EFFECTS = {"development": 3.0, "team": 2.0, "branch_sd": 3.0, "wellbeing_per_sd_contract": 6.0,
-                "score_per_wellbeing_point": 0.15, "turnover_logit_contract": -0.8, "turnover_logit_hours": 0.04}
+TRUE_EFFECTS = {
+    "development": 3.0,
+    "team": 2.0,
+    "branch_sd": 3.0,
+    "wellbeing_per_sd_contract": 6.0,
+    "score_per_wellbeing_point": 0.15,
+    "turnover_logit_contract": -0.8,
+    "turnover_logit_hours": 0.04,
+}
 
 
 @dataclass
@@ -63,8 +70,16 @@ def _exact(rng, n: int, shares: dict) -> np.ndarray:
     return out
 
 
-def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960, n_personal: int = 240,
-                   n_wealth: int = 60, n_branches: int = 16, dispatched_share: float = 0.16) -> Bank:
+def synthetic_bank(
+    seed: int = 0,
+    *,
+    n_staff: int = 9380,
+    n_corporate: int = 960,
+    n_personal: int = 240,
+    n_wealth: int = 60,
+    n_branches: int = 16,
+    dispatched_share: float = 0.16,
+) -> Bank:
     """Generate the synthetic bank (defaults: the city branch of the domain note).
 
     ``dispatched_share``: the share of staff who are dispatched workers (劳务派遣), all outside the
@@ -76,14 +91,14 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
     branch_ids = [f"BR{k + 1:02d}" for k in range(n_branches)]
     size = rng.dirichlet(np.full(n_branches, 6.0))
     staff_branch = rng.choice(n_branches, size=n_staff, p=size)
-    staff_branch[:n_branches] = np.arange(n_branches)        # no empty branch
+    staff_branch[:n_branches] = np.arange(n_branches)  # no empty branch
     role = np.full(n_staff, "other", dtype=object)
     # customer managers: branches differ in how well staffed they are
     propensity = rng.gamma(6.0, 1.0, n_branches)[staff_branch]
     cm_rows = rng.choice(n_staff, n_corporate + n_personal + n_wealth, replace=False, p=propensity / propensity.sum())
     role[cm_rows[:n_corporate]] = "corporate_cm"
-    role[cm_rows[n_corporate:n_corporate + n_personal]] = "personal_cm"
-    role[cm_rows[n_corporate + n_personal:]] = "wealth_manager"
+    role[cm_rows[n_corporate : n_corporate + n_personal]] = "personal_cm"
+    role[cm_rows[n_corporate + n_personal :]] = "wealth_manager"
     is_cm = role != "other"
     corp = role == "corporate_cm"
     n_cm = int(is_cm.sum())
@@ -93,21 +108,23 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
     idx_corp = np.flatnonzero(corp)
     shift = int(round(40.0 * n_corporate - age[idx_corp].sum()))
     step = np.sign(shift)
-    for j in rng.permutation(idx_corp)[: abs(shift)]:         # nudge so the corporate mean is 40.0
+    for j in rng.permutation(idx_corp)[: abs(shift)]:  # nudge so the corporate mean is 40.0
         if 22 < age[j] + step < 59:
             age[j] += step
     education = np.empty(n_staff, dtype=object)
     title = np.empty(n_staff, dtype=object)
-    education[idx_corp] = _exact(rng, n_corporate, {"bachelor": 0.3506, "master or above": 0.0750,
-                                                    "below bachelor": 1 - 0.4256})
-    title[idx_corp] = _exact(rng, n_corporate, {"intermediate": 0.2710, "senior": 0.0422, "junior": 0.40,
-                                                "none": 1 - 0.7132})
+    education[idx_corp] = _exact(
+        rng, n_corporate, {"bachelor": 0.3506, "master or above": 0.0750, "below bachelor": 1 - 0.4256}
+    )
+    title[idx_corp] = _exact(
+        rng, n_corporate, {"intermediate": 0.2710, "senior": 0.0422, "junior": 0.40, "none": 1 - 0.7132}
+    )
     rest = np.flatnonzero(~corp)
     education[rest] = rng.choice(["below bachelor", "bachelor", "master or above"], len(rest), p=[0.40, 0.50, 0.10])
     title[rest] = rng.choice(["none", "junior", "intermediate", "senior"], len(rest), p=[0.30, 0.40, 0.25, 0.05])
     tenure = np.clip(np.round(age - 22 - rng.gamma(2.0, 2.0, n_staff), 1), 0.0, None)
     credit_ops = np.zeros(n_staff, dtype=bool)
-    credit_ops[rng.choice(idx_corp, int(round(488 / 960 * n_corporate)), replace=False)] = True   # 50.83%
+    credit_ops[rng.choice(idx_corp, int(round(488 / 960 * n_corporate)), replace=False)] = True  # 50.83%
 
     # Customer-manager grade, appointment, certificates, caseloads, hours.
     grade = np.full(n_staff, None, dtype=object)
@@ -129,17 +146,29 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
     # Survey: customer managers who answered (about 80%), contract dimension scores on the 1-5 scale.
     answered = is_cm & (rng.uniform(size=n_staff) < 0.8)
     cm_idx = np.flatnonzero(is_cm)
-    common = rng.normal(size=len(cm_idx))                    # contract fulfilment, the dimensions' common part
+    common = rng.normal(size=len(cm_idx))  # contract fulfilment, the dimensions' common part
     dims = {d: 0.7 * common + 0.71 * rng.normal(size=len(cm_idx)) for d in DIMENSIONS}
     z = {d: (v - v.mean()) / v.std() for d, v in dims.items()}
     branch_effect = rng.normal(0, TRUE_EFFECTS["branch_sd"], n_branches)
-    wellbeing = 60 + TRUE_EFFECTS["wellbeing_per_sd_contract"] * common - 0.6 * (hours[cm_idx] - 50) \
+    wellbeing = (
+        60
+        + TRUE_EFFECTS["wellbeing_per_sd_contract"] * common
+        - 0.6 * (hours[cm_idx] - 50)
         + rng.normal(0, 8, len(cm_idx))
-    latent = (72 + TRUE_EFFECTS["development"] * z["development"] + TRUE_EFFECTS["team"] * z["team"]
-              + TRUE_EFFECTS["score_per_wellbeing_point"] * (wellbeing - 60) + branch_effect[staff_branch[cm_idx]]
-              + rng.normal(0, 5, len(cm_idx)))
-    eta = (-1.2 + TRUE_EFFECTS["turnover_logit_contract"] * common
-           + TRUE_EFFECTS["turnover_logit_hours"] * (hours[cm_idx] - 50))
+    )
+    latent = (
+        72
+        + TRUE_EFFECTS["development"] * z["development"]
+        + TRUE_EFFECTS["team"] * z["team"]
+        + TRUE_EFFECTS["score_per_wellbeing_point"] * (wellbeing - 60)
+        + branch_effect[staff_branch[cm_idx]]
+        + rng.normal(0, 5, len(cm_idx))
+    )
+    eta = (
+        -1.2
+        + TRUE_EFFECTS["turnover_logit_contract"] * common
+        + TRUE_EFFECTS["turnover_logit_hours"] * (hours[cm_idx] - 50)
+    )
     intends_to_leave = rng.uniform(size=len(cm_idx)) < 1 / (1 + np.exp(-eta))
     left = intends_to_leave & (rng.uniform(size=len(cm_idx)) < 0.35)
     left_all = np.zeros(n_staff, dtype=bool)
@@ -147,13 +176,26 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
     left_all[~is_cm] = rng.uniform(size=int((~is_cm).sum())) < 0.04
 
     staff_ids = np.array([f"S{k + 1:05d}" for k in range(n_staff)], dtype=object)
-    staff = pd.DataFrame({
-        "staff_id": staff_ids, "branch_id": np.array(branch_ids, dtype=object)[staff_branch], "role": role,
-        "formal": True, "age": age, "education": education, "title": title, "tenure_years": tenure,
-        "credit_operations": credit_ops, "grade": grade, "first_time": first_time,
-        "appointed": pd.to_datetime(appointed), "certificates": certificates, "caseload": caseload,
-        "weekly_hours": np.round(hours, 1), "left_in_year": left_all,
-    })
+    staff = pd.DataFrame(
+        {
+            "staff_id": staff_ids,
+            "branch_id": np.array(branch_ids, dtype=object)[staff_branch],
+            "role": role,
+            "formal": True,
+            "age": age,
+            "education": education,
+            "title": title,
+            "tenure_years": tenure,
+            "credit_operations": credit_ops,
+            "grade": grade,
+            "first_time": first_time,
+            "appointed": pd.to_datetime(appointed),
+            "certificates": certificates,
+            "caseload": caseload,
+            "weekly_hours": np.round(hours, 1),
+            "left_in_year": left_all,
+        }
+    )
     staff.loc[~is_cm, ["first_time"]] = False
 
     scores = np.column_stack([np.clip(np.round(3.6 + 0.6 * dims[d], 2), 1, 5) for d in DIMENSIONS])
@@ -169,22 +211,25 @@ def synthetic_bank(seed: int = 0, *, n_staff: int = 9380, n_corporate: int = 960
     for q in QUARTERS:
         for k in appraised:
             m = latent[k] + rng.normal(0, 3)
-            u = (m - 72) / 10                                # the manager's standing this quarter
-            rows.append({
-                "manager_id": staff_ids[cm_idx[k]], "period": q,
-                "sales_target_completion": max(0.0, round(1.0e6 * (0.95 + 0.12 * u + rng.normal(0, 0.08)), -3)),
-                "sales_target_completion_target": 1.0e6,
-                "client_maintenance": float(np.clip(round(m + rng.normal(0, 6)), 0, 100)),
-                "referral_quality": float(np.clip(round(m - 4 + rng.normal(0, 8)), 0, 100)),
-                "client_satisfaction": float(np.clip(round(80 + 6 * u + rng.normal(0, 5), 1), 0, 100)),
-                "complaint_rate": round(max(0.0, 0.02 - 0.006 * u + rng.normal(0, 0.006)), 4),
-                "service_efficiency": float(np.clip(round(m + rng.normal(0, 7)), 0, 100)),
-                "service_attitude": float(np.clip(round(m + 5 + rng.normal(0, 6)), 0, 100)),
-                "problem_solving": float(np.clip(round(m + rng.normal(0, 7)), 0, 100)),
-                "client_admission_pass_rate": round(float(np.clip(0.92 + 0.03 * u + rng.normal(0, 0.03), 0, 1)), 3),
-                "aml_review_pass_rate": round(float(np.clip(0.96 + 0.02 * u + rng.normal(0, 0.02), 0, 1)), 3),
-                "credit_risk_pass_rate": round(float(np.clip(0.90 + 0.04 * u + rng.normal(0, 0.04), 0, 1)), 3),
-            })
+            u = (m - 72) / 10  # the manager's standing this quarter
+            rows.append(
+                {
+                    "manager_id": staff_ids[cm_idx[k]],
+                    "period": q,
+                    "sales_target_completion": max(0.0, round(1.0e6 * (0.95 + 0.12 * u + rng.normal(0, 0.08)), -3)),
+                    "sales_target_completion_target": 1.0e6,
+                    "client_maintenance": float(np.clip(round(m + rng.normal(0, 6)), 0, 100)),
+                    "referral_quality": float(np.clip(round(m - 4 + rng.normal(0, 8)), 0, 100)),
+                    "client_satisfaction": float(np.clip(round(80 + 6 * u + rng.normal(0, 5), 1), 0, 100)),
+                    "complaint_rate": round(max(0.0, 0.02 - 0.006 * u + rng.normal(0, 0.006)), 4),
+                    "service_efficiency": float(np.clip(round(m + rng.normal(0, 7)), 0, 100)),
+                    "service_attitude": float(np.clip(round(m + 5 + rng.normal(0, 6)), 0, 100)),
+                    "problem_solving": float(np.clip(round(m + rng.normal(0, 7)), 0, 100)),
+                    "client_admission_pass_rate": round(float(np.clip(0.92 + 0.03 * u + rng.normal(0, 0.03), 0, 1)), 3),
+                    "aml_review_pass_rate": round(float(np.clip(0.96 + 0.02 * u + rng.normal(0, 0.02), 0, 1)), 3),
+                    "credit_risk_pass_rate": round(float(np.clip(0.90 + 0.04 * u + rng.normal(0, 0.04), 0, 1)), 3),
+                }
+            )
     indicators = pd.DataFrame(rows)
 
     # Corporate clients: loans (tiered by the managers' grades) and deposits; some loans non-performing.
@@ -210,21 +255,28 @@ def _clients(rng, staff: pd.DataFrame, latent: np.ndarray, cm_idx: np.ndarray) -
         n = int(rng.integers(6, 16))
         cap = 3e6 if g == "junior" else 5e6
         loans = np.minimum(rng.lognormal(np.log(1.2e6), 0.8, n), cap * 0.999)
-        loans[rng.uniform(size=n) < 0.25] = 0.0                  # deposit-only clients
+        loans[rng.uniform(size=n) < 0.25] = 0.0  # deposit-only clients
         if g == "senior" and rng.uniform() < 0.6:
-            loans[0] = rng.uniform(10.5e6, 60e6)                  # at most one large client
+            loans[0] = rng.uniform(10.5e6, 60e6)  # at most one large client
         elif g == "intermediate" and rng.uniform() < 0.5:
-            loans[0] = rng.uniform(5e6, 10e6)                     # at most one medium client
+            loans[0] = rng.uniform(5e6, 10e6)  # at most one medium client
         deposits = np.round(rng.lognormal(np.log(2.0e6), 1.0, n), -3)
         p_npl = np.clip(0.03 - 0.002 * (skill[j] - 72) + (0.02 if g == "junior" else 0.0), 0.002, 0.2)
         npl = (loans > 0) & (rng.uniform(size=n) < p_npl)
         for k in range(n):
             cid += 1
-            rows.append({"client_id": f"C{cid:06d}", "manager_id": staff.at[i, "staff_id"],
-                         "branch_id": staff.at[i, "branch_id"], "loan_balance": round(float(loans[k]), -3),
-                         "deposit_balance": float(deposits[k]), "fee_income": round(float(rng.gamma(2.0, 8000.0)), 0),
-                         "non_performing": bool(npl[k]),
-                         "developed_by": staff.at[i, "staff_id"] if rng.uniform() < 0.3 else None})
+            rows.append(
+                {
+                    "client_id": f"C{cid:06d}",
+                    "manager_id": staff.at[i, "staff_id"],
+                    "branch_id": staff.at[i, "branch_id"],
+                    "loan_balance": round(float(loans[k]), -3),
+                    "deposit_balance": float(deposits[k]),
+                    "fee_income": round(float(rng.gamma(2.0, 8000.0)), 0),
+                    "non_performing": bool(npl[k]),
+                    "developed_by": staff.at[i, "staff_id"] if rng.uniform() < 0.3 else None,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -263,15 +315,17 @@ def _employment_and_books(rng, staff: pd.DataFrame, clients: pd.DataFrame, dispa
 def _candidates(rng, branch_ids: list[str], n: int = 300) -> pd.DataFrame:
     """This year's qualification-exam candidates, scheme B inputs (written out of 50, interview parts)."""
     ability = rng.normal(size=n)
-    df = pd.DataFrame({
-        "candidate_id": [f"E{k + 1:04d}" for k in range(n)],
-        "branch_id": rng.choice(branch_ids, n),
-        "written": np.clip(np.round(42 + 5 * ability + rng.normal(0, 3, n)), 0, 50),
-        "conduct": np.clip(np.round(4 + 0.6 * ability + rng.normal(0, 0.6, n)), 0, 5),
-        "expression": np.clip(np.round(3.8 + 0.6 * ability + rng.normal(0, 0.7, n)), 0, 5),
-        "adaptability": np.clip(np.round(16 + 2.5 * ability + rng.normal(0, 2, n)), 0, 20),
-        "finance_years": np.round(rng.gamma(2.0, 3.0, n), 1),
-    })
+    df = pd.DataFrame(
+        {
+            "candidate_id": [f"E{k + 1:04d}" for k in range(n)],
+            "branch_id": rng.choice(branch_ids, n),
+            "written": np.clip(np.round(42 + 5 * ability + rng.normal(0, 3, n)), 0, 50),
+            "conduct": np.clip(np.round(4 + 0.6 * ability + rng.normal(0, 0.6, n)), 0, 5),
+            "expression": np.clip(np.round(3.8 + 0.6 * ability + rng.normal(0, 0.7, n)), 0, 5),
+            "adaptability": np.clip(np.round(16 + 2.5 * ability + rng.normal(0, 2, n)), 0, 20),
+            "finance_years": np.round(rng.gamma(2.0, 3.0, n), 1),
+        }
+    )
     post = rng.choice(["none", "business_head", "vice_president", "president"], n, p=[0.75, 0.17, 0.06, 0.02])
     for name in ("president", "vice_president", "business_head"):
         df[f"{name}_years"] = np.where(post == name, np.round(rng.uniform(0.3, 8.0, n), 1), np.nan)
@@ -293,7 +347,9 @@ def save_bank(folder, seed: int = 0, *, overwrite: bool = False) -> Path:
     (out / "README.md").write_text(
         f"# Synthetic bank, seed {seed}\n\n{SYNTHETIC_NOTE} Regenerate with "
         f"`cmanalytics.synthetic.bank.save_bank(folder, seed={seed}, overwrite=True)`.\n\n"
-        + "".join(f"- `{n}.csv`: {len(df):,} rows\n" for n, df in bank.tables().items()), encoding="utf-8")
+        + "".join(f"- `{n}.csv`: {len(df):,} rows\n" for n, df in bank.tables().items()),
+        encoding="utf-8",
+    )
     return out
 
 

@@ -22,11 +22,11 @@ ANCHORS_EN = ["strongly disagree", "disagree", "neutral", "agree", "strongly agr
 ITEMS = {
     "T1": ("My team shares information openly", "团队成员之间公开分享信息"),
     "T2": ("I can rely on my colleagues", "我可以依靠我的同事"),
-    "T3": ("Colleagues hide mistakes from each other", "同事之间互相隐瞒错误"),          # reverse
+    "T3": ("Colleagues hide mistakes from each other", "同事之间互相隐瞒错误"),  # reverse
     "T4": ("We help each other meet targets", "我们互相帮助完成指标"),
     "S1": ("My supervisor explains decisions", "主管会解释他的决定"),
     "S2": ("My supervisor treats everyone fairly", "主管公平对待每个人"),
-    "S3": ("My supervisor ignores my suggestions", "主管忽视我的建议"),               # reverse
+    "S3": ("My supervisor ignores my suggestions", "主管忽视我的建议"),  # reverse
     "S4": ("My supervisor supports my development", "主管支持我的职业发展"),
 }
 REVERSE = ("T3", "S3")
@@ -65,7 +65,8 @@ items = ["S1", "S2", "S3", "S4"]
 """.format(en=str(ANCHORS_EN).replace("'", '"'), zh=str(ANCHORS_ZH).replace("'", '"'))
 CODEBOOK += "".join(
     f'\n[[items]]\nid = "{i}"\nen = "{en}"\nzh = "{zh}"\nreverse = {"true" if i in REVERSE else "false"}\n'
-    for i, (en, zh) in ITEMS.items())
+    for i, (en, zh) in ITEMS.items()
+)
 
 
 def answers(n: int = 80, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -87,8 +88,13 @@ def answers(n: int = 80, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
         truth.loc[rows, item] = np.nan
         codes.loc[rows, item] = code
     ids = np.arange(1001, 1001 + n)
-    meta = pd.DataFrame({"序号": ids, "branch": rng.choice(["东城支行", "西城支行", "海淀支行"], n),
-                         "gender": rng.choice(["男", "女"], n)})
+    meta = pd.DataFrame(
+        {
+            "序号": ids,
+            "branch": rng.choice(["东城支行", "西城支行", "海淀支行"], n),
+            "gender": rng.choice(["男", "女"], n),
+        }
+    )
     return pd.concat([meta, codes], axis=1), pd.concat([meta.rename(columns={"序号": "respondent_id"}), truth], axis=1)
 
 
@@ -102,8 +108,13 @@ def as_text(x: float, style: int) -> object:
     if np.isnan(x) or x in (9, 99):
         return x if not np.isnan(x) else None
     v = int(x)
-    return (f"{'ABCDE'[v - 1]}. {ANCHORS_ZH[v - 1]}" if style == 0 else
-            f"{v} {ANCHORS_ZH[v - 1]}" if style == 1 else ANCHORS_EN[v - 1])
+    return (
+        f"{'ABCDE'[v - 1]}. {ANCHORS_ZH[v - 1]}"
+        if style == 0
+        else f"{v} {ANCHORS_ZH[v - 1]}"
+        if style == 1
+        else ANCHORS_EN[v - 1]
+    )
 
 
 def write_all(folder, export: pd.DataFrame) -> dict[str, dict]:
@@ -138,16 +149,25 @@ def write_all(folder, export: pd.DataFrame) -> dict[str, dict]:
     out["xlsx-platform-text"] = {"path": p, "kwargs": {"missing_codes": [99], "sheet": "答卷数据"}}
     spss = plain.rename(columns={i: f"V{k + 1}" for k, i in enumerate(items)})
     p = folder / "platform.sav"
-    pyreadstat.write_sav(spss, str(p), column_labels={**{f"V{k + 1}": ITEMS[i][1] for k, i in enumerate(items)},
-                                                      "branch": "支行", "gender": "性别"},
-                         variable_value_labels={f"V{k + 1}": {**{float(v): a for v, a in zip(range(1, 6), ANCHORS_ZH)},
-                                                              9.0: "未作答", 99.0: "跳过"} for k in range(len(items))},
-                         missing_ranges={f"V{k + 1}": [99] for k in range(len(items))})
+    pyreadstat.write_sav(
+        spss,
+        str(p),
+        column_labels={**{f"V{k + 1}": ITEMS[i][1] for k, i in enumerate(items)}, "branch": "支行", "gender": "性别"},
+        variable_value_labels={
+            f"V{k + 1}": {**{float(v): a for v, a in zip(range(1, 6), ANCHORS_ZH)}, 9.0: "未作答", 99.0: "跳过"}
+            for k in range(len(items))
+        },
+        missing_ranges={f"V{k + 1}": [99] for k in range(len(items))},
+    )
     out["sav-labels-user-missing"] = {"path": p, "kwargs": {}}
     p = folder / "stata.dta"
-    pyreadstat.write_dta(plain.rename(columns={"序号": "id"}).assign(branch=plain["branch"].map(
-        {"东城支行": "east", "西城支行": "west", "海淀支行": "haidian"}), gender=plain["gender"].map({"男": "m", "女": "f"})),
-        str(p))
+    pyreadstat.write_dta(
+        plain.rename(columns={"序号": "id"}).assign(
+            branch=plain["branch"].map({"东城支行": "east", "西城支行": "west", "海淀支行": "haidian"}),
+            gender=plain["gender"].map({"男": "m", "女": "f"}),
+        ),
+        str(p),
+    )
     out["dta"] = {"path": p, "kwargs": {"missing_codes": [99]}}
     p = folder / "survey.parquet"
     plain.to_parquet(p, index=False)

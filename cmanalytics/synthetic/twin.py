@@ -49,9 +49,12 @@ N_VALID, N_RETURNED = 112, 150
 REJECTED = {"too_many_missing": 12, "straight_lining": 10, "out_of_scale": 10, "duplicate_id": 6}
 # Answer distributions (share of 1..5) per dimension: importance ratings lean to "important".
 MARGINALS = {
-    "pay": (0.01, 0.04, 0.15, 0.40, 0.40), "development": (0.02, 0.05, 0.18, 0.42, 0.33),
-    "support": (0.02, 0.07, 0.22, 0.40, 0.29), "compliance": (0.03, 0.08, 0.25, 0.40, 0.24),
-    "career": (0.02, 0.05, 0.20, 0.42, 0.31), "team": (0.01, 0.05, 0.19, 0.43, 0.32),
+    "pay": (0.01, 0.04, 0.15, 0.40, 0.40),
+    "development": (0.02, 0.05, 0.18, 0.42, 0.33),
+    "support": (0.02, 0.07, 0.22, 0.40, 0.29),
+    "compliance": (0.03, 0.08, 0.25, 0.40, 0.24),
+    "career": (0.02, 0.05, 0.20, 0.42, 0.31),
+    "team": (0.01, 0.05, 0.19, 0.43, 0.32),
 }
 TOLERANCE = {"kmo": 0.02, "variance_pct": 2.0, "alpha": 0.02}
 # Items of one dimension do not share one answer distribution (no real survey's do): item k of a dimension
@@ -76,9 +79,9 @@ def design_matrix(params, sizes, pairs) -> np.ndarray:
     owner = np.repeat(np.arange(len(sizes)), sizes)
     p, k = len(owner), len(sizes)
     lam = params[:p]
-    phi_off = params[p:p + 3]
-    theta = params[p + 3:p + 3 + len(pairs)]
-    cross = params[p + 3 + len(pairs):p + 3 + len(pairs) + p]
+    phi_off = params[p : p + 3]
+    theta = params[p + 3 : p + 3 + len(pairs)]
+    cross = params[p + 3 + len(pairs) : p + 3 + len(pairs) + p]
     loadings = np.zeros((p, k))
     loadings[np.arange(p), owner] = lam
     loadings[np.arange(p), (owner + 1) % k] += cross
@@ -107,8 +110,13 @@ def population_stats(r: np.ndarray, n: int = N_VALID, k: int = 3) -> dict | None
 def _figures(r: np.ndarray, ev: np.ndarray, n: int, k: int) -> dict:
     """KMO, % variance of k components and Bartlett's chi-square from R and its eigenvalues (descending)."""
     p = r.shape[0]
-    return {"kmo": float(kmo_arrays(r, np.linalg.inv(r))[0]), "variance_pct": 100 * ev[:k].sum() / p,
-            "chi2": -bartlett_multiplier(n, p) * np.sum(np.log(ev)), "r": r, "ev": ev}
+    return {
+        "kmo": float(kmo_arrays(r, np.linalg.inv(r))[0]),
+        "variance_pct": 100 * ev[:k].sum() / p,
+        "chi2": -bartlett_multiplier(n, p) * np.sum(np.log(ev)),
+        "r": r,
+        "ev": ev,
+    }
 
 
 def design_margins(r: np.ndarray, sizes, ranking: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -121,15 +129,18 @@ def design_margins(r: np.ndarray, sizes, ranking: list[tuple[int, int]]) -> tupl
     rotated, _, _, _ = varimax(s["loadings"])
     means, comp = dimension_loadings(rotated, owner, len(sizes))
     a = np.abs(rotated)
-    lead = np.array([a[i, comp[d]] - max(a[i, c] for c in range(a.shape[1]) if c != comp[d]) for i, d in enumerate(owner)])
+    lead = np.array(
+        [a[i, comp[d]] - max(a[i, c] for c in range(a.shape[1]) if c != comp[d]) for i, d in enumerate(owner)]
+    )
     return lead, np.array([means[x] - means[y] for x, y in ranking])
 
 
 DESIGN_TOLERANCE = {"kmo": 0.004, "variance_pct": 0.4, "alpha": 0.004}
 
 
-def calibrate_design(sizes, pairs, target: dict, ranking: list[tuple[int, int]], *, seed: int = 0,
-                     maxiter: int = 500) -> np.ndarray:
+def calibrate_design(
+    sizes, pairs, target: dict, ranking: list[tuple[int, int]], *, seed: int = 0, maxiter: int = 500
+) -> np.ndarray:
     """The offline first stage (see the module docstring): SLSQP over loadings, factor correlations,
     residual correlations of ``pairs`` and cross-loadings, minimizing chi-square at n = 112 subject to the
     published KMO, variance and alpha (within :data:`DESIGN_TOLERANCE`), a third eigenvalue above 1.02,
@@ -149,11 +160,16 @@ def calibrate_design(sizes, pairs, target: dict, ranking: list[tuple[int, int]],
 
     cons = [{"type": "ineq", "fun": gap, "args": (key,)} for key in DESIGN_TOLERANCE]
     cons.append({"type": "ineq", "fun": lambda x: (stats(x) or {"ev": np.zeros(3)})["ev"][2] - 1.02})
-    cons.append({"type": "ineq", "fun": lambda x: design_margins(design_matrix(x, sizes, pairs), sizes, ranking)[0] - 0.10})
-    cons.append({"type": "ineq", "fun": lambda x: design_margins(design_matrix(x, sizes, pairs), sizes, ranking)[1] - 0.02})
+    cons.append(
+        {"type": "ineq", "fun": lambda x: design_margins(design_matrix(x, sizes, pairs), sizes, ranking)[0] - 0.10}
+    )
+    cons.append(
+        {"type": "ineq", "fun": lambda x: design_margins(design_matrix(x, sizes, pairs), sizes, ranking)[1] - 0.02}
+    )
     objective = lambda x: 1e3 if stats(x) is None else stats(x)["chi2"] / 100  # noqa: E731
-    res = optimize.minimize(objective, x0, method="SLSQP", bounds=bounds, constraints=cons,
-                            options={"maxiter": maxiter, "ftol": 1e-9})
+    res = optimize.minimize(
+        objective, x0, method="SLSQP", bounds=bounds, constraints=cons, options={"maxiter": maxiter, "ftol": 1e-9}
+    )
     return res.x
 
 
@@ -197,8 +213,15 @@ def _straight(d: np.ndarray) -> np.ndarray:
     return d.max(axis=1) == d.min(axis=1)
 
 
-def generate_part(r_design: np.ndarray, counts: list[np.ndarray], target: dict, rng: np.random.Generator,
-                  n: int = N_VALID, matching_iter: int = 40, swaps: int = 6000) -> np.ndarray:
+def generate_part(
+    r_design: np.ndarray,
+    counts: list[np.ndarray],
+    target: dict,
+    rng: np.random.Generator,
+    n: int = N_VALID,
+    matching_iter: int = 40,
+    swaps: int = 6000,
+) -> np.ndarray:
     """n x p answers 1..5 whose statistics sit on ``target`` and whose correlations are near the design."""
     p = r_design.shape[0]
     z = rng.standard_normal((n, p))
@@ -335,8 +358,7 @@ def synthetic_twin(seed: int = 0, codebook: Codebook | None = None) -> pd.DataFr
             pos[r_dup], pos[int(i)] = b, a
     frame = pd.DataFrame(np.array(rows)[order], columns=items)
     frame.insert(0, "respondent_id", np.array(ids, dtype=object)[order])
-    frame.attrs["synthetic"] = ("Synthetic twin of the psychological-contract study (cmanalytics); NOT the "
-                                "study's data.")
+    frame.attrs["synthetic"] = "Synthetic twin of the psychological-contract study (cmanalytics); NOT the study's data."
     frame.attrs["seed"] = seed
     frame.attrs["intended_rule"] = list(np.array(reasons, dtype=object)[order])
     return frame
@@ -362,5 +384,7 @@ def save_twin(folder, seed: int = 0, codebook: Codebook | None = None, *, overwr
         f"`{path.name}`: {raw.attrs['synthetic']} Seed {seed}; regenerate with "
         "`cmanalytics.synthetic.twin.save_twin(folder, seed)`.\n\n`bank_seed0/`: the synthetic bank (branches, staff, "
         "clients, quarterly indicators, exam candidates, survey scores), NOT real data; see its README and "
-        "`cmanalytics.synthetic.bank.save_bank`.\n", encoding="utf-8")
+        "`cmanalytics.synthetic.bank.save_bank`.\n",
+        encoding="utf-8",
+    )
     return path

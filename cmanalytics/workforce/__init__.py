@@ -31,6 +31,29 @@ from cmanalytics.workforce.indicators import (
     wellbeing,
 )
 
-__all__ = ["FontWarning", "age_structure", "cjk_font", "contract_dashboard", "workforce_dashboard", "appraisal_distribution", "caseload", "certificate_coverage", "contract_scores",
-           "education", "grade_pyramid", "headcount", "mean_age", "npl_ratio_by_grade", "pass_rates", "suppress", "suppress_counts",
-           "tenure", "titles", "turnover", "wellbeing", "check_min_cell", "suppress_distribution", "suppress_wide"]
+__all__ = [
+    "FontWarning",
+    "age_structure",
+    "cjk_font",
+    "contract_dashboard",
+    "workforce_dashboard",
+    "appraisal_distribution",
+    "caseload",
+    "certificate_coverage",
+    "contract_scores",
+    "education",
+    "grade_pyramid",
+    "headcount",
+    "mean_age",
+    "npl_ratio_by_grade",
+    "pass_rates",
+    "suppress",
+    "suppress_counts",
+    "tenure",
+    "titles",
+    "turnover",
+    "wellbeing",
+    "check_min_cell",
+    "suppress_distribution",
+    "suppress_wide",
+]

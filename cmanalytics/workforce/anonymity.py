@@ -44,7 +44,7 @@ import pandas as pd
 from cmanalytics.errors import ArgumentError, PolicyError
 
 DEFAULT_MIN_CELL = 5
-SMALL_MIN_CELL = 3      # below this, min_cell needs allow_small=True
+SMALL_MIN_CELL = 3  # below this, min_cell needs allow_small=True
 
 
 def check_min_cell(value, *, allow_small: bool = False, source: str = "min_cell", error=ArgumentError) -> int:
@@ -54,11 +54,15 @@ def check_min_cell(value, *, allow_small: bool = False, source: str = "min_cell"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise error(f"{source} must be a whole number of people, 1 or more (got {value!r}).")
     if value < 1:
-        raise error(f"{source} must be a whole number of people, 1 or more (got {value!r}): 0 or less would "
-                    "switch suppression off.")
+        raise error(
+            f"{source} must be a whole number of people, 1 or more (got {value!r}): 0 or less would "
+            "switch suppression off."
+        )
     if value < SMALL_MIN_CELL and not allow_small:
-        raise error(f"{source} = {value} is below {SMALL_MIN_CELL}: cells of {value} people identify them. "
-                    "Pass allow_small=True if this is intended (the output then says so).")
+        raise error(
+            f"{source} = {value} is below {SMALL_MIN_CELL}: cells of {value} people identify them. "
+            "Pass allow_small=True if this is intended (the output then says so)."
+        )
     return int(value)
 
 
@@ -70,20 +74,30 @@ def min_cell_from(policy=None, min_cell: int | None = None, *, allow_small: bool
     if policy is not None:
         section = policy.data.get("workforce", {})
         if "min_cell" in section:
-            return check_min_cell(section["min_cell"], allow_small=allow_small, error=PolicyError,
-                                  source=f"the policy {getattr(policy, 'source', '')} [workforce] min_cell".replace("  ", " "))
+            return check_min_cell(
+                section["min_cell"],
+                allow_small=allow_small,
+                error=PolicyError,
+                source=f"the policy {getattr(policy, 'source', '')} [workforce] min_cell".replace("  ", " "),
+            )
     return check_min_cell(DEFAULT_MIN_CELL, allow_small=allow_small)
 
 
 def statement(min_cell: int, primary: int, secondary: int, total: int, what: str = "cell") -> str:
     """The sentence every suppressed table carries in ``attrs["suppression"]``."""
-    small = (f" (min_cell = {min_cell} is below {SMALL_MIN_CELL}, allowed by allow_small=True: such small "
-             "cells can identify people)" if min_cell < SMALL_MIN_CELL else "")
+    small = (
+        f" (min_cell = {min_cell} is below {SMALL_MIN_CELL}, allowed by allow_small=True: such small "
+        "cells can identify people)"
+        if min_cell < SMALL_MIN_CELL
+        else ""
+    )
     if primary + secondary == 0:
         return f"No {what} describes fewer than {min_cell} people{small}."
-    return (f"Cells describing fewer than {min_cell} people are suppressed (blank): {primary} of {total} {what}s "
-            f"here, and {secondary} more so that none can be recovered from totals (complementary "
-            f"suppression){small}.")
+    return (
+        f"Cells describing fewer than {min_cell} people are suppressed (blank): {primary} of {total} {what}s "
+        f"here, and {secondary} more so that none can be recovered from totals (complementary "
+        f"suppression){small}."
+    )
 
 
 # --- the engine ---------------------------------------------------------------------------------------------
@@ -199,9 +213,19 @@ def _blank(out: pd.DataFrame, mask: np.ndarray, cols) -> None:
             out.loc[mask, c] = np.nan
 
 
-def suppress(table: pd.DataFrame, *, count_col: str = "n", min_cell: int = DEFAULT_MIN_CELL,
-             value_cols: list[str] | None = None, group: str | None = None, blocks=(), margin="all",
-             subcounts: dict | None = None, shares=(), allow_small: bool = False) -> pd.DataFrame:
+def suppress(
+    table: pd.DataFrame,
+    *,
+    count_col: str = "n",
+    min_cell: int = DEFAULT_MIN_CELL,
+    value_cols: list[str] | None = None,
+    group: str | None = None,
+    blocks=(),
+    margin="all",
+    subcounts: dict | None = None,
+    shares=(),
+    allow_small: bool = False,
+) -> pd.DataFrame:
     """A copy of a per-group ``table`` with small cells blanked (NaN) and complementary cells blanked too.
 
     Rows whose ``count_col`` is below ``min_cell`` lose the count and ``value_cols`` (default: every
@@ -218,13 +242,22 @@ def suppress(table: pd.DataFrame, *, count_col: str = "n", min_cell: int = DEFAU
     out = table.copy()
     n = out[count_col].to_numpy(dtype=float)
     lines = group_lines(out, group, blocks, margin) if group is not None else []
-    primary = ((n > 0) & (n < min_cell)) | np.isnan(n)     # a cell of no one describes no one
+    primary = ((n > 0) & (n < min_cell)) | np.isnan(n)  # a cell of no one describes no one
     rows = complementary(n, primary, lines, min_cell)
-    cols = value_cols if value_cols is not None else [c for c in out.columns if c != "suppressed"
-                                                      and pd.api.types.is_numeric_dtype(out[c])
-                                                      and not pd.api.types.is_bool_dtype(out[c])]
-    cols = list(dict.fromkeys([count_col, *cols, *(subcounts or {}), *[d for ds in (subcounts or {}).values() for d in ds],
-                               *shares]))
+    cols = (
+        value_cols
+        if value_cols is not None
+        else [
+            c
+            for c in out.columns
+            if c != "suppressed" and pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+        ]
+    )
+    cols = list(
+        dict.fromkeys(
+            [count_col, *cols, *(subcounts or {}), *[d for ds in (subcounts or {}).values() for d in ds], *shares]
+        )
+    )
     _blank(out, rows, cols)
     n_primary, n_secondary = int(primary.sum()), int((rows & ~primary).sum())
     inner = [(c, deps, table[c].to_numpy(dtype=float)) for c, deps in (subcounts or {}).items()]
@@ -246,9 +279,18 @@ def suppress(table: pd.DataFrame, *, count_col: str = "n", min_cell: int = DEFAU
     return out
 
 
-def suppress_distribution(table: pd.DataFrame, *, group: str, category: str, count_col: str = "n",
-                          value_cols=("share",), min_cell: int = DEFAULT_MIN_CELL, margin="all",
-                          outside=(), allow_small: bool = False) -> pd.DataFrame:
+def suppress_distribution(
+    table: pd.DataFrame,
+    *,
+    group: str,
+    category: str,
+    count_col: str = "n",
+    value_cols=("share",),
+    min_cell: int = DEFAULT_MIN_CELL,
+    margin="all",
+    outside=(),
+    allow_small: bool = False,
+) -> pd.DataFrame:
     """A copy of a distribution table (a row per group and category, with the ``margin`` group's rows) with
     cells of fewer than ``min_cell`` people blanked, and complementary cells so that none can be recovered:
     the categories of a group add up to its size (known elsewhere); the groups of a category add up to the
@@ -264,7 +306,7 @@ def suppress_distribution(table: pd.DataFrame, *, group: str, category: str, cou
         if members:
             lines.append(Line(members))
     lines += group_lines(out, group, [category], margin)
-    primary = ((n > 0) & (n < min_cell)) | np.isnan(n)     # a cell of no one describes no one
+    primary = ((n > 0) & (n < min_cell)) | np.isnan(n)  # a cell of no one describes no one
     cells = complementary(n, primary, lines, min_cell)
     _blank(out, cells, [count_col, *value_cols])
     out["suppressed"] = cells
@@ -273,8 +315,15 @@ def suppress_distribution(table: pd.DataFrame, *, group: str, category: str, cou
     return out
 
 
-def suppress_wide(table: pd.DataFrame, columns: list[str], *, group: str, margin="all",
-                  min_cell: int = DEFAULT_MIN_CELL, allow_small: bool = False) -> pd.DataFrame:
+def suppress_wide(
+    table: pd.DataFrame,
+    columns: list[str],
+    *,
+    group: str,
+    margin="all",
+    min_cell: int = DEFAULT_MIN_CELL,
+    allow_small: bool = False,
+) -> pd.DataFrame:
     """A copy of a wide table of counts (a row per group, with a ``margin`` row, and ``columns`` that add up to a
     row total published elsewhere in the table) with counts of 1 to ``min_cell - 1`` blanked, and complementary
     cells along each row and each column (the groups add up to the margin row). Adds ``suppressed`` (a cell of
@@ -300,14 +349,18 @@ def suppress_wide(table: pd.DataFrame, columns: list[str], *, group: str, margin
     return out
 
 
-def suppress_counts(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, allow_small: bool = False) -> pd.DataFrame:
+def suppress_counts(
+    table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, allow_small: bool = False
+) -> pd.DataFrame:
     """A copy of a table of counts (a cross-tabulation, say) with every count from 1 to ``min_cell - 1``
     blanked (NaN), and complementary counts blanked so that none can be recovered from the row and column
     totals (which a reader may know); zeros stay (they describe no one). ``attrs["suppression"]`` says how
     many cells were blanked."""
     min_cell = check_min_cell(min_cell, allow_small=allow_small)
     out = table.copy()
-    numeric = [c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])]
+    numeric = [
+        c for c in out.columns if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c])
+    ]
     values = out[numeric].to_numpy(dtype=float)
     r, c = values.shape
     flat = values.ravel()
@@ -317,7 +370,6 @@ def suppress_counts(table: pd.DataFrame, *, min_cell: int = DEFAULT_MIN_CELL, al
     hidden = complementary(flat, primary, lines, min_cell).reshape(r, c)
     out[numeric] = pd.DataFrame(values, index=out.index, columns=numeric).mask(hidden)
     k, extra = int(primary.sum()), int(hidden.sum() - primary.sum())
-    out.attrs["suppression"] = (statement(min_cell, k, extra, values.size) if k
-                                else f"No count is below {min_cell}.")
+    out.attrs["suppression"] = statement(min_cell, k, extra, values.size) if k else f"No count is below {min_cell}."
     out.attrs["min_cell"] = min_cell
     return out

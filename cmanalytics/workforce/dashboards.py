@@ -19,9 +19,21 @@ from cmanalytics.errors import ArgumentError, CmanalyticsWarning
 from cmanalytics.workforce import indicators as ind
 from cmanalytics.workforce.anonymity import min_cell_from
 
-CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
-             "Source Han Sans CN", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "AR PL UKai CN",
-             "AR PL UMing CN", "Droid Sans Fallback")
+CJK_FONTS = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UKai CN",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
+)
 
 
 class FontWarning(CmanalyticsWarning):
@@ -30,82 +42,165 @@ class FontWarning(CmanalyticsWarning):
 
 LABELS = {
     "en": {
-        "workforce_title": "Workforce health of customer managers", "contract_title": "Psychological contract",
-        "cm_share": "Customer-manager share of formal staff", "floor": "floor", "branch": "branch",
-        "age": "Age of customer managers (mean {mean:.1f})", "people": "people", "share": "share",
-        "education": "Education and professional title", "edu": "education", "title": "title",
-        "certificates": "Certificates: share holding 3 or more", "caseload": "Caseload against the cap",
-        "cap": "cap", "over": " ({n:.0f} over)", "managers": "managers", "clients": "clients per manager", "grades": "Grade pyramid",
-        "turnover": "Turnover of customer managers", "bank": "bank", "npl": "Non-performing-loan ratio by grade",
-        "dimension_means": "Contract scores by dimension (mean, 95% CI)", "heatmap": "Mean score by branch",
-        "leave": "Intending to leave, by contract fulfilment", "quartile": "fulfilment quartile (Q1 lowest, Q4 highest)",
-        "wellbeing": "Wellbeing index by weekly hours", "hours": "weekly hours", "wellbeing_axis": "wellbeing (0-100)",
-        "appraisal": "Appraisal score by contract fulfilment", "appraisal_axis": "annual appraisal score",
-        "respondents": "Survey respondents per branch", "suppressed": "n < {k}", "synthetic": "Synthetic data",
-        "bank_level": "bank", "branch_level": "branch {b}",
+        "workforce_title": "Workforce health of customer managers",
+        "contract_title": "Psychological contract",
+        "cm_share": "Customer-manager share of formal staff",
+        "floor": "floor",
+        "branch": "branch",
+        "age": "Age of customer managers (mean {mean:.1f})",
+        "people": "people",
+        "share": "share",
+        "education": "Education and professional title",
+        "edu": "education",
+        "title": "title",
+        "certificates": "Certificates: share holding 3 or more",
+        "caseload": "Caseload against the cap",
+        "cap": "cap",
+        "over": " ({n:.0f} over)",
+        "managers": "managers",
+        "clients": "clients per manager",
+        "grades": "Grade pyramid",
+        "turnover": "Turnover of customer managers",
+        "bank": "bank",
+        "npl": "Non-performing-loan ratio by grade",
+        "dimension_means": "Contract scores by dimension (mean, 95% CI)",
+        "heatmap": "Mean score by branch",
+        "leave": "Intending to leave, by contract fulfilment",
+        "quartile": "fulfilment quartile (Q1 lowest, Q4 highest)",
+        "wellbeing": "Wellbeing index by weekly hours",
+        "hours": "weekly hours",
+        "wellbeing_axis": "wellbeing (0-100)",
+        "appraisal": "Appraisal score by contract fulfilment",
+        "appraisal_axis": "annual appraisal score",
+        "respondents": "Survey respondents per branch",
+        "suppressed": "n < {k}",
+        "synthetic": "Synthetic data",
+        "bank_level": "bank",
+        "branch_level": "branch {b}",
         "suppression_note": "Cells describing fewer than {k} people are suppressed.",
         "roles": {"corporate_cm": "corporate", "personal_cm": "personal", "wealth_manager": "wealth"},
         "grades_names": {"trainee": "trainee", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
-        "dims": {"pay": "pay", "development": "development", "support": "support", "compliance": "compliance",
-                 "career": "career", "team": "team"},
+        "dims": {
+            "pay": "pay",
+            "development": "development",
+            "support": "support",
+            "compliance": "compliance",
+            "career": "career",
+            "team": "team",
+        },
         "edu_names": {"below bachelor": "below bachelor", "bachelor": "bachelor", "master or above": "master+"},
         "title_names": {"none": "none", "junior": "junior", "intermediate": "intermediate", "senior": "senior"},
-        "age_bands": {}, "mean": "mean", "max": "mean of the {k} largest",
-        "group_heatmap": "Mean score by {g}", "group_respondents": "Respondents by {g}",
-        "caption_workforce": ("What this shows: for {level}, the share of formal staff who are customer managers in "
-                              "each branch against the floor (dashed red line), and the customer managers' age, "
-                              "education and titles, certificates, caseload against the cap, grades, turnover and "
-                              "non-performing-loan ratio. The numbers on the bars are the values drawn. What is "
-                              "hidden: cells describing fewer than {k} people are suppressed (a bar or share left "
-                              "out and marked \"n < {k}\"); no figure shows a single person."),
-        "caption_contract": ("What this shows: how customer managers rate the bank's side of the psychological "
-                             "contract (1-5, by dimension and by branch), and how intending to leave, appraisal "
-                             "scores and wellbeing go with it. The numbers on the bars are the values drawn. What is "
-                             "hidden: a branch, quartile or band of fewer than {k} respondents is left out and marked "
-                             "\"n < {k}\"; no figure shows a single person's answers."),
-        "caption_scores": ("What this shows: the mean score of each dimension (1-5, with its 95% interval) and, for "
-                           "each group, the mean per dimension and the number of respondents. What is hidden: any "
-                           "group of fewer than {k} respondents, and the next smallest when only one would be "
-                           "hidden (its size could be worked out from the total), is left out and marked "
-                           "\"n < {k}\"."),
+        "age_bands": {},
+        "mean": "mean",
+        "max": "mean of the {k} largest",
+        "group_heatmap": "Mean score by {g}",
+        "group_respondents": "Respondents by {g}",
+        "caption_workforce": (
+            "What this shows: for {level}, the share of formal staff who are customer managers in "
+            "each branch against the floor (dashed red line), and the customer managers' age, "
+            "education and titles, certificates, caseload against the cap, grades, turnover and "
+            "non-performing-loan ratio. The numbers on the bars are the values drawn. What is "
+            "hidden: cells describing fewer than {k} people are suppressed (a bar or share left "
+            'out and marked "n < {k}"); no figure shows a single person.'
+        ),
+        "caption_contract": (
+            "What this shows: how customer managers rate the bank's side of the psychological "
+            "contract (1-5, by dimension and by branch), and how intending to leave, appraisal "
+            "scores and wellbeing go with it. The numbers on the bars are the values drawn. What is "
+            "hidden: a branch, quartile or band of fewer than {k} respondents is left out and marked "
+            '"n < {k}"; no figure shows a single person\'s answers.'
+        ),
+        "caption_scores": (
+            "What this shows: the mean score of each dimension (1-5, with its 95% interval) and, for "
+            "each group, the mean per dimension and the number of respondents. What is hidden: any "
+            "group of fewer than {k} respondents, and the next smallest when only one would be "
+            "hidden (its size could be worked out from the total), is left out and marked "
+            '"n < {k}".'
+        ),
     },
     "zh": {
-        "workforce_title": "客户经理队伍健康状况", "contract_title": "心理契约",
-        "cm_share": "客户经理占正式员工比例", "floor": "下限", "branch": "支行",
-        "age": "客户经理年龄结构(平均 {mean:.1f} 岁)", "people": "人数", "share": "比例",
-        "education": "学历与职称", "edu": "学历", "title": "职称",
-        "certificates": "持有 3 项及以上证书的比例", "caseload": "管户数与上限", "cap": "上限", "over": "(超出 {n:.0f} 人)", "managers": "客户经理人数",
-        "clients": "人均管户数", "grades": "等级结构", "turnover": "客户经理流失率", "bank": "全行",
-        "npl": "按等级的不良贷款率", "dimension_means": "各维度心理契约得分(均值, 95% 置信区间)",
-        "heatmap": "各支行平均得分", "leave": "按契约履行程度的离职意向", "quartile": "履行程度四分位(Q1 最低, Q4 最高)",
-        "wellbeing": "按周工作时长的身心健康指数", "hours": "周工作小时", "wellbeing_axis": "健康指数(0-100)",
-        "appraisal": "按契约履行程度的考核得分", "appraisal_axis": "年度考核得分",
-        "respondents": "各支行问卷回收人数", "suppressed": "n < {k}", "synthetic": "模拟数据",
-        "bank_level": "全行", "branch_level": "支行 {b}",
+        "workforce_title": "客户经理队伍健康状况",
+        "contract_title": "心理契约",
+        "cm_share": "客户经理占正式员工比例",
+        "floor": "下限",
+        "branch": "支行",
+        "age": "客户经理年龄结构(平均 {mean:.1f} 岁)",
+        "people": "人数",
+        "share": "比例",
+        "education": "学历与职称",
+        "edu": "学历",
+        "title": "职称",
+        "certificates": "持有 3 项及以上证书的比例",
+        "caseload": "管户数与上限",
+        "cap": "上限",
+        "over": "(超出 {n:.0f} 人)",
+        "managers": "客户经理人数",
+        "clients": "人均管户数",
+        "grades": "等级结构",
+        "turnover": "客户经理流失率",
+        "bank": "全行",
+        "npl": "按等级的不良贷款率",
+        "dimension_means": "各维度心理契约得分(均值, 95% 置信区间)",
+        "heatmap": "各支行平均得分",
+        "leave": "按契约履行程度的离职意向",
+        "quartile": "履行程度四分位(Q1 最低, Q4 最高)",
+        "wellbeing": "按周工作时长的身心健康指数",
+        "hours": "周工作小时",
+        "wellbeing_axis": "健康指数(0-100)",
+        "appraisal": "按契约履行程度的考核得分",
+        "appraisal_axis": "年度考核得分",
+        "respondents": "各支行问卷回收人数",
+        "suppressed": "n < {k}",
+        "synthetic": "模拟数据",
+        "bank_level": "全行",
+        "branch_level": "支行 {b}",
         "suppression_note": "少于 {k} 人的单元格不予显示。",
         "roles": {"corporate_cm": "公司", "personal_cm": "个人", "wealth_manager": "理财"},
         "grades_names": {"trainee": "见习", "junior": "初级", "intermediate": "中级", "senior": "高级"},
-        "dims": {"pay": "薪资待遇", "development": "发展机会", "support": "环境支持", "compliance": "规范遵循",
-                 "career": "职业发展", "team": "团队维护"},
+        "dims": {
+            "pay": "薪资待遇",
+            "development": "发展机会",
+            "support": "环境支持",
+            "compliance": "规范遵循",
+            "career": "职业发展",
+            "team": "团队维护",
+        },
         "edu_names": {"below bachelor": "本科以下", "bachelor": "本科", "master or above": "硕士及以上"},
         "title_names": {"none": "无", "junior": "初级", "intermediate": "中级", "senior": "高级"},
-        "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"}, "mean": "平均", "max": "最多{k}人平均",
-        "group_heatmap": "按{g}的平均得分", "group_respondents": "按{g}的回收人数",
-        "caption_workforce": ("图示内容：{level}各支行客户经理占正式员工的比例与下限（红色虚线），以及客户经理的年龄、学历与职称、"
-                              "证书、管户数与上限、等级、流失率和不良贷款率。柱上数字即所画数值。不予显示："
-                              "任何少于 {k} 人的柱或比例均不显示，并标注\"n < {k}\"；没有任何图显示单个人。"),
-        "caption_contract": ("图示内容：客户经理对银行一方心理契约的评价（1-5 分，按维度和支行），以及离职意向、考核得分和"
-                             "身心健康与之的关系。柱上数字即所画数值。不予显示：少于 {k} 名答卷人的支行、四分位组或时长组"
-                             "均不显示，并标注\"n < {k}\"；没有任何图显示单个人的回答。"),
-        "caption_scores": ("图示内容：各维度平均得分（1-5 分，95% 置信区间），以及各组在各维度的平均分和答卷人数。"
-                           "不予显示：少于 {k} 名答卷人的组；若只有一组需隐藏，则同时隐藏次小的组（否则可由总数推算），"
-                           "并标注\"n < {k}\"。"),
+        "age_bands": {"under 30": "30 岁以下", "50 and over": "50 岁及以上"},
+        "mean": "平均",
+        "max": "最多{k}人平均",
+        "group_heatmap": "按{g}的平均得分",
+        "group_respondents": "按{g}的回收人数",
+        "caption_workforce": (
+            "图示内容：{level}各支行客户经理占正式员工的比例与下限（红色虚线），以及客户经理的年龄、学历与职称、"
+            "证书、管户数与上限、等级、流失率和不良贷款率。柱上数字即所画数值。不予显示："
+            '任何少于 {k} 人的柱或比例均不显示，并标注"n < {k}"；没有任何图显示单个人。'
+        ),
+        "caption_contract": (
+            "图示内容：客户经理对银行一方心理契约的评价（1-5 分，按维度和支行），以及离职意向、考核得分和"
+            "身心健康与之的关系。柱上数字即所画数值。不予显示：少于 {k} 名答卷人的支行、四分位组或时长组"
+            '均不显示，并标注"n < {k}"；没有任何图显示单个人的回答。'
+        ),
+        "caption_scores": (
+            "图示内容：各维度平均得分（1-5 分，95% 置信区间），以及各组在各维度的平均分和答卷人数。"
+            "不予显示：少于 {k} 名答卷人的组；若只有一组需隐藏，则同时隐藏次小的组（否则可由总数推算），"
+            '并标注"n < {k}"。'
+        ),
     },
 }
 
 
-CJK_FILES = ("wqy-microhei", "wqy-zenhei", "notosanscjk", "notosanssc", "sourcehansans", "droidsansfallback",
-             "simhei", "msyh")
+CJK_FILES = (
+    "wqy-microhei",
+    "wqy-zenhei",
+    "notosanscjk",
+    "notosanssc",
+    "sourcehansans",
+    "droidsansfallback",
+    "simhei",
+    "msyh",
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,19 +234,29 @@ def _style(lang: str):
     """Labels and matplotlib settings for ``lang``; falls back to English with a FontWarning."""
     if lang not in LABELS:
         raise ArgumentError(f"lang must be 'en' or 'zh', not {lang!r}.")
-    rc = {"font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold", "axes.spines.top": False,
-          "axes.spines.right": False, "figure.dpi": 100}
+    rc = {
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "figure.dpi": 100,
+    }
     if lang == "zh":
         font = cjk_font()
         if font is None:
-            warnings.warn("no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
-                          "dashboard is drawn with English labels.", FontWarning, stacklevel=3)
+            warnings.warn(
+                "no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
+                "dashboard is drawn with English labels.",
+                FontWarning,
+                stacklevel=3,
+            )
             lang = "en"
         else:
             # explicit names, not "sans-serif": a generic family is resolved when the figure is drawn,
             # which may be after this context has ended
             rc["font.family"] = [font, "DejaVu Sans"]
-            rc["axes.titleweight"] = "normal"      # CJK fallback fonts often have no bold face
+            rc["axes.titleweight"] = "normal"  # CJK fallback fonts often have no bold face
             rc["axes.unicode_minus"] = False
     elif cjk_font() is not None:
         # English labels, but the data may hold Chinese names (branches, groups): fall back to a CJK font
@@ -164,9 +269,9 @@ def _caption(fig, text: str, lang: str, bottom: float) -> None:
     the bottom ``bottom`` of the figure free for it."""
     import textwrap
 
-    width = int(fig.get_figwidth() * (6.2 if lang == "zh" else 12.5))    # characters per line at 9 pt
-    lines = textwrap.wrap(text, width) if lang != "zh" else [text[i:i + width] for i in range(0, len(text), width)]
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))      # (left, bottom, width, height)
+    width = int(fig.get_figwidth() * (6.2 if lang == "zh" else 12.5))  # characters per line at 9 pt
+    lines = textwrap.wrap(text, width) if lang != "zh" else [text[i : i + width] for i in range(0, len(text), width)]
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))  # (left, bottom, width, height)
     fig.text(0.5, 0.004, "\n".join(lines), ha="center", va="bottom", fontsize=9, color="#444")
 
 
@@ -179,8 +284,11 @@ def _wrap_titles(fig, lang: str, per_row: int) -> None:
     for ax in fig.axes:
         title = ax.get_title()
         if title and len(title) > width:
-            ax.set_title("\n".join(textwrap.wrap(title, width)) if lang != "zh" else
-                         "\n".join(title[i:i + width] for i in range(0, len(title), width)))
+            ax.set_title(
+                "\n".join(textwrap.wrap(title, width))
+                if lang != "zh"
+                else "\n".join(title[i : i + width] for i in range(0, len(title), width))
+            )
 
 
 def _bars(ax, labels, values, suppressed, k, L, color="#4c72b0", horizontal=False, fmt="{:.0%}"):
@@ -214,24 +322,40 @@ def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: in
     ax.bar(pos, values, color=colors)
     hidden = per["suppressed"].to_numpy() if "suppressed" in per else np.zeros(len(per), bool)
     for p, v, s in zip(pos, values, hidden):
-        if not s:     # the value on the bar, turned to fit a narrow bar
+        if not s:  # the value on the bar, turned to fit a narrow bar
             ax.text(p, v, f" {v:.0%}", rotation=90, ha="center", va="bottom", fontsize=6.5)
     ax.margins(y=0.12)
     if "suppressed" in per:
         for p, s in zip(pos, per["suppressed"]):
             if s:
-                ax.text(p, 0, L["suppressed"].format(k=k), rotation=90, ha="center", va="bottom", fontsize=7,
-                        color="#a40000")
+                ax.text(
+                    p,
+                    0,
+                    L["suppressed"].format(k=k),
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#a40000",
+                )
     ax.set_xticks(pos, per["branch_id"], rotation=90, fontsize=7)
     ax.axhline(bank_value, color="#555", lw=1)
-    ax.annotate(f"{L['bank']} {bank_value:.1%}", (1, bank_value), xycoords=("axes fraction", "data"),
-                xytext=(2, 0), textcoords="offset points", va="center", ha="left", fontsize=8, color="#555")
+    ax.annotate(
+        f"{L['bank']} {bank_value:.1%}",
+        (1, bank_value),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        fontsize=8,
+        color="#555",
+    )
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     return per
 
 
-def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None,
-                        min_cell: int | None = None):
+def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None, min_cell: int | None = None):
     """The workforce-health dashboard: customer-manager share against the floor (all branches, the chosen
     one highlighted), age, education and titles, certificates, caseload against the caps, the grade
     pyramid, turnover and the NPL ratio by grade. ``bank``: an object with ``staff`` and ``clients``
@@ -256,15 +380,25 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         hc = ind.headcount(staff, policy=policy)
         per = _branch_bars(ax, hc, "cm_share", branch, k, L)
         ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
-        ax.annotate(f"{L['floor']} {per['floor'].iloc[0]:.0%}", (1, per["floor"].iloc[0]),
-                    xycoords=("axes fraction", "data"), xytext=(2, 0), textcoords="offset points", ha="left",
-                    va="center", color="#a40000", fontsize=8)
+        ax.annotate(
+            f"{L['floor']} {per['floor'].iloc[0]:.0%}",
+            (1, per["floor"].iloc[0]),
+            xycoords=("axes fraction", "data"),
+            xytext=(2, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            color="#a40000",
+            fontsize=8,
+        )
         ax.set_title(L["cm_share"])
 
         ax = axes[0, 1]
         ages = ind.age_structure(view, policy=policy, min_cell=k)
         mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
-        _bars(ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}")
+        _bars(
+            ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}"
+        )
         plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
         ax.set_ylabel(L["people"])
         ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
@@ -278,16 +412,30 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
             w = 0.0 if r["suppressed"] else r["share"]
             ax.barh(1, w, left=left, color=palette[j])
             if w > 0.12:
-                ax.text(left + w / 2, 1, f"{L['edu_names'][r['education']]}\n{w:.0%}", ha="center", va="center",
-                        fontsize=7, color="white" if j >= 1 else "black")
+                ax.text(
+                    left + w / 2,
+                    1,
+                    f"{L['edu_names'][r['education']]}\n{w:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if j >= 1 else "black",
+                )
             left += w
         left = 0.0
         for j, (_, r) in enumerate(tit.iterrows()):
             w = 0.0 if r["suppressed"] else r["share"]
             ax.barh(0, w, left=left, color=palette[j])
             if w > 0.12:
-                ax.text(left + w / 2, 0, f"{L['title_names'][r['title']]}\n{w:.0%}", ha="center", va="center",
-                        fontsize=7, color="white" if j >= 2 else "black")
+                ax.text(
+                    left + w / 2,
+                    0,
+                    f"{L['title_names'][r['title']]}\n{w:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if j >= 2 else "black",
+                )
             left += w
         ax.set_yticks([0, 1], [L["title"], L["edu"]])
         ax.set_xlim(0, 1)
@@ -308,11 +456,16 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         pos = np.arange(len(cl))
         ok = ~cl["suppressed"].to_numpy()
         ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
-        ax.bar(pos + 0.2, np.where(ok, cl["top_mean_caseload"].fillna(0), 0), 0.4, color="#8fa8d0",
-               label=L["max"].format(k=k))
+        ax.bar(
+            pos + 0.2,
+            np.where(ok, cl["top_mean_caseload"].fillna(0), 0),
+            0.4,
+            color="#8fa8d0",
+            label=L["max"].format(k=k),
+        )
         for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
             for p, v, s in zip(pos, cl[column], ok):
-                if s and np.isfinite(v):      # the value inside the top of its bar, clear of the cap's label
+                if s and np.isfinite(v):  # the value inside the top of its bar, clear of the cap's label
                     ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
         for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
             ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
@@ -320,16 +473,30 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
                 ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
         # the cap and how many are over it under each role's name: a label on the cap's line collides with
         # the bars' numbers whenever the largest caseload is near the cap
-        ax.set_xticks(pos, [f"{L['roles'][r]}\n{L['cap']} {cap:.0f}" + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
-                            for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])])
+        ax.set_xticks(
+            pos,
+            [
+                f"{L['roles'][r]}\n{L['cap']} {cap:.0f}"
+                + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
+                for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])
+            ],
+        )
         ax.set_ylabel(L["clients"])
         ax.legend(fontsize=8, loc="upper right")
         ax.set_title(L["caseload"])
 
         ax = axes[1, 1]
         gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
-        _bars(ax, [L["grades_names"][g] for g in gp["grade"]], gp["n"], gp["suppressed"], k, L, horizontal=True,
-              fmt="{:.0f}")
+        _bars(
+            ax,
+            [L["grades_names"][g] for g in gp["grade"]],
+            gp["n"],
+            gp["suppressed"],
+            k,
+            L,
+            horizontal=True,
+            fmt="{:.0f}",
+        )
         ax.set_xlabel(L["people"])
         ax.set_title(L["grades"])
 
@@ -341,8 +508,16 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
         npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
         npl = npl[npl["grade"] != "all"]
-        _bars(ax, [L["grades_names"][g] for g in npl["grade"]], npl["npl_ratio"], npl["suppressed"], k, L,
-              color="#c44e52", fmt="{:.1%}")
+        _bars(
+            ax,
+            [L["grades_names"][g] for g in npl["grade"]],
+            npl["npl_ratio"],
+            npl["suppressed"],
+            k,
+            L,
+            color="#c44e52",
+            fmt="{:.1%}",
+        )
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_title(L["npl"])
         _wrap_titles(fig, lang, 4)
@@ -358,8 +533,7 @@ def _quartile_means(df: pd.DataFrame, value: str, k: int) -> pd.DataFrame:
     return out
 
 
-def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", policy=None,
-                       min_cell: int | None = None):
+def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", policy=None, min_cell: int | None = None):
     """The psychological-contract dashboard.
 
     With a researcher's own scores (a DataFrame from :func:`cmanalytics.study.score`, one row per
@@ -377,8 +551,10 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
     if isinstance(bank, pd.DataFrame):
         return _scores_dashboard(bank, groups=groups, codebook=codebook, lang=lang, policy=policy, min_cell=min_cell)
     if groups is not None or codebook is not None:
-        raise ArgumentError("groups= and codebook= are for a DataFrame of scores (cma.study.score); a bank's "
-                            "dashboard is grouped by branch.")
+        raise ArgumentError(
+            "groups= and codebook= are for a DataFrame of scores (cma.study.score); a bank's "
+            "dashboard is grouped by branch."
+        )
     import matplotlib.pyplot as plt
 
     L, rc, lang = _style(lang)
@@ -389,8 +565,9 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
     with plt.rc_context(rc):
         fig, axes = plt.subplots(2, 3, figsize=(16, 9), layout="constrained")
         synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(survey, "attrs", {}) else ""
-        fig.suptitle(f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14,
-                     fontweight=rc["axes.titleweight"])
+        fig.suptitle(
+            f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"]
+        )
         _caption(fig, L["caption_contract"].format(k=k), lang, 0.06)
 
         ax = axes[0, 0]
@@ -408,12 +585,20 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
         ax = axes[0, 1]
         per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
         im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
-        ax.set_xticks(np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right",
-                      rotation_mode="anchor")
+        ax.set_xticks(
+            np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
+        )
         ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
         for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
-            ax.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
-                    fontsize=6.5, color="#a40000" if np.isnan(v) else "black")
+            ax.text(
+                c,
+                r,
+                L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="#a40000" if np.isnan(v) else "black",
+            )
         fig.colorbar(im, ax=ax, shrink=0.8)
         ax.set_title(L["heatmap"])
 
@@ -445,12 +630,17 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
         ax = axes[1, 1]
         if "wellbeing_index" in survey:
             d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
-            bands = pd.cut(d3["weekly_hours"], [0, 45, 50, 55, 60, 200], right=False,
-                           labels=["<45", "45-49", "50-54", "55-59", "60+"])
+            bands = pd.cut(
+                d3["weekly_hours"],
+                [0, 45, 50, 55, 60, 200],
+                right=False,
+                labels=["<45", "45-49", "50-54", "55-59", "60+"],
+            )
             g = d3.groupby(bands, observed=False)["wellbeing_index"]
             tab = pd.DataFrame({"n": g.count(), "mean": g.mean()})
-            _bars(ax, tab.index.astype(str), tab["mean"], (tab["n"] < k).to_numpy(), k, L, color="#55a868",
-                  fmt="{:.1f}")
+            _bars(
+                ax, tab.index.astype(str), tab["mean"], (tab["n"] < k).to_numpy(), k, L, color="#55a868", fmt="{:.1f}"
+            )
             ax.set_ylim(0, 100)
             ax.set_xlabel(L["hours"])
             ax.set_ylabel(L["wellbeing_axis"])
@@ -485,8 +675,10 @@ def _group_frame(scores: pd.DataFrame, groups) -> pd.DataFrame:
         names = list(groups)
         absent = [g for g in names if g not in scores.columns]
         if absent:
-            raise ArgumentError(f"groups names column(s) {', '.join(map(repr, absent))} that the scores lack; pass "
-                                "them as a Series or DataFrame aligned with the scores.")
+            raise ArgumentError(
+                f"groups names column(s) {', '.join(map(repr, absent))} that the scores lack; pass "
+                "them as a Series or DataFrame aligned with the scores."
+            )
         frame = scores[names]
     if frame.shape[1] > 2:
         raise ArgumentError(f"at most two group columns fit the dashboard; got {frame.shape[1]}.")
@@ -510,8 +702,11 @@ def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, poli
     L, rc, lang = _style(lang)
     k = min_cell_from(policy, min_cell)
     g = _group_frame(scores, groups)
-    dims = [c for c in scores.columns if c not in g.columns and c != "respondent_id"
-            and pd.api.types.is_numeric_dtype(scores[c])]
+    dims = [
+        c
+        for c in scores.columns
+        if c not in g.columns and c != "respondent_id" and pd.api.types.is_numeric_dtype(scores[c])
+    ]
     if not dims:
         raise ArgumentError("the scores have no numeric dimension columns (use cma.study.score).")
     names = {d: d for d in dims}
@@ -531,9 +726,15 @@ def _scores_dashboard(scores: pd.DataFrame, *, groups, codebook, lang: str, poli
         pos = np.arange(len(dims))
         ax.barh(pos, np.where(sup, 0, mean), xerr=half, color="#4c72b0", capsize=3)
         for p_, m, s_, nn, h in zip(pos, mean, sup, n, half):
-            ax.text(0.02 if s_ else m + h + 0.05, p_, L["suppressed"].format(k=k) if s_ else f"{m:.2f} (n = {nn})",
-                    va="center", fontsize=8, color="#a40000" if s_ else "black",
-                    transform=ax.get_yaxis_transform() if s_ else ax.transData)
+            ax.text(
+                0.02 if s_ else m + h + 0.05,
+                p_,
+                L["suppressed"].format(k=k) if s_ else f"{m:.2f} (n = {nn})",
+                va="center",
+                fontsize=8,
+                color="#a40000" if s_ else "black",
+                transform=ax.get_yaxis_transform() if s_ else ax.transData,
+            )
         ax.set_yticks(pos, [names[d] for d in dims])
         ax.set_xlim(0, float(np.nanmax(np.where(sup, 0, mean + half))) * 1.25 + 0.1)
         ax.invert_yaxis()
@@ -561,8 +762,15 @@ def _group_panels(heat, counts, x, group, dims, names, k, L, label):
     heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=35, ha="right", rotation_mode="anchor")
     heat.set_yticks(np.arange(len(means)), [str(v) for v in means.index], fontsize=8)
     for (r, c), v in np.ndenumerate(means.to_numpy(dtype=float)):
-        heat.text(c, r, L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}", ha="center", va="center",
-                  fontsize=7, color="#a40000" if np.isnan(v) else "black")
+        heat.text(
+            c,
+            r,
+            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#a40000" if np.isnan(v) else "black",
+        )
     heat.figure.colorbar(im, ax=heat, shrink=0.8)
     heat.set_title(L["group_heatmap"].format(g=label))
     if counts is not None:

@@ -39,10 +39,15 @@ def test_study_writes_tables_from_the_twin(tmp_path, capsys):
 
 
 def test_errors_exit_with_status_2():
-    run = subprocess.run([sys.executable, "-m", "cmanalytics", "efa", "no_such_file.csv"], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cmanalytics", "efa", "no_such_file.csv"], capture_output=True, text=True
+    )
     assert run.returncode == 2 and "no survey export at no_such_file.csv" in run.stderr
-    run = subprocess.run([sys.executable, "-m", "cmanalytics", "efa", str(REFERENCE / "attitude.csv"), "--factors", "9"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cmanalytics", "efa", str(REFERENCE / "attitude.csv"), "--factors", "9"],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "9 factors cannot be extracted from 7 items" in run.stderr
 
 
@@ -53,24 +58,30 @@ def test_report_shows_progress_and_a_failing_notebook_exits_non_zero(tmp_path):
         '{"cells": [{"cell_type": "code", "id": "c1", "execution_count": null, "metadata": {}, "outputs": [], '
         '"source": "x = 1"}, {"cell_type": "code", "id": "c2", "execution_count": null, "metadata": {}, '
         '"outputs": [], "source": "undefined_name"}], "metadata": {"kernelspec": {"name": "python3", '
-        '"display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+        '"display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}',
+        encoding="utf-8",
+    )
     out = tmp_path / "reports"
     out.mkdir()
     (out / "keep.txt").write_text("previous build", encoding="utf-8")
     from tests.conftest import REPO
 
-    data = REPO / "data" / "synthetic"           # committed: read, not written
-    run = subprocess.run([sys.executable, "-m", "cmanalytics", "report", "--out", str(out), "--data", str(data),
-                          "--notebooks", str(nb)], capture_output=True, text=True)
+    data = REPO / "data" / "synthetic"  # committed: read, not written
+    run = subprocess.run(
+        [sys.executable, "-m", "cmanalytics", "report", "--out", str(out), "--data", str(data), "--notebooks", str(nb)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     assert "[1/5] synthetic data" in run.stdout and "[3/5] the built-in example's tables" in run.stdout
     assert "notebook broken.ipynb failed in cell 2" in run.stderr and "NameError" in run.stderr
-    assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"    # the old reports stay
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "previous build"  # the old reports stay
 
 
 def test_scorecard_and_compare_are_wired_to_the_banks_commands(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "cmanalytics", "scorecard", "nobody"], capture_output=True, text=True,
-                         cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "cmanalytics", "scorecard", "nobody"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert run.returncode == 2 and run.stderr.startswith("cmanalytics: error: ") and "'nobody'" in run.stderr
     run = subprocess.run([sys.executable, "-m", "cmanalytics", "--help"], capture_output=True, text=True)
     assert "scorecard" in run.stdout and "compare" in run.stdout and "codebook" in run.stdout

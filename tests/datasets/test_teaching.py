@@ -16,7 +16,7 @@ def test_each_item_follows_its_own_answer_distribution():
     data, truth = teaching_survey(20_000, "three_factor", seed=3)
     observed = data[list(truth.items)].apply(lambda s: s.value_counts(normalize=True)).reindex(range(1, 6)).T
     p = truth.marginals.to_numpy()
-    se = np.sqrt(p * (1 - p) / 20_000)                     # binomial standard error of a share
+    se = np.sqrt(p * (1 - p) / 20_000)  # binomial standard error of a share
     assert np.abs(observed.to_numpy() - p).max() < 4.5 * se.max()
     # no two items of one factor share a distribution, as in a real survey (issue 17)
     for factor in truth.loadings.columns:
@@ -71,7 +71,7 @@ def test_careless_and_missing():
     straight = truth.careless_kind == "straight-line"
     assert straight.sum() == 50
     observed = data.loc[straight, items]
-    assert (observed.max(axis=1) == observed.min(axis=1)).all()     # one answer throughout (cells left are equal)
+    assert (observed.max(axis=1) == observed.min(axis=1)).all()  # one answer throughout (cells left are equal)
     rate = data[items].isna().to_numpy().mean()
     assert rate == pytest.approx(0.2, abs=4 * np.sqrt(0.2 * 0.8 / data[items].size))
     assert (data[items].isna() == truth.missing_mask).all().all()
@@ -90,7 +90,12 @@ def test_same_seed_same_data_and_bad_input():
     b, _ = teaching_survey(50, seed=9)
     pd.testing.assert_frame_equal(a, b)
     assert set(STRUCTURES) >= {"one_factor", "three_factor", "five_factor", "weak", "cross_loadings", "none"}
-    for kwargs, word in [({"structure": "four"}, "structure"), ({"n": 3}, "n="), ({"careless": 0.9}, "careless"),
-                         ({"missing": "MNAR"}, "missing"), ({"missing_rate": 0.7}, "missing_rate")]:
+    for kwargs, word in [
+        ({"structure": "four"}, "structure"),
+        ({"n": 3}, "n="),
+        ({"careless": 0.9}, "careless"),
+        ({"missing": "MNAR"}, "missing"),
+        ({"missing_rate": 0.7}, "missing_rate"),
+    ]:
         with pytest.raises(ArgumentError, match=word):
             teaching_survey(**{"n": 100, **kwargs})

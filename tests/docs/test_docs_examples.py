@@ -27,8 +27,16 @@ def python_blocks(page: str) -> list[str]:
 
 def test_the_pages_are_there():
     # the pages the issue asks for, each with its title
-    for page in ("index.md", "your-own-survey.md", "study.md", "banks-rules.md", "workforce.md", "teaching.md",
-                 "from-spss.md", "from-r.md"):
+    for page in (
+        "index.md",
+        "your-own-survey.md",
+        "study.md",
+        "banks-rules.md",
+        "workforce.md",
+        "teaching.md",
+        "from-spss.md",
+        "from-r.md",
+    ):
         assert page in PAGES
     for page in PAGES:
         first = (DOCS / page).read_text(encoding="utf-8").lstrip().splitlines()[0]
@@ -43,7 +51,7 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for k, block in enumerate(python_blocks(page)):
-            exec(compile(block, f"docs/content/{page} python block {k + 1}", "exec"), namespace)   # noqa: S102
+            exec(compile(block, f"docs/content/{page} python block {k + 1}", "exec"), namespace)  # noqa: S102
     namespace.clear()
 
 

@@ -51,8 +51,9 @@ def test_psych_alpha_pairwise():
     a = cma.cronbach_alpha(data, missing="pairwise")
     assert a.alpha == pytest.approx(want["raw_alpha"], abs=CLOSED)
     assert a.std_alpha == pytest.approx(want["std_alpha"], abs=CLOSED)
-    np.testing.assert_allclose(a.item_stats["r_drop"], local_csv("psych_pairwise_items.csv", index_col=0)["r_drop"],
-                               atol=CLOSED)
+    np.testing.assert_allclose(
+        a.item_stats["r_drop"], local_csv("psych_pairwise_items.csv", index_col=0)["r_drop"], atol=CLOSED
+    )
 
 
 def test_psych_kmo_bartlett():
@@ -98,7 +99,7 @@ def test_psych_fa_ml_fit():
     # psych::fa(x, 3, fm = "ml")$STATISTIC, $dof, $RMSEA[1], $TLI, $BIC
     df, ref = holzinger()
     fit, want = cma.efa(df, n_factors=3, method="ml", rotation=None).fit, ref["ml_fit"]
-    assert fit["chi2"] == pytest.approx(want["chi"], abs=1e-8)      # reached 1.3e-9
+    assert fit["chi2"] == pytest.approx(want["chi"], abs=1e-8)  # reached 1.3e-9
     assert fit["df"] == want["dof"]
     assert fit["rmsea"] == pytest.approx(want["rmsea"], abs=1e-10)
     assert fit["tli"] == pytest.approx(want["tli"], abs=1e-10)
@@ -110,7 +111,7 @@ def test_psych_omega():
     df, _ = holzinger()
     want = shared("holzinger_swineford_1939_validity.json")["omega"]
     res = cma.omega(df, n_factors=3)
-    assert res.omega_h == pytest.approx(want["omega_h"], abs=1e-5)          # reached 9e-7
+    assert res.omega_h == pytest.approx(want["omega_h"], abs=1e-5)  # reached 9e-7
     assert res.omega_total == pytest.approx(want["omega_total"], abs=1e-6)  # reached 7e-8
     assert res.alpha == pytest.approx(want["alpha"], abs=CLOSED)
 
@@ -120,8 +121,9 @@ def test_psych_polychoric():
     data = local_csv("ordinal_300x8.csv")
     res = cma.polychoric(data)
     np.testing.assert_allclose(res.rho, local_csv("psych_polychoric_rho.csv", index_col=0).to_numpy(), atol=1e-4)
-    np.testing.assert_allclose(res.thresholds.to_numpy(), local_csv("psych_polychoric_tau.csv", index_col=0).to_numpy(),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        res.thresholds.to_numpy(), local_csv("psych_polychoric_tau.csv", index_col=0).to_numpy(), atol=1e-10
+    )
 
 
 HS_SYNTAX = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
@@ -135,7 +137,7 @@ def test_lavaan_cfa(model):
     fit = cma.cfa(df, model, std_lv=True)
     f = fit.fit_indices
     assert f["df"] == want["fit"]["df"]
-    assert f["chi2"] == pytest.approx(want["fit"]["chisq"], abs=3e-8)           # reached 2.7e-9
+    assert f["chi2"] == pytest.approx(want["fit"]["chisq"], abs=3e-8)  # reached 2.7e-9
     assert f["p"] == pytest.approx(want["fit"]["pvalue"], rel=1e-6)
     for key, tol in (("cfi", 1e-10), ("tli", 1e-10), ("rmsea", 1e-10), ("srmr", 4e-7)):
         assert f[key] == pytest.approx(want["fit"][key], abs=tol)
@@ -150,7 +152,7 @@ def test_semtools_cr_ave_htmt():
     np.testing.assert_allclose(cma.htmt(df, HS_MODEL).to_numpy(), block(want["htmt"]), atol=1e-6)
     fit = cma.cfa(df, HS_MODEL, std_lv=True)
     for factor, w in want["cr_ave"].items():
-        assert fit.cr[factor] == pytest.approx(w["cr"], abs=1e-5)                # reached 6.5e-7
+        assert fit.cr[factor] == pytest.approx(w["cr"], abs=1e-5)  # reached 6.5e-7
         assert fit.ave[factor] == pytest.approx(w["ave"], abs=1e-5)
 
 
@@ -173,7 +175,7 @@ def test_measurement_invariance():
     for step in ("configural", "metric", "scalar", "strict"):
         want = shared_sem(f"hs_invariance_{step}.json")["fit"]
         assert t.loc[step, "df"] == want["df"]
-        assert t.loc[step, "chi2"] == pytest.approx(want["chisq"], abs=3e-7)     # reached 2.4e-8
+        assert t.loc[step, "chi2"] == pytest.approx(want["chisq"], abs=3e-7)  # reached 2.4e-8
         assert t.loc[step, "cfi"] == pytest.approx(want["cfi"], abs=3e-10)
         assert t.loc[step, "rmsea"] == pytest.approx(want["rmsea"], abs=3e-10)
     lrt = shared_sem("hs_invariance_tests.json")["lrt"]
@@ -181,7 +183,9 @@ def test_measurement_invariance():
     np.testing.assert_allclose(t["delta_p_value"].to_numpy()[1:], lrt["pvalue"][1:], rtol=6e-8)
     # one step alone, as cfa(..., group.equal = c("loadings", "intercepts"))
     scalar = cma.cfa(data, HS_SYNTAX, group="school", group_equal=["loadings", "intercepts"])
-    assert scalar.fit_indices["chi2"] == pytest.approx(shared_sem("hs_invariance_scalar.json")["fit"]["chisq"], abs=3e-7)
+    assert scalar.fit_indices["chi2"] == pytest.approx(
+        shared_sem("hs_invariance_scalar.json")["fit"]["chisq"], abs=3e-7
+    )
 
 
 def shared_sem(name: str) -> dict:

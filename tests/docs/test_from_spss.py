@@ -16,7 +16,7 @@ import pytest
 import cmanalytics as cma
 from tests.docs.guides import backing_tests, block, holzinger, local_csv, matched
 
-CLOSED = 1e-12   # reached ~1e-15 (principal axis factoring too: both run to convergence)
+CLOSED = 1e-12  # reached ~1e-15 (principal axis factoring too: both run to convergence)
 
 
 def test_every_row_is_backed_by_a_test_here():
@@ -45,7 +45,7 @@ def test_anti_image():
 def test_eigenvalue_rule():
     # FACTOR /CRITERIA MINEIGEN(1) (SPSS's default): "Total Variance Explained", initial eigenvalues
     df, ref = holzinger()
-    res = cma.efa(df, method="pca", rotation="varimax")            # n_factors=None: eigenvalues above 1
+    res = cma.efa(df, method="pca", rotation="varimax")  # n_factors=None: eigenvalues above 1
     np.testing.assert_allclose(res.eigenvalues.to_numpy(), ref["eigenvalues"], atol=CLOSED)
     assert res.loadings.shape[1] == sum(e > 1 for e in ref["eigenvalues"]) == ref["k"]
 

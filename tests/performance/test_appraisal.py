@@ -20,15 +20,24 @@ from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - aut
 
 
 def indicators():
-    return pd.DataFrame({
-        "manager_id": ["a", "b", "c"], "period": ["2025Q1"] * 3,
-        "sales_target_completion": [120.0, 80.0, 100.0], "sales_target_completion_target": [100.0, 100.0, 100.0],
-        "client_maintenance": [80, 60, 70], "referral_quality": [90, 50, 70],
-        "client_satisfaction": [90, 80, 85], "complaint_rate": [0.01, 0.03, 0.02],
-        "service_efficiency": [70, 70, 70], "service_attitude": [80, 80, 80], "problem_solving": [60, 60, 60],
-        "client_admission_pass_rate": [1.0, 0.9, 0.95], "aml_review_pass_rate": [1.0, 1.0, 1.0],
-        "credit_risk_pass_rate": [0.9, 0.8, 0.85],
-    })
+    return pd.DataFrame(
+        {
+            "manager_id": ["a", "b", "c"],
+            "period": ["2025Q1"] * 3,
+            "sales_target_completion": [120.0, 80.0, 100.0],
+            "sales_target_completion_target": [100.0, 100.0, 100.0],
+            "client_maintenance": [80, 60, 70],
+            "referral_quality": [90, 50, 70],
+            "client_satisfaction": [90, 80, 85],
+            "complaint_rate": [0.01, 0.03, 0.02],
+            "service_efficiency": [70, 70, 70],
+            "service_attitude": [80, 80, 80],
+            "problem_solving": [60, 60, 60],
+            "client_admission_pass_rate": [1.0, 0.9, 0.95],
+            "aml_review_pass_rate": [1.0, 1.0, 1.0],
+            "credit_risk_pass_rate": [0.9, 0.8, 0.85],
+        }
+    )
 
 
 def test_scorecard_by_hand():
@@ -56,7 +65,7 @@ def test_scorecard_by_hand():
 def test_peer_standing_within_groups_and_ties():
     df = pd.concat([indicators()] * 2, ignore_index=True)
     df["period"] = ["2025Q1"] * 3 + ["2025Q2"] * 3
-    df.loc[3:, "complaint_rate"] = [0.02, 0.02, 0.05]        # a and b tie best in Q2
+    df.loc[3:, "complaint_rate"] = [0.02, 0.02, 0.05]  # a and b tie best in Q2
     df["team"] = ["x", "x", "y"] * 2
     sc = P.appraise(df, peer_col="team")
     s = sc.indicator_scores["complaint_rate"]
@@ -78,7 +87,7 @@ def test_bad_indicator_data_name_the_problem():
     df = indicators()
     with pytest.raises(DataError, match="'overtime_hours' are not in the policy"):
         P.appraise(df.assign(overtime_hours=1))
-    P.appraise(df.assign(branch="x"), keys=("branch",))      # declared keys pass through
+    P.appraise(df.assign(branch="x"), keys=("branch",))  # declared keys pass through
     with pytest.raises(DataError, match="lack 'problem_solving'"):
         P.appraise(df.drop(columns="problem_solving"))
     bad = df.copy()
@@ -94,11 +103,20 @@ def test_bad_indicator_data_name_the_problem():
 
 
 def test_annual_score_is_the_mean_of_the_quarters():
-    idx = pd.MultiIndex.from_tuples([("a", "2025Q1"), ("a", "2025Q2"), ("a", "2025Q3"), ("a", "2025Q4"),
-                                     ("b", "2025Q3"), ("b", "2025Q4"), ("a", "2026Q1")])
+    idx = pd.MultiIndex.from_tuples(
+        [
+            ("a", "2025Q1"),
+            ("a", "2025Q2"),
+            ("a", "2025Q3"),
+            ("a", "2025Q4"),
+            ("b", "2025Q3"),
+            ("b", "2025Q4"),
+            ("a", "2026Q1"),
+        ]
+    )
     total = pd.Series([80, 90, 70, 60, 88, 92, 75.0], index=idx)
     out = P.annual_scores(total)
-    assert out.loc[("a", 2025), "score"] == pytest.approx(75)       # (80+90+70+60)/4
+    assert out.loc[("a", 2025), "score"] == pytest.approx(75)  # (80+90+70+60)/4
     assert out.loc[("b", 2025), "score"] == pytest.approx(90) and out.loc[("b", 2025), "n_quarters"] == 2
     assert not out.loc[("b", 2025), "complete"] and out.loc[("a", 2025), "complete"]
     assert out.loc[("a", 2026), "score"] == 75
@@ -106,8 +124,9 @@ def test_annual_score_is_the_mean_of_the_quarters():
 
 def test_review_ratings_and_moves():
     scores = pd.Series({"a": 95, "b": 90, "c": 89.9, "d": 75, "e": 74, "f": 60, "g": 59.5})
-    levels = pd.Series({"a": "senior", "b": "junior", "c": "senior", "d": "junior", "e": "intermediate",
-                        "f": "junior", "g": "senior"})
+    levels = pd.Series(
+        {"a": "senior", "b": "junior", "c": "senior", "d": "junior", "e": "intermediate", "f": "junior", "g": "senior"}
+    )
     out = P.review(scores, levels)
     assert out["rating"].tolist() == ["excellent", "excellent", "good", "good", "pass", "pass", "fail"]
     assert out["rating_zh"]["g"] == "不合格"
@@ -127,13 +146,23 @@ def test_review_says_its_bands_are_illustrative():
 
 
 def managers():
-    return pd.DataFrame({
-        "score": [50, 55, 40, 70, 52, 45, 30],
-        "first_time": [False, False, True, False, True, False, False],
-        "appointed": ["2015-01-01", "2016-03-01", "2025-06-01", "2010-01-01", "2022-01-01", "2019-01-01",
-                      "2024-09-01"],
-        "level": ["senior", "junior", "junior", "intermediate", "junior", "junior", "trainee"],
-    }, index=list("abcdefg"))
+    return pd.DataFrame(
+        {
+            "score": [50, 55, 40, 70, 52, 45, 30],
+            "first_time": [False, False, True, False, True, False, False],
+            "appointed": [
+                "2015-01-01",
+                "2016-03-01",
+                "2025-06-01",
+                "2010-01-01",
+                "2022-01-01",
+                "2019-01-01",
+                "2024-09-01",
+            ],
+            "level": ["senior", "junior", "junior", "intermediate", "junior", "junior", "trainee"],
+        },
+        index=list("abcdefg"),
+    )
 
 
 def test_bottom_n_spares_the_protected():
@@ -144,8 +173,15 @@ def test_bottom_n_spares_the_protected():
     # c (first time, appointed 2025-06, protected until 2027-06) and g (trainee) are spared;
     # e was appointed first time in 2022: protection ended 2024-01 -> eligible.
     # eligible scores: a 50, b 55, d 70, e 52, f 45 -> lowest three: f 45, a 50, e 52
-    assert out["status"].to_dict() == {"a": "eliminated", "b": "retained", "c": "protected", "d": "retained",
-                                       "e": "eliminated", "f": "eliminated", "g": "not appraised"}
+    assert out["status"].to_dict() == {
+        "a": "eliminated",
+        "b": "retained",
+        "c": "protected",
+        "d": "retained",
+        "e": "eliminated",
+        "f": "eliminated",
+        "g": "not appraised",
+    }
     assert out.loc["f", "rank_from_bottom"] == 1
 
 
@@ -178,8 +214,10 @@ def test_policy_checks_for_the_new_sections(tmp_path):
     cases = [
         (text.replace("results = 0.50, service = 0.30", "results = 0.50, service = 0.40"), "area_weights sum to 110%"),
         (text.replace('normalization = "peer"', 'normalization = "zscore"'), "'zscore' is not one of"),
-        (text.replace('{ min = 75, max = 90, rating = "good"', '{ min = 76, max = 90, rating = "good"'),
-         "review.bands: bands leave a gap"),
+        (
+            text.replace('{ min = 75, max = 90, rating = "good"', '{ min = 76, max = 90, rating = "good"'),
+            "review.bands: bands leave a gap",
+        ),
         (text.replace("share = 0.30", "share = 1.5"), r"deferred_pay.share: 1.5 is above its maximum 1"),
     ]
     for k, (t, message) in enumerate(cases):
@@ -201,15 +239,23 @@ def test_a_better_indicator_never_lowers_the_total(seed, who, step):
     the indicator is scored by peer standing."""
     rng = np.random.default_rng(seed)
     n = 5
-    df = pd.DataFrame({
-        "manager_id": list("abcde"), "period": "2025Q1",
-        "sales_target_completion": rng.uniform(0, 1.5, n), "client_maintenance": rng.uniform(0, 100, n),
-        "referral_quality": rng.uniform(0, 100, n), "client_satisfaction": rng.uniform(0, 100, n),
-        "complaint_rate": rng.uniform(0, 0.05, n), "service_efficiency": rng.uniform(0, 100, n),
-        "service_attitude": rng.uniform(0, 100, n), "problem_solving": rng.uniform(0, 100, n),
-        "client_admission_pass_rate": rng.uniform(0, 1, n), "aml_review_pass_rate": rng.uniform(0, 1, n),
-        "credit_risk_pass_rate": rng.uniform(0, 1, n),
-    })
+    df = pd.DataFrame(
+        {
+            "manager_id": list("abcde"),
+            "period": "2025Q1",
+            "sales_target_completion": rng.uniform(0, 1.5, n),
+            "client_maintenance": rng.uniform(0, 100, n),
+            "referral_quality": rng.uniform(0, 100, n),
+            "client_satisfaction": rng.uniform(0, 100, n),
+            "complaint_rate": rng.uniform(0, 0.05, n),
+            "service_efficiency": rng.uniform(0, 100, n),
+            "service_attitude": rng.uniform(0, 100, n),
+            "problem_solving": rng.uniform(0, 100, n),
+            "client_admission_pass_rate": rng.uniform(0, 1, n),
+            "aml_review_pass_rate": rng.uniform(0, 1, n),
+            "credit_risk_pass_rate": rng.uniform(0, 1, n),
+        }
+    )
     base = P.appraise(df).total.to_numpy()
     assert ((base >= 0) & (base <= 100)).all()
     better = df.copy()

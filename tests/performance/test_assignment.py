@@ -40,8 +40,9 @@ def placed(res):
 
 def test_tier_boundaries_locality_and_bank_wide_competition():
     m = mgrs([("s1", "senior", "A"), ("i1", "intermediate", "A"), ("j1", "junior", "A"), ("s2", "senior", "B")])
-    c = cls([("c1", "A", 10_000_000, 0), ("c2", "A", 9_999_999, 0), ("c3", "A", 5_000_000, 0),
-             ("c4", "A", 4_999_999, 0)])
+    c = cls(
+        [("c1", "A", 10_000_000, 0), ("c2", "A", 9_999_999, 0), ("c3", "A", 5_000_000, 0), ("c4", "A", 4_999_999, 0)]
+    )
     before = c.copy()
     res = P.assign_clients(c, m)
     pd.testing.assert_frame_equal(c, before)
@@ -52,8 +53,12 @@ def test_tier_boundaries_locality_and_bank_wide_competition():
     assert t.loc["c3", "tier"] == "medium" and t.loc["c4", "tier"] == "small"
     # largest first: c1 -> s1 (the only senior in A); c2 -> i1 (s1 holds its one large/medium client);
     # c3: no one in A has room for another -> bank-wide competition -> s2 in B; c4 small -> j1 (least held)
-    assert placed(res) == {"c1": ("s1", "unit"), "c2": ("i1", "unit"), "c3": ("s2", "bank-wide competition"),
-                           "c4": ("j1", "unit")}
+    assert placed(res) == {
+        "c1": ("s1", "unit"),
+        "c2": ("i1", "unit"),
+        "c3": ("s2", "bank-wide competition"),
+        "c4": ("j1", "unit"),
+    }
     assert res.unplaced.empty and repr(res).startswith("AssignmentResult(4 clients")
 
 
@@ -75,8 +80,9 @@ def test_juniors_3_million_is_a_weighted_preference():
     # i4 already holds e1 (1 million). Unit value 1 + 3 + 3.000001 million over 2 managers: fair share
     # 3,500,000.5; a junior's cost for x2 (above 3 million) is 0 + 0.8 x 3,500,000.5 = 2,800,000.4, more than
     # i4's 1,000,000 -> x2 to i4. Then x1 (exactly 3 million, no penalty): j4 holds 0 < i4's 4,000,001.
-    c = cls([("e1", "D", 1e6, 0), ("x1", "D", 3_000_000, 0), ("x2", "D", 3_000_001, 0)],
-            current_manager=["i4", None, None])
+    c = cls(
+        [("e1", "D", 1e6, 0), ("x1", "D", 3_000_000, 0), ("x2", "D", 3_000_001, 0)], current_manager=["i4", None, None]
+    )
     res = P.assign_clients(c, m)
     assert placed(res) == {"e1": ("i4", "existing manager kept"), "x1": ("j4", "unit"), "x2": ("i4", "unit")}
     # a preference, not a bar: when i4 already holds 4.9 million, fair share (4.9 + 3 + 3.000001) / 2 =
@@ -90,20 +96,28 @@ def test_juniors_3_million_is_a_weighted_preference():
 
 def test_existing_manager_kept_and_developer_manages_where_the_tiers_allow():
     m = mgrs([("s1", "senior", "A"), ("j1", "junior", "A"), ("j2", "junior", "A")])
-    c = cls([("k1", "A", 1e6, 0), ("k2", "A", 12e6, 0), ("n1", "A", 2e6, 0), ("n2", "A", 0.5e6, 0)],
-            current_manager=["j2", "j1", None, None], developed_by=[None, None, "j2", None])
+    c = cls(
+        [("k1", "A", 1e6, 0), ("k2", "A", 12e6, 0), ("n1", "A", 2e6, 0), ("n2", "A", 0.5e6, 0)],
+        current_manager=["j2", "j1", None, None],
+        developed_by=[None, None, "j2", None],
+    )
     res = P.assign_clients(c, m)
     # k1 keeps j2; k2 (large) cannot stay with junior j1 -> the unit's senior; n1 new, developed by j2 -> j2;
     # n2 -> the least-loaded: j1 (0) against s1 (12m) and j2 (3m)
-    assert placed(res) == {"k1": ("j2", "existing manager kept"), "k2": ("s1", "unit"),
-                           "n1": ("j2", "developer manages"), "n2": ("j1", "unit")}
+    assert placed(res) == {
+        "k1": ("j2", "existing manager kept"),
+        "k2": ("s1", "unit"),
+        "n1": ("j2", "developer manages"),
+        "n2": ("j1", "unit"),
+    }
 
 
 def test_key_deposit_accounts_go_to_a_group_of_three_seniors():
     m = mgrs([(f"s{k}", "senior", "A") for k in range(1, 6)] + [("j1", "junior", "A")])
     keys = [(f"K{k}", "A", 0.0, 50e6) for k in range(8)]
-    c = cls(keys + [("c", "A", 1e6, 0)], key_deposit=[True] * 8 + ["否"],
-            current_manager=[None, "s4"] + [None] * 6 + [None])
+    c = cls(
+        keys + [("c", "A", 1e6, 0)], key_deposit=[True] * 8 + ["否"], current_manager=[None, "s4"] + [None] * 6 + [None]
+    )
     res = P.assign_clients(c, m)
     t = res.table.set_index("client_id")
     groups = set(t.loc[[f"K{k}" for k in range(8)], "group"])
@@ -118,8 +132,9 @@ def test_key_deposit_accounts_go_to_a_group_of_three_seniors():
 
 
 def test_part_time_managers_keep_only_what_they_developed():
-    m = pd.DataFrame({"manager_id": ["p", "j"], "level": ["junior", "junior"], "branch_id": ["A", "A"],
-                      "part_time": ["是", "否"]})
+    m = pd.DataFrame(
+        {"manager_id": ["p", "j"], "level": ["junior", "junior"], "branch_id": ["A", "A"], "part_time": ["是", "否"]}
+    )
     c = cls([("a", "A", 1e6, 0), ("b", "A", 1e6, 0), ("d", "A", 1e6, 0)], developed_by=["p", None, None])
     res = P.assign_clients(c, m)
     assert placed(res) == {"a": ("p", "part-time developer"), "b": ("j", "unit"), "d": ("j", "unit")}
@@ -154,8 +169,10 @@ def test_bad_input_names_the_row():
         P.assign_clients(cls([("a", "A", 1, 0), ("b", "A", None, 0)]), m)
     from cmanalytics.errors import DataWarning
 
-    with pytest.warns(DataWarning, match="1 client\\(s\\) have a developed_by who is not among the managers "
-                                         "\\(e.g. 'zz', of client 'a'\\)"):
+    with pytest.warns(
+        DataWarning,
+        match="1 client\\(s\\) have a developed_by who is not among the managers \\(e.g. 'zz', of client 'a'\\)",
+    ):
         res = P.assign_clients(cls([("a", "A", 1, 0)], developed_by=["zz"]), m)
     assert placed(res) == {"a": ("s1", "unit")}
     with pytest.raises(DataError, match="repeats id\\(s\\) 'a'"):
@@ -168,12 +185,21 @@ def test_one_hundred_thousand_clients_quickly():
     """The scale the issue asks for (100,000 clients, 1,000 managers); the benchmark times it against 60 s."""
     rng = np.random.default_rng(0)
     n_m, n_c = 1000, 100_000
-    m = pd.DataFrame({"manager_id": [f"m{k}" for k in range(n_m)],
-                      "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
-                      "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m)})
-    c = pd.DataFrame({"client_id": [f"c{k}" for k in range(n_c)], "branch_id": rng.choice(m["branch_id"].unique(), n_c),
-                      "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-                      "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3)})
+    m = pd.DataFrame(
+        {
+            "manager_id": [f"m{k}" for k in range(n_m)],
+            "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
+            "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m),
+        }
+    )
+    c = pd.DataFrame(
+        {
+            "client_id": [f"c{k}" for k in range(n_c)],
+            "branch_id": rng.choice(m["branch_id"].unique(), n_c),
+            "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
+            "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
+        }
+    )
     c["current_manager"] = np.where(rng.uniform(size=n_c) < 0.5, rng.choice(m["manager_id"], n_c), None)
     t0 = time.perf_counter()
     with warnings.catch_warnings():

@@ -44,8 +44,10 @@ def test_other_values_are_refused_naming_the_rows(value):
 
 @pytest.mark.parametrize("value", BAD)
 def test_elimination_refuses_a_doubtful_first_time(value):
-    df = pd.DataFrame({"score": [50.0, 60.0, 70.0, 80.0], "first_time": ["否", value, "否", "否"],
-                       "appointed": "2025-01-01"}, index=list("abcd"))
+    df = pd.DataFrame(
+        {"score": [50.0, 60.0, 70.0, 80.0], "first_time": ["否", value, "否", "否"], "appointed": "2025-01-01"},
+        index=list("abcd"),
+    )
     before = df.copy()
     with pytest.raises(DataError, match="'first_time'.*'b'"):
         P.bottom_n_elimination(df, as_of="2026-12-31")
@@ -64,8 +66,15 @@ def test_profit_refuses_a_doubtful_non_performing(value):
 @pytest.mark.parametrize("value", BAD[:-1])
 def test_key_deposit_refuses_doubtful_flags(value):
     m = pd.DataFrame({"manager_id": ["s1", "s2", "s3"], "level": "senior", "branch_id": "A"})
-    c = pd.DataFrame({"client_id": ["a", "b"], "branch_id": "A", "loan_balance": 0.0, "deposit_balance": 1e6,
-                      "key_deposit": ["是", value]})
+    c = pd.DataFrame(
+        {
+            "client_id": ["a", "b"],
+            "branch_id": "A",
+            "loan_balance": 0.0,
+            "deposit_balance": 1e6,
+            "key_deposit": ["是", value],
+        }
+    )
     with pytest.raises(DataError, match="'key_deposit'.*row\\(s\\) 1"):
         P.assign_clients(c, m)
 

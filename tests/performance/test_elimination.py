@@ -22,12 +22,16 @@ from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - aut
 
 def team():
     # scores: the cut-off for n = 3 falls on a three-way tie at 50 (b, c, d); a is lowest (40)
-    return pd.DataFrame({
-        "score": [40.0, 50.0, 50.0, 50.0, 70.0, 80.0],
-        "results": [30.0, 60.0, 55.0, 60.0, 70.0, 80.0],
-        "branch_id": ["x", "x", "y", "y", "y", "x"],
-        "first_time": [False] * 6, "appointed": ["2010-01-01"] * 6,
-    }, index=list("abcdef"))
+    return pd.DataFrame(
+        {
+            "score": [40.0, 50.0, 50.0, 50.0, 70.0, 80.0],
+            "results": [30.0, 60.0, 55.0, 60.0, 70.0, 80.0],
+            "branch_id": ["x", "x", "y", "y", "y", "x"],
+            "first_time": [False] * 6,
+            "appointed": ["2010-01-01"] * 6,
+        },
+        index=list("abcdef"),
+    )
 
 
 def leavers(out):
@@ -42,13 +46,13 @@ def test_it_is_labelled_a_proposal():
 
 def test_ties_spare_all_and_second_indicator():
     # n = 3: a (40) leaves in any case; b, c, d tie at 50 for the two remaining places.
-    assert leavers(P.bottom_n_elimination(team(), as_of="2026-12-31", ties="spare")) == ["a"]        # fewer leave
+    assert leavers(P.bottom_n_elimination(team(), as_of="2026-12-31", ties="spare")) == ["a"]  # fewer leave
     assert leavers(P.bottom_n_elimination(team(), as_of="2026-12-31", ties="all")) == ["a", "b", "c", "d"]
     # second indicator (results, higher is better): c 55 < b 60 = d 60 -> c takes one place; b and d tie
     # again for the last place and are spared (no third indicator)
     assert leavers(P.bottom_n_elimination(team(), as_of="2026-12-31", ties="second-indicator")) == ["a", "c"]
     df = team()
-    df.loc["d", "results"] = 59.0         # now c 55, d 59, b 60 -> c and d leave
+    df.loc["d", "results"] = 59.0  # now c 55, d 59, b 60 -> c and d leave
     assert leavers(P.bottom_n_elimination(df, as_of="2026-12-31", ties="second-indicator")) == ["a", "c", "d"]
 
 
@@ -62,9 +66,9 @@ def test_no_tie_at_the_cut_off_means_exactly_n():
 def test_per_branch():
     # branch x: a 40, b 50, f 80; branch y: c 50, d 50, e 70. n = 1 per branch.
     out = P.bottom_n_elimination(team(), as_of="2026-12-31", n=1, scope="branch", ties="spare")
-    assert leavers(out) == ["a"]          # y's last place is a tie (c, d): spared
+    assert leavers(out) == ["a"]  # y's last place is a tie (c, d): spared
     out = P.bottom_n_elimination(team(), as_of="2026-12-31", n=1, scope="branch", ties="second-indicator")
-    assert leavers(out) == ["a", "c"]     # c's results 55 < d's 60
+    assert leavers(out) == ["a", "c"]  # c's results 55 < d's 60
     assert out.loc["c", "rank_from_bottom"] == 1 and out.loc["e", "rank_from_bottom"] == 3
 
 
@@ -119,7 +123,7 @@ def test_scores_are_rounded_before_the_cut_off():
     df = team()
     df["score"] = [40.0, 50.004, 50.0, 60.0, 70.0, 80.0]
     assert leavers(P.bottom_n_elimination(df, as_of="2026-12-31", n=2, ties="spare")) == ["a"]
-    df["score"] = [40.0, 50.006, 50.0, 60.0, 70.0, 80.0]      # 50.01 > 50.00: c alone at the cut-off
+    df["score"] = [40.0, 50.006, 50.0, 60.0, 70.0, 80.0]  # 50.01 > 50.00: c alone at the cut-off
     assert leavers(P.bottom_n_elimination(df, as_of="2026-12-31", n=2, ties="spare")) == ["a", "c"]
 
 

@@ -13,17 +13,20 @@ from cmanalytics.errors import DataError, PolicyError, PolicyWarning
 
 
 def candidates():
-    return pd.DataFrame({
-        "written":      [45, 40, 30, 48, 20],
-        "conduct":      [5, 4, 5, 5, 3],
-        "expression":   [4, 5, 3, 5, 2],
-        "adaptability": [18, 15, 10, 19, 8],
-        "president_years": [2.7, np.nan, np.nan, np.nan, np.nan],
-        "vice_president_years": [np.nan, 1.0, np.nan, np.nan, np.nan],
-        "business_head_years": [np.nan, 3.5, np.nan, 0.4, np.nan],
-        "finance_years": [10, 7, 2, 6.5, 20],
-        "avg_daily_deposit": [0, 0, 3_500_000, 0, 1_000_000],
-    }, index=["li", "wang", "zhang", "zhao", "chen"])
+    return pd.DataFrame(
+        {
+            "written": [45, 40, 30, 48, 20],
+            "conduct": [5, 4, 5, 5, 3],
+            "expression": [4, 5, 3, 5, 2],
+            "adaptability": [18, 15, 10, 19, 8],
+            "president_years": [2.7, np.nan, np.nan, np.nan, np.nan],
+            "vice_president_years": [np.nan, 1.0, np.nan, np.nan, np.nan],
+            "business_head_years": [np.nan, 3.5, np.nan, 0.4, np.nan],
+            "finance_years": [10, 7, 2, 6.5, 20],
+            "avg_daily_deposit": [0, 0, 3_500_000, 0, 1_000_000],
+        },
+        index=["li", "wang", "zhang", "zhao", "chen"],
+    )
 
 
 def test_scheme_b_by_hand():
@@ -51,8 +54,9 @@ def test_scheme_b_by_hand():
 
 def test_rank_bands_and_scheme_a():
     n = 45
-    df = pd.DataFrame({"written": np.linspace(60, 45, n), "conduct": 10, "expression": 10, "adaptability": 20,
-                       "finance_years": 5})
+    df = pd.DataFrame(
+        {"written": np.linspace(60, 45, n), "conduct": 10, "expression": 10, "adaptability": 20, "finance_years": 5}
+    )
     res = cma.performance.score_exam(df, scheme="A")
     assert (res["record_points"] == 0).all() and res["passed"].all()  # lowest total 85 >= 75
     assert res["grade"].iloc[19] == "senior" and res["grade"].iloc[20] == "intermediate"
@@ -113,17 +117,28 @@ ladder = "l"
 [annual_grade]
 bands = GRADES
 """
-GOOD_GRADES = '[{ min = 80, grade = "g1", pay_coefficient = 2.0 }, { min = 0, max = 80, grade = "g2", pay_coefficient = 1.0 }]'
+GOOD_GRADES = (
+    '[{ min = 80, grade = "g1", pay_coefficient = 2.0 }, { min = 0, max = 80, grade = "g2", pay_coefficient = 1.0 }]'
+)
 
 
-@pytest.mark.parametrize("bands,grades,message", [
-    ('[[1, 10, "senior"], [12, "junior"]]', GOOD_GRADES, "starts at rank 12, expected 11"),
-    ('[[1, 10, "senior"], [11, "boss"]]', GOOD_GRADES, "grade 'boss'"),
-    ('[[1, 10, "senior"], [11, "junior"]]',
-     '[{ min = 80, grade = "g1" }, { min = 0, max = 85, grade = "g2" }]', "overlap"),
-    ('[[1, 10, "senior"], [11, "junior"]]',
-     '[{ min = 80, grade = "g1" }, { min = 0, max = 70, grade = "g2" }]', "gap"),
-])
+@pytest.mark.parametrize(
+    "bands,grades,message",
+    [
+        ('[[1, 10, "senior"], [12, "junior"]]', GOOD_GRADES, "starts at rank 12, expected 11"),
+        ('[[1, 10, "senior"], [11, "boss"]]', GOOD_GRADES, "grade 'boss'"),
+        (
+            '[[1, 10, "senior"], [11, "junior"]]',
+            '[{ min = 80, grade = "g1" }, { min = 0, max = 85, grade = "g2" }]',
+            "overlap",
+        ),
+        (
+            '[[1, 10, "senior"], [11, "junior"]]',
+            '[{ min = 80, grade = "g1" }, { min = 0, max = 70, grade = "g2" }]',
+            "gap",
+        ),
+    ],
+)
 def test_inconsistent_policies_are_refused(tmp_path, bands, grades, message):
     path = tmp_path / "bank.toml"
     path.write_text(POLICY.replace("BANDS", bands).replace("GRADES", grades), encoding="utf-8")
@@ -133,8 +148,9 @@ def test_inconsistent_policies_are_refused(tmp_path, bands, grades, message):
 
 def test_a_banks_own_policy_file(tmp_path):
     path = tmp_path / "bank.toml"
-    path.write_text(POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES),
-                    encoding="utf-8")
+    path.write_text(
+        POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES), encoding="utf-8"
+    )
     pol = cma.performance.load_policy(path)
     df = pd.DataFrame({"written": [50, 40, 30, 45], "a": [40, 30, 35, 5], "finance_years": 2})
     res = cma.performance.score_exam(df, scheme="X", policy=pol)
@@ -145,16 +161,23 @@ def test_a_banks_own_policy_file(tmp_path):
 def test_default_appraisal_weights_are_the_published_ones():
     areas = cma.performance.load_policy().data["appraisal"]["areas"]
     assert {a: round(sum(i["weight"] for i in ind), 12) for a, ind in areas.items()} == {
-        "results": 1.0, "service": 1.0, "risk": 1.0}
+        "results": 1.0,
+        "service": 1.0,
+        "risk": 1.0,
+    }
     service = {i["indicator"]: i for i in areas["service"]}
     assert service["complaint_rate"]["weight"] == 0.20 and service["complaint_rate"]["direction"] == "lower"
 
 
 def test_appraisal_weights_must_sum_to_100_percent(tmp_path):
-    text = (POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES)
-            + '\n[[appraisal.areas.results]]\nindicator = "a"\nweight = 0.6\ndirection = "higher"\n'
-              '[[appraisal.areas.results]]\nindicator = "b"\nweight = 0.3\ndirection = "higher"\n')
+    text = (
+        POLICY.replace("BANDS", '[[1, 2, "senior"], [3, "junior"]]').replace("GRADES", GOOD_GRADES)
+        + '\n[[appraisal.areas.results]]\nindicator = "a"\nweight = 0.6\ndirection = "higher"\n'
+        '[[appraisal.areas.results]]\nindicator = "b"\nweight = 0.3\ndirection = "higher"\n'
+    )
     path = tmp_path / "bank.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(PolicyError, match="bank.toml, key appraisal.areas.results: indicator weights sum to 90%, not 100%"):
+    with pytest.raises(
+        PolicyError, match="bank.toml, key appraisal.areas.results: indicator weights sum to 90%, not 100%"
+    ):
         cma.performance.load_policy(path)

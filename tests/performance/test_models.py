@@ -69,7 +69,7 @@ def test_mediation_paths_by_least_squares(data):
     d = data.dropna(subset=["development", "wellbeing_index", "appraisal"])
     x, m, y = (d[c].to_numpy(float) for c in ("development", "wellbeing_index", "appraisal"))
     one = np.ones_like(x)
-    a = np.linalg.lstsq(np.column_stack([one, x]), m, rcond=None)[0][1]            # m = a0 + a x
+    a = np.linalg.lstsq(np.column_stack([one, x]), m, rcond=None)[0][1]  # m = a0 + a x
     _, direct, b = np.linalg.lstsq(np.column_stack([one, x, m]), y, rcond=None)[0]  # y = c0 + c' x + b m
     total = np.linalg.lstsq(np.column_stack([one, x]), y, rcond=None)[0][1]
     res = M.mediation(data, "development", "wellbeing_index", "appraisal", n_boot=300, seed=1)
@@ -81,7 +81,7 @@ def test_mediation_paths_by_least_squares(data):
     lo, hi = res.coefficients.loc["indirect effect a*b", ["ci_low", "ci_high"]]
     assert lo < a * b < hi
     again = M.mediation(data, "development", "wellbeing_index", "appraisal", n_boot=300, seed=1)
-    pd.testing.assert_frame_equal(res.coefficients, again.coefficients)      # seeded
+    pd.testing.assert_frame_equal(res.coefficients, again.coefficients)  # seeded
 
 
 def test_bad_model_input_names_the_column(data):

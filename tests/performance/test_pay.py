@@ -25,16 +25,18 @@ from tests.performance.quiet import _quiet_policy_notes  # noqa: E402,F401 - aut
 
 
 def managers():
-    return pd.DataFrame({
-        "manager_id": list("ABCDEF"),
-        "level": ["senior", "senior", "intermediate", "intermediate", "junior", "junior"],
-        "simulated_profit": [1_000_000.0, -50_000, 200_000, 100_000, 0, 0],
-        "first_time": [False, False, False, True, False, True],
-        "appointed": ["2015-01-01", "2016-01-01", "2017-01-01", "2025-03-01", "2018-01-01", "2023-12-31"],
-        "previous_pay_coefficient": [np.nan, np.nan, np.nan, 1.2, np.nan, 2.5],
-        "previous_performance_pay": [np.nan, np.nan, np.nan, 8_000, np.nan, 90_000],
-        "deferred_in": [10_000.0, 5_000, 0, 0, 4_000, 0],
-    })
+    return pd.DataFrame(
+        {
+            "manager_id": list("ABCDEF"),
+            "level": ["senior", "senior", "intermediate", "intermediate", "junior", "junior"],
+            "simulated_profit": [1_000_000.0, -50_000, 200_000, 100_000, 0, 0],
+            "first_time": [False, False, False, True, False, True],
+            "appointed": ["2015-01-01", "2016-01-01", "2017-01-01", "2025-03-01", "2018-01-01", "2023-12-31"],
+            "previous_pay_coefficient": [np.nan, np.nan, np.nan, 1.2, np.nan, 2.5],
+            "previous_performance_pay": [np.nan, np.nan, np.nan, 8_000, np.nan, 90_000],
+            "deferred_in": [10_000.0, 5_000, 0, 0, 4_000, 0],
+        }
+    )
 
 
 SCORES = pd.Series({"A": 92.0, "B": 89.99, "C": 75.0, "D": 74.99, "E": 59.99, "F": 80.0})
@@ -55,10 +57,15 @@ def test_the_chain_by_hand():
     # A: 92 -> grade 1, 2.0; senior standard 90 met -> base 120,000 -> fixed 240,000. Performance pay 5% of
     #    1,000,000 = 50,000; 30% deferred = 15,000, 35,000 now; 10,000 brought forward released (92 >= 60).
     #    Total 240,000 + 35,000 + 10,000 = 285,000.
-    assert t.loc["A", ["grade", "pay_coefficient", "paid_level", "fixed_pay"]].tolist() == ["grade 1", 2.0, "senior",
-                                                                                         240_000]
-    assert t.loc["A", ["performance_pay", "deferred", "paid_now", "released", "total_paid"]].tolist() == \
-        pytest.approx([50_000, 15_000, 35_000, 10_000, 285_000])
+    assert t.loc["A", ["grade", "pay_coefficient", "paid_level", "fixed_pay"]].tolist() == [
+        "grade 1",
+        2.0,
+        "senior",
+        240_000,
+    ]
+    assert t.loc["A", ["performance_pay", "deferred", "paid_now", "released", "total_paid"]].tolist() == pytest.approx(
+        [50_000, 15_000, 35_000, 10_000, 285_000]
+    )
     # B: senior qualification, 89.99 -> grade 2 (1.8), short of the senior standard 90 -> paid as an
     #    intermediate: 96,000 x 1.8 = 172,800. A loss earns no performance pay. 5,000 released. 177,800.
     assert t.loc["B", "paid_level"] == "intermediate" and t.loc["B", "fixed_pay"] == pytest.approx(172_800)

@@ -10,9 +10,16 @@ from cmanalytics.errors import DataError, PolicyWarning
 
 
 def clients():
-    return pd.DataFrame({"loan_balance": [10_000_000, 0, 2_000_000], "deposit_balance": [1_000_000, 5_000_000, 0],
-                         "fee_income": [50_000, 10_000, None], "loan_rate": [0.05, None, None],
-                         "manager_id": ["m1", "m1", "m2"]}, index=["c1", "c2", "c3"])
+    return pd.DataFrame(
+        {
+            "loan_balance": [10_000_000, 0, 2_000_000],
+            "deposit_balance": [1_000_000, 5_000_000, 0],
+            "fee_income": [50_000, 10_000, None],
+            "loan_rate": [0.05, None, None],
+            "manager_id": ["m1", "m1", "m2"],
+        },
+        index=["c1", "c2", "c3"],
+    )
 
 
 def test_client_profit_by_hand():

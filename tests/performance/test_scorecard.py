@@ -66,8 +66,10 @@ def test_command_entry_points(tmp_path, capsys):
     assert scorecard_main(["S00023", "--bank", str(folder), "--out", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o" / "scorecard_S00023.pdf").exists()
     b = tmp_path / "b.toml"
-    b.write_text('extends = "default"\n[appraisal]\narea_weights = { results = 0.4, service = 0.3, risk = 0.3 }\n',
-                 encoding="utf-8")
+    b.write_text(
+        'extends = "default"\n[appraisal]\narea_weights = { results = 0.4, service = 0.3, risk = 0.3 }\n',
+        encoding="utf-8",
+    )
     assert compare_main(["default", str(b), "--bank", str(folder), "--out", str(tmp_path / "c")]) == 0
     assert (tmp_path / "c" / "compare_totals.csv").exists()
     assert compare_main([str(tmp_path / "missing.toml"), str(b), "--bank", str(folder)]) == 2

@@ -29,7 +29,7 @@ def test_flows_add_up_and_follow_the_plan(bank):
     t0 = time.perf_counter()
     res = P.simulate_years(bank, years=5, seed=7)
     elapsed = time.perf_counter() - t0
-    assert elapsed < 10          # the bound: the 9,380-staff bank over 5 years under 10 s
+    assert elapsed < 10  # the bound: the 9,380-staff bank over 5 years under 10 s
     f = res.flows
     assert list(f.index) == [2026, 2027, 2028, 2029, 2030]
     assert (f["end"] == f["start"] + f["in"] - f["out"]).all()

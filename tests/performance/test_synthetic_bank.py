@@ -23,7 +23,7 @@ def test_workforce_facts_of_the_city_branch(bank):
     corp = staff[staff["role"] == "corporate_cm"]
     # "about 960 corporate customer managers among 9,380 staff (10.24%)"
     assert len(staff) == 9380 and len(corp) == 960
-    assert round(100 * len(corp) / len(staff), 2) == 10.23   # 960 / 9380 = 10.2345%; the source rounds to 10.24
+    assert round(100 * len(corp) / len(staff), 2) == 10.23  # 960 / 9380 = 10.2345%; the source rounds to 10.24
     # "488 of them (50.83%) handle credit operations"
     assert corp["credit_operations"].sum() == 488
     # "average age close to 40"
@@ -49,8 +49,10 @@ def test_clients_follow_the_tier_rules(bank):
 
 
 def test_seeded_and_reproducible():
-    a, b = synthetic_bank(5, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4), \
-        synthetic_bank(5, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4)
+    a, b = (
+        synthetic_bank(5, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4),
+        synthetic_bank(5, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4),
+    )
     for name, df in a.tables().items():
         pd.testing.assert_frame_equal(df, b.tables()[name])
     c = synthetic_bank(6, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4)
@@ -119,7 +121,9 @@ def test_the_bank_assigned_by_the_rules():
     bank = load_bank(__import__("pathlib").Path(__file__).parents[2] / "data" / "synthetic" / "bank_seed0")
     staff = bank.staff
     managers = staff[(staff["role"] == "corporate_cm") & (staff["grade"] != "trainee")]
-    managers = managers.rename(columns={"staff_id": "manager_id", "grade": "level"})[["manager_id", "level", "branch_id"]]
+    managers = managers.rename(columns={"staff_id": "manager_id", "grade": "level"})[
+        ["manager_id", "level", "branch_id"]
+    ]
     with w.catch_warnings():
         w.simplefilter("ignore", PolicyWarning)
         res = assign_clients(bank.clients, managers)

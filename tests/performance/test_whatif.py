@@ -88,10 +88,19 @@ def test_more_eliminated_and_per_branch(bank):
 def test_scheme_b_against_scheme_c_by_hand():
     """Scheme B: written 50, interview 5/5/20, record 20, pass 75; scheme C: written 30, interview 5/5/20,
     record 20, pass 60; ranks 1-5 高级客户经理一级 ... (the exam rules of section 1)."""
-    cand = pd.DataFrame({"written": [45.0, 40.0, 30.0], "conduct": [5, 4, 3], "expression": [5, 4, 3],
-                         "adaptability": [18, 16, 12], "finance_years": [9.0, 3.0, 1.0],
-                         "president_years": np.nan, "vice_president_years": np.nan, "business_head_years": np.nan},
-                        index=["p", "q", "r"])
+    cand = pd.DataFrame(
+        {
+            "written": [45.0, 40.0, 30.0],
+            "conduct": [5, 4, 3],
+            "expression": [5, 4, 3],
+            "adaptability": [18, 16, 12],
+            "finance_years": [9.0, 3.0, 1.0],
+            "president_years": np.nan,
+            "vice_president_years": np.nan,
+            "business_head_years": np.nan,
+        },
+        index=["p", "q", "r"],
+    )
     res = P.compare_exams(cand, "B", "C")
     t = res.candidates
     # B: p 45+5+5+18 + 3 (9 years: 3 blocks) = 76 passes; q 40+4+4+16+1 = 65 fails; r 30+3+3+12+0 = 48 fails

@@ -105,13 +105,16 @@ def test_both_or_neither_input(survey):
         cma.kmo(survey, n_obs=10)
 
 
-@pytest.mark.parametrize("kwargs,pattern", [
-    ({"method": "svd"}, "not an extraction method"),
-    ({"rotation": "bogus"}, "not available"),
-    ({"missing": "mean"}, "not a missing-data policy"),
-    ({"n_factors": 0}, "positive whole number"),
-    ({"n_factors": 2.5}, "positive whole number"),
-])
+@pytest.mark.parametrize(
+    "kwargs,pattern",
+    [
+        ({"method": "svd"}, "not an extraction method"),
+        ({"rotation": "bogus"}, "not available"),
+        ({"missing": "mean"}, "not a missing-data policy"),
+        ({"n_factors": 0}, "positive whole number"),
+        ({"n_factors": 2.5}, "positive whole number"),
+    ],
+)
 def test_bad_arguments(survey, kwargs, pattern):
     with pytest.raises(ArgumentError, match=pattern):
         cma.efa(survey, **kwargs)

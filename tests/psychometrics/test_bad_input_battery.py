@@ -57,8 +57,11 @@ BAD = {
     "one text answer": (_mixed, DataError, "non-numeric column.*'q2' \\(row\\(s\\) 3\\)"),
     "date column": (lambda: BASE.assign(when=pd.Timestamp("2025-01-01")), DataError, "non-numeric column.*'when'"),
     "complex column": (lambda: BASE.assign(q1=BASE["q1"] + 1j), DataError, "non-numeric column.*'q1'"),
-    "text categories": (lambda: BASE.assign(q6=BASE["q6"].map({1: "low", 2: "low", 3: "mid", 4: "high", 5: "high"})
-                                            .astype("category")), DataError, "'q6'"),
+    "text categories": (
+        lambda: BASE.assign(q6=BASE["q6"].map({1: "low", 2: "low", 3: "mid", 4: "high", 5: "high"}).astype("category")),
+        DataError,
+        "'q6'",
+    ),
     "constant item": (lambda: BASE.assign(q3=3.0), DataError, "'q3'.*(no variance|single category)"),
     "unanswered item": (lambda: BASE.assign(q4=np.nan), DataError, "'q4' were answered by no one"),
     "infinite answer": (lambda: _with(np.inf), DataError, "'q2' hold an infinite value"),
@@ -109,7 +112,7 @@ def _unchanged(data, before):
 
 def _reindexed():
     out = BASE.copy()
-    out.index = [0] * len(out)        # every row has the same label
+    out.index = [0] * len(out)  # every row has the same label
     return out
 
 
@@ -156,19 +159,29 @@ def test_odd_but_valid_input_gives_exactly_the_plain_result(function, case):
         warnings.simplefilter("ignore")
         got, want = FUNCTIONS[function](odd), FUNCTIONS[function](plain)
     if isinstance(want, (dict, tuple)) or np.ndim(want) == 0:
-        assert np.asarray(got, dtype=float) == pytest.approx(np.asarray(want, dtype=float), rel=1e-6 if case == "float32 answers" else 1e-13, nan_ok=True)
+        assert np.asarray(got, dtype=float) == pytest.approx(
+            np.asarray(want, dtype=float), rel=1e-6 if case == "float32 answers" else 1e-13, nan_ok=True
+        )
     else:
-        np.testing.assert_allclose(got, want, rtol=1e-6 if case == "float32 answers" else 1e-13,
-                                   atol=1e-7 if case == "float32 answers" else 1e-14)
+        np.testing.assert_allclose(
+            got,
+            want,
+            rtol=1e-6 if case == "float32 answers" else 1e-13,
+            atol=1e-7 if case == "float32 answers" else 1e-14,
+        )
     _unchanged(odd, before)
 
 
 MISSING_TAKERS = {
-    "kmo": lambda x, m: cma.kmo(x, missing=m), "bartlett": lambda x, m: cma.bartlett(x, missing=m),
-    "efa": lambda x, m: cma.efa(x, n_factors=2, missing=m), "alpha": lambda x, m: cma.cronbach_alpha(x, missing=m),
-    "correlation": lambda x, m: cma.correlation(x, missing=m), "prepare": lambda x, m: cma.prepare(x, missing=m),
+    "kmo": lambda x, m: cma.kmo(x, missing=m),
+    "bartlett": lambda x, m: cma.bartlett(x, missing=m),
+    "efa": lambda x, m: cma.efa(x, n_factors=2, missing=m),
+    "alpha": lambda x, m: cma.cronbach_alpha(x, missing=m),
+    "correlation": lambda x, m: cma.correlation(x, missing=m),
+    "prepare": lambda x, m: cma.prepare(x, missing=m),
     "bootstrap": lambda x, m: cma.bootstrap(x, n_factors=2, n_boot=5, missing=m, seed=1),
-    "anti_image": lambda x, m: cma.anti_image(x, missing=m), "smc": lambda x, m: cma.smc(x, missing=m),
+    "anti_image": lambda x, m: cma.anti_image(x, missing=m),
+    "smc": lambda x, m: cma.smc(x, missing=m),
 }
 
 
@@ -184,12 +197,21 @@ ARGUMENTS = [
     ("prepare method type", lambda: cma.prepare(BASE, method=1), ArgumentError, "method=1"),
     ("prepare smooth", lambda: cma.prepare(BASE, smooth="yes"), ArgumentError, "smooth must be True or False"),
     ("prepare option", lambda: cma.prepare(BASE, correct=0.5), ArgumentError, "correct go with method='polychoric'"),
-    ("polychoric correct", lambda: cma.prepare(BASE, method="polychoric", correct=-1), ArgumentError, "correct must be"),
+    (
+        "polychoric correct",
+        lambda: cma.prepare(BASE, method="polychoric", correct=-1),
+        ArgumentError,
+        "correct must be",
+    ),
     ("polychoric correct text", lambda: cma.polychoric(BASE, correct="0.5"), ArgumentError, "correct must be"),
     ("polychoric max_iter", lambda: cma.polychoric(BASE, max_iter=0), ArgumentError, "max_iter"),
     ("polychoric smooth", lambda: cma.polychoric(BASE, smooth=1), ArgumentError, "smooth must be"),
-    ("polychoric many categories", lambda: cma.polychoric(BASE.assign(q1=np.arange(len(BASE)))), DataError,
-     "'q1' has 120 categories"),
+    (
+        "polychoric many categories",
+        lambda: cma.polychoric(BASE.assign(q1=np.arange(len(BASE)))),
+        DataError,
+        "'q1' has 120 categories",
+    ),
     ("bootstrap n_boot 0", lambda: cma.bootstrap(BASE, 2, n_boot=0), ArgumentError, "n_boot"),
     ("bootstrap n_boot float", lambda: cma.bootstrap(BASE, 2, n_boot=2.5), ArgumentError, "n_boot"),
     ("bootstrap n_boot bool", lambda: cma.bootstrap(BASE, 2, n_boot=True), ArgumentError, "n_boot"),
@@ -199,26 +221,53 @@ ARGUMENTS = [
     ("bootstrap level 95", lambda: cma.bootstrap(BASE, 2, n_boot=5, level=95), ArgumentError, "level"),
     ("bootstrap method", lambda: cma.bootstrap(BASE, 2, n_boot=5, method="svd"), ArgumentError, "method='svd'"),
     ("bootstrap rotation", lambda: cma.bootstrap(BASE, 2, n_boot=5, rotation="spin"), ArgumentError, "rotation='spin'"),
-    ("bootstrap too few", lambda: cma.bootstrap(BASE.iloc[:6], 2, n_boot=5), DataError, "more respondents \\(6\\) than items \\(6\\)"),
+    (
+        "bootstrap too few",
+        lambda: cma.bootstrap(BASE.iloc[:6], 2, n_boot=5),
+        DataError,
+        "more respondents \\(6\\) than items \\(6\\)",
+    ),
     ("stream chunksize 0", lambda: cma.prepare_stream(iter([BASE]), chunksize=0), ArgumentError, "chunksize"),
     ("stream chunksize float", lambda: cma.prepare_stream(iter([BASE]), chunksize=2.5), ArgumentError, "chunksize"),
     ("stream chunksize bool", lambda: cma.prepare_stream(iter([BASE]), chunksize=True), ArgumentError, "chunksize"),
     ("stream a frame", lambda: cma.prepare_stream(BASE), ArgumentError, "data in memory: use cma.prepare"),
     ("stream no chunks", lambda: cma.prepare_stream(iter([])), DataError, "gave no data"),
-    ("stream changing columns", lambda: cma.prepare_stream(iter([BASE, BASE.rename(columns={"q1": "z"})])), DataError,
-     "chunk 2 has columns"),
-    ("stream missing file", lambda: cma.prepare_stream("/nonexistent/survey.csv"), ReadError, "/nonexistent/survey.csv"),
+    (
+        "stream changing columns",
+        lambda: cma.prepare_stream(iter([BASE, BASE.rename(columns={"q1": "z"})])),
+        DataError,
+        "chunk 2 has columns",
+    ),
+    (
+        "stream missing file",
+        lambda: cma.prepare_stream("/nonexistent/survey.csv"),
+        ReadError,
+        "/nonexistent/survey.csv",
+    ),
     ("alpha ci", lambda: cma.cronbach_alpha(BASE, ci=95), ArgumentError, "ci must be"),
     ("alpha reverse unknown", lambda: cma.cronbach_alpha(BASE, reverse=["q9"]), DataError, "q9"),
     ("alpha reverse scale", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=(5, 1)), ArgumentError, "scale"),
-    ("alpha from corr", lambda: cma.cronbach_alpha(gather(corr=BASE.corr(), n_obs=120)), ArgumentError,
-     "alpha needs item variances"),
+    (
+        "alpha from corr",
+        lambda: cma.cronbach_alpha(gather(corr=BASE.corr(), n_obs=120)),
+        ArgumentError,
+        "alpha needs item variances",
+    ),
     ("alpha reverse a number", lambda: cma.cronbach_alpha(BASE, reverse=3), ArgumentError, "reverse names the items"),
     ("alpha ci text", lambda: cma.cronbach_alpha(BASE, ci="x"), ArgumentError, "ci must be"),
     ("alpha ci bool", lambda: cma.cronbach_alpha(BASE, ci=True), ArgumentError, "ci must be"),
-    ("alpha scale a number", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=5), ArgumentError,
-     "scale must be \\(min, max\\)"),
-    ("alpha scale text", lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=("a", "b")), ArgumentError, "scale must be"),
+    (
+        "alpha scale a number",
+        lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=5),
+        ArgumentError,
+        "scale must be \\(min, max\\)",
+    ),
+    (
+        "alpha scale text",
+        lambda: cma.cronbach_alpha(BASE, reverse=["q1"], scale=("a", "b")),
+        ArgumentError,
+        "scale must be",
+    ),
     ("parallel seed text", lambda: cma.parallel_analysis(BASE, n_iter=5, seed="a"), ArgumentError, "seed must be"),
     ("parallel seed negative", lambda: cma.parallel_analysis(BASE, n_iter=5, seed=-1), ArgumentError, "seed must be"),
     ("parallel seed float", lambda: cma.parallel_analysis(BASE, n_iter=5, seed=1.5), ArgumentError, "seed must be"),
@@ -264,12 +313,22 @@ def _bad_corr(kind):
     return r
 
 
-CORR_CASES = {"asymmetric": "not symmetric", "diagonal": "diagonal must be 1", "outside": "outside \\[-1, 1\\]",
-              "missing": "missing or infinite", "indefinite": "not positive semi-definite", "not square": "square",
-              "text": "non-numeric"}
-CORR_TAKERS = {"kmo": lambda r, n: cma.kmo(corr=r, n_obs=n), "bartlett": lambda r, n: cma.bartlett(corr=r, n_obs=n),
-               "efa": lambda r, n: cma.efa(corr=r, n_obs=n, n_factors=1), "smc": lambda r, n: cma.smc(corr=r, n_obs=n),
-               "anti_image": lambda r, n: cma.anti_image(corr=r, n_obs=n)}
+CORR_CASES = {
+    "asymmetric": "not symmetric",
+    "diagonal": "diagonal must be 1",
+    "outside": "outside \\[-1, 1\\]",
+    "missing": "missing or infinite",
+    "indefinite": "not positive semi-definite",
+    "not square": "square",
+    "text": "non-numeric",
+}
+CORR_TAKERS = {
+    "kmo": lambda r, n: cma.kmo(corr=r, n_obs=n),
+    "bartlett": lambda r, n: cma.bartlett(corr=r, n_obs=n),
+    "efa": lambda r, n: cma.efa(corr=r, n_obs=n, n_factors=1),
+    "smc": lambda r, n: cma.smc(corr=r, n_obs=n),
+    "anti_image": lambda r, n: cma.anti_image(corr=r, n_obs=n),
+}
 
 
 @pytest.mark.parametrize("kind", list(CORR_CASES))

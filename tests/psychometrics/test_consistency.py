@@ -48,9 +48,15 @@ def figures(df, k):
     """What a paper would print for a data set."""
     items = cma.prepare(df)
     res = cma.efa(items, n_factors=k)
-    return dict(n_obs=items.n_obs, n_items=items.n_items, n_factors=k, kmo=cma.kmo(items).overall,
-                bartlett_chi2=cma.bartlett(items).chi2, alpha=cma.cronbach_alpha(items).alpha,
-                variance_pct=float(res.variance_explained[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[k - 1]))
+    return dict(
+        n_obs=items.n_obs,
+        n_items=items.n_items,
+        n_factors=k,
+        kmo=cma.kmo(items).overall,
+        bartlett_chi2=cma.bartlett(items).chi2,
+        alpha=cma.cronbach_alpha(items).alpha,
+        variance_pct=float(res.variance_explained[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[k - 1]),
+    )
 
 
 @pytest.mark.parametrize("df,k", [(holzinger_swineford(), 3), (attitude(), 2)])

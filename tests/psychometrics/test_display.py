@@ -24,13 +24,24 @@ def test_sorted_loadings_group_items_by_dominant_factor_and_blank_small_ones():
 def test_summary_and_html_show_the_spss_tables():
     res = cma.efa(holzinger_swineford(), n_factors=3, method="paf", rotation="promax").view(blank=0.3)
     text = res.summary()
-    for heading in ("Pattern Matrix", "Structure Matrix", "Factor Correlation Matrix", "Communalities",
-                    "Total Variance Explained", "Principal Axis Factoring", "Promax with Kaiser normalization"):
+    for heading in (
+        "Pattern Matrix",
+        "Structure Matrix",
+        "Factor Correlation Matrix",
+        "Communalities",
+        "Total Variance Explained",
+        "Principal Axis Factoring",
+        "Promax with Kaiser normalization",
+    ):
         assert heading in text
     html = res._repr_html_()
     assert "<table" in html and "Pattern Matrix" in html and "blanked" in html
-    for result in (cma.kmo(holzinger_swineford()), cma.bartlett(holzinger_swineford()),
-                   cma.cronbach_alpha(holzinger_swineford()), cma.parallel_analysis(holzinger_swineford(), n_iter=20, seed=0)):
+    for result in (
+        cma.kmo(holzinger_swineford()),
+        cma.bartlett(holzinger_swineford()),
+        cma.cronbach_alpha(holzinger_swineford()),
+        cma.parallel_analysis(holzinger_swineford(), n_iter=20, seed=0),
+    ):
         assert "<table" in result._repr_html_() and result.summary() == str(result)
         assert "\n" not in repr(result) and repr(result).startswith(f"<{type(result).__name__} ")
 

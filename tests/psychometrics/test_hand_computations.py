@@ -116,6 +116,8 @@ def test_kaiser_criterion_and_variance_table():
     ve = res.variance_explained
     assert ve[("Initial Eigenvalues", "Total")].iloc[0] == pytest.approx(2.2, abs=1e-12)
     assert ve[("Initial Eigenvalues", "% of Variance")].iloc[0] == pytest.approx(100 * 2.2 / 6, abs=1e-10)
-    assert ve[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[1] == pytest.approx(100 * 4.4 / 6, abs=1e-10)
+    assert ve[("Extraction Sums of Squared Loadings", "Cumulative %")].iloc[1] == pytest.approx(
+        100 * 4.4 / 6, abs=1e-10
+    )
     assert ve[("Rotation Sums of Squared Loadings", "Total")].iloc[:2].sum() == pytest.approx(4.4, abs=1e-10)
     assert np.isnan(ve[("Extraction Sums of Squared Loadings", "Total")].iloc[2])

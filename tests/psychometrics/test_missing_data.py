@@ -73,7 +73,9 @@ def test_nullable_integer_columns():
 def test_prepared_items_give_the_same_results(holey):
     items = cma.prepare(holey, missing="pairwise")
     assert cma.kmo(items).overall == cma.kmo(holey, missing="pairwise").overall
-    assert cma.cronbach_alpha(items).alpha == pytest.approx(cma.cronbach_alpha(holey, missing="pairwise").alpha, abs=1e-15)
+    assert cma.cronbach_alpha(items).alpha == pytest.approx(
+        cma.cronbach_alpha(holey, missing="pairwise").alpha, abs=1e-15
+    )
     a = cma.efa(items, n_factors=2).loadings
     b = cma.efa(holey, n_factors=2, missing="pairwise").loadings
     pd.testing.assert_frame_equal(a, b)
@@ -82,4 +84,5 @@ def test_prepared_items_give_the_same_results(holey):
         cma.cronbach_alpha(items, reverse=["q1"])
     flipped = holey.assign(q1=6 - holey["q1"])
     assert cma.cronbach_alpha(items, reverse=["q1"], scale=(1, 5)).alpha == pytest.approx(
-        cma.cronbach_alpha(flipped, missing="pairwise").alpha, abs=1e-12)
+        cma.cronbach_alpha(flipped, missing="pairwise").alpha, abs=1e-12
+    )

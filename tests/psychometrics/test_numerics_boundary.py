@@ -51,7 +51,9 @@ def test_scale_does_not_change_any_statistic(survey, factor):
     np.testing.assert_allclose(a.item_stats["r_drop"], a0.item_stats["r_drop"], rtol=1e-13)
     np.testing.assert_allclose(a.item_stats["mean"] / factor, a0.item_stats["mean"], rtol=1e-14)
     load = cma.efa(scaled, n_factors=2, method="pca", rotation="varimax").loadings.to_numpy()
-    np.testing.assert_allclose(load, cma.efa(survey, n_factors=2, method="pca", rotation="varimax").loadings, atol=1e-13)
+    np.testing.assert_allclose(
+        load, cma.efa(survey, n_factors=2, method="pca", rotation="varimax").loadings, atol=1e-13
+    )
     pd.testing.assert_frame_equal(scaled, before)
 
 
@@ -76,14 +78,22 @@ def indefinite():
     return data, ref
 
 
-@pytest.mark.parametrize("analysis", [lambda d: cma.kmo(d, missing="pairwise"), lambda d: cma.bartlett(d, missing="pairwise"),
-                                      lambda d: cma.efa(d, n_factors=1, missing="pairwise"),
-                                      lambda d: cma.prepare(d, missing="pairwise")])
+@pytest.mark.parametrize(
+    "analysis",
+    [
+        lambda d: cma.kmo(d, missing="pairwise"),
+        lambda d: cma.bartlett(d, missing="pairwise"),
+        lambda d: cma.efa(d, n_factors=1, missing="pairwise"),
+        lambda d: cma.prepare(d, missing="pairwise"),
+    ],
+)
 def test_an_indefinite_pairwise_matrix_is_refused(indefinite, analysis):
     data, ref = indefinite
     # R: eigen(cor(x, use = "pairwise"))$values ends in -0.9109
     assert ref["eigen_pairwise"][-1] == pytest.approx(-0.910876151458064)
-    with pytest.raises(CorrelationMatrixError, match="not positive semi-definite \\(smallest eigenvalue -0.911\\).*smooth=True"):
+    with pytest.raises(
+        CorrelationMatrixError, match="not positive semi-definite \\(smallest eigenvalue -0.911\\).*smooth=True"
+    ):
         analysis(data)
 
 
@@ -113,7 +123,7 @@ def test_polychoric_preparation_checks_definiteness_too(indefinite):
     with pytest.warns(SingularityWarning):
         m = cma.prepare(ordinal, method="polychoric", missing="pairwise", smooth=True)
     assert np.linalg.eigvalsh(m.corr)[0] > 0 and m.notes
-    cma.kmo(m)      # now computed on a positive-definite matrix
+    cma.kmo(m)  # now computed on a positive-definite matrix
 
 
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
@@ -128,7 +138,7 @@ def test_an_unanswered_item_is_named(survey, missing, method):
 def test_bartlett_with_n_at_most_p_is_refused(survey, n):
     with pytest.raises(DataError, match=f"Bartlett's test needs more respondents than items: n = {n}, p = 6"):
         cma.bartlett(corr=survey.corr(), n_obs=n)
-    if n >= 3:      # from raw answers (continuous, so that no item is constant)
+    if n >= 3:  # from raw answers (continuous, so that no item is constant)
         raw = np.random.default_rng(n).standard_normal((n, 6))
         with pytest.raises(DataError, match=f"n = {n}, p = 6.*chi-square would be negative or infinite"):
             cma.bartlett(raw)
@@ -137,7 +147,7 @@ def test_bartlett_with_n_at_most_p_is_refused(survey, n):
 def test_bartlett_with_n_just_above_p_by_hand():
     # p = 3, n = 4: multiplier 4 - 1 - 11/6 = 7/6; identity-free R from a published matrix
     r = np.array([[1, 0.5, 0.3], [0.5, 1, 0.4], [0.3, 0.4, 1]])
-    det = 1 + 2 * 0.5 * 0.3 * 0.4 - 0.25 - 0.09 - 0.16   # 0.62
+    det = 1 + 2 * 0.5 * 0.3 * 0.4 - 0.25 - 0.09 - 0.16  # 0.62
     assert cma.bartlett(corr=r, n_obs=4).chi2 == pytest.approx(-(7 / 6) * np.log(det), rel=1e-12)
     with pytest.raises(DataError, match="n = 3, p = 3"):
         cma.bartlett(corr=r, n_obs=3)
@@ -149,15 +159,24 @@ def test_bootstrap_on_too_few_respondents_says_why(survey):
     for method in ("pca", "paf"):
         # the first degenerate resample says why: an item without variance, or (principal axes need the
         # inverse) a singular correlation matrix
-        with pytest.raises(DataError, match="bootstrap resample \\d+ cannot be analysed \\((item.*no variance|its "
-                                            "correlation matrix is singular)"):
+        with pytest.raises(
+            DataError,
+            match="bootstrap resample \\d+ cannot be analysed \\((item.*no variance|its "
+            "correlation matrix is singular)",
+        ):
             cma.bootstrap(survey.iloc[:8], n_factors=2, n_boot=200, seed=1, method=method)
 
 
 @pytest.mark.parametrize("case", ["missing", "folder", "binary", "empty", "wrong extension", "bad parquet"])
 def test_prepare_stream_names_a_bad_file(tmp_path, case):
-    path = {"missing": tmp_path / "nope.csv", "folder": tmp_path, "binary": tmp_path / "b.csv",
-            "empty": tmp_path / "e.csv", "wrong extension": tmp_path / "s.txt", "bad parquet": tmp_path / "p.parquet"}[case]
+    path = {
+        "missing": tmp_path / "nope.csv",
+        "folder": tmp_path,
+        "binary": tmp_path / "b.csv",
+        "empty": tmp_path / "e.csv",
+        "wrong extension": tmp_path / "s.txt",
+        "bad parquet": tmp_path / "p.parquet",
+    }[case]
     if case == "binary":
         path.write_bytes(bytes(range(256)) * 10)
     elif case == "empty":
@@ -175,7 +194,7 @@ def test_size_guard_estimates_time_and_memory():
         size_guard(1000, 20_000)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        size_guard(10_000, 3000)       # a few thousand items: silent
+        size_guard(10_000, 3000)  # a few thousand items: silent
     with pytest.raises(DataError, match="500000 items: the p x p matrices alone need about 11175.9 GiB"):
         size_guard(100, 500_000)
 
@@ -187,7 +206,7 @@ def test_size_guard_speaks_before_the_pass():
 
 
 def test_alpha_of_items_that_cancel_is_refused_not_divided_by_zero():
-    cancel = pd.DataFrame({"a": [1, 2, 3.0], "b": [3, 2, 1.0]})      # a + b = 4 for everyone
+    cancel = pd.DataFrame({"a": [1, 2, 3.0], "b": [3, 2, 1.0]})  # a + b = 4 for everyone
     with pytest.raises(DataError, match="sum of the items has no variance.*reverse="):
         cma.cronbach_alpha(cancel)
     assert cma.cronbach_alpha(cancel, reverse=["b"], scale=(1, 3)).alpha == pytest.approx(1.0)
@@ -208,7 +227,7 @@ def test_parallel_analysis_on_a_singular_matrix():
 @pytest.mark.parametrize("missing", ["listwise", "pairwise"])
 def test_streaming_at_extreme_scales_gives_the_rescaled_correlations(survey, factor, missing):
     data = likert(150, 6, seed=11, missing=0.1) if missing == "pairwise" else survey
-    chunks = [data.iloc[k:k + 40] * factor for k in range(0, len(data), 40)]
+    chunks = [data.iloc[k : k + 40] * factor for k in range(0, len(data), 40)]
     m = cma.prepare_stream(iter(chunks), missing=missing)
     np.testing.assert_allclose(m.corr, cma.prepare(data, missing=missing).corr, rtol=1e-13, atol=1e-14)
     assert cma.cronbach_alpha(m).alpha == pytest.approx(cma.cronbach_alpha(data, missing=missing).alpha, rel=1e-13)

@@ -26,7 +26,7 @@ def test_bivariate_normal_cdf_matches_scipy():
 
 def test_recovers_a_known_latent_correlation():
     rng = np.random.default_rng(3)
-    z = rng.multivariate_normal([0, 0, 0], [[1, .6, .3], [.6, 1, .45], [.3, .45, 1]], 20000)
+    z = rng.multivariate_normal([0, 0, 0], [[1, 0.6, 0.3], [0.6, 1, 0.45], [0.3, 0.45, 1]], 20000)
     x = np.digitize(z, [-1.5, -0.5, 0.4, 1.2]) + 1
     res = cma.polychoric(pd.DataFrame(x, columns=list("abc")))
     np.testing.assert_allclose(res.rho[np.triu_indices(3, 1)], [0.6, 0.3, 0.45], atol=0.02)

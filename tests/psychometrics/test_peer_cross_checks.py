@@ -41,8 +41,9 @@ def test_rotations_match_factor_analyzer_rotator(survey, rotation):
     """factor_analyzer's Rotator converges fully; ours stops where R stops. They agree to R's tolerance."""
     unrot = cma.efa(survey, n_factors=3, method="paf", rotation=None).unrotated.to_numpy()
     normalize = rotation != "oblimin"  # factor_analyzer normalizes varimax/promax only; quartimax compared raw
-    ours = cma.efa(survey, n_factors=3, method="paf", rotation=rotation,
-                   normalize=False if rotation == "quartimax" else None).loadings.to_numpy()
+    ours = cma.efa(
+        survey, n_factors=3, method="paf", rotation=rotation, normalize=False if rotation == "quartimax" else None
+    ).loadings.to_numpy()
     theirs = Rotator(method=rotation, normalize=normalize).fit_transform(unrot)
     matched, _, _ = match_columns(ours, theirs)
     np.testing.assert_allclose(matched, theirs, atol=1e-4)

@@ -17,9 +17,25 @@ seeds = st.integers(0, 10_000)
 
 
 @SETTINGS
-@given(seed=seeds, rotation=st.sampled_from(["varimax", "quartimax", "equamax", "promax", "oblimin", "geominT",
-                                            "geominQ", "bifactor", "biquartimin", "simplimax", "quartimin"]),
-       method=st.sampled_from(["pca", "paf", "minres"]))
+@given(
+    seed=seeds,
+    rotation=st.sampled_from(
+        [
+            "varimax",
+            "quartimax",
+            "equamax",
+            "promax",
+            "oblimin",
+            "geominT",
+            "geominQ",
+            "bifactor",
+            "biquartimin",
+            "simplimax",
+            "quartimin",
+        ]
+    ),
+    method=st.sampled_from(["pca", "paf", "minres"]),
+)
 def test_rotation_keeps_communalities(seed, rotation, method):
     df = likert(150, 9, seed=seed, k=3)
     with warnings.catch_warnings():
@@ -68,5 +84,10 @@ def test_orthogonal_rotation_matrix_is_orthonormal(seed):
     np.testing.assert_allclose(res.unrotated.to_numpy() @ t, res.loadings.to_numpy(), atol=1e-12)
     # total variance explained is the same before and after an orthogonal rotation
     ve = res.variance_explained
-    assert abs(ve[("Rotation Sums of Squared Loadings", "Total")].sum()
-               - ve[("Extraction Sums of Squared Loadings", "Total")].sum()) < 1e-10
+    assert (
+        abs(
+            ve[("Rotation Sums of Squared Loadings", "Total")].sum()
+            - ve[("Extraction Sums of Squared Loadings", "Total")].sum()
+        )
+        < 1e-10
+    )

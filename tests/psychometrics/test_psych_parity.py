@@ -33,11 +33,21 @@ def mat(m):
 
 
 ROTATION_CASES = {  # JSON key -> (our rotation, options; "T" uses the target, "W" the partially specified one)
-    "quartimax": ("quartimax", {}), "equamax_cf": ("equamax", {}), "quartimax_norm": ("quartimax", {"normalize": True}),
-    "oblimin_g05": ("oblimin", {"gamma": 0.5}), "quartimin": ("quartimin", {}), "geominT": ("geomint", {}),
-    "geominQ": ("geominq", {}), "geominQ_d05": ("geominq", {"delta": 0.05}), "targetT": ("targett", "T"),
-    "targetQ": ("targetq", "T"), "pstT": ("targett", "W"), "pstQ": ("targetq", "W"), "simplimax": ("simplimax", {}),
-    "bifactor": ("bifactor", {}), "biquartimin": ("biquartimin", {}),
+    "quartimax": ("quartimax", {}),
+    "equamax_cf": ("equamax", {}),
+    "quartimax_norm": ("quartimax", {"normalize": True}),
+    "oblimin_g05": ("oblimin", {"gamma": 0.5}),
+    "quartimin": ("quartimin", {}),
+    "geominT": ("geomint", {}),
+    "geominQ": ("geominq", {}),
+    "geominQ_d05": ("geominq", {"delta": 0.05}),
+    "targetT": ("targett", "T"),
+    "targetQ": ("targetq", "T"),
+    "pstT": ("targett", "W"),
+    "pstQ": ("targetq", "W"),
+    "simplimax": ("simplimax", {}),
+    "bifactor": ("bifactor", {}),
+    "biquartimin": ("biquartimin", {}),
 }
 
 
@@ -66,8 +76,14 @@ def test_rotations_match_gparotation_step_for_step(ref, data):
 
 def _fa(d, fm, rotation, **kw):
     method = {"pa": "paf"}.get(fm, fm)
-    return cma.efa(corr=mat(d["corr"]), n_obs=d["n"], n_factors=d["k"], method=method,
-                   rotation=None if rotation == "none" else rotation, **kw)
+    return cma.efa(
+        corr=mat(d["corr"]),
+        n_obs=d["n"],
+        n_factors=d["k"],
+        method=method,
+        rotation=None if rotation == "none" else rotation,
+        **kw,
+    )
 
 
 @pytest.mark.parametrize("data", SETS)
@@ -85,8 +101,13 @@ def test_extraction_order_signs_and_fit_as_psych(ref, data, fm):
             np.testing.assert_allclose(res.phi.to_numpy(), mat(r_out["phi"]), atol=1e-4)
         f = res.fit
         assert f["df"] == r_out["dof"]
-        for ours, theirs in (("objective", "objective"), ("rmsr", "rms"), ("crms", "crms"), ("rmsea", "rmsea"),
-                             ("tli", "tli")):
+        for ours, theirs in (
+            ("objective", "objective"),
+            ("rmsr", "rms"),
+            ("crms", "crms"),
+            ("rmsea", "rmsea"),
+            ("tli", "tli"),
+        ):
             assert f[ours] == pytest.approx(r_out[theirs], abs=1e-4), ours
         assert f["chi2"] == pytest.approx(r_out["chi2"], rel=1e-4)  # psych's minres stops 3e-5 short on ability
         if "residual" in r_out:
@@ -99,8 +120,9 @@ def test_extraction_order_signs_and_fit_as_psych(ref, data, fm):
 FA_ROTATIONS = ["quartimax", "equamax", "varimax", "promax", "geominQ", "geominT", "bifactor", "simplimax", "quartimin"]
 
 
-@pytest.mark.parametrize("data,rotation", [(d, r) for d in SETS for r in FA_ROTATIONS
-                                           if not (d == "ability" and r == "bifactor")])  # bifactor needs k >= 3
+@pytest.mark.parametrize(
+    "data,rotation", [(d, r) for d in SETS for r in FA_ROTATIONS if not (d == "ability" and r == "bifactor")]
+)  # bifactor needs k >= 3
 def test_fa_rotations_in_psych_order(ref, data, rotation):
     d = ref[data]
     key = f"fa_minres_{rotation}"
@@ -135,8 +157,11 @@ def test_wls_gls_reach_the_minimum_of_psychs_criterion(ref, data, fm):
     psi = np.clip(np.array(c["psych_psi"]), 0.05, 0.95)
     _, grad = objective(psi, r, k, np.linalg.inv(r))
     h = 1e-6
-    fd = [(objective(psi + h * e, r, k, np.linalg.inv(r))[0] - objective(psi - h * e, r, k, np.linalg.inv(r))[0]) / (2 * h)
-          for e in np.eye(len(psi))]
+    fd = [
+        (objective(psi + h * e, r, k, np.linalg.inv(r))[0] - objective(psi - h * e, r, k, np.linalg.inv(r))[0])
+        / (2 * h)
+        for e in np.eye(len(psi))
+    ]
     np.testing.assert_allclose(grad, fd, atol=1e-6)
 
 
@@ -161,8 +186,9 @@ def test_quartimax_unnormalized_by_default_and_normalize_option(ref):
     assert not rot.DEFAULT_NORMALIZE["quartimax"] and not rot.DEFAULT_NORMALIZE["equamax"]
     assert rot.DEFAULT_NORMALIZE["varimax"] and rot.DEFAULT_NORMALIZE["promax"]
     np.testing.assert_allclose(rot.rotate(a, "quartimax").loadings, mat(d["rot"]["quartimax"]["loadings"]), atol=1e-10)
-    np.testing.assert_allclose(rot.rotate(a, "quartimax", normalize=True).loadings,
-                               mat(d["rot"]["quartimax_norm"]["loadings"]), atol=1e-10)
+    np.testing.assert_allclose(
+        rot.rotate(a, "quartimax", normalize=True).loadings, mat(d["rot"]["quartimax_norm"]["loadings"]), atol=1e-10
+    )
 
 
 def test_random_starts_find_a_better_geomin_optimum_and_warn(ref):
@@ -207,8 +233,10 @@ def test_heywood_is_a_warning_that_can_be_escalated():
 
 
 @pytest.mark.parametrize("rotation", ["varimax", "oblimin"])
-@pytest.mark.parametrize("method,r_method", [("regression", "Thurstone"), ("tenberge", "tenBerge"),
-                                             ("anderson", "Anderson"), ("bartlett", "Bartlett")])
+@pytest.mark.parametrize(
+    "method,r_method",
+    [("regression", "Thurstone"), ("tenberge", "tenBerge"), ("anderson", "Anderson"), ("bartlett", "Bartlett")],
+)
 def test_factor_scores_weights_correlations_and_determinacy_as_psych(ref, rotation, method, r_method):
     import pandas as pd
 

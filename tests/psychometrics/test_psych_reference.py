@@ -76,7 +76,7 @@ def test_ordinal_alpha_honours_reverse_keys():
     p = 4
     expected = p / (p - 1) * (1 - p / (rho * np.outer(d, d)).sum())
     res = cma.cronbach_alpha(cma.prepare(data, method="polychoric"), reverse=["i1"])
-    assert res.alpha == pytest.approx(expected, abs=2e-3)        # the polychoric estimates agree to 1e-3
+    assert res.alpha == pytest.approx(expected, abs=2e-3)  # the polychoric estimates agree to 1e-3
     assert res.reversed == ("i1",)
     by_hand = cma.cronbach_alpha(cma.prepare(data.assign(i1=6 - data["i1"]), method="polychoric"))
     assert res.alpha == pytest.approx(by_hand.alpha, abs=1e-6)

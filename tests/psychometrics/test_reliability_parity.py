@@ -33,8 +33,18 @@ def corr(d):
     return pd.DataFrame(mat(d["corr"]), index=d["corr"]["rows"], columns=d["corr"]["cols"])
 
 
-OMEGA_CASES = [("bfi", 2), ("bfi", 3), ("bfi", 5), ("harman", 2), ("harman", 3), ("harman", 4), ("thurstone", 2),
-               ("thurstone", 3), ("ability", 2), ("ability", 3)]
+OMEGA_CASES = [
+    ("bfi", 2),
+    ("bfi", 3),
+    ("bfi", 5),
+    ("harman", 2),
+    ("harman", 3),
+    ("harman", 4),
+    ("thurstone", 2),
+    ("thurstone", 3),
+    ("ability", 2),
+    ("ability", 3),
+]
 
 
 @pytest.mark.parametrize("data,k", OMEGA_CASES)
@@ -46,8 +56,12 @@ def test_omega_as_psych(ref, data, k):
         res = cma.omega(corr=corr(d), n_obs=d["n"], n_factors=k)
     # iterative (minres inside): 1e-4; psych's minres stops 3e-4 short on ability.cov with 3 factors (6 items)
     tol = 5e-4 if (data, k) == ("ability", 3) else 1e-4
-    for ours, theirs in (("omega_h", "omega_h"), ("omega_total", "omega_total"), ("omega_limit", "omega_lim"),
-                         ("ecv", "ECV")):
+    for ours, theirs in (
+        ("omega_h", "omega_h"),
+        ("omega_total", "omega_total"),
+        ("omega_limit", "omega_lim"),
+        ("ecv", "ECV"),
+    ):
         assert getattr(res, ours) == pytest.approx(o[theirs], abs=tol), ours
     assert res.alpha == pytest.approx(o["alpha"], abs=1e-12)  # closed forms on the flipped matrix
     assert res.g6 == pytest.approx(o["G6"], abs=1e-12)
@@ -116,7 +130,9 @@ def test_guttman_lambdas_and_split_halves(ref, data):
         assert getattr(sh, name) == pytest.approx(s_ref[name], abs=1e-12)
     if s_ref["brute"]:  # every split enumerated, in psych's order: the same best, worst and average
         assert sh.exhaustive
-        assert sh.max == pytest.approx(s_ref["max"], abs=1e-12) and res.lambda4 == pytest.approx(g_ref["lambda4"], abs=1e-12)
+        assert sh.max == pytest.approx(s_ref["max"], abs=1e-12) and res.lambda4 == pytest.approx(
+            g_ref["lambda4"], abs=1e-12
+        )
         assert sh.min == pytest.approx(s_ref["min"], abs=1e-12)
         assert sh.mean == pytest.approx(s_ref["mean"], abs=1e-12)
     else:  # psych samples 10,000 random splits of 2.6 million (bfi), as this does with its own seed
@@ -129,9 +145,18 @@ def test_icc_six_forms_as_psych(ref):
     att = pd.read_csv(REFERENCE / "attitude.csv")  # datasets::attitude, in the shared R references
     for x, r_out in ((sf, ref["icc"]["shrout_fleiss"]["icc"]), (att, ref["icc"]["attitude"])):
         t = cma.icc(x).table
-        for ours, theirs in (("ICC", "ICC"), ("F", "F"), ("df1", "df1"), ("df2", "df2"), ("p_value", "p"),
-                             ("lower", "lower"), ("upper", "upper")):
-            np.testing.assert_allclose(t[ours].to_numpy(float), np.array(r_out[theirs], float), atol=1e-10, err_msg=ours)
+        for ours, theirs in (
+            ("ICC", "ICC"),
+            ("F", "F"),
+            ("df1", "df1"),
+            ("df2", "df2"),
+            ("p_value", "p"),
+            ("lower", "lower"),
+            ("upper", "upper"),
+        ):
+            np.testing.assert_allclose(
+                t[ours].to_numpy(float), np.array(r_out[theirs], float), atol=1e-10, err_msg=ours
+            )
     # the published values (Shrout & Fleiss 1979, Table 4): ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71
     np.testing.assert_allclose(cma.icc(sf).table["ICC"].to_numpy()[:3], [0.17, 0.29, 0.71], atol=0.005)
 
@@ -147,11 +172,11 @@ def test_team_agreement_by_hand_formulas(ref):
     np.testing.assert_allclose(res.awg_items["A2"].to_numpy(), pg["awg_A2"], atol=1e-12)
     assert res.icc1 == pytest.approx(a["icc1"], abs=1e-12) and res.icc2 == pytest.approx(a["icc2"], abs=1e-12)
     assert res.mean_group_size == pytest.approx(a["kbar"]) and res.null_variance == pytest.approx(35 / 12)
-    skew = cma.agreement(x, "education", scale=(1, 6), null=[.05, .10, .20, .30, .20, .15])
+    skew = cma.agreement(x, "education", scale=(1, 6), null=[0.05, 0.10, 0.20, 0.30, 0.20, 0.15])
     assert skew.null_variance == pytest.approx(a["sigma_skewed"], abs=1e-12)
     np.testing.assert_allclose(skew.groups["rwg"].to_numpy(), pg["rwg_A2_skewed_null"], atol=1e-12)
     with pytest.raises(ArgumentError, match="null"):
-        cma.agreement(x, "education", scale=(1, 6), null=[.5, .5])
+        cma.agreement(x, "education", scale=(1, 6), null=[0.5, 0.5])
 
 
 def test_alpha_item_dropped_statistics_and_reverse_key_warning(ref):
@@ -167,10 +192,15 @@ def test_alpha_item_dropped_statistics_and_reverse_key_warning(ref):
     np.testing.assert_allclose(st["alpha_if_deleted"], a["drop"]["raw_alpha"], atol=1e-12)
     np.testing.assert_allclose(st["std_alpha_if_deleted"], a["drop"]["std.alpha"], atol=1e-12)
     np.testing.assert_allclose(st["r_drop"], a["item"]["r.drop"], atol=1e-12)
-    for ours, theirs, part in (("raw_r", "raw.r", "item"), ("std_r", "std.r", "item"),
-                               ("average_r_if_deleted", "average_r", "drop"), ("sn_if_deleted", "S/N", "drop"),
-                               ("g6_if_deleted", "G6(smc)", "drop"), ("var_r_if_deleted", "var.r", "drop"),
-                               ("median_r_if_deleted", "med.r", "drop")):
+    for ours, theirs, part in (
+        ("raw_r", "raw.r", "item"),
+        ("std_r", "std.r", "item"),
+        ("average_r_if_deleted", "average_r", "drop"),
+        ("sn_if_deleted", "S/N", "drop"),
+        ("g6_if_deleted", "G6(smc)", "drop"),
+        ("var_r_if_deleted", "var.r", "drop"),
+        ("median_r_if_deleted", "med.r", "drop"),
+    ):
         np.testing.assert_allclose(st[ours], a[part][theirs], atol=1e-12, err_msg=ours)
     keyed = ref["bfi_alpha"]["agreeableness_keyed"]
     with warnings.catch_warnings():

@@ -22,8 +22,9 @@ def test_component_scores_are_standardized_and_uncorrelated():
     unrot = cma.efa(df, n_factors=1, method="pca", rotation=None)
     z = (df - df.mean()) / df.std()
     v = unrot.loadings.to_numpy()[:, 0] / np.sqrt(unrot.eigenvalues.iloc[0])
-    np.testing.assert_allclose(unrot.scores(df).to_numpy()[:, 0], z.to_numpy() @ v / np.sqrt(unrot.eigenvalues.iloc[0]),
-                               atol=1e-10)
+    np.testing.assert_allclose(
+        unrot.scores(df).to_numpy()[:, 0], z.to_numpy() @ v / np.sqrt(unrot.eigenvalues.iloc[0]), atol=1e-10
+    )
 
 
 def test_bartlett_scores_are_conditionally_unbiased():

@@ -33,7 +33,7 @@ def test_csv_parquet_iterator_and_dask_equal_memory(survey, tmp_path, missing):
     pq = tmp_path / "s.parquet"
     survey.to_parquet(pq)
     assert_same(cma.prepare_stream(pq, missing=missing, chunksize=999), memory)
-    chunks = (survey.iloc[i:i + 333] for i in range(0, len(survey), 333))
+    chunks = (survey.iloc[i : i + 333] for i in range(0, len(survey), 333))
     assert_same(cma.prepare_stream(chunks, missing=missing), memory)
     import dask.dataframe as dd
 

@@ -71,7 +71,7 @@ def test_cr_ave_and_htmt_by_hand():
     assert composite_reliability([0.7, 0.8, 0.9]) == pytest.approx(2.4**2 / (2.4**2 + 1.06))
     assert average_variance_extracted([0.7, 0.8, 0.9]) == pytest.approx((0.49 + 0.64 + 0.81) / 3)
     # HTMT2 of two 2-item factors: within .6 and .5, between .3 .2 .4 .1 -> GM .2213 / sqrt(.6 * .5)
-    r = np.array([[1, .6, .3, .2], [.6, 1, .4, .1], [.3, .4, 1, .5], [.2, .1, .5, 1.0]])
+    r = np.array([[1, 0.6, 0.3, 0.2], [0.6, 1, 0.4, 0.1], [0.3, 0.4, 1, 0.5], [0.2, 0.1, 0.5, 1.0]])
     data = pd.DataFrame(np.random.default_rng(0).multivariate_normal(np.zeros(4), r, 20000), columns=list("abcd"))
     emp = data.corr().abs().to_numpy()
     gm = np.exp(np.mean(np.log([emp[0, 2], emp[0, 3], emp[1, 2], emp[1, 3]])))
@@ -83,7 +83,9 @@ def test_cfa_recovers_known_loadings_on_unseen_data():
     rng = np.random.default_rng(5)
     lam = np.array([0.8, 0.7, 0.6, 0.75, 0.65, 0.55])
     f = rng.multivariate_normal([0, 0], [[1, 0.4], [0.4, 1]], 4000)
-    x = np.column_stack([f[:, j // 3] * lam[j] + rng.standard_normal(4000) * np.sqrt(1 - lam[j] ** 2) for j in range(6)])
+    x = np.column_stack(
+        [f[:, j // 3] * lam[j] + rng.standard_normal(4000) * np.sqrt(1 - lam[j] ** 2) for j in range(6)]
+    )
     df = pd.DataFrame(x, columns=[f"v{j}" for j in range(6)])
     res = cma.cfa(df, {"f1": ["v0", "v1", "v2"], "f2": ["v3", "v4", "v5"]})
     np.testing.assert_allclose(res.std_loadings["loading"], lam, atol=0.04)
@@ -119,8 +121,9 @@ def test_cfa_model_errors(hs):
 def test_htmt_table_blank_diagonal_and_thresholds_marked():
     from cmanalytics.psychometrics.validity import htmt_table
 
-    ratios = pd.DataFrame([[1.0, 0.80, 0.87], [0.80, 1.0, 0.95], [0.87, 0.95, 1.0]],
-                          index=list("abc"), columns=list("abc"))
+    ratios = pd.DataFrame(
+        [[1.0, 0.80, 0.87], [0.80, 1.0, 0.95], [0.87, 0.95, 1.0]], index=list("abc"), columns=list("abc")
+    )
     t = htmt_table(ratios)
     # by hand: 0.80 unmarked, 0.87 above the strict 0.85 (*), 0.95 above the lenient 0.90 (**)
     assert t.loc["b", "a"] == "0.800" and t.loc["c", "a"] == "0.870*" and t.loc["c", "b"] == "0.950**"

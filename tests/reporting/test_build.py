@@ -25,8 +25,14 @@ def built(tmp_path_factory):
     return root, out
 
 
-NOTEBOOKS = ["01_psychological_contract_study", "02_reliability_and_validity", "03_performance_models",
-             "04_workforce_health_dashboard", "05_teaching_survey_methods", "06_your_own_survey"]
+NOTEBOOKS = [
+    "01_psychological_contract_study",
+    "02_reliability_and_validity",
+    "03_performance_models",
+    "04_workforce_health_dashboard",
+    "05_teaching_survey_methods",
+    "06_your_own_survey",
+]
 
 
 def test_every_link_resolves_and_no_page_shows_an_error(built):
@@ -56,8 +62,15 @@ def test_every_link_resolves_and_no_page_shows_an_error(built):
         assert "Traceback" not in html and "output_error" not in html, page.name
     nb = (out / "notebooks" / "01_psychological_contract_study.html").read_text(encoding="utf-8")
     assert "INCONSISTENT" in nb  # the notebook shows the audit
-    for name in ("table1_rotated_matrix_A", "table2_rotated_matrix_B", "table3_ranking_A", "table3_ranking_B",
-                 "published_vs_reproduced", "audit_of_published_figures", "cleaning_by_rule"):
+    for name in (
+        "table1_rotated_matrix_A",
+        "table2_rotated_matrix_B",
+        "table3_ranking_A",
+        "table3_ranking_B",
+        "published_vs_reproduced",
+        "audit_of_published_figures",
+        "cleaning_by_rule",
+    ):
         for ext in ("csv", "xlsx", "md"):
             assert (out / "study" / f"{name}.{ext}").exists(), (name, ext)
     assert "NOT the study's data" in (out / "study" / "table1_rotated_matrix_A.md").read_text(encoding="utf-8")
@@ -69,11 +82,13 @@ def test_rebuild_is_byte_identical_and_failure_keeps_previous(built, tmp_path):
     compared = 0
     first = sorted(f.relative_to(out) for f in out.rglob("*") if f.is_file())
     assert first == sorted(f.relative_to(again) for f in again.rglob("*") if f.is_file())
-    for rel in first:       # every file, the notebooks' HTML pages and the index included
+    for rel in first:  # every file, the notebooks' HTML pages and the index included
         a, b = (out / rel).read_bytes(), (again / rel).read_bytes()
         if a != b:
             k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
-            pytest.fail(f"{rel} differs at byte {k}: {a[max(0, k - 300):k + 300]!r} vs {b[max(0, k - 300):k + 300]!r}")
+            pytest.fail(
+                f"{rel} differs at byte {k}: {a[max(0, k - 300) : k + 300]!r} vs {b[max(0, k - 300) : k + 300]!r}"
+            )
         compared += 1
     assert compared > 100 and any(rel.suffix == ".html" for rel in first)
     bad = tmp_path / "nb"
@@ -81,7 +96,9 @@ def test_rebuild_is_byte_identical_and_failure_keeps_previous(built, tmp_path):
     (bad / "broken.ipynb").write_text(
         '{"cells": [{"cell_type": "code", "id": "c1", "execution_count": null, "metadata": {}, "outputs": [], '
         '"source": "1 / 0"}], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", '
-        '"language": "python"}}, "nbformat": 4, "nbformat_minor": 5}', encoding="utf-8")
+        '"language": "python"}}, "nbformat": 4, "nbformat_minor": 5}',
+        encoding="utf-8",
+    )
     before = sorted(p.name for p in again.rglob("*"))
     with pytest.raises(NotebookError, match="broken.ipynb failed in cell 1"):
         build.build(again, data_dir=root / "data", notebooks=bad)
@@ -127,7 +144,7 @@ def test_no_report_table_leaks_a_small_group(built):
         assert not problems, (name, problems[:5])
         examined += any(c in ADDITIVE for c in df.columns)
         blanks += int(df[[c for c in df.columns if c in ADDITIVE]].isna().to_numpy().sum())
-    assert examined >= 15 and blanks >= 1        # the report does have small groups, and they are blank
+    assert examined >= 15 and blanks >= 1  # the report does have small groups, and they are blank
     # across tables: a figure blank in one table must not be published in another of the same groups
     seen: dict = {}
     for name, df in tables.items():
@@ -139,7 +156,7 @@ def test_no_report_table_leaks_a_small_group(built):
             for other, values in seen.get((group, tuple(blocks), col), []):
                 both = keyed.index.intersection(values.index)
                 shown = both[keyed[both].notna().to_numpy() & values[both].notna().to_numpy()]
-                if len(shown) and np.allclose(keyed[shown], values[shown]):     # the same figure
+                if len(shown) and np.allclose(keyed[shown], values[shown]):  # the same figure
                     mismatch = both[keyed[both].isna().to_numpy() != values[both].isna().to_numpy()]
                     assert not len(mismatch), (name, other, col, list(mismatch)[:5])
             seen.setdefault((group, tuple(blocks), col), []).append((name, keyed))
@@ -147,8 +164,10 @@ def test_no_report_table_leaks_a_small_group(built):
     assert not any("audit_trail" in n for n in tables)
     assert list(tables["study/cleaning_by_rule.csv"].columns) == ["rule", "removed", "suppressed"]
     root = out.parent
-    twin = next((root / "data").glob("psychological_contract_twin_seed0.csv"), None) or \
-        REPO / "data" / "synthetic" / "psychological_contract_twin_seed0.csv"
+    twin = (
+        next((root / "data").glob("psychological_contract_twin_seed0.csv"), None)
+        or REPO / "data" / "synthetic" / "psychological_contract_twin_seed0.csv"
+    )
     rejected = set(cma.study.clean(pd.read_csv(twin)).report["respondent_id"].astype(str))
     assert len(rejected) == 38
     for page in [*(out / "notebooks").glob("*.html"), *out.rglob("*.csv"), *out.rglob("*.md")]:

@@ -25,11 +25,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def notebook(folder: Path, name: str, *sources: str) -> Path:
-    cells = [{"cell_type": "code", "id": f"c{k}", "execution_count": None, "metadata": {}, "outputs": [],
-              "source": src} for k, src in enumerate(sources)]
-    doc = {"cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": f"# {name}"}] + cells,
-           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-           "nbformat": 4, "nbformat_minor": 5}
+    cells = [
+        {"cell_type": "code", "id": f"c{k}", "execution_count": None, "metadata": {}, "outputs": [], "source": src}
+        for k, src in enumerate(sources)
+    ]
+    doc = {
+        "cells": [{"cell_type": "markdown", "id": "t", "metadata": {}, "source": f"# {name}"}] + cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.ipynb"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -37,9 +42,11 @@ def notebook(folder: Path, name: str, *sources: str) -> Path:
 
 
 # A notebook that publishes a table and shows a pandas Styler (whose table id is random in pandas).
-STYLED = ("import pandas as pd\nfrom cmanalytics.reporting.outputs import ReportOutputs\n"
-          "out = ReportOutputs('styled')\ndf = pd.DataFrame({'a': [1.5, 2.25], 'b': [3, 4]})\n"
-          "out.table(df, 'small')\ndf.style.format('{:.2f}').highlight_max()")
+STYLED = (
+    "import pandas as pd\nfrom cmanalytics.reporting.outputs import ReportOutputs\n"
+    "out = ReportOutputs('styled')\ndf = pd.DataFrame({'a': [1.5, 2.25], 'b': [3, 4]})\n"
+    "out.table(df, 'small')\ndf.style.format('{:.2f}').highlight_max()"
+)
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +92,15 @@ def test_two_builds_are_identical_byte_for_byte_html_included(good, tmp_path, da
     for name in first:
         assert first[name] == second[name], name
     page = first["notebooks/styled.html"].decode()
-    assert "T_t0001" in page and "#T_t0001_row" in page   # the Styler's id, renamed in order of appearance
+    assert "T_t0001" in page and "#T_t0001_row" in page  # the Styler's id, renamed in order of appearance
 
 
 def test_styler_ids_are_renamed_in_order_of_appearance():
     page = "<style>#T_3fa2c_row0_col1 {x}</style><table id='T_3fa2c'></table><table id='T_0b1de'>T_3fa2c"
-    assert deterministic_html(page) == ("<style>#T_t0001_row0_col1 {x}</style><table id='T_t0001'></table>"
-                                        "<table id='T_t0002'>T_t0001")
-    assert deterministic_html("T_abcdef and CT_12345") == "T_abcdef and CT_12345"   # not a Styler id
+    assert deterministic_html(page) == (
+        "<style>#T_t0001_row0_col1 {x}</style><table id='T_t0001'></table><table id='T_t0002'>T_t0001"
+    )
+    assert deterministic_html("T_abcdef and CT_12345") == "T_abcdef and CT_12345"  # not a Styler id
 
 
 def test_modes_are_0755_and_0644_whatever_the_umask(tmp_path, data_dir, good):
@@ -144,6 +152,7 @@ def test_full_disk_keeps_the_reports(reports, data_dir, monkeypatch, good):
         if self.name == "index.html":
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
         return real(self, *args, **kwargs)
+
     monkeypatch.setattr(Path, "write_text", full)
     with pytest.raises(ReportError, match="no space left on the device .*index.html"):
         build.build(reports, data_dir=data_dir, notebooks=good[2])
@@ -157,6 +166,7 @@ def test_failing_swap_keeps_the_reports(reports, data_dir, monkeypatch, good):
 
     def refuse(a, b):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(b))
+
     monkeypatch.setattr(publish, "_exchange", refuse)
     with pytest.raises(ReportError, match=f"read-only file system \\({reports}\\)"):
         build.build(reports, data_dir=data_dir, notebooks=good[2])
@@ -167,7 +177,7 @@ def test_read_only_old_reports_do_not_poison_later_builds(reports, data_dir, goo
     for p in sorted(reports.rglob("*"), reverse=True):
         p.chmod(0o555 if p.is_dir() else 0o444)
     reports.chmod(0o555)
-    (reports.parent / f".{reports.name}-old").mkdir(mode=0o555)   # an old folder left by an earlier failure
+    (reports.parent / f".{reports.name}-old").mkdir(mode=0o555)  # an old folder left by an earlier failure
     out = build.build(reports, data_dir=data_dir, notebooks=good[2])
     assert out.stat().st_mode & 0o777 == 0o755 and snapshot(out) == snapshot(good[1])
     assert siblings(reports) == []
@@ -200,6 +210,7 @@ def test_a_second_build_stops_with_a_message_or_waits(reports, data_dir, good):
         with publish.build_lock(reports):
             held.set()
             time.sleep(1.0)
+
     t = threading.Thread(target=hold)
     t.start()
     held.wait()
@@ -215,16 +226,31 @@ def test_sigterm_during_a_build_leaves_the_reports_and_no_staging(reports, tmp_p
     nbs = tmp_path / "slow"
     notebook(nbs, "slow", "import time\ntime.sleep(300)")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "cmanalytics.reporting.build", "--out", str(reports),
-                             "--data", str(data_dir), "--notebooks", str(nbs)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cmanalytics.reporting.build",
+            "--out",
+            str(reports),
+            "--data",
+            str(data_dir),
+            "--notebooks",
+            str(nbs),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     try:
         stage = reports.parent / f".reports-build-{proc.pid}"
         deadline = time.monotonic() + 120
         while not (stage / "notebooks").exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.2)
         assert (stage / "notebooks").exists(), "the build never reached its notebooks"
-        time.sleep(2.0)                           # the kernel is running the slow cell
+        time.sleep(2.0)  # the kernel is running the slow cell
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
@@ -247,6 +273,7 @@ def test_printed_text_is_one_output_however_the_kernel_split_it():
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in chunks]
         nb.cells = [cell]
         return nb
+
     one, two = page(["a\nb\n"]), page(["a\n", "b\n"])
     assert coalesce_streams(two).cells[0].outputs[0]["text"] == "a\nb\n" and len(two.cells[0].outputs) == 2
     assert notebook_html(one) == notebook_html(two)

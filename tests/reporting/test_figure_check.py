@@ -21,7 +21,7 @@ def test_overlap_and_cut_off_found_by_coordinates():
     fig.text(0.5, 0.5, "first label", ha="center")
     fig.text(0.5, 0.5 + 10 / 300, "second label", ha="center")
     fig.text(0.5, 0.15, "alone", ha="center")
-    fig.text(0.98, 0.8, "runs off the right edge")                       # starts 8 px from the edge
+    fig.text(0.98, 0.8, "runs off the right edge")  # starts 8 px from the edge
     problems = text_problems(fig)
     assert "'first label' overlaps 'second label'" in problems
     assert "'runs off the right edge' is cut off at the figure's edge" in problems
@@ -36,14 +36,19 @@ def test_slanted_tick_labels_judged_by_their_own_rectangles():
     fig, ax = plt.subplots(figsize=(6, 3), dpi=100, layout="constrained")
     ax.bar(range(4), [1, 2, 3, 4])
     # at 45 degrees, neighbouring labels' upright boxes overlap but the slanted text does not
-    ax.set_xticks(range(4), ["a long label one", "a long label two", "a long label three", "a long label four"],
-                  rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_xticks(
+        range(4),
+        ["a long label one", "a long label two", "a long label three", "a long label four"],
+        rotation=45,
+        ha="right",
+        rotation_mode="anchor",
+    )
     assert text_problems(fig) == []
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(3, 3), dpi=100, layout="constrained")
     ax.bar(range(4), [1, 2, 3, 4])
     ax.set_xticks(range(4), ["a long label one", "a long label two", "a long label three", "a long label four"])
-    assert any("overlaps" in p for p in text_problems(fig))    # flat, 110 px wide, 60 px apart: they collide
+    assert any("overlaps" in p for p in text_problems(fig))  # flat, 110 px wide, 60 px apart: they collide
     plt.close(fig)
 
 

@@ -14,9 +14,14 @@ def test_key_numbers_by_hand():
     # three branches of ten formal staff: 3, 1 and 2 customer managers -> 30%, 10%, 20%; bank 6 of 30 = 20%;
     # below the 20% floor: B2 only (20% is not below)
     roles = {"B1": 3, "B2": 1, "B3": 2}
-    staff = pd.DataFrame([{"branch_id": b, "role": "corporate_cm" if k < n else "teller", "formal": True}
-                          for b, n in roles.items() for k in range(10)])
-    staff.loc[len(staff)] = {"branch_id": "B1", "role": "corporate_cm", "formal": False}   # not formal: not counted
+    staff = pd.DataFrame(
+        [
+            {"branch_id": b, "role": "corporate_cm" if k < n else "teller", "formal": True}
+            for b, n in roles.items()
+            for k in range(10)
+        ]
+    )
+    staff.loc[len(staff)] = {"branch_id": "B1", "role": "corporate_cm", "formal": False}  # not formal: not counted
     t = key_numbers(raw, staff).set_index("figure")
     assert t.loc["valid questionnaires", "value"] == "112 of 150"
     assert t.loc["customer-manager share of formal staff", "value"] == "20.0%"
@@ -34,5 +39,5 @@ def test_key_numbers_by_hand():
 def test_a_share_just_below_the_floor_never_prints_as_the_floor():
     from cmanalytics.reporting.keynumbers import _below
 
-    assert _below(0.19962, 0.20) == "19.96%"      # 1 decimal would print 20.0%
+    assert _below(0.19962, 0.20) == "19.96%"  # 1 decimal would print 20.0%
     assert _below(0.129, 0.20) == "12.9%"

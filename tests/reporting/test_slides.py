@@ -14,11 +14,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 def test_one_slide_per_heading_and_exercise(tmp_path):
     nb = nbformat.read(NOTEBOOKS / "05a_adequacy.ipynb", as_version=4)
-    opening = [c for c in nb.cells if c.cell_type == "markdown"
-               and c.source.lstrip().startswith(("#", "**Exercise"))]
+    opening = [c for c in nb.cells if c.cell_type == "markdown" and c.source.lstrip().startswith(("#", "**Exercise"))]
     before = nbformat.writes(nb)
     html = slides_html(nb)
-    assert nbformat.writes(nb) == before                       # metadata set on a copy
+    assert nbformat.writes(nb) == before  # metadata set on a copy
     assert "reveal" in html.lower()
     # nbconvert wraps each slide in an outer <section> holding one inner <section> per subslide
     assert html.count("<section") == 2 * len(opening) and len(opening) >= 6

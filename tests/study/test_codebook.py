@@ -21,10 +21,13 @@ def test_default_codebook_is_the_published_instrument():
 
 
 def small(**overrides):
-    d = {"instrument": {"id": "t"}, "scale": {"min": 1, "max": 5},
-         "parts": [{"id": "P"}],
-         "dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2"]}, {"id": "d2", "part": "P", "items": ["i3"]}],
-         "items": [{"id": "i1"}, {"id": "i2"}, {"id": "i3"}]}
+    d = {
+        "instrument": {"id": "t"},
+        "scale": {"min": 1, "max": 5},
+        "parts": [{"id": "P"}],
+        "dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2"]}, {"id": "d2", "part": "P", "items": ["i3"]}],
+        "items": [{"id": "i1"}, {"id": "i2"}, {"id": "i3"}],
+    }
     d.update(overrides)
     return d
 
@@ -34,17 +37,34 @@ def test_a_small_codebook_loads():
     assert cb.items_of("P") == ["i1", "i2", "i3"]
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"items": [{"id": "i1"}, {"id": "i1"}, {"id": "i3"}]}, "'i1' is named twice"),
-    ({"dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2"]}, {"id": "d2", "part": "P", "items": ["i2", "i3"]}]},
-     "'i2' is in two dimensions"),
-    ({"dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2", "i9"]}, {"id": "d2", "part": "P", "items": ["i3"]}]},
-     "'i9'"),
-    ({"dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2"]}]}, "belong to no dimension"),
-    ({"dimensions": [{"id": "d1", "part": "Q", "items": ["i1", "i2", "i3"]}]}, "part 'Q'"),
-    ({"scale": {"min": 5, "max": 1}}, "below its max"),
-    ({"scale": {"min": 1, "max": 5, "anchors_en": ["a", "b"]}}, "5 points"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"items": [{"id": "i1"}, {"id": "i1"}, {"id": "i3"}]}, "'i1' is named twice"),
+        (
+            {
+                "dimensions": [
+                    {"id": "d1", "part": "P", "items": ["i1", "i2"]},
+                    {"id": "d2", "part": "P", "items": ["i2", "i3"]},
+                ]
+            },
+            "'i2' is in two dimensions",
+        ),
+        (
+            {
+                "dimensions": [
+                    {"id": "d1", "part": "P", "items": ["i1", "i2", "i9"]},
+                    {"id": "d2", "part": "P", "items": ["i3"]},
+                ]
+            },
+            "'i9'",
+        ),
+        ({"dimensions": [{"id": "d1", "part": "P", "items": ["i1", "i2"]}]}, "belong to no dimension"),
+        ({"dimensions": [{"id": "d1", "part": "Q", "items": ["i1", "i2", "i3"]}]}, "part 'Q'"),
+        ({"scale": {"min": 5, "max": 1}}, "below its max"),
+        ({"scale": {"min": 1, "max": 5, "anchors_en": ["a", "b"]}}, "5 points"),
+    ],
+)
 def test_inconsistent_codebooks_are_refused(change, message):
     with pytest.raises(CodebookError, match=message):
         codebook_from_dict(small(**change))

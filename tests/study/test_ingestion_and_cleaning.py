@@ -22,17 +22,22 @@ def survey(n=8, seed=0):
 
 def test_cleaning_rules_by_hand():
     raw = survey(10)
-    raw.loc[1, "A3"] = 7                      # out of scale
+    raw.loc[1, "A3"] = 7  # out of scale
     raw.loc[2, ["B1", "B2", "B3", "B4"]] = np.nan  # 4 of 27 unanswered: 14.8% > 10%
-    raw.loc[3, "A1"] = np.nan                 # 1 of 27: 3.7%, kept
-    raw.loc[4, CB.items_of("A")] = 4          # straight-lined part A
-    raw.loc[5, "respondent_id"] = "r0"        # a second r0: double entry
-    raw.loc[6, "B5"] = 2.5                    # not a whole number
+    raw.loc[3, "A1"] = np.nan  # 1 of 27: 3.7%, kept
+    raw.loc[4, CB.items_of("A")] = 4  # straight-lined part A
+    raw.loc[5, "respondent_id"] = "r0"  # a second r0: double entry
+    raw.loc[6, "B5"] = 2.5  # not a whole number
     before = raw.copy()
     res = cma.study.clean(raw, distributed=12)
     pd.testing.assert_frame_equal(raw, before)
-    assert res.removed.to_dict() == {1: "out_of_scale", 2: "too_many_missing", 4: "straight_lining",
-                                     5: "duplicate_id", 6: "out_of_scale"}
+    assert res.removed.to_dict() == {
+        1: "out_of_scale",
+        2: "too_many_missing",
+        4: "straight_lining",
+        5: "duplicate_id",
+        6: "out_of_scale",
+    }
     assert list(res.data.index) == [0, 3, 7, 8, 9]
     assert res.counts == {"distributed": 12, "returned": 10, "valid": 5}
     assert res.valid_rate == pytest.approx(5 / 12)

@@ -42,8 +42,9 @@ class FakeReadReport:
     """What the reader's report offers (duck-typed: to_frame() and str)."""
 
     def to_frame(self):
-        return pd.DataFrame({"column": ["序号", "1.绩效工资"], "item": ["respondent_id", "A1"],
-                             "matched_by": ["id", "wording"]})
+        return pd.DataFrame(
+            {"column": ["序号", "1.绩效工资"], "item": ["respondent_id", "A1"], "matched_by": ["id", "wording"]}
+        )
 
     def __str__(self):
         return "Read 150 rows from export.xlsx (encoding: n/a)\n1.绩效工资 -> A1 (wording)"
@@ -51,33 +52,37 @@ class FakeReadReport:
 
 # ----- format_value: every rule by hand -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("x,kind,style,expected", [
-    (-0.0004, "stat", "apa", "0.000"),        # negative zero after rounding prints as zero
-    (-0.0004, "stat", "plain", "0.000"),
-    (-0.0004, "bounded", "apa", ".000"),
-    (-0.0006, "stat", "apa", "-0.001"),       # a real negative keeps its sign
-    (-0.456, "bounded", "apa", "-.456"),
-    (0.8734, "bounded", "apa", ".873"),       # APA: no leading zero for what cannot exceed 1
-    (0.8734, "bounded", "plain", "0.873"),
-    (1.0, "bounded", "apa", "1.000"),
-    (0.8734, "stat", "apa", "0.873"),         # a statistic that can exceed 1 keeps its zero
-    (0.0004, "p", "apa", "< .001"),           # never ".000"
-    (0.0004, "p", "plain", "< 0.001"),
-    (0.0, "p", "apa", "< .001"),
-    (0.00095, "p", "apa", "< .001"),          # below .001 even though it rounds to .001
-    (0.001, "p", "apa", ".001"),
-    (0.0123, "p", "apa", ".012"),
-    (0.0123, "p", "plain", "0.012"),
-    (112.0, "count", "apa", "112"),           # counts without decimals
-    (0.0, "count", "apa", "0"),
-    (112.5, "count", "apa", "112.500"),       # not whole: not printed as a count
-    (23.456, "percent", "apa", "23.46"),
-    (0.4567, "share", "apa", "45.7%"),
-    (-0.0001, "share", "apa", "0.0%"),
-    (np.nan, "stat", "apa", ""),
-    (None, "count", "apa", ""),
-    ("pay", "stat", "apa", "pay"),
-])
+
+@pytest.mark.parametrize(
+    "x,kind,style,expected",
+    [
+        (-0.0004, "stat", "apa", "0.000"),  # negative zero after rounding prints as zero
+        (-0.0004, "stat", "plain", "0.000"),
+        (-0.0004, "bounded", "apa", ".000"),
+        (-0.0006, "stat", "apa", "-0.001"),  # a real negative keeps its sign
+        (-0.456, "bounded", "apa", "-.456"),
+        (0.8734, "bounded", "apa", ".873"),  # APA: no leading zero for what cannot exceed 1
+        (0.8734, "bounded", "plain", "0.873"),
+        (1.0, "bounded", "apa", "1.000"),
+        (0.8734, "stat", "apa", "0.873"),  # a statistic that can exceed 1 keeps its zero
+        (0.0004, "p", "apa", "< .001"),  # never ".000"
+        (0.0004, "p", "plain", "< 0.001"),
+        (0.0, "p", "apa", "< .001"),
+        (0.00095, "p", "apa", "< .001"),  # below .001 even though it rounds to .001
+        (0.001, "p", "apa", ".001"),
+        (0.0123, "p", "apa", ".012"),
+        (0.0123, "p", "plain", "0.012"),
+        (112.0, "count", "apa", "112"),  # counts without decimals
+        (0.0, "count", "apa", "0"),
+        (112.5, "count", "apa", "112.500"),  # not whole: not printed as a count
+        (23.456, "percent", "apa", "23.46"),
+        (0.4567, "share", "apa", "45.7%"),
+        (-0.0001, "share", "apa", "0.0%"),
+        (np.nan, "stat", "apa", ""),
+        (None, "count", "apa", ""),
+        ("pay", "stat", "apa", "pay"),
+    ],
+)
 def test_format_value(x, kind, style, expected):
     assert format_value(x, kind, 3, style) == expected
 
@@ -92,14 +97,29 @@ def test_format_value_digits_and_bad_arguments():
 
 
 def test_cell_kinds_from_labels_and_values():
-    df = pd.DataFrame({"N": [112.0, 98.0], "Mean": [3.0, 4.0], "n_items": [4.0, 4.5], "p": [0.01, 0.2],
-                       "alpha": [0.8, 1.2], "share": [0.25, 0.5], "题项数": [5, 4], "Wording": ["a", "b"]})
+    df = pd.DataFrame(
+        {
+            "N": [112.0, 98.0],
+            "Mean": [3.0, 4.0],
+            "n_items": [4.0, 4.5],
+            "p": [0.01, 0.2],
+            "alpha": [0.8, 1.2],
+            "share": [0.25, 0.5],
+            "题项数": [5, 4],
+            "Wording": ["a", "b"],
+        }
+    )
     kinds = cell_kinds(df)
-    assert list(kinds.iloc[0]) == ["count",   # labelled a count and whole
-                                   "stat",    # whole, but a mean is not a count
-                                   "stat",    # labelled a count, but 4.5 is not whole
-                                   "p", "stat",  # alpha of 1.2 cannot be a bounded statistic
-                                   "share", "count", "text"]
+    assert list(kinds.iloc[0]) == [
+        "count",  # labelled a count and whole
+        "stat",  # whole, but a mean is not a count
+        "stat",  # labelled a count, but 4.5 is not whole
+        "p",
+        "stat",  # alpha of 1.2 cannot be a bounded statistic
+        "share",
+        "count",
+        "text",
+    ]
     row_wise = pd.DataFrame({"Value": [0.865, 91.0, 1e-9]}, index=["KMO", "df", "Sig."])
     assert list(cell_kinds(row_wise)["Value"]) == ["bounded", "count", "p"]
     said = row_wise.copy()
@@ -111,7 +131,7 @@ def test_suppressed_cells_are_blank_with_a_footnote():
     table = pd.DataFrame({"branch": ["B01", "B02", "B03"], "n": [12, 3, 8], "mean": [3.5, 4.25, -0.0001]})
     marked = suppress(table, count_col="n", min_cell=5)
     ft = format_table(marked)
-    assert ft.header == ("branch", "n", "mean")          # the helper column is not shown
+    assert ft.header == ("branch", "n", "mean")  # the helper column is not shown
     assert ft.rows == (("B01", "12", "3.500"), ("B02", "", ""), ("B03", "8", "0.000"))
     assert ft.notes == ("Cells describing fewer than 5 people are suppressed (blank).",)
     assert "nan" not in ft.markdown().lower()
@@ -133,16 +153,16 @@ def test_suppressed_cells_are_blank_with_a_footnote():
 def test_console_text_and_latex():
     df = pd.DataFrame({"Value": [0.865, 91.0, 1e-9]}, index=pd.Index(["KMO", "df", "Sig."], name="Statistic"))
     # columns of widths 9 and 7 ("< 0.001"), two spaces between, numbers right-aligned
-    assert format_table(df, style="plain").text() == ("Statistic    Value\n"
-                                                      "KMO          0.865\n"
-                                                      "df              91\n"
-                                                      "Sig.       < 0.001")
+    assert format_table(df, style="plain").text() == (
+        "Statistic    Value\nKMO          0.865\ndf              91\nSig.       < 0.001"
+    )
     tex = format_table(df, caption="Adequacy & sphericity").latex()
     assert r"\caption{Adequacy \& sphericity}" in tex and r"Sig. & $<$ .001 \\" in tex
     assert r"\toprule" in tex and r"\bottomrule" in tex
 
 
 # ----- files -------------------------------------------------------------------------------------------------
+
 
 def test_csv_has_a_bom_and_every_digit(analyses, tmp_path):
     an = analyses["A"]
@@ -203,8 +223,14 @@ def test_word_tables_follow_apa(analyses, tmp_path):
     assert paras[-1].text == f"Note. {NOTE}" and paras[-1].runs[0].italic and paras[-1].runs[0].text == "Note."
     table = doc.tables[0]
     # rules above and below the table, none at the sides or between rows and columns
-    assert _borders(table._tbl.tblPr, "tblBorders") == {"top": "single", "left": "nil", "bottom": "single",
-                                                        "right": "nil", "insideH": "nil", "insideV": "nil"}
+    assert _borders(table._tbl.tblPr, "tblBorders") == {
+        "top": "single",
+        "left": "nil",
+        "bottom": "single",
+        "right": "nil",
+        "insideH": "nil",
+        "insideV": "nil",
+    }
     assert all(_borders(c._tc, "tcBorders") == {"bottom": "single"} for c in table.rows[0].cells)
     assert all(c._tc.find(f".//{W}tcBorders") is None for row in table.rows[1:] for c in row.cells)
     grid = [[c.text for c in row.cells] for row in table.rows]
@@ -213,16 +239,26 @@ def test_word_tables_follow_apa(analyses, tmp_path):
     assert an.dimension_alpha["pay"] == pytest.approx(0.8666036062317858, abs=1e-12)
     assert alpha_row[2] == ".867"
     a1 = next(r for r in grid if r[0] == "A1")
-    assert a1[2] == ".847"        # loading 0.84739...
+    assert a1[2] == ".847"  # loading 0.84739...
     eigen = next(r for r in grid if r[0].startswith("Eigenvalue"))
-    assert eigen[2] == "2.958"    # 2.95824...: an eigenvalue can exceed 1: its zero stays, three decimals
+    assert eigen[2] == "2.958"  # 2.95824...: an eigenvalue can exceed 1: its zero stays, three decimals
     doc = Document(tmp_path / "kmo_bartlett_A.docx")
     grid = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
     assert an.bartlett.p_value < 0.001
-    assert grid == {"Statistic": "Value", "Kaiser-Meyer-Olkin measure of sampling adequacy": ".866",
-                    "Bartlett's test: approx. chi-square": "989.816", "df": "91", "Sig.": "< .001", "N": "112"}
-    assert "nan" not in " ".join(c.text for row in Document(tmp_path / "variance_explained_A.docx").tables[0].rows
-                                 for c in row.cells).lower()
+    assert grid == {
+        "Statistic": "Value",
+        "Kaiser-Meyer-Olkin measure of sampling adequacy": ".866",
+        "Bartlett's test: approx. chi-square": "989.816",
+        "df": "91",
+        "Sig.": "< .001",
+        "N": "112",
+    }
+    assert (
+        "nan"
+        not in " ".join(
+            c.text for row in Document(tmp_path / "variance_explained_A.docx").tables[0].rows for c in row.cells
+        ).lower()
+    )
 
 
 def test_word_in_chinese(analyses, tmp_path):
@@ -230,8 +266,14 @@ def test_word_in_chinese(analyses, tmp_path):
     doc = Document(write_docx([(4, ft)], tmp_path / "t.docx"))
     assert doc.paragraphs[0].text == "表 4" and doc.paragraphs[1].text == "第 B 部分取样适切性与球形检验"
     assert doc.paragraphs[-1].text == "注： 模拟数据。"
-    assert [row.cells[0].text for row in doc.tables[0].rows] == ["统计量", "KMO 取样适切性量数", "Bartlett 球形检验近似卡方",
-                                                                "自由度", "显著性", "样本量"]
+    assert [row.cells[0].text for row in doc.tables[0].rows] == [
+        "统计量",
+        "KMO 取样适切性量数",
+        "Bartlett 球形检验近似卡方",
+        "自由度",
+        "显著性",
+        "样本量",
+    ]
 
 
 def test_markdown_and_latex(analyses, tmp_path):
@@ -246,6 +288,7 @@ def test_markdown_and_latex(analyses, tmp_path):
 
 # ----- the study's outputs ----------------------------------------------------------------------------------------
 
+
 def _files(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -256,17 +299,23 @@ def test_study_outputs_are_complete_and_byte_identical(analyses, scores, tmp_pat
     write_study_outputs(analyses, tmp_path / "two", **args)
     one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
     assert sorted(one) == sorted(p.relative_to(tmp_path / "one").as_posix() for p in first)
-    assert one.keys() == two.keys() and all(one[k] == two[k] for k in one), \
-        [k for k in one if one[k] != two[k]]
-    assert {"report.html", "tables.docx", "scores.csv", "read_report.csv", "read_report.txt",
-            "tables/table1_rotated_matrix_A.docx", "tables/table2_rotated_matrix_B.xlsx",
-            "tables/comparison.md", "tables/scores_summary.csv"} <= one.keys()
+    assert one.keys() == two.keys() and all(one[k] == two[k] for k in one), [k for k in one if one[k] != two[k]]
+    assert {
+        "report.html",
+        "tables.docx",
+        "scores.csv",
+        "read_report.csv",
+        "read_report.txt",
+        "tables/table1_rotated_matrix_A.docx",
+        "tables/table2_rotated_matrix_B.xlsx",
+        "tables/comparison.md",
+        "tables/scores_summary.csv",
+    } <= one.keys()
     assert len([k for k in one if k.startswith("tables/")]) == 5 * (4 + 4 + 2)
     for name in ("tables/table1_rotated_matrix_A.xlsx", "tables.docx"):
         with zipfile.ZipFile(tmp_path / "one" / name) as z:
             assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
-    back = pd.read_csv(tmp_path / "one" / "scores.csv", encoding="utf-8-sig",
-                       index_col="respondent_id")
+    back = pd.read_csv(tmp_path / "one" / "scores.csv", encoding="utf-8-sig", index_col="respondent_id")
     assert one["scores.csv"].startswith(b"\xef\xbb\xbf")
     pd.testing.assert_frame_equal(back, scores, check_names=False)
     assert (tmp_path / "one" / "read_report.txt").read_text(encoding="utf-8").startswith("Read 150 rows")
@@ -280,23 +329,33 @@ def test_report_page(analyses, scores, tmp_path):
     write_study_outputs(analyses, tmp_path, scores=scores, read_report=FakeReadReport(), note=NOTE)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(images) == 4                                   # a scree plot and a heat map per part
+    assert len(images) == 4  # a scree plot and a heat map per part
     assert all(base64.b64decode(b).startswith(b"\x89PNG\r\n\x1a\n") for b in images)
     assert all(b"tEXtSoftware" not in base64.b64decode(b) for b in images)
     text = re.sub(r"base64,[A-Za-z0-9+/=]+", "", page)
     assert not re.search(r"(?i)\bnan\b", text)
-    assert text.count('<table class="apa">') == 9             # 4 per part and the scores' summary
+    assert text.count('<table class="apa">') == 9  # 4 per part and the scores' summary
     assert "Scree plot, part A" in text and "Rotated loadings, part B" in text
-    assert "<td class=\"num\">&lt; .001</td>" in text and "<td class=\"num\">112</td>" in text
+    assert '<td class="num">&lt; .001</td>' in text and '<td class="num">112</td>' in text
     assert "How the data were read" in text
-    assert "<script" not in text and 'src="http' not in text       # self-contained: nothing fetched
+    assert "<script" not in text and 'src="http' not in text  # self-contained: nothing fetched
 
 
 def test_report_in_chinese(analyses, scores, tmp_path):
     write_study_outputs(analyses, tmp_path, scores=scores, lang="zh")
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    for label in ("研究报告", "第 A 部分碎石图", "第 B 部分旋转后载荷", "第 A 部分取样适切性与球形检验", "显著性", "题项数",
-                  "各维度得分", "样本量", "标准差", "<strong>表 1</strong>"):
+    for label in (
+        "研究报告",
+        "第 A 部分碎石图",
+        "第 B 部分旋转后载荷",
+        "第 A 部分取样适切性与球形检验",
+        "显著性",
+        "题项数",
+        "各维度得分",
+        "样本量",
+        "标准差",
+        "<strong>表 1</strong>",
+    ):
         assert label in page, label
     md = (tmp_path / "tables" / "variance_explained_A.md").read_text(encoding="utf-8")
     assert "初始特征值 / 总计" in md and "成分" in md
@@ -307,10 +366,13 @@ def test_reversed_items_are_marked(analyses):
 
     table = cma.study.tables.part_tables(_WithReversed(analyses["A"], ("A3",)))["table1_rotated_matrix_A"]
     assert table.loc["A3", "Wording"].endswith(" (R)") and not table.loc["A4", "Wording"].endswith(" (R)")
-    assert format_table(table).notes == ("(R) reverse-keyed item, recoded as scale minimum + maximum - answer "
-                                         "before the analysis.",)
+    assert format_table(table).notes == (
+        "(R) reverse-keyed item, recoded as scale minimum + maximum - answer before the analysis.",
+    )
     zh = cma.study.tables.part_tables(_WithReversed(analyses["A"], ("A3",)), "zh")["table1_rotated_matrix_A"]
-    assert zh.loc["A3", "内容"].endswith("（反）") and format_table(zh, lang="zh").notes[0].startswith("（反）为反向计分题")
+    assert zh.loc["A3", "内容"].endswith("（反）") and format_table(zh, lang="zh").notes[0].startswith(
+        "（反）为反向计分题"
+    )
     assert "notes" not in analyses["A"].tables["table1_rotated_matrix_A"].attrs
 
     plain = outputs.heatmap_png(analyses["A"])
@@ -344,7 +406,7 @@ def test_comparison_in_chinese(analyses, tmp_path):
     md = (tmp_path / "tables" / "comparison.md").read_text(encoding="utf-8")
     for label in ("发表值", "本研究", "首要维度（表 3）", "发展机会", "3 个成分累计解释方差（%）"):
         assert label in md, label
-    assert "最小可达值" not in md          # no audit given: the empty column is left out
+    assert "最小可达值" not in md  # no audit given: the empty column is left out
     table = cma.study.comparison_table(analyses, cma.study.published())
     assert table.loc[("A", "N"), "reproduced (synthetic)"] == 112
     with pytest.raises(ArgumentError, match="no part 'X'"):
@@ -374,4 +436,4 @@ def test_bad_arguments(analyses, tmp_path):
         write_study_outputs(analyses, tmp_path, lang="fr")
     with pytest.raises(ArgumentError, match="to_frame"):
         write_study_outputs(analyses, tmp_path, read_report="report.txt")
-    assert not any(tmp_path.iterdir())   # nothing written before the arguments are checked
+    assert not any(tmp_path.iterdir())  # nothing written before the arguments are checked

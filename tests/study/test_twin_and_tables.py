@@ -27,8 +27,12 @@ def test_raw_export_shape_and_cleaning(twin):
     # each rejected questionnaire is removed by the rule it was made to break
     intended = pd.Series(raw.attrs["intended_rule"])
     assert (cleaned.removed == intended[cleaned.removed.index]).all()
-    assert cleaned.by_rule.to_dict() == {"duplicate_id": 6, "out_of_scale": 10, "too_many_missing": 12,
-                                         "straight_lining": 10}
+    assert cleaned.by_rule.to_dict() == {
+        "duplicate_id": 6,
+        "out_of_scale": 10,
+        "too_many_missing": 12,
+        "straight_lining": 10,
+    }
     valid = cleaned.data[cma.study.load_codebook().item_ids]
     assert valid.notna().all().all() and set(np.unique(valid)) <= {1, 2, 3, 4, 5}
 
@@ -51,8 +55,15 @@ def test_published_figures_are_kept(twin, part):
         assert res.ranking == pub["ranking"]
     # Bartlett's chi-square cannot reach the published figure: it sits above the audit's bound, and within
     # 12% of it (the design is 4-6% above the bound; a sample of 112 spreads the small eigenvalues further)
-    figures = dict(n_obs=112, n_items=pub["items"], n_factors=3, kmo=res.kmo.overall, bartlett_chi2=res.bartlett.chi2,
-                   variance_pct=var, alpha=res.alpha.alpha)
+    figures = dict(
+        n_obs=112,
+        n_items=pub["items"],
+        n_factors=3,
+        kmo=res.kmo.overall,
+        bartlett_chi2=res.bartlett.chi2,
+        variance_pct=var,
+        alpha=res.alpha.alpha,
+    )
     bound = cma.audit_efa_report(**figures, rounding=False).bounds["bartlett_chi2_min"]
     assert bound <= res.bartlett.chi2 <= 1.12 * bound
     assert res.bartlett.chi2 > pub["bartlett_chi2"]
@@ -72,7 +83,9 @@ def test_tables_and_exports(twin, tmp_path):
     table1 = t["table1_rotated_matrix_A"]
     assert list(table1.columns[1:]) == ["pay and benefits", "development opportunities", "environmental support"]
     assert table1.loc["A8", "Wording"] == "training and learning"
-    assert table1.loc["Cronbach's alpha of the dimension", "pay and benefits"] == pytest.approx(res.dimension_alpha["pay"])
+    assert table1.loc["Cronbach's alpha of the dimension", "pay and benefits"] == pytest.approx(
+        res.dimension_alpha["pay"]
+    )
     ranking = t["table3_ranking_A"]
     assert ranking.iloc[0]["Dimension"] == "development opportunities"
     zh = cma.study.analyse(cleaned.data, part="B", lang="zh").tables
@@ -88,10 +101,17 @@ def test_comparison_table():
     raw = cma.study.synthetic_twin(seed=0)
     cleaned = cma.study.clean(raw)
     analyses = {p: cma.study.analyse(cleaned.data, part=p) for p in "AB"}
-    audits = {p: cma.audit_efa_report(n_obs=112, n_items=PUB["parts"][p]["items"], n_factors=3,
-                                      bartlett_chi2=PUB["parts"][p]["bartlett_chi2"],
-                                      variance_pct=PUB["parts"][p]["variance_pct"], alpha=PUB["parts"][p]["alpha"])
-              for p in "AB"}
+    audits = {
+        p: cma.audit_efa_report(
+            n_obs=112,
+            n_items=PUB["parts"][p]["items"],
+            n_factors=3,
+            bartlett_chi2=PUB["parts"][p]["bartlett_chi2"],
+            variance_pct=PUB["parts"][p]["variance_pct"],
+            alpha=PUB["parts"][p]["alpha"],
+        )
+        for p in "AB"
+    }
     comp = cma.study.comparison_table(analyses, PUB, audits)
     assert comp.loc[("A", "KMO"), "published"] == 0.865
     assert comp.loc[("B", "Bartlett chi-square"), "least attainable"] > 821.712
@@ -125,8 +145,15 @@ def test_shipped_design_meets_its_constraints(part, ranking):
     assert s["ev"][2] > 1.0
     lead, rank_lead = tw.design_margins(r, design["dimension_sizes"], ranking)
     assert (lead >= 0.10 - 1e-4).all() and (rank_lead >= 0.02 - 1e-4).all()
-    bound = cma.audit_efa_report(n_obs=112, n_items=pub["items"], n_factors=3, bartlett_chi2=s["chi2"],
-                                 variance_pct=s["variance_pct"], alpha=s["alpha"], rounding=False)
+    bound = cma.audit_efa_report(
+        n_obs=112,
+        n_items=pub["items"],
+        n_factors=3,
+        bartlett_chi2=s["chi2"],
+        variance_pct=s["variance_pct"],
+        alpha=s["alpha"],
+        rounding=False,
+    )
     # The least chi-square the design's own KMO-free figures allow: A 907.4 (design 962.9, 6.1% above),
     # B 830.8 (design 901.7, 8.5% above; KMO 0.737 needs local dependence, which spreads the eigenvalues).
     assert bound.consistent and s["chi2"] <= 1.09 * bound.bounds["bartlett_chi2_min"]
@@ -139,7 +166,7 @@ def test_items_of_a_dimension_have_their_own_answer_distributions(twin):
     cb = cma.study.load_codebook()
     for dim in cb.dimensions:
         counts = [tuple(cleaned.data[i].value_counts().reindex(range(1, 6), fill_value=0)) for i in dim.items]
-        assert len(set(counts)) == len(counts), dim.id           # no two items answered alike
+        assert len(set(counts)) == len(counts), dim.id  # no two items answered alike
     # by hand: the second item of "pay" tilts (0.01, 0.04, 0.15, 0.40, 0.40) by exp(-0.15 (c - 3))
     w = np.array([0.01, 0.04, 0.15, 0.40, 0.40]) * np.exp(-0.15 * np.array([-2, -1, 0, 1, 2]))
     np.testing.assert_allclose(item_shares(MARGINALS["pay"], 1), w / w.sum(), rtol=1e-12)

@@ -17,16 +17,35 @@ from tests.workforce.test_indicators import extract
 
 W = cma.workforce
 STAFF = extract()
-SURVEY = pd.DataFrame({"staff_id": ["s0", "s1", "s2", "s10", "s11", "s12", "s13", "s14"],
-                       "pay": [4, 3, 5, 2, 4, 4, 3, 5.0], "team": [3, 3, 3, 4, 4, 4, 4, 4.0],
-                       "wellbeing_index": [70, 50, 60, 40, 60, 80, 50, 70.0],
-                       "turnover_intention": [False, True, False, True, False, False, False, True]})
-EXAM = pd.DataFrame({"branch_id": ["X"] * 6 + ["Y"] * 7, "passed": [True, False, True, True, False, True,
-                                                                       True, True, False, True, True, False, True]})
-REVIEWED = pd.DataFrame({"rating": ["excellent", "good", "good", "pass", "fail", "good", "good", "pass"] * 2,
-                         "eliminated": [False, False, False, False, True, False, False, False] * 2})
-CLIENTS = pd.DataFrame({"client_id": ["c1", "c2", "c3", "c4", "c5"], "manager_id": ["s0", "s0", "s10", "s12", "s12"],
-                        "loan_balance": [1e6, 2e6, 1e6, 5e6, 0.0], "non_performing": [True, False, False, True, False]})
+SURVEY = pd.DataFrame(
+    {
+        "staff_id": ["s0", "s1", "s2", "s10", "s11", "s12", "s13", "s14"],
+        "pay": [4, 3, 5, 2, 4, 4, 3, 5.0],
+        "team": [3, 3, 3, 4, 4, 4, 4, 4.0],
+        "wellbeing_index": [70, 50, 60, 40, 60, 80, 50, 70.0],
+        "turnover_intention": [False, True, False, True, False, False, False, True],
+    }
+)
+EXAM = pd.DataFrame(
+    {
+        "branch_id": ["X"] * 6 + ["Y"] * 7,
+        "passed": [True, False, True, True, False, True, True, True, False, True, True, False, True],
+    }
+)
+REVIEWED = pd.DataFrame(
+    {
+        "rating": ["excellent", "good", "good", "pass", "fail", "good", "good", "pass"] * 2,
+        "eliminated": [False, False, False, False, True, False, False, False] * 2,
+    }
+)
+CLIENTS = pd.DataFrame(
+    {
+        "client_id": ["c1", "c2", "c3", "c4", "c5"],
+        "manager_id": ["s0", "s0", "s10", "s12", "s12"],
+        "loan_balance": [1e6, 2e6, 1e6, 5e6, 0.0],
+        "non_performing": [True, False, False, True, False],
+    }
+)
 
 # name: (call with (staff, survey, exam, reviewed, clients) and keyword arguments, the columns it needs)
 INDICATORS = {
@@ -43,16 +62,24 @@ INDICATORS = {
     "wellbeing": (lambda s, v, e, r, c, **k: W.wellbeing(s, v, **k), ["role", "weekly_hours", "branch_id"]),
     "pass_rates": (lambda s, v, e, r, c, **k: W.pass_rates(e, **k), []),
     "appraisal": (lambda s, v, e, r, c, **k: W.appraisal_distribution(r, **k), []),
-    "contract": (lambda s, v, e, r, c, **k: W.contract_scores(v, s, dimensions=["pay", "team"], **k),
-                 ["staff_id", "branch_id"]),
+    "contract": (
+        lambda s, v, e, r, c, **k: W.contract_scores(v, s, dimensions=["pay", "team"], **k),
+        ["staff_id", "branch_id"],
+    ),
     "npl": (lambda s, v, e, r, c, **k: W.npl_ratio_by_grade(c, s, **k), ["staff_id", "grade"]),
 }
 
 
 def _call(name, staff=None, survey=None, exam=None, reviewed=None, clients=None, **kwargs):
     fn, _ = INDICATORS[name]
-    return fn(STAFF if staff is None else staff, SURVEY if survey is None else survey, EXAM if exam is None else exam,
-              REVIEWED if reviewed is None else reviewed, CLIENTS if clients is None else clients, **kwargs)
+    return fn(
+        STAFF if staff is None else staff,
+        SURVEY if survey is None else survey,
+        EXAM if exam is None else exam,
+        REVIEWED if reviewed is None else reviewed,
+        CLIENTS if clients is None else clients,
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "5", True, [5], 4.0])
@@ -105,11 +132,14 @@ def test_text_flags_are_read_strictly(true, false):
     ones = STAFF.assign(left_in_year=STAFF["left_in_year"].astype(int))
     pd.testing.assert_frame_equal(W.turnover(ones, min_cell=1, allow_small=True), plain)
     exam = EXAM.assign(passed=EXAM["passed"].map({True: true, False: false}))
-    pd.testing.assert_frame_equal(W.pass_rates(exam, min_cell=1, allow_small=True),
-                                  W.pass_rates(EXAM, min_cell=1, allow_small=True))
+    pd.testing.assert_frame_equal(
+        W.pass_rates(exam, min_cell=1, allow_small=True), W.pass_rates(EXAM, min_cell=1, allow_small=True)
+    )
     clients = CLIENTS.assign(non_performing=CLIENTS["non_performing"].map({True: true, False: false}))
-    pd.testing.assert_frame_equal(W.npl_ratio_by_grade(clients, STAFF, min_cell=1, allow_small=True),
-                                  W.npl_ratio_by_grade(CLIENTS, STAFF, min_cell=1, allow_small=True))
+    pd.testing.assert_frame_equal(
+        W.npl_ratio_by_grade(clients, STAFF, min_cell=1, allow_small=True),
+        W.npl_ratio_by_grade(CLIENTS, STAFF, min_cell=1, allow_small=True),
+    )
 
 
 def test_first_time_text_false_is_false_not_true():
@@ -127,7 +157,11 @@ BAD_FLAGS = [("maybe", "'maybe'"), ("2", "'2'"), ("Falsch", "'Falsch'"), ("", "'
 def test_a_bad_flag_names_the_rows_and_values(where, value, named):
     if where == "turnover":
         # row 4 is not a customer manager: only managers' rows are read for turnover; row 1 is one
-        call = lambda: W.turnover(STAFF.assign(left_in_year=STAFF["left_in_year"].astype(object).where(STAFF.index != 1, value)))  # noqa: E731
+        def call():
+            return W.turnover(
+                STAFF.assign(left_in_year=STAFF["left_in_year"].astype(object).where(STAFF.index != 1, value))
+            )  # noqa: E731
+
         column = "left_in_year"
     elif where == "headcount":
         call = lambda: W.headcount(STAFF.assign(formal=STAFF["formal"].astype(object).where(STAFF.index != 4, value)))  # noqa: E731
@@ -136,12 +170,29 @@ def test_a_bad_flag_names_the_rows_and_values(where, value, named):
         call = lambda: W.pass_rates(EXAM.assign(passed=EXAM["passed"].astype(object).where(EXAM.index != 4, value)))  # noqa: E731
         column = "passed"
     elif where == "npl":
-        call = lambda: W.npl_ratio_by_grade(CLIENTS.assign(non_performing=CLIENTS["non_performing"].astype(object)  # noqa: E731
-                                                           .where(CLIENTS.index != 4, value)), STAFF)
+
+        def call():
+            return W.npl_ratio_by_grade(
+                CLIENTS.assign(
+                    non_performing=CLIENTS["non_performing"]
+                    .astype(object)  # noqa: E731
+                    .where(CLIENTS.index != 4, value)
+                ),
+                STAFF,
+            )
+
         column = "non_performing"
     else:
-        call = lambda: W.appraisal_distribution(REVIEWED.assign(eliminated=REVIEWED["eliminated"].astype(object)  # noqa: E731
-                                                                .where(REVIEWED.index != 4, value)))
+
+        def call():
+            return W.appraisal_distribution(
+                REVIEWED.assign(
+                    eliminated=REVIEWED["eliminated"]
+                    .astype(object)  # noqa: E731
+                    .where(REVIEWED.index != 4, value)
+                )
+            )
+
         column = "eliminated"
     row = 1 if where == "turnover" else 4
     with pytest.raises(DataError, match=f"column '{column}' must hold True/False.*row\\(s\\) {row} hold {named}"):
@@ -151,14 +202,20 @@ def test_a_bad_flag_names_the_rows_and_values(where, value, named):
 @pytest.mark.parametrize("where", ["turnover", "headcount"])
 def test_a_missing_flag_names_the_rows(where):
     column = "left_in_year" if where == "turnover" else "formal"
-    rows = [2, 12]                      # both customer managers (turnover reads managers' rows only)
+    rows = [2, 12]  # both customer managers (turnover reads managers' rows only)
     staff = STAFF.assign(**{column: STAFF[column].astype(object).where(~STAFF.index.isin(rows), None)})
     with pytest.raises(DataError, match=f"'{column}' is missing in row\\(s\\) 2, 12"):
         (W.turnover if where == "turnover" else W.headcount)(staff)
 
 
-NUMERIC = [("age", "mean_age"), ("age", "age_structure"), ("certificates", "certificates"), ("tenure_years", "tenure"),
-           ("caseload", "caseload"), ("weekly_hours", "wellbeing")]
+NUMERIC = [
+    ("age", "mean_age"),
+    ("age", "age_structure"),
+    ("certificates", "certificates"),
+    ("tenure_years", "tenure"),
+    ("caseload", "caseload"),
+    ("weekly_hours", "wellbeing"),
+]
 
 
 @pytest.mark.parametrize("column,name", NUMERIC)

@@ -34,7 +34,7 @@ def test_workforce_dashboard_panels_and_suppression(bank):
     fig = dashboards.workforce_dashboard(bank, branch="BR03", min_cell=5)
     pd.testing.assert_frame_equal(bank.staff, before)
     assert len(fig.axes) == 8
-    words = [w.replace("\n", " ") for w in texts(fig)]      # titles and the caption are wrapped
+    words = [w.replace("\n", " ") for w in texts(fig)]  # titles and the caption are wrapped
     assert any("Customer-manager share" in w for w in words)
     assert any("fewer than 5 people are suppressed" in w for w in words)
     # the wealth managers of one branch are fewer than 5 here: their bars say so instead of showing numbers
@@ -51,13 +51,19 @@ def test_contract_dashboard_hides_small_branches(bank):
     keep = survey.loc[survey["staff_id"].isin(br01), "staff_id"].head(3)
     other = survey.loc[~survey["staff_id"].isin(br01), "staff_id"]
     assert len(keep) == 3
-    small = type(bank)(bank.branches, bank.staff, bank.clients, bank.indicators, bank.candidates,
-                       survey[survey["staff_id"].isin(set(keep) | set(other))])
+    small = type(bank)(
+        bank.branches,
+        bank.staff,
+        bank.clients,
+        bank.indicators,
+        bank.candidates,
+        survey[survey["staff_id"].isin(set(keep) | set(other))],
+    )
     fig = dashboards.contract_dashboard(small)
     heat = fig.axes[1]
-    row = [t.get_text() for t in heat.texts][:6]     # BR01's row: 3 respondents -> all suppressed
+    row = [t.get_text() for t in heat.texts][:6]  # BR01's row: 3 respondents -> all suppressed
     assert row == ["n < 5"] * 6
-    assert len(fig.axes) == 7                        # six panels and the heatmap's colour bar
+    assert len(fig.axes) == 7  # six panels and the heatmap's colour bar
 
 
 def test_chinese_labels_with_a_cjk_font_and_a_warning_without(bank, monkeypatch):

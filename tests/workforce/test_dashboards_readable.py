@@ -22,7 +22,7 @@ from cmanalytics.workforce import dashboards  # noqa: E402
 
 @pytest.fixture(scope="module")
 def bank():
-    return synthetic_bank(0)                     # the bank `make reports` draws (16 branches)
+    return synthetic_bank(0)  # the bank `make reports` draws (16 branches)
 
 
 def _scores():
@@ -45,7 +45,7 @@ DRAW = {
 @pytest.mark.parametrize("name", list(DRAW))
 def test_labels_readable_numbers_on_bars_and_a_caption(bank, name, lang):
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")          # no CJK font: English labels, with a FontWarning
+        warnings.simplefilter("ignore")  # no CJK font: English labels, with a FontWarning
         fig = DRAW[name](bank, lang)
     assert text_problems(fig) == []
     caption = fig.texts[-1].get_text().replace("\n", " ")
@@ -55,8 +55,11 @@ def test_labels_readable_numbers_on_bars_and_a_caption(bank, name, lang):
         assert caption.startswith("图示内容") and "不予显示" in caption
     # every bar drawn carries its number: as many value labels as non-empty bars in each bar panel
     for ax in fig.axes:
-        bars = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle) and
-                (p.get_height() > 0 and p.get_width() > 0)]
+        bars = [
+            p
+            for p in ax.patches
+            if isinstance(p, matplotlib.patches.Rectangle) and (p.get_height() > 0 and p.get_width() > 0)
+        ]
         if bars and ax.get_title() and not ax.get_images():
             numbers = [t for t in ax.texts if any(ch.isdigit() for ch in t.get_text())]
             assert len(numbers) >= min(len(bars), 3), ax.get_title()

@@ -16,21 +16,32 @@ def extract():
     # Branch X: 10 staff, 3 customer managers; branch Y: 12 staff, 7 customer managers (one not formal)
     roles_x = ["corporate_cm", "personal_cm", "wealth_manager"] + ["other"] * 7
     roles_y = ["corporate_cm"] * 4 + ["personal_cm"] * 3 + ["other"] * 5
-    df = pd.DataFrame({
-        "staff_id": [f"s{k}" for k in range(22)], "branch_id": ["X"] * 10 + ["Y"] * 12,
-        "role": roles_x + roles_y, "formal": [True] * 21 + [False],
-        "age": [29, 41, 52] + [35] * 7 + [33, 38, 44, 47, 31, 36, 58] + [40] * 5,
-        "education": ["bachelor", "below bachelor", "master or above"] + ["bachelor"] * 7
-        + ["bachelor", "below bachelor", "below bachelor", "bachelor", "master or above", "bachelor", "bachelor"]
-        + ["bachelor"] * 5,
-        "title": ["none"] * 22, "tenure_years": [1.0, 12, 25] + [5] * 7 + [2, 4, 15, 22, 9, 11, 30] + [5] * 5,
-        "grade": ["junior", "senior", "intermediate"] + [None] * 7
-        + ["junior", "junior", "senior", "intermediate", "trainee", "junior", "senior"] + [None] * 5,
-        "certificates": [0, 3, 4] + [0] * 7 + [1, 0, 3, 2, 3, 4, 1] + [0] * 5,
-        "caseload": [0, 420, 150] + [0] * 7 + [0] * 4 + [380, 401, 250] + [0] * 5,
-        "weekly_hours": [50.0, 58, 45] + [40] * 7 + [60, 52, 48, 56, 50, 44, 54] + [40] * 5,
-        "left_in_year": [False, True, False] + [False] * 7 + [True, False, False, False, False, True, False] + [False] * 5,
-    })
+    df = pd.DataFrame(
+        {
+            "staff_id": [f"s{k}" for k in range(22)],
+            "branch_id": ["X"] * 10 + ["Y"] * 12,
+            "role": roles_x + roles_y,
+            "formal": [True] * 21 + [False],
+            "age": [29, 41, 52] + [35] * 7 + [33, 38, 44, 47, 31, 36, 58] + [40] * 5,
+            "education": ["bachelor", "below bachelor", "master or above"]
+            + ["bachelor"] * 7
+            + ["bachelor", "below bachelor", "below bachelor", "bachelor", "master or above", "bachelor", "bachelor"]
+            + ["bachelor"] * 5,
+            "title": ["none"] * 22,
+            "tenure_years": [1.0, 12, 25] + [5] * 7 + [2, 4, 15, 22, 9, 11, 30] + [5] * 5,
+            "grade": ["junior", "senior", "intermediate"]
+            + [None] * 7
+            + ["junior", "junior", "senior", "intermediate", "trainee", "junior", "senior"]
+            + [None] * 5,
+            "certificates": [0, 3, 4] + [0] * 7 + [1, 0, 3, 2, 3, 4, 1] + [0] * 5,
+            "caseload": [0, 420, 150] + [0] * 7 + [0] * 4 + [380, 401, 250] + [0] * 5,
+            "weekly_hours": [50.0, 58, 45] + [40] * 7 + [60, 52, 48, 56, 50, 44, 54] + [40] * 5,
+            "left_in_year": [False, True, False]
+            + [False] * 7
+            + [True, False, False, False, False, True, False]
+            + [False] * 5,
+        }
+    )
     return df
 
 
@@ -68,7 +79,10 @@ def test_distributions_and_suppression_of_small_cells():
     published = {k: v for k, v in cell.items() if not np.isnan(v)}
     assert published == {("all", "bachelor"): 5}
     assert out["suppressed"].sum() == 8 and out["share"].isna().sum() == 8
-    assert "fewer than 3 people" in out.attrs["suppression"] and "6 of 9 cells here, and 2 more" in out.attrs["suppression"]
+    assert (
+        "fewer than 3 people" in out.attrs["suppression"]
+        and "6 of 9 cells here, and 2 more" in out.attrs["suppression"]
+    )
     # with a threshold of 1 nothing is blank and the counts are those above
     every = W.education(extract(), by="branch_id", min_cell=1, allow_small=True).set_index(["branch_id", "education"])
     assert every["n"].tolist() == [1, 1, 1, 2, 4, 1, 3, 5, 2]
@@ -80,7 +94,9 @@ def test_age_tenure_grades_certificates_by_hand():
     ages = W.age_structure(df, min_cell=1, allow_small=True).set_index("age_band")["n"]
     # managers' ages: 29 41 52 33 38 44 47 31 36 58 -> under 30: 1; 30-34: 2; 35-39: 2; 40-44: 2; 45-49: 1; 50+: 2
     assert ages.tolist() == [1, 2, 2, 2, 1, 2]
-    assert W.age_structure(df, min_cell=1, allow_small=True).attrs["mean_age"]["mean_age"].iloc[0] == pytest.approx(40.9)
+    assert W.age_structure(df, min_cell=1, allow_small=True).attrs["mean_age"]["mean_age"].iloc[0] == pytest.approx(
+        40.9
+    )
     ten = W.tenure(df, min_cell=1, allow_small=True).set_index("tenure_band")["n"]
     # tenures 1 12 25 2 4 15 22 9 11 30 -> <3: 2; 3-9: 2; 10-19: 3; 20+: 3
     assert ten.tolist() == [2, 2, 3, 3]
@@ -104,10 +120,15 @@ def test_turnover_wellbeing_contract_scores():
     df = extract()
     t = W.turnover(df, min_cell=1, allow_small=True).set_index("branch_id")
     assert t.loc["X", "turnover_rate"] == pytest.approx(1 / 3) and t.loc["Y", "leavers"] == 2
-    survey = pd.DataFrame({"staff_id": ["s0", "s1", "s2", "s10", "s11", "s12", "s13", "s14"],
-                           "pay": [4, 3, 5, 2, 4, 4, 3, 5.0], "team": [3, 3, 3, 4, 4, 4, 4, 4.0],
-                           "wellbeing_index": [70, 50, 60, 40, 60, 80, 50, 70.0],
-                           "turnover_intention": [False, True, False, True, False, False, False, True]})
+    survey = pd.DataFrame(
+        {
+            "staff_id": ["s0", "s1", "s2", "s10", "s11", "s12", "s13", "s14"],
+            "pay": [4, 3, 5, 2, 4, 4, 3, 5.0],
+            "team": [3, 3, 3, 4, 4, 4, 4, 4.0],
+            "wellbeing_index": [70, 50, 60, 40, 60, 80, 50, 70.0],
+            "turnover_intention": [False, True, False, True, False, False, False, True],
+        }
+    )
     c = W.contract_scores(survey, df, min_cell=1, allow_small=True)
     # Y has 5 respondents: pay 2 4 4 3 5 -> mean 3.6, sd sqrt(1.3), 3 of 5 score >= 4
     y = c[(c["branch_id"] == "Y") & (c["dimension"] == "pay")].iloc[0]
@@ -119,12 +140,18 @@ def test_turnover_wellbeing_contract_scores():
     # 4 or more, but that share is blank too: the 3 who do not are fewer than 4.
     c = W.contract_scores(survey, df, min_cell=4).set_index(["branch_id", "dimension"])
     assert c.loc[["X", "Y"], "suppressed"].all() and c.loc[["X", "Y"], "mean"].isna().all()
-    assert c.loc[("all", "pay"), "mean"] == pytest.approx(3.75) and c.loc[("all", "pay"), "sd"] == pytest.approx(np.sqrt(7.5 / 7))
+    assert c.loc[("all", "pay"), "mean"] == pytest.approx(3.75) and c.loc[("all", "pay"), "sd"] == pytest.approx(
+        np.sqrt(7.5 / 7)
+    )
     assert np.isnan(c.loc[("all", "pay"), "share_4_or_more"]) and c.loc[("all", "pay"), "n"] == 8
     w = W.wellbeing(df, survey, min_cell=1, allow_small=True).set_index("branch_id")
-    assert w.loc["Y", "mean_wellbeing"] == pytest.approx(60) and w.loc["Y", "share_intending_to_leave"] == pytest.approx(0.4)
+    assert w.loc["Y", "mean_wellbeing"] == pytest.approx(60) and w.loc[
+        "Y", "share_intending_to_leave"
+    ] == pytest.approx(0.4)
     # hours of Y's 7 managers 60 52 48 56 50 44 54 -> mean 52, 2 over 55
-    assert w.loc["Y", "mean_weekly_hours"] == pytest.approx(52) and w.loc["Y", "share_long_hours"] == pytest.approx(2 / 7)
+    assert w.loc["Y", "mean_weekly_hours"] == pytest.approx(52) and w.loc["Y", "share_long_hours"] == pytest.approx(
+        2 / 7
+    )
     w = W.wellbeing(df, survey, min_cell=4).set_index("branch_id")
     # X (3 managers) blank, Y its complement; the bank's 10: hours 517 / 10; 3 over 55 (< 4: blank);
     # wellbeing of the 8 who answered: 480 / 8 = 60; 3 of 8 intend to leave (< 4: blank)
@@ -135,10 +162,14 @@ def test_turnover_wellbeing_contract_scores():
 
 def test_npl_ratio_by_grade_by_hand():
     staff = extract()
-    clients = pd.DataFrame({"client_id": ["c1", "c2", "c3", "c4", "c5"],
-                            "manager_id": ["s0", "s0", "s10", "s12", "s12"],
-                            "loan_balance": [1e6, 2e6, 1e6, 5e6, 0.0],
-                            "non_performing": [True, False, False, True, False]})
+    clients = pd.DataFrame(
+        {
+            "client_id": ["c1", "c2", "c3", "c4", "c5"],
+            "manager_id": ["s0", "s0", "s10", "s12", "s12"],
+            "loan_balance": [1e6, 2e6, 1e6, 5e6, 0.0],
+            "non_performing": [True, False, False, True, False],
+        }
+    )
     out = W.npl_ratio_by_grade(clients, staff, min_cell=1, allow_small=True).set_index("grade")
     # juniors s0, s10: loans 1+2+1 = 4 million, NPL 1 million -> 25%; senior s12: 5 of 5 million -> 100%
     assert out.loc["junior", "npl_ratio"] == pytest.approx(0.25) and out.loc["senior", "npl_ratio"] == 1

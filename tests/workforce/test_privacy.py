@@ -37,23 +37,37 @@ def test_min_cell_below_three_needs_allow_small_and_is_said(small):
         W.turnover(staff, min_cell=5, allow_small="yes")
 
 
-@pytest.mark.parametrize("value,match", [(0, "1 or more .*switch suppression off"), (-1, "1 or more"),
-                                         (2, "below 3"), (4.5, "whole number"), ("5", "whole number")])
+@pytest.mark.parametrize(
+    "value,match",
+    [
+        (0, "1 or more .*switch suppression off"),
+        (-1, "1 or more"),
+        (2, "below 3"),
+        (4.5, "whole number"),
+        ("5", "whole number"),
+    ],
+)
 def test_a_policy_files_min_cell_is_checked_too(value, match):
     from cmanalytics.performance.policy import load_policy
 
     base = load_policy()
-    policy = dataclasses.replace(base, data={**base.data, "workforce": {**base.data["workforce"], "min_cell": value}},
-                                 source="bank.toml")
+    policy = dataclasses.replace(
+        base, data={**base.data, "workforce": {**base.data["workforce"], "min_cell": value}}, source="bank.toml"
+    )
     for fn in (W.turnover, W.education, W.caseload, W.headcount):
         with pytest.raises(PolicyError, match=f"the policy bank.toml \\[workforce\\] min_cell.*{match}"):
             fn(_extract(1), policy=policy)
 
 
 def test_caseload_blanks_clients_of_small_groups_and_never_shows_one_persons_maximum():
-    staff = pd.DataFrame({"staff_id": [f"s{k}" for k in range(9)], "branch_id": ["A"] * 6 + ["B"] * 3,
-                          "role": ["personal_cm"] * 9,
-                          "caseload": [100, 200, 300, 410, 420, 150, 390, 405, 50]})
+    staff = pd.DataFrame(
+        {
+            "staff_id": [f"s{k}" for k in range(9)],
+            "branch_id": ["A"] * 6 + ["B"] * 3,
+            "role": ["personal_cm"] * 9,
+            "caseload": [100, 200, 300, 410, 420, 150, 390, 405, 50],
+        }
+    )
     before = staff.copy()
     out = W.caseload(staff, by="branch_id", min_cell=3).set_index(["role", "branch_id"])
     pd.testing.assert_frame_equal(staff, before)
@@ -82,13 +96,22 @@ def _extract(seed: int) -> pd.DataFrame:
     for b, size in enumerate(sizes):
         for _ in range(int(size) + 3):
             role = rng.choice(["corporate_cm", "personal_cm", "wealth_manager", "other"], p=[0.4, 0.2, 0.15, 0.25])
-            rows.append({"staff_id": f"s{k}", "branch_id": f"B{b}", "role": role, "age": int(rng.integers(22, 60)),
-                         "education": rng.choice(["below bachelor", "bachelor", "master or above"]),
-                         "title": rng.choice(["none", "junior", "intermediate", "senior"]),
-                         "tenure_years": float(rng.integers(0, 30)),
-                         "grade": rng.choice(["trainee", "junior", "intermediate", "senior"]),
-                         "certificates": int(rng.integers(0, 5)), "caseload": int(rng.integers(0, 500)),
-                         "weekly_hours": float(rng.integers(38, 65)), "left_in_year": bool(rng.random() < 0.2)})
+            rows.append(
+                {
+                    "staff_id": f"s{k}",
+                    "branch_id": f"B{b}",
+                    "role": role,
+                    "age": int(rng.integers(22, 60)),
+                    "education": rng.choice(["below bachelor", "bachelor", "master or above"]),
+                    "title": rng.choice(["none", "junior", "intermediate", "senior"]),
+                    "tenure_years": float(rng.integers(0, 30)),
+                    "grade": rng.choice(["trainee", "junior", "intermediate", "senior"]),
+                    "certificates": int(rng.integers(0, 5)),
+                    "caseload": int(rng.integers(0, 500)),
+                    "weekly_hours": float(rng.integers(38, 65)),
+                    "left_in_year": bool(rng.random() < 0.2),
+                }
+            )
             k += 1
     return pd.DataFrame(rows)
 
@@ -96,27 +119,36 @@ def _extract(seed: int) -> pd.DataFrame:
 def _survey(staff: pd.DataFrame, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed + 100)
     answered = staff[staff["role"] != "other"].sample(frac=0.8, random_state=seed)
-    return pd.DataFrame({"staff_id": answered["staff_id"].to_numpy(),
-                         "pay": rng.integers(1, 6, len(answered)).astype(float),
-                         "team": rng.integers(1, 6, len(answered)).astype(float),
-                         "wellbeing_index": rng.integers(20, 100, len(answered)).astype(float),
-                         "turnover_intention": rng.random(len(answered)) < 0.3})
+    return pd.DataFrame(
+        {
+            "staff_id": answered["staff_id"].to_numpy(),
+            "pay": rng.integers(1, 6, len(answered)).astype(float),
+            "team": rng.integers(1, 6, len(answered)).astype(float),
+            "wellbeing_index": rng.integers(20, 100, len(answered)).astype(float),
+            "turnover_intention": rng.random(len(answered)) < 0.3,
+        }
+    )
 
 
 def _group_sizes(full: pd.DataFrame, group: str) -> dict:
     return full.groupby(group)["n"].sum().to_dict()
 
 
-DISTRIBUTIONS = [("education", W.education, "education"), ("titles", W.titles, "title"),
-                 ("grades", W.grade_pyramid, "grade"), ("tenure", W.tenure, "tenure_band"),
-                 ("ages", W.age_structure, "age_band")]
-PER_GROUP = [("turnover", lambda s, **k: W.turnover(s, **k), []),
-             ("mean_age", lambda s, **k: W.mean_age(s[s["role"] != "other"], **k), []),
-             ("certificates", lambda s, **k: W.certificate_coverage(s, **k), []),
-             ("caseload", lambda s, **k: W.caseload(s, **k), ["role"]),
-             ("wellbeing", lambda s, **k: W.wellbeing(s, _survey(s, 0), **k), []),
-             ("contract", lambda s, **k: W.contract_scores(_survey(s, 0), s, dimensions=["pay", "team"], **k),
-              ["dimension"])]
+DISTRIBUTIONS = [
+    ("education", W.education, "education"),
+    ("titles", W.titles, "title"),
+    ("grades", W.grade_pyramid, "grade"),
+    ("tenure", W.tenure, "tenure_band"),
+    ("ages", W.age_structure, "age_band"),
+]
+PER_GROUP = [
+    ("turnover", lambda s, **k: W.turnover(s, **k), []),
+    ("mean_age", lambda s, **k: W.mean_age(s[s["role"] != "other"], **k), []),
+    ("certificates", lambda s, **k: W.certificate_coverage(s, **k), []),
+    ("caseload", lambda s, **k: W.caseload(s, **k), ["role"]),
+    ("wellbeing", lambda s, **k: W.wellbeing(s, _survey(s, 0), **k), []),
+    ("contract", lambda s, **k: W.contract_scores(_survey(s, 0), s, dimensions=["pay", "team"], **k), ["dimension"]),
+]
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -128,8 +160,14 @@ def test_no_distribution_table_leaks_by_differencing(seed, min_cell):
         out = fn(staff, by="branch_id", min_cell=min_cell)
         full = fn(staff, by="branch_id", min_cell=1, allow_small=True)
         assert len(out) == len(full), name
-        problems = leaks(out, group="branch_id", blocks=[category], category=category, min_cell=min_cell,
-                         group_sizes=_group_sizes(full, "branch_id"))
+        problems = leaks(
+            out,
+            group="branch_id",
+            blocks=[category],
+            category=category,
+            min_cell=min_cell,
+            group_sizes=_group_sizes(full, "branch_id"),
+        )
         assert not problems, (name, problems[:5])
         # what is published is the true figure
         shown = out["n"].notna()
@@ -159,9 +197,15 @@ def test_headcount_roles_and_cross_tabulations_do_not_leak(seed):
     managers = staff[staff["role"] != "other"]
     table = pd.crosstab(managers["grade"], managers["education"])
     out = W.suppress_counts(table, min_cell=5)
-    problems = leaks(out, group=None, crosstab={"columns": list(table.columns),
-                                                 "row_totals": table.sum(axis=1).astype(float).to_dict(),
-                                                 "column_totals": table.sum(axis=0).astype(float).to_dict()})
+    problems = leaks(
+        out,
+        group=None,
+        crosstab={
+            "columns": list(table.columns),
+            "row_totals": table.sum(axis=1).astype(float).to_dict(),
+            "column_totals": table.sum(axis=0).astype(float).to_dict(),
+        },
+    )
     assert not problems, problems[:5]
 
 

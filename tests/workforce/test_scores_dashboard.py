@@ -27,8 +27,13 @@ def test_small_groups_by_hand():
 
 def test_dashboard_of_own_scores():
     rng = np.random.default_rng(3)
-    scores = pd.DataFrame({"respondent_id": range(40), "team": rng.uniform(1, 5, 40).round(2),
-                           "supervisor": rng.uniform(1, 5, 40).round(2)})
+    scores = pd.DataFrame(
+        {
+            "respondent_id": range(40),
+            "team": rng.uniform(1, 5, 40).round(2),
+            "supervisor": rng.uniform(1, 5, 40).round(2),
+        }
+    )
     branch = pd.Series(["东城"] * 20 + ["西城"] * 12 + ["海淀"] * 6 + ["小"] * 2, name="branch")
     fig = cma.workforce.contract_dashboard(scores, groups=branch, lang="en")
     texts = _texts(fig)
@@ -37,9 +42,9 @@ def test_dashboard_of_own_scores():
     assert f"{east['team'].mean():.2f}" in texts and f"{east['supervisor'].mean():.2f}" in texts
     small = scores[branch == "小"]
     haidian = scores[branch == "海淀"]
-    for hidden in (small, haidian):      # 小 (2 people) and, complementary, 海淀 (6)
+    for hidden in (small, haidian):  # 小 (2 people) and, complementary, 海淀 (6)
         assert f"{hidden['team'].mean():.2f}" not in texts
-    assert texts.count("n < 5") == 2 * 2 + 2       # two heatmap cells each, two count bars
+    assert texts.count("n < 5") == 2 * 2 + 2  # two heatmap cells each, two count bars
     assert "20" in texts and "12" in texts and "6" not in texts and "2" not in texts
     with pytest.raises(ArgumentError, match="groups names column"):
         cma.workforce.contract_dashboard(scores, groups=["branch"])

@@ -8,5 +8,17 @@ from cmanalytics.psychometrics.sem.method_variance import MethodVarianceResult, 
 from cmanalytics.psychometrics.sem.power import rmsea_power, rmsea_sample_size
 from cmanalytics.psychometrics.sem.syntax import ModelSyntaxError, parse
 
-__all__ = ["IdentificationError", "InvarianceResult", "MethodVarianceResult", "ModelSyntaxError", "SEMFit",
-           "invariance", "method_variance", "parse", "path_diagram", "rmsea_power", "rmsea_sample_size", "sem_fit"]
+__all__ = [
+    "IdentificationError",
+    "InvarianceResult",
+    "MethodVarianceResult",
+    "ModelSyntaxError",
+    "SEMFit",
+    "invariance",
+    "method_variance",
+    "parse",
+    "path_diagram",
+    "rmsea_power",
+    "rmsea_sample_size",
+    "sem_fit",
+]

@@ -104,12 +104,12 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
         w = counts * dr / pi
         ka, kb = pi.shape
         # item a: upper cut of category c is threshold c, lower cut is threshold c - 1
-        up_a = (w * gx[1:, :]).sum(axis=1)      # per category c of a
+        up_a = (w * gx[1:, :]).sum(axis=1)  # per category c of a
         lo_a = -(w * gx[:-1, :]).sum(axis=1)
-        a21[k, th_start[a]:th_start[a + 1]] += up_a[:-1] + lo_a[1:]
-        up_b = (w * gy[1:, :].T).sum(axis=0)    # per category d of b
+        a21[k, th_start[a] : th_start[a + 1]] += up_a[:-1] + lo_a[1:]
+        up_b = (w * gy[1:, :].T).sum(axis=0)  # per category d of b
         lo_b = -(w * gy[:-1, :].T).sum(axis=0)
-        a21[k, th_start[b]:th_start[b + 1]] += up_b[:-1] + lo_b[1:]
+        a21[k, th_start[b] : th_start[b + 1]] += up_b[:-1] + lo_b[1:]
     sc = np.hstack([sc_th, sc_cor])
     inner = sc.T @ sc
     a11 = np.zeros((nt, nt))
@@ -156,8 +156,9 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     table = build_table(statements, data.columns, std_lv=std_lv, delta=True)
     st = table.structure
     if st.phantom:
-        raise ArgumentError("regressions with observed ordinal variables are not supported; regress latent "
-                            "variables on each other.")
+        raise ArgumentError(
+            "regressions with observed ordinal variables are not supported; regress latent variables on each other."
+        )
     ov = st.ov
     x = data[ov].to_numpy(dtype=float, na_value=np.nan)
     x = x[~np.isnan(x).any(axis=1)]
@@ -181,12 +182,19 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     df = ps - table.n_free
     if df < 0:
         from cmanalytics.psychometrics.sem.results import IdentificationError
-        raise IdentificationError(f"the model has {table.n_free} free parameters but only {ps} polychoric "
-                                  f"correlations (df = {df}): it is not identified.")
+
+        raise IdentificationError(
+            f"the model has {table.n_free} free parameters but only {ps} polychoric "
+            f"correlations (df = {df}): it is not identified."
+        )
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
-        diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-                 ConvergenceWarning, warnings, stacklevel=5)
+        diagnose(
+            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
+            ConvergenceWarning,
+            warnings,
+            stacklevel=5,
+        )
     mats = par.matrices(opt.theta)
     for mt in mats:  # delta parameterization: the residual variances make each latent response's variance 1
         common = mt.lam @ mt.eta_cov() @ mt.lam.T
@@ -221,17 +229,54 @@ def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list
     z, pv, lo, hi = inference.wald(est, ses)
     z, pv = np.where(free, z, np.nan), np.where(free, pv, np.nan)
     fixed_std = np.concatenate([np.zeros(p + len(st.lv)), np.ones(p)])
-    estimates = pd.DataFrame({"lhs": lhs, "op": op, "rhs": rhs, "group": 1,
-                              "label": [r.label if not r.label.startswith(".") else "" for r in rows] + [""] * (nt + extra),
-                              "free": free, "est": est, "se": ses, "z": z, "p_value": pv, "ci.lower": lo,
-                              "ci.upper": hi, "std.lv": np.concatenate([std_lv, tau, fixed_std]),
-                              "std.all": np.concatenate([std_all, tau, fixed_std])})
+    estimates = pd.DataFrame(
+        {
+            "lhs": lhs,
+            "op": op,
+            "rhs": rhs,
+            "group": 1,
+            "label": [r.label if not r.label.startswith(".") else "" for r in rows] + [""] * (nt + extra),
+            "free": free,
+            "est": est,
+            "se": ses,
+            "z": z,
+            "p_value": pv,
+            "ci.lower": lo,
+            "ci.upper": hi,
+            "std.lv": np.concatenate([std_lv, tau, fixed_std]),
+            "std.all": np.concatenate([std_all, tau, fixed_std]),
+        }
+    )
     measures = _ordinal_measures(disc, opt, om, delta_r, w_r, g_rr, df, table.n_free + nt, mats[0])
-    options = dict(group=None, std_lv=std_lv, meanstructure=False, estimator="WLSMV", missing="listwise",
-                   information="expected", group_equal=(), group_partial=(), ordered=tuple(ov))
-    return SEMFit(estimates, measures, inference.r_squared(table, mats), (n,), ("all",), "WLSMV", "listwise",
-                  opt.converged, opt.iterations, tuple(warnings), table, opt.theta, vcov, disc, options,
-                  ((om.corr, np.zeros(p)),))
+    options = dict(
+        group=None,
+        std_lv=std_lv,
+        meanstructure=False,
+        estimator="WLSMV",
+        missing="listwise",
+        information="expected",
+        group_equal=(),
+        group_partial=(),
+        ordered=tuple(ov),
+    )
+    return SEMFit(
+        estimates,
+        measures,
+        inference.r_squared(table, mats),
+        (n,),
+        ("all",),
+        "WLSMV",
+        "listwise",
+        opt.converged,
+        opt.iterations,
+        tuple(warnings),
+        table,
+        opt.theta,
+        vcov,
+        disc,
+        options,
+        ((om.corr, np.zeros(p)),),
+    )
 
 
 def _ordinal_measures(disc, opt, om, delta_r, w_r, g_rr, df, npar, mats) -> dict:
@@ -256,13 +301,32 @@ def _ordinal_measures(disc, opt, om, delta_r, w_r, g_rr, df, npar, mats) -> dict
     for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
         out.pop(k)
     scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    out.update({"chisq.scaled": t_ss, "df.scaled": df, "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
-                "chisq.scaling.factor": 1 / a, "chisq.shift.parameter": b,
-                "baseline.chisq.scaled": t_base_ss, "baseline.df.scaled": df_base,
-                "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
-                "baseline.chisq.scaling.factor": 1 / a0})
-    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
-              "rmsea.pvalue"):
+    out.update(
+        {
+            "chisq.scaled": t_ss,
+            "df.scaled": df,
+            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
+            "chisq.scaling.factor": 1 / a,
+            "chisq.shift.parameter": b,
+            "baseline.chisq.scaled": t_base_ss,
+            "baseline.df.scaled": df_base,
+            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
+            "baseline.chisq.scaling.factor": 1 / a0,
+        }
+    )
+    for k in (
+        "cfi",
+        "tli",
+        "nnfi",
+        "rfi",
+        "nfi",
+        "ifi",
+        "rni",
+        "rmsea",
+        "rmsea.ci.lower",
+        "rmsea.ci.upper",
+        "rmsea.pvalue",
+    ):
         out[k + ".scaled"] = scaled[k]
     out.update(_robust_indices(om, sigma, delta_r, w_r, g_rr, df))
     return out
@@ -298,9 +362,11 @@ def _robust_indices(om, sigma, delta_r, w_r, g_rr, df) -> dict:
     n_r = n - 1  # lavaan's N for this estimator
     t1 = max(t3 - c3 * df, 0.0)
     t2 = max(t3 - c3 * df, t0 - c0 * df0, 0.0)
-    out = {"cfi.robust": 1.0 if t2 == 0 else 1 - t1 / t2,
-           "tli.robust": 1 - ((t3 - c3 * df) * df0) / ((t0 - c0 * df0) * df),
-           "rmsea.robust": float(np.sqrt(max(t3 / n_r / df - c3 / n_r, 0.0)))}
+    out = {
+        "cfi.robust": 1.0 if t2 == 0 else 1 - t1 / t2,
+        "tli.robust": 1 - ((t3 - c3 * df) * df0) / ((t0 - c0 * df0) * df),
+        "rmsea.robust": float(np.sqrt(max(t3 / n_r / df - c3 / n_r, 0.0))),
+    }
     scaled = t3 / c3
     out["rmsea.ci.lower.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.95) / (n_r * df)))
     out["rmsea.ci.upper.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.05) / (n_r * df)))

@@ -48,8 +48,15 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
         ax.text(x, y_lv, f, ha="center", va="center", fontsize=9)
 
     def label(x, y, value):
-        ax.text(x, y, f"{value:.{digits}f}", ha="center", va="center", fontsize=7,
-                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"))
+        ax.text(
+            x,
+            y,
+            f"{value:.{digits}f}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+        )
 
     for _, row in est.iterrows():
         value = row[what]
@@ -59,8 +66,16 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
             label(start[0] + 0.6 * (end[0] - start[0]), start[1] + 0.6 * (end[1] - start[1]), value)
         elif row["op"] in ("=~", "~") and row["lhs"] in x_lv and row["rhs"] in x_lv:
             a, b = (row["lhs"], row["rhs"]) if row["op"] == "=~" else (row["rhs"], row["lhs"])
-            ax.add_patch(FancyArrowPatch((x_lv[a], y_lv + 0.1), (x_lv[b], y_lv + 0.1), arrowstyle="-|>",
-                                         mutation_scale=10, lw=0.9, connectionstyle="arc3,rad=-0.25"))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x_lv[a], y_lv + 0.1),
+                    (x_lv[b], y_lv + 0.1),
+                    arrowstyle="-|>",
+                    mutation_scale=10,
+                    lw=0.9,
+                    connectionstyle="arc3,rad=-0.25",
+                )
+            )
             label((x_lv[a] + x_lv[b]) / 2, y_lv + 0.55, value)
         elif row["op"] == "~~" and row["lhs"] != row["rhs"]:
             if row["lhs"] in x_lv and row["rhs"] in x_lv:
@@ -69,8 +84,11 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
                 xa, xb, y, rad, dy = x_ov[row["lhs"]], x_ov[row["rhs"]], y_ov - 0.25, 0.35, -0.8
             else:
                 continue
-            ax.add_patch(FancyArrowPatch((xa, y), (xb, y), arrowstyle="<|-|>", mutation_scale=8, lw=0.8,
-                                         connectionstyle=f"arc3,rad={rad}"))
+            ax.add_patch(
+                FancyArrowPatch(
+                    (xa, y), (xb, y), arrowstyle="<|-|>", mutation_scale=8, lw=0.8, connectionstyle=f"arc3,rad={rad}"
+                )
+            )
             label((xa + xb) / 2, y + dy * min(1.0, abs(xb - xa) / 4 + 0.3), value)
     ax.set_xlim(-1, max(len(order), 2))
     ax.set_ylim(-1.6, 4.2)

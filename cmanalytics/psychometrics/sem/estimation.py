@@ -35,8 +35,8 @@ ESTIMATORS = ("ML", "GLS", "ULS")
 class Pattern:
     observed: np.ndarray  # bool mask over the p variables
     n: int
-    mean: np.ndarray      # of the observed part
-    cov: np.ndarray       # divisor n
+    mean: np.ndarray  # of the observed part
+    cov: np.ndarray  # divisor n
 
 
 @dataclass
@@ -85,9 +85,22 @@ def sandwich(ds: np.ndarray, w: np.ndarray, p: int) -> np.ndarray:
 class Discrepancy:
     """The fit function summed over groups, its gradient and the Fisher-scoring (Gauss-Newton) matrix."""
 
-    def __init__(self, par: Parameterization, groups: list[GroupData], estimator: str, meanstructure: bool,
-                 fiml: bool = False, weights: list | None = None):
-        self.par, self.groups, self.estimator, self.meanstructure, self.fiml = par, groups, estimator, meanstructure, fiml
+    def __init__(
+        self,
+        par: Parameterization,
+        groups: list[GroupData],
+        estimator: str,
+        meanstructure: bool,
+        fiml: bool = False,
+        weights: list | None = None,
+    ):
+        self.par, self.groups, self.estimator, self.meanstructure, self.fiml = (
+            par,
+            groups,
+            estimator,
+            meanstructure,
+            fiml,
+        )
         self.n = sum(g.n for g in groups)
         self.weights = [g.n / self.n for g in groups]
         p = par.p
@@ -217,8 +230,9 @@ class Discrepancy:
         DWLS (lavaan)."""
         mats = self.par.matrices(theta)
         shift = 0 if self.estimator == "ML" else 1
-        return float(sum((d.n - shift) * self._group(mt, g, g, 0)[0]
-                         for g, (mt, d) in enumerate(zip(mats, self.groups))))
+        return float(
+            sum((d.n - shift) * self._group(mt, g, g, 0)[0] for g, (mt, d) in enumerate(zip(mats, self.groups)))
+        )
 
     def value(self, theta):
         return self.evaluate(theta, 0)[0]
@@ -259,8 +273,14 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
     theta = np.asarray(theta0, float).copy()
     f, g, h = disc.evaluate(theta)
     if not np.isfinite(f):
-        return Optimum(theta, f, np.full(len(theta), np.nan), 0, False, "the starting values give a "
-                       "model-implied covariance matrix that is not positive definite")
+        return Optimum(
+            theta,
+            f,
+            np.full(len(theta), np.nan),
+            0,
+            False,
+            "the starting values give a model-implied covariance matrix that is not positive definite",
+        )
     it = 0
     quasi = None  # the BFGS-corrected scoring matrix, once |g| < 1e-3
     for it in range(1, max_iter + 1):
@@ -285,8 +305,11 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
             if np.isfinite(fn) and fn <= f - 1e-4 * t * max(slope, 0.0):
                 break
             # within rounding of the optimum F cannot tell steps apart; the gradient still can
-            if np.isfinite(fn) and abs(fn - f) <= 1e-13 * max(1.0, abs(f)) and \
-                    np.max(np.abs(disc.gradient(theta - t * step))) < gmax:
+            if (
+                np.isfinite(fn)
+                and abs(fn - f) <= 1e-13 * max(1.0, abs(f))
+                and np.max(np.abs(disc.gradient(theta - t * step))) < gmax
+            ):
                 break
             t /= 2
         else:
@@ -303,8 +326,9 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
                 bs = quasi @ s_k
                 quasi = quasi - np.outer(bs, bs) / (s_k @ bs) + np.outer(y_k, y_k) / sy
         theta = theta_new
-    res = optimize.minimize(disc.value, theta, jac=disc.gradient, method="BFGS",
-                            options={"gtol": tol, "maxiter": 10 * max_iter})
+    res = optimize.minimize(
+        disc.value, theta, jac=disc.gradient, method="BFGS", options={"gtol": tol, "maxiter": 10 * max_iter}
+    )
     g = disc.gradient(res.x) if np.isfinite(res.fun) else np.full(len(theta), np.nan)
     ok = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-6)
     return Optimum(res.x, float(res.fun), g, it + int(res.nit), ok, str(res.message))

@@ -32,6 +32,7 @@ def ncp_bound(t: float, df: float, prob: float) -> float:
     """The non-centrality :math:`\\lambda` with :math:`P(\\chi^2_{df}(\\lambda) \\le t) = prob` (0 if none)."""
     if not t > 0:
         return 0.0
+
     # scipy.special's ufuncs directly: stats.ncx2's machinery costs more than the whole model fit
     def f(lam):
         return (special.chndtr(t, df, lam) if lam > 0 else special.chdtr(df, t)) - prob
@@ -44,13 +45,30 @@ def ncp_bound(t: float, df: float, prob: float) -> float:
     return optimize.brentq(f, 0.0, hi, xtol=1e-12, rtol=1e-14)
 
 
-def fit_measures(chisq: float, df: int, base_chisq: float, base_df: int, n: int, n_groups: int, logl: float,
-                 logl_h1: float, npar: int, srmr: float, n_rmsea: int | None = None) -> dict:
+def fit_measures(
+    chisq: float,
+    df: int,
+    base_chisq: float,
+    base_df: int,
+    n: int,
+    n_groups: int,
+    logl: float,
+    logl_h1: float,
+    npar: int,
+    srmr: float,
+    n_rmsea: int | None = None,
+) -> dict:
     """lavaan's fitMeasures (names as lavaan's); ``n_rmsea`` the N of the RMSEA (N - G for GLS and ULS)."""
-    out = {"npar": npar, "fmin": chisq / (2 * n), "chisq": chisq, "df": df,
-           "pvalue": float(stats.chi2.sf(chisq, df)) if df > 0 else np.nan,
-           "baseline.chisq": base_chisq, "baseline.df": base_df,
-           "baseline.pvalue": float(stats.chi2.sf(base_chisq, base_df))}
+    out = {
+        "npar": npar,
+        "fmin": chisq / (2 * n),
+        "chisq": chisq,
+        "df": df,
+        "pvalue": float(stats.chi2.sf(chisq, df)) if df > 0 else np.nan,
+        "baseline.chisq": base_chisq,
+        "baseline.df": base_df,
+        "baseline.pvalue": float(stats.chi2.sf(base_chisq, base_df)),
+    }
     t1, t2 = chisq - df, base_chisq - base_df
     out["cfi"] = 1.0 if (t1 < 0 and t2 < 0) else 1 - max(t1, 0.0) / max(t1, t2, 0.0)
     out["tli"] = out["nnfi"] = ((base_chisq / base_df - chisq / df) / (base_chisq / base_df - 1)) if df > 0 else 1.0

@@ -56,8 +56,7 @@ def statements_of(model) -> list[Statement]:
         bad = [f for f, items in model.items() if isinstance(items, str) or len(items) < 2]
         if bad:
             raise ArgumentError("factor(s) " + ", ".join(map(str, bad)) + " have fewer than 2 items.")
-        return [Statement(str(f), "=~", str(i), (), k + 1) for k, (f, items) in enumerate(model.items())
-                for i in items]
+        return [Statement(str(f), "=~", str(i), (), k + 1) for k, (f, items) in enumerate(model.items()) for i in items]
     if isinstance(model, str):
         return parse(model)
     return parse(from_dict(model))
@@ -77,8 +76,10 @@ def _group_data(data: pd.DataFrame, ov: list[str], group, missing: str, warnings
             raise DataError(f"group={group!r} is not a column of the data.")
         lab = data[group]
         if lab.isna().any():
-            raise DataError(f"the group column {group!r} has {int(lab.isna().sum())} missing value(s); "
-                            "drop those rows or give them a group.")
+            raise DataError(
+                f"the group column {group!r} has {int(lab.isna().sum())} missing value(s); "
+                "drop those rows or give them a group."
+            )
         levels = pd.unique(lab)
         if len(levels) < 2:
             raise DataError(f"the group column {group!r} holds a single group; drop group= for one group.")
@@ -91,29 +92,49 @@ def _group_data(data: pd.DataFrame, ov: list[str], group, missing: str, warnings
         if missing == "listwise":
             x = x[~np.isnan(x).any(axis=1)]
             if len(x) <= p:
-                raise DataError(f"{len(x)} complete row(s){where} are too few for {p} observed variables "
-                                "(the covariance matrix is singular); at least p + 1 are needed.")
+                raise DataError(
+                    f"{len(x)} complete row(s){where} are too few for {p} observed variables "
+                    "(the covariance matrix is singular); at least p + 1 are needed."
+                )
             gd = GroupData.complete(x)
             if np.linalg.eigvalsh(gd.cov)[0] <= 1e-12 * np.trace(gd.cov):
-                raise DataError(f"the covariance matrix of the observed variables{where} is singular "
-                                "(a variable is constant or a linear combination of others).")
+                raise DataError(
+                    f"the covariance matrix of the observed variables{where} is singular "
+                    "(a variable is constant or a linear combination of others)."
+                )
         else:
             x = x[~np.isnan(x).all(axis=1)]
             if len(x) <= p:
                 raise DataError(f"{len(x)} row(s){where} are too few for {p} observed variables.")
             gd = GroupData.incomplete(x)
         if len(x) < 50:
-            diagnose(f"only {len(x)} cases{where}: estimates and fit indices of a CFA are unstable below "
-                     "about 100 to 200 cases.", SmallSampleWarning, warnings, stacklevel=5)
+            diagnose(
+                f"only {len(x)} cases{where}: estimates and fit indices of a CFA are unstable below "
+                "about 100 to 200 cases.",
+                SmallSampleWarning,
+                warnings,
+                stacklevel=5,
+            )
         out.append(gd)
         labels.append(lv)
     return out, labels
 
 
-def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool = False,
-            meanstructure: bool | None = None, estimator: str | None = None, missing: str = "listwise",
-            information: str | None = None, group_equal=(), group_partial=(), max_iter: int = 500,
-            ordered=None) -> SEMFit:
+def sem_fit(
+    data: pd.DataFrame,
+    model,
+    *,
+    group: str | None = None,
+    std_lv: bool = False,
+    meanstructure: bool | None = None,
+    estimator: str | None = None,
+    missing: str = "listwise",
+    information: str | None = None,
+    group_equal=(),
+    group_partial=(),
+    max_iter: int = 500,
+    ordered=None,
+) -> SEMFit:
     """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options.
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
@@ -124,23 +145,46 @@ def sem_fit(data: pd.DataFrame, model, *, group: str | None = None, std_lv: bool
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
     with _blas_controller().limit(limits=1, user_api="blas"):
         if ordered is not None and ordered is not False:
-            return _sem_fit_ordered(data, model, ordered=ordered, group=group, std_lv=std_lv,
-                                    meanstructure=meanstructure, estimator=estimator, missing=missing,
-                                    information=information, group_equal=group_equal, max_iter=max_iter)
-        return _sem_fit(data, model, group=group, std_lv=std_lv, meanstructure=meanstructure,
-                        estimator=estimator, missing=missing, information=information, group_equal=group_equal,
-                        group_partial=group_partial, max_iter=max_iter)
+            return _sem_fit_ordered(
+                data,
+                model,
+                ordered=ordered,
+                group=group,
+                std_lv=std_lv,
+                meanstructure=meanstructure,
+                estimator=estimator,
+                missing=missing,
+                information=information,
+                group_equal=group_equal,
+                max_iter=max_iter,
+            )
+        return _sem_fit(
+            data,
+            model,
+            group=group,
+            std_lv=std_lv,
+            meanstructure=meanstructure,
+            estimator=estimator,
+            missing=missing,
+            information=information,
+            group_equal=group_equal,
+            group_partial=group_partial,
+            max_iter=max_iter,
+        )
 
 
-def _sem_fit_ordered(data, model, *, ordered, group, std_lv, meanstructure, estimator, missing, information,
-                     group_equal, max_iter) -> SEMFit:
+def _sem_fit_ordered(
+    data, model, *, ordered, group, std_lv, meanstructure, estimator, missing, information, group_equal, max_iter
+) -> SEMFit:
     from cmanalytics.psychometrics.sem.categorical import fit_ordinal
 
     if estimator is not None and str(estimator).upper() != "WLSMV":
         raise ArgumentError(f"estimator={estimator!r} with ordered items: WLSMV is the estimator for them.")
     if group is not None or group_equal:
-        raise ArgumentError("ordered items in several groups (thresholds then loadings) are not available yet; "
-                            "fit each group, or treat the items as continuous.")
+        raise ArgumentError(
+            "ordered items in several groups (thresholds then loadings) are not available yet; "
+            "fit each group, or treat the items as continuous."
+        )
     if missing != "listwise":
         raise ArgumentError(f"missing={missing!r} with ordered items: only 'listwise' is available.")
     if meanstructure or information not in (None, "expected"):
@@ -152,24 +196,31 @@ def _sem_fit_ordered(data, model, *, ordered, group, std_lv, meanstructure, esti
     if ordered is not True:
         names = [ordered] if isinstance(ordered, str) else list(ordered)
         if sorted(names) != sorted(ov):
-            raise ArgumentError("ordered= must name every observed variable of the model (mixing ordinal and "
-                                "continuous items is not available yet): " + ", ".join(ov) + ".")
+            raise ArgumentError(
+                "ordered= must name every observed variable of the model (mixing ordinal and "
+                "continuous items is not available yet): " + ", ".join(ov) + "."
+            )
     warnings: list[str] = []
     return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
 
 
-def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal,
-             group_partial, max_iter) -> SEMFit:
+def _sem_fit(
+    data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal, group_partial, max_iter
+) -> SEMFit:
     estimator = "ML" if estimator is None else estimator
     if not isinstance(max_iter, int) or max_iter < 1:
         raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
     estimator = str(estimator).upper()
     if estimator not in ESTIMATORS:
-        raise ArgumentError(f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} "
-                            "(WLSMV for ordinal items is not available yet).")
+        raise ArgumentError(
+            f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} "
+            "(WLSMV for ordinal items is not available yet)."
+        )
     if missing not in MISSING:
-        raise ArgumentError(f"missing={missing!r}: a CFA takes 'listwise' (delete incomplete rows) or 'fiml' "
-                            "(full-information maximum likelihood); pairwise deletion has no likelihood.")
+        raise ArgumentError(
+            f"missing={missing!r}: a CFA takes 'listwise' (delete incomplete rows) or 'fiml' "
+            "(full-information maximum likelihood); pairwise deletion has no likelihood."
+        )
     fiml = missing == "fiml"
     if fiml and estimator != "ML":
         raise ArgumentError("missing='fiml' needs estimator='ML'.")
@@ -193,8 +244,15 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     ms = bool(meanstructure) if meanstructure is not None else (len(groups) > 1 or fiml)
     if fiml and not ms:
         raise ArgumentError("missing='fiml' estimates the means: meanstructure=False cannot be honoured.")
-    table = build_table(statements, data.columns, std_lv=std_lv, meanstructure=ms, n_groups=len(groups),
-                        group_equal=tuple(group_equal), group_partial=tuple(group_partial))
+    table = build_table(
+        statements,
+        data.columns,
+        std_lv=std_lv,
+        meanstructure=ms,
+        n_groups=len(groups),
+        group_equal=tuple(group_equal),
+        group_partial=tuple(group_partial),
+    )
     ms = table.meanstructure
     par = Parameterization(table)
     disc = Discrepancy(par, groups, estimator, ms, fiml)
@@ -204,22 +262,51 @@ def _sem_fit(data, model, *, group, std_lv, meanstructure, estimator, missing, i
     moments = len(groups) * (p * (p + 1) // 2 + (p if ms else 0))
     df = moments - table.n_free
     if df < 0:
-        raise IdentificationError(f"the model has {table.n_free} free parameters but the data only "
-                                  f"{moments} moments (df = {df}): it is not identified.")
+        raise IdentificationError(
+            f"the model has {table.n_free} free parameters but the data only "
+            f"{moments} moments (df = {df}): it is not identified."
+        )
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
-        diagnose(f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-                 ConvergenceWarning, warnings, stacklevel=4)
+        diagnose(
+            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
+            ConvergenceWarning,
+            warnings,
+            stacklevel=4,
+        )
     mats = par.matrices(opt.theta)
     _heywood(table, mats, labels, warnings)
     vcov = _vcov(disc, opt.theta, estimator, information, warnings)
     estimates = _estimates(table, par, opt.theta, vcov, mats)
     measures, moments_h1 = _measures(table, disc, opt, groups, ms, fiml, estimator, mats)
-    options = dict(group=group, std_lv=std_lv, meanstructure=ms, estimator=estimator, missing=missing,
-                   information=information, group_equal=tuple(group_equal), group_partial=tuple(group_partial))
-    return SEMFit(estimates, measures, inference.r_squared(table, mats), tuple(g.n for g in groups),
-                  tuple(labels), estimator, missing, opt.converged, opt.iterations, tuple(warnings), table,
-                  opt.theta, vcov, disc, options, tuple(moments_h1))
+    options = dict(
+        group=group,
+        std_lv=std_lv,
+        meanstructure=ms,
+        estimator=estimator,
+        missing=missing,
+        information=information,
+        group_equal=tuple(group_equal),
+        group_partial=tuple(group_partial),
+    )
+    return SEMFit(
+        estimates,
+        measures,
+        inference.r_squared(table, mats),
+        tuple(g.n for g in groups),
+        tuple(labels),
+        estimator,
+        missing,
+        opt.converged,
+        opt.iterations,
+        tuple(warnings),
+        table,
+        opt.theta,
+        vcov,
+        disc,
+        options,
+        tuple(moments_h1),
+    )
 
 
 def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
@@ -233,8 +320,13 @@ def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
             raise np.linalg.LinAlgError
         return np.linalg.inv(info)
     except np.linalg.LinAlgError:
-        diagnose("the information matrix is singular: standard errors are not available (the model may not "
-                 "be identified at this solution).", ConvergenceWarning, warnings, stacklevel=5)
+        diagnose(
+            "the information matrix is singular: standard errors are not available (the model may not "
+            "be identified at this solution).",
+            ConvergenceWarning,
+            warnings,
+            stacklevel=5,
+        )
         return np.full(info.shape, np.nan)
 
 
@@ -247,11 +339,24 @@ def _estimates(table: ParTable, par: Parameterization, theta, vcov, mats) -> pd.
     pv = np.where(idx >= 0, pv, np.nan)
     std_lv, std_all = inference.standardized(table, values, mats)
     rows = table.rows
-    return pd.DataFrame({"lhs": [r.lhs for r in rows], "op": [r.op for r in rows], "rhs": [r.rhs for r in rows],
-                         "group": [r.group + 1 for r in rows],
-                         "label": [r.label if not r.label.startswith(".") else "" for r in rows],
-                         "free": idx >= 0, "est": values, "se": se, "z": z, "p_value": pv,
-                         "ci.lower": lo, "ci.upper": hi, "std.lv": std_lv, "std.all": std_all})
+    return pd.DataFrame(
+        {
+            "lhs": [r.lhs for r in rows],
+            "op": [r.op for r in rows],
+            "rhs": [r.rhs for r in rows],
+            "group": [r.group + 1 for r in rows],
+            "label": [r.label if not r.label.startswith(".") else "" for r in rows],
+            "free": idx >= 0,
+            "est": values,
+            "se": se,
+            "z": z,
+            "p_value": pv,
+            "ci.lower": lo,
+            "ci.upper": hi,
+            "std.lv": std_lv,
+            "std.all": std_all,
+        }
+    )
 
 
 def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
@@ -285,9 +390,19 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
     for g, mt, (s_obs, m_obs) in zip(groups, mats, obs_moments):
         sigma, mu = mt.implied()
         srmr += g.n / n * fitm.srmr_group(s_obs, sigma, m_obs if ms else None, mu if ms else None)
-    out = fitm.fit_measures(float(chisq), int(df), float(base_chisq), int(base_df), int(n), n_groups,
-                            float(logl), float(logl_h1), table.n_free, srmr,
-                            n_rmsea=None if estimator == "ML" else int(n) - n_groups)
+    out = fitm.fit_measures(
+        float(chisq),
+        int(df),
+        float(base_chisq),
+        int(base_df),
+        int(n),
+        n_groups,
+        float(logl),
+        float(logl_h1),
+        table.n_free,
+        srmr,
+        n_rmsea=None if estimator == "ML" else int(n) - n_groups,
+    )
     if estimator != "ML":
         for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
             out.pop(k)

@@ -71,8 +71,9 @@ class Parameterization:
         self.used = []
         for s in self.select:
             live = np.flatnonzero(s.any(axis=1))
-            self.used.append({b: live[(live >= self.off[b]) & (live < self.off[b + 1])] - self.off[b]
-                              for b in range(6)})
+            self.used.append(
+                {b: live[(live >= self.off[b]) & (live < self.off[b + 1])] - self.off[b] for b in range(6)}
+            )
         p = self.p
         k = np.arange(p * p)
         self.commute = (k % p) * p + k // p  # vec(X') = vec(X)[commute]
@@ -89,11 +90,16 @@ class Parameterization:
         for pos, src in self.table.positions:
             e = np.zeros(off[-1])
             e[pos] = v[src]
-            out.append(Matrices(e[off[LAMBDA]:off[THETA]].reshape((p, m), order="F"),
-                                e[off[THETA]:off[PSI]].reshape((p, p), order="F"),
-                                e[off[PSI]:off[BETA]].reshape((m, m), order="F"),
-                                e[off[BETA]:off[NU]].reshape((m, m), order="F"),
-                                e[off[NU]:off[ALPHA]].copy(), e[off[ALPHA]:].copy()))
+            out.append(
+                Matrices(
+                    e[off[LAMBDA] : off[THETA]].reshape((p, m), order="F"),
+                    e[off[THETA] : off[PSI]].reshape((p, p), order="F"),
+                    e[off[PSI] : off[BETA]].reshape((m, m), order="F"),
+                    e[off[BETA] : off[NU]].reshape((m, m), order="F"),
+                    e[off[NU] : off[ALPHA]].copy(),
+                    e[off[ALPHA] :].copy(),
+                )
+            )
         return out
 
     def jacobian(self, mats: Matrices, g: int) -> tuple[np.ndarray, np.ndarray]:

@@ -28,10 +28,14 @@ from cmanalytics.presentation import Reportable
 from cmanalytics.psychometrics.sem.fitting import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.scores import release_tests
 
-STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
-         "strict": ("loadings", "intercepts", "residuals")}
-DELTA_CFI = -0.010    # Cheung & Rensvold (2002)
-DELTA_RMSEA = 0.015   # Chen (2007)
+STEPS = {
+    "configural": (),
+    "metric": ("loadings",),
+    "scalar": ("loadings", "intercepts"),
+    "strict": ("loadings", "intercepts", "residuals"),
+}
+DELTA_CFI = -0.010  # Cheung & Rensvold (2002)
+DELTA_RMSEA = 0.015  # Chen (2007)
 
 
 @dataclass(frozen=True, repr=False)
@@ -57,21 +61,41 @@ class InvarianceResult(Reportable):
         return f"<InvarianceResult: {len(self.table)} steps up to {last}; {verdict}>"
 
     def _report(self):
-        rows = [("groups", ", ".join(map(str, next(iter(self.fits.values())).group_labels))),
-                ("cut-offs", f"delta CFI > {self.cutoffs['delta_cfi']:+.3f} (Cheung & Rensvold 2002), "
-                             f"delta RMSEA < {self.cutoffs['delta_rmsea']:+.3f} (Chen 2007)"),
-                ("verdict", "invariance holds at every step" if self.failed_step is None
-                 else f"{self.failed_step} invariance does not hold")]
+        rows = [
+            ("groups", ", ".join(map(str, next(iter(self.fits.values())).group_labels))),
+            (
+                "cut-offs",
+                f"delta CFI > {self.cutoffs['delta_cfi']:+.3f} (Cheung & Rensvold 2002), "
+                f"delta RMSEA < {self.cutoffs['delta_rmsea']:+.3f} (Chen 2007)",
+            ),
+            (
+                "verdict",
+                "invariance holds at every step"
+                if self.failed_step is None
+                else f"{self.failed_step} invariance does not hold",
+            ),
+        ]
         tables = [("Invariance steps", self.table)]
         if self.score_tests is not None:
-            tables.append((f"Score tests: constraints of the {self.failed_step} model to release",
-                           self.score_tests.head(10)))
+            tables.append(
+                (f"Score tests: constraints of the {self.failed_step} model to release", self.score_tests.head(10))
+            )
         return "Measurement invariance", rows, tables, self.warnings, ()
 
 
-def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std_lv: bool = False,
-               missing: str = "listwise", estimator: str | None = None, group_partial=(),
-               delta_cfi: float = DELTA_CFI, delta_rmsea: float = DELTA_RMSEA) -> InvarianceResult:
+def invariance(
+    data: pd.DataFrame,
+    model,
+    *,
+    group: str,
+    steps=tuple(STEPS),
+    std_lv: bool = False,
+    missing: str = "listwise",
+    estimator: str | None = None,
+    group_partial=(),
+    delta_cfi: float = DELTA_CFI,
+    delta_rmsea: float = DELTA_RMSEA,
+) -> InvarianceResult:
     """Fit the configural, metric, scalar and strict models across the groups in ``group`` and compare them.
 
     ``steps`` picks and orders the steps (a subset of configural, metric, scalar, strict, in that order);
@@ -80,26 +104,34 @@ def invariance(data: pd.DataFrame, model, *, group: str, steps=tuple(STEPS), std
     steps = tuple(steps)
     unknown = [s for s in steps if s not in STEPS]
     if unknown or not steps:
-        raise ArgumentError(f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among "
-                            f"{', '.join(STEPS)} (in that order).")
+        raise ArgumentError(
+            f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among {', '.join(STEPS)} (in that order)."
+        )
     order = list(STEPS)
     if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
         raise ArgumentError("steps must be in the order configural, metric, scalar, strict.")
     fits: dict[str, SEMFit] = {}
     for step in steps:
-        fits[step] = sem_fit(data, model, group=group, std_lv=std_lv, missing=missing, estimator=estimator,
-                             group_equal=STEPS[step], group_partial=group_partial if step != "configural" else ())
+        fits[step] = sem_fit(
+            data,
+            model,
+            group=group,
+            std_lv=std_lv,
+            missing=missing,
+            estimator=estimator,
+            group_equal=STEPS[step],
+            group_partial=group_partial if step != "configural" else (),
+        )
     table = _table(fits, delta_cfi, delta_rmsea)
     failed = next((s for s in steps[1:] if table.loc[s, "verdict"] == "fails"), None)
     if failed is not None:  # a step after a failed one is compared with a model that does not hold
-        after = steps[steps.index(failed) + 1:]
+        after = steps[steps.index(failed) + 1 :]
         table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
     score = None
     if failed is not None:
         score = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
     warnings = tuple(f"{step}: {w}" for step, f in fits.items() for w in f.warnings)
-    return InvarianceResult(table, fits, failed, score, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea},
-                            warnings)
+    return InvarianceResult(table, fits, failed, score, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}, warnings)
 
 
 def _table(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:
@@ -107,19 +139,41 @@ def _table(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:
     prev = None
     for fit in fits.values():
         f = fit.fit_measures
-        row = {"chi2": f["chisq"], "df": f["df"], "p_value": f["pvalue"], "cfi": f["cfi"], "tli": f["tli"],
-               "rmsea": f["rmsea"], "rmsea.ci.lower": f["rmsea.ci.lower"], "rmsea.ci.upper": f["rmsea.ci.upper"],
-               "srmr": f["srmr"], "aic": f.get("aic", np.nan), "bic": f.get("bic", np.nan)}
+        row = {
+            "chi2": f["chisq"],
+            "df": f["df"],
+            "p_value": f["pvalue"],
+            "cfi": f["cfi"],
+            "tli": f["tli"],
+            "rmsea": f["rmsea"],
+            "rmsea.ci.lower": f["rmsea.ci.lower"],
+            "rmsea.ci.upper": f["rmsea.ci.upper"],
+            "srmr": f["srmr"],
+            "aic": f.get("aic", np.nan),
+            "bic": f.get("bic", np.nan),
+        }
         if prev is None:
-            row.update(delta_chi2=np.nan, delta_df=np.nan, delta_p_value=np.nan, delta_cfi=np.nan,
-                       delta_rmsea=np.nan, verdict="")
+            row.update(
+                delta_chi2=np.nan,
+                delta_df=np.nan,
+                delta_p_value=np.nan,
+                delta_cfi=np.nan,
+                delta_rmsea=np.nan,
+                verdict="",
+            )
         else:
             p = prev.fit_measures
             dchi, ddf = f["chisq"] - p["chisq"], f["df"] - p["df"]
             dcfi, drmsea = f["cfi"] - p["cfi"], f["rmsea"] - p["rmsea"]
             holds = dcfi > delta_cfi and drmsea < delta_rmsea
-            row.update(delta_chi2=dchi, delta_df=ddf, delta_p_value=float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else np.nan,
-                       delta_cfi=dcfi, delta_rmsea=drmsea, verdict="holds" if holds else "fails")
+            row.update(
+                delta_chi2=dchi,
+                delta_df=ddf,
+                delta_p_value=float(stats.chi2.sf(dchi, ddf)) if ddf > 0 else np.nan,
+                delta_cfi=dcfi,
+                delta_rmsea=drmsea,
+                verdict="holds" if holds else "fails",
+            )
         rows.append(row)
         prev = fit
     return pd.DataFrame(rows, index=pd.Index(list(fits), name="step"))

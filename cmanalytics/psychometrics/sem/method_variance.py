@@ -59,8 +59,13 @@ class MethodVarianceResult(Reportable):
         return f"<MethodVarianceResult: method factor takes {100 * self.method_share:.1f}% of item variance>"
 
     def _report(self):
-        rows = [("method variance (ULMC)", f"{100 * self.method_share:.1f}% of item variance "
-                                           f"(Williams et al. 1989 median: {100 * METHOD_SHARE:.0f}%)")]
+        rows = [
+            (
+                "method variance (ULMC)",
+                f"{100 * self.method_share:.1f}% of item variance "
+                f"(Williams et al. 1989 median: {100 * METHOD_SHARE:.0f}%)",
+            )
+        ]
         if self.marker is not None:
             rows.append(("marker r_M", f"{fmt(self.marker['r_m'])} ({self.marker['name']})"))
         tables = [("Models", self.table)]
@@ -69,8 +74,9 @@ class MethodVarianceResult(Reportable):
         return "Common-method variance", rows, tables, self.warnings, self.interpretation
 
 
-def method_variance(data: pd.DataFrame, model, *, marker: str | None = None,
-                    missing: str = "listwise") -> MethodVarianceResult:
+def method_variance(
+    data: pd.DataFrame, model, *, marker: str | None = None, missing: str = "listwise"
+) -> MethodVarianceResult:
     """Single-factor CFA, ULMC and (with ``marker``, a column unrelated in theory to the items) the
     Lindell-Whitney adjustment, each with a sentence saying what it means."""
     if not isinstance(data, pd.DataFrame):
@@ -92,8 +98,13 @@ def method_variance(data: pd.DataFrame, model, *, marker: str | None = None,
         raise DataError(f"marker={marker!r} is not a column of the data.")
     trait = sem_fit(data, syntax, std_lv=True, missing=missing)
     single = sem_fit(data, "common =~ " + " + ".join(items), std_lv=True, missing=missing)
-    ulmc_syntax = (syntax + "\nmethod =~ " + " + ".join(f"m*{v}" for v in items) + "\nmethod ~~ "
-                   + " + ".join(f"0*{f}" for f in traits))
+    ulmc_syntax = (
+        syntax
+        + "\nmethod =~ "
+        + " + ".join(f"m*{v}" for v in items)
+        + "\nmethod ~~ "
+        + " + ".join(f"0*{f}" for f in traits)
+    )
     ulmc = sem_fit(data, ulmc_syntax, std_lv=True, missing=missing)  # its own warnings reach the caller
     fits = {"model": trait, "single factor": single, "ULMC": ulmc}
     notes = [f"{name}: {w}" for name, fit in fits.items() for w in fit.warnings]
@@ -102,8 +113,9 @@ def method_variance(data: pd.DataFrame, model, *, marker: str | None = None,
     load = est[(est["lhs"] == "method") & (est["op"] == "=~")].set_index("rhs")["std.all"].rename("method loading")
     share = float(np.mean(load.to_numpy() ** 2))
     marker_out = _marker(data, items, marker, missing) if marker is not None else None
-    return MethodVarianceResult(table, share, load, marker_out, fits,
-                                tuple(_interpret(table, share, marker_out)), tuple(notes))
+    return MethodVarianceResult(
+        table, share, load, marker_out, fits, tuple(_interpret(table, share, marker_out)), tuple(notes)
+    )
 
 
 def _table(fits: dict) -> pd.DataFrame:
@@ -112,11 +124,20 @@ def _table(fits: dict) -> pd.DataFrame:
     for name, fit in fits.items():
         f = fit.fit_measures
         d_chi, d_df = f["chisq"] - base["chisq"], f["df"] - base["df"]
-        rows.append({"chi2": f["chisq"], "df": f["df"], "p_value": f["pvalue"], "cfi": f["cfi"], "rmsea": f["rmsea"],
-                     "srmr": f["srmr"], "delta_chi2": d_chi if name != "model" else np.nan,
-                     "delta_df": d_df if name != "model" else np.nan,
-                     "delta_p_value": float(stats.chi2.sf(abs(d_chi), abs(d_df))) if name != "model" and d_df else np.nan,
-                     "delta_cfi": f["cfi"] - base["cfi"] if name != "model" else np.nan})
+        rows.append(
+            {
+                "chi2": f["chisq"],
+                "df": f["df"],
+                "p_value": f["pvalue"],
+                "cfi": f["cfi"],
+                "rmsea": f["rmsea"],
+                "srmr": f["srmr"],
+                "delta_chi2": d_chi if name != "model" else np.nan,
+                "delta_df": d_df if name != "model" else np.nan,
+                "delta_p_value": float(stats.chi2.sf(abs(d_chi), abs(d_df))) if name != "model" and d_df else np.nan,
+                "delta_cfi": f["cfi"] - base["cfi"] if name != "model" else np.nan,
+            }
+        )
     return pd.DataFrame(rows, index=pd.Index(list(fits), name="model"))
 
 
@@ -134,23 +155,36 @@ def _marker(data, items, marker, missing) -> dict:
     r_m = float(positive.min()) if positive.size else 0.0
     adjusted = (r[:-1, :-1] - r_m) / (1 - r_m)
     np.fill_diagonal(adjusted, 1.0)
-    return {"name": marker, "r_m": r_m, "n_obs": len(frame),
-            "adjusted": pd.DataFrame(adjusted, index=items, columns=items)}
+    return {
+        "name": marker,
+        "r_m": r_m,
+        "n_obs": len(frame),
+        "adjusted": pd.DataFrame(adjusted, index=items, columns=items),
+    }
 
 
 def _interpret(table: pd.DataFrame, share: float, marker: dict | None) -> list[str]:
     s, u = table.loc["single factor"], table.loc["ULMC"]
-    out = [("The single-factor model fits far worse than the model" if s["delta_p_value"] < 0.05 else
-            "The single-factor model does not fit significantly worse than the model: one common (method) "
-            "factor may account for the covariation") +
-           f" (delta chi-square {fmt(s['delta_chi2'])} on {int(s['delta_df'])} df, CFI {fmt(s['cfi'])} against "
-           f"{fmt(table.loc['model', 'cfi'])})."]
+    out = [
+        (
+            "The single-factor model fits far worse than the model"
+            if s["delta_p_value"] < 0.05
+            else "The single-factor model does not fit significantly worse than the model: one common (method) "
+            "factor may account for the covariation"
+        )
+        + f" (delta chi-square {fmt(s['delta_chi2'])} on {int(s['delta_df'])} df, CFI {fmt(s['cfi'])} against "
+        f"{fmt(table.loc['model', 'cfi'])})."
+    ]
     more = "more" if share > METHOD_SHARE else "less"
-    out.append(f"The method factor (ULMC) takes {100 * share:.1f}% of the items' variance, {more} than the median "
-               f"{100 * METHOD_SHARE:.0f}% of published studies (Williams et al. 1989); adding it "
-               + ("improves" if u["delta_p_value"] < 0.05 else "does not significantly improve")
-               + f" the fit (delta chi-square {fmt(-u['delta_chi2'])} on {int(-u['delta_df'])} df).")
+    out.append(
+        f"The method factor (ULMC) takes {100 * share:.1f}% of the items' variance, {more} than the median "
+        f"{100 * METHOD_SHARE:.0f}% of published studies (Williams et al. 1989); adding it "
+        + ("improves" if u["delta_p_value"] < 0.05 else "does not significantly improve")
+        + f" the fit (delta chi-square {fmt(-u['delta_chi2'])} on {int(-u['delta_df'])} df)."
+    )
     if marker is not None:
-        out.append(f"The marker {marker['name']!r} correlates at least {fmt(marker['r_m'])} with the items; the "
-                   "correlations adjusted for it (Lindell & Whitney 2001) are what remains without that shared part.")
+        out.append(
+            f"The marker {marker['name']!r} correlates at least {fmt(marker['r_m'])} with the items; the "
+            "correlations adjusted for it (Lindell & Whitney 2001) are what remains without that shared part."
+        )
     return out

@@ -25,8 +25,16 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem.syntax import Modifier, Statement
 
 LAMBDA, THETA, PSI, BETA, NU, ALPHA = range(6)
-GROUP_EQUAL = ("loadings", "intercepts", "means", "residuals", "residual.covariances", "lv.variances",
-               "lv.covariances", "regressions")
+GROUP_EQUAL = (
+    "loadings",
+    "intercepts",
+    "means",
+    "residuals",
+    "residual.covariances",
+    "lv.variances",
+    "lv.covariances",
+    "regressions",
+)
 
 
 @dataclass
@@ -51,7 +59,7 @@ class Structure:
 
     ov: list[str]
     lv: list[str]
-    eta: list[str]          # lv then phantoms
+    eta: list[str]  # lv then phantoms
     phantom: dict[str, int]  # observed name -> its eta index
     exogenous: list[str]
 
@@ -101,12 +109,15 @@ def _structure(statements: list[Statement], columns) -> Structure:
     indicators = {s.rhs for s in statements if s.op == "=~"}
     both = sorted(v for v in ov if v in in_regression and v in indicators)
     if both:
-        raise ArgumentError(f"observed variable(s) {', '.join(both)} are both indicators and in a regression; "
-                            "this engine does not model that (give the regression to a latent variable).")
+        raise ArgumentError(
+            f"observed variable(s) {', '.join(both)} are both indicators and in a regression; "
+            "this engine does not model that (give the regression to a latent variable)."
+        )
     phantoms = [v for v in ov if v in in_regression]
     eta = lv + phantoms
-    dependent = {s.lhs for s in statements if s.op == "~" and s.rhs != "1"} | \
-                {s.rhs for s in statements if s.op == "=~" and s.rhs in lv}
+    dependent = {s.lhs for s in statements if s.op == "~" and s.rhs != "1"} | {
+        s.rhs for s in statements if s.op == "=~" and s.rhs in lv
+    }
     exogenous = [e for e in eta if e not in dependent]
     return Structure(ov, lv, eta, {v: eta.index(v) for v in phantoms}, exogenous)
 
@@ -138,8 +149,10 @@ def _place(row: Row, st: Structure) -> None:
         elif not a and not b:
             row.mat, row.i, row.j = THETA, ov.index(row.lhs), ov.index(row.rhs)
         else:
-            raise ArgumentError(f"'{row.lhs} ~~ {row.rhs}': a covariance between a latent variable and an "
-                                "observed one is not supported.")
+            raise ArgumentError(
+                f"'{row.lhs} ~~ {row.rhs}': a covariance between a latent variable and an "
+                "observed one is not supported."
+            )
 
 
 def _modifier(mods: tuple[Modifier, ...], g: int, n_groups: int, s: Statement) -> Modifier:
@@ -148,13 +161,24 @@ def _modifier(mods: tuple[Modifier, ...], g: int, n_groups: int, s: Statement) -
     if len(mods) == 1:
         return mods[0]
     if len(mods) != n_groups:
-        raise ArgumentError(f"line {s.line}: c() gives {len(mods)} modifiers for '{s.lhs} {s.op} {s.rhs}' "
-                            f"but the model has {n_groups} group(s).")
+        raise ArgumentError(
+            f"line {s.line}: c() gives {len(mods)} modifiers for '{s.lhs} {s.op} {s.rhs}' "
+            f"but the model has {n_groups} group(s)."
+        )
     return mods[g]
 
 
-def build_table(statements: list[Statement], columns, *, std_lv: bool = False, meanstructure: bool = False,
-                n_groups: int = 1, group_equal=(), group_partial=(), delta: bool = False) -> ParTable:
+def build_table(
+    statements: list[Statement],
+    columns,
+    *,
+    std_lv: bool = False,
+    meanstructure: bool = False,
+    n_groups: int = 1,
+    group_equal=(),
+    group_partial=(),
+    delta: bool = False,
+) -> ParTable:
     """The parameter table as ``lavaan::cfa()``/``sem()`` builds it from the syntax and the options.
 
     ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free."""
@@ -204,8 +228,16 @@ def _canonical(spec: str) -> tuple[str, str, str]:
     raise ArgumentError(f"group_partial: {spec!r} is not a parameter such as 'visual =~ x2' or 'x3 ~ 1'.")
 
 
-def _group_rows(statements, st: Structure, g: int, n_groups: int, std_lv: bool, meanstructure: bool,
-                group_equal, delta: bool = False) -> list[Row]:
+def _group_rows(
+    statements,
+    st: Structure,
+    g: int,
+    n_groups: int,
+    std_lv: bool,
+    meanstructure: bool,
+    group_equal,
+    delta: bool = False,
+) -> list[Row]:
     rows: list[Row] = []
     first = {}
     for s in statements:
@@ -278,8 +310,11 @@ def _equalities(rows: list[Row], group_equal, partial, n_groups: int) -> None:
     for r in rows:
         if not r.free or r.label:
             continue
-        if _kind(r, lvs) in group_equal and (r.lhs, r.op, r.rhs) not in partial \
-                and not (r.op == "~~" and (r.rhs, r.op, r.lhs) in partial):
+        if (
+            _kind(r, lvs) in group_equal
+            and (r.lhs, r.op, r.rhs) not in partial
+            and not (r.op == "~~" and (r.rhs, r.op, r.lhs) in partial)
+        ):
             r.label = f".{r.lhs}{r.op}{r.rhs}."
 
 

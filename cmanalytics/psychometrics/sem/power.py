@@ -22,8 +22,10 @@ from cmanalytics.errors import ArgumentError
 
 def _check(rmsea0, rmsea_a, df, alpha, groups):
     if not (rmsea0 >= 0 and rmsea_a >= 0) or rmsea0 == rmsea_a:
-        raise ArgumentError(f"rmsea0={rmsea0!r} and rmsea_a={rmsea_a!r}: give two different non-negative RMSEA "
-                            "values (e.g. 0.05 and 0.08 for close fit).")
+        raise ArgumentError(
+            f"rmsea0={rmsea0!r} and rmsea_a={rmsea_a!r}: give two different non-negative RMSEA "
+            "values (e.g. 0.05 and 0.08 for close fit)."
+        )
     if not df > 0:
         raise ArgumentError(f"df={df!r}: the model's degrees of freedom must be positive.")
     if not 0 < alpha < 1:
@@ -50,8 +52,9 @@ def rmsea_power(rmsea0: float, rmsea_a: float, df: int, n, *, alpha: float = 0.0
     return float(power) if power.ndim == 0 else power
 
 
-def rmsea_sample_size(rmsea0: float, rmsea_a: float, df: int, *, power: float = 0.8, alpha: float = 0.05,
-                      groups: int = 1) -> float:
+def rmsea_sample_size(
+    rmsea0: float, rmsea_a: float, df: int, *, power: float = 0.8, alpha: float = 0.05, groups: int = 1
+) -> float:
     """The smallest N (per group, as semTools reports it) whose power exceeds ``power``.
     semTools ``findRMSEAsamplesize`` (which searches N from 5 on)."""
     _check(rmsea0, rmsea_a, df, alpha, groups)

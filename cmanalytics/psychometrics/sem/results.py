@@ -104,9 +104,12 @@ def _check_identified(table: ParTable, par: Parameterization, theta0: np.ndarray
         null = np.abs(vt[-1])
         worst = np.flatnonzero(null > 0.3 * null.max())
         names = sorted({f"{r.lhs} {r.op} {r.rhs}".strip() for r in table.rows if r.index in set(worst)})
-        raise IdentificationError("the model is not identified: the parameters " + ", ".join(names) +
-                                  " cannot all be estimated (fix a loading to 1 or a latent variance to 1, "
-                                  "or add indicators).")
+        raise IdentificationError(
+            "the model is not identified: the parameters "
+            + ", ".join(names)
+            + " cannot all be estimated (fix a loading to 1 or a latent variance to 1, "
+            "or add indicators)."
+        )
 
 
 def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
@@ -115,16 +118,24 @@ def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
         where = "" if len(mats) == 1 else f" in group {labels[g]!r}"
         neg = [st.ov[i] for i in range(table.p) if mt.theta[i, i] < 0]
         if neg:
-            diagnose(f"negative residual variance(s) of {', '.join(neg)}{where} (a Heywood case): the model "
-                     "fits these items too well; check for a misspecified factor or too few cases.",
-                     HeywoodWarning, warnings, stacklevel=5)
+            diagnose(
+                f"negative residual variance(s) of {', '.join(neg)}{where} (a Heywood case): the model "
+                "fits these items too well; check for a misspecified factor or too few cases.",
+                HeywoodWarning,
+                warnings,
+                stacklevel=5,
+            )
         lat = [k for k, e in enumerate(st.eta) if e in st.lv]
         if lat:
             cov = mt.eta_cov()[np.ix_(lat, lat)]
             if np.linalg.eigvalsh((cov + cov.T) / 2)[0] < 0:
-                diagnose(f"the latent covariance matrix{where} is not positive definite (a Heywood case: a "
-                         "negative variance or a correlation beyond 1 among the factors).",
-                         HeywoodWarning, warnings, stacklevel=5)
+                diagnose(
+                    f"the latent covariance matrix{where} is not positive definite (a Heywood case: a "
+                    "negative variance or a correlation beyond 1 among the factors).",
+                    HeywoodWarning,
+                    warnings,
+                    stacklevel=5,
+                )
 
 
 # ---- the result ---------------------------------------------------------------------------------------------
@@ -168,8 +179,10 @@ class SEMFit(Reportable):
 
     def __repr__(self) -> str:
         f = self.fit_measures
-        return (f"<SEMFit {self.estimator}: chi2 = {f['chisq']:.3f}, df = {f['df']}, CFI = {f['cfi']:.3f}, "
-                f"RMSEA = {f['rmsea']:.3f}, SRMR = {f['srmr']:.3f}, N = {sum(self.n_obs)}>")
+        return (
+            f"<SEMFit {self.estimator}: chi2 = {f['chisq']:.3f}, df = {f['df']}, CFI = {f['cfi']:.3f}, "
+            f"RMSEA = {f['rmsea']:.3f}, SRMR = {f['srmr']:.3f}, N = {sum(self.n_obs)}>"
+        )
 
     __str__ = Reportable.__str__
 
@@ -202,15 +215,20 @@ class SEMFit(Reportable):
 
     def _report(self):
         f = self.fit_measures
-        rows = [("estimator", self.estimator + (" (FIML)" if self.missing == "fiml" else "")),
-                ("converged", f"{self.converged} after {self.iterations} iterations"),
-                ("observations", " + ".join(map(str, self.n_obs))),
-                ("free parameters", str(f["npar"])),
-                ("chi-square", f"{fmt(f['chisq'])} (df {f['df']}, p = {fmt(f['pvalue'])})"),
-                ("CFI / TLI", f"{fmt(f['cfi'])} / {fmt(f['tli'])}"),
-                ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea.ci.lower'])}, {fmt(f['rmsea.ci.upper'])}], "
-                          f"p(close) = {fmt(f['rmsea.pvalue'])}"),
-                ("SRMR", fmt(f["srmr"]))]
+        rows = [
+            ("estimator", self.estimator + (" (FIML)" if self.missing == "fiml" else "")),
+            ("converged", f"{self.converged} after {self.iterations} iterations"),
+            ("observations", " + ".join(map(str, self.n_obs))),
+            ("free parameters", str(f["npar"])),
+            ("chi-square", f"{fmt(f['chisq'])} (df {f['df']}, p = {fmt(f['pvalue'])})"),
+            ("CFI / TLI", f"{fmt(f['cfi'])} / {fmt(f['tli'])}"),
+            (
+                "RMSEA",
+                f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea.ci.lower'])}, {fmt(f['rmsea.ci.upper'])}], "
+                f"p(close) = {fmt(f['rmsea.pvalue'])}",
+            ),
+            ("SRMR", fmt(f["srmr"])),
+        ]
         if np.isfinite(f.get("aic", np.nan)):
             rows.append(("AIC / BIC", f"{fmt(f['aic'])} / {fmt(f['bic'])}"))
         tables = []
@@ -220,10 +238,14 @@ class SEMFit(Reportable):
         return "Structural equation model (lavaan syntax)", rows, tables, self.warnings, ()
 
 
-_SECTIONS = (("Latent variables", lambda e: e["op"] == "=~"), ("Regressions", lambda e: e["op"] == "~"),
-             ("Covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
-             ("Intercepts", lambda e: e["op"] == "~1"), ("Thresholds", lambda e: e["op"] == "|"),
-             ("Variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])))
+_SECTIONS = (
+    ("Latent variables", lambda e: e["op"] == "=~"),
+    ("Regressions", lambda e: e["op"] == "~"),
+    ("Covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
+    ("Intercepts", lambda e: e["op"] == "~1"),
+    ("Thresholds", lambda e: e["op"] == "|"),
+    ("Variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+)
 
 
 def sections(estimates: pd.DataFrame, group: int):
@@ -237,5 +259,3 @@ def sections(estimates: pd.DataFrame, group: int):
             shown = block[cols].set_axis(names.to_list(), axis=0)
             shown.loc[~block["free"].to_numpy(), "se"] = np.nan  # a fixed value has no standard error: blank
             yield title, shown
-
-

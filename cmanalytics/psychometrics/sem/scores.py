@@ -33,8 +33,9 @@ def _extend(table: ParTable, extra: list[Row]) -> ParTable:
     rows = [copy.copy(r) for r in table.rows] + extra
     for r in extra:
         _place(r, table.structure)
-    out = ParTable(rows, table.structure, table.n_groups, table.meanstructure,
-                   table.n_free + len({r.index for r in extra}))
+    out = ParTable(
+        rows, table.structure, table.n_groups, table.meanstructure, table.n_free + len({r.index for r in extra})
+    )
     out.positions = [_positions(out, g) for g in range(table.n_groups)]
     return out
 
@@ -101,10 +102,19 @@ def modification_indices(fit) -> pd.DataFrame:
     values = disc.par.values(np.concatenate([fit.theta, epc]))
     mats = fit.discrepancy.par.matrices(fit.theta)
     _, std_all = inference.standardized(ext, values, mats)
-    sepc = std_all[len(fit.table.rows):]
-    return pd.DataFrame({"lhs": [r.lhs for r in cand], "op": [r.op for r in cand], "rhs": [r.rhs for r in cand],
-                         "group": [r.group + 1 for r in cand], "mi": mi, "epc": epc, "sepc.all": sepc,
-                         "p_value": stats.chi2.sf(mi, 1)})
+    sepc = std_all[len(fit.table.rows) :]
+    return pd.DataFrame(
+        {
+            "lhs": [r.lhs for r in cand],
+            "op": [r.op for r in cand],
+            "rhs": [r.rhs for r in cand],
+            "group": [r.group + 1 for r in cand],
+            "mi": mi,
+            "epc": epc,
+            "sepc.all": sepc,
+            "p_value": stats.chi2.sf(mi, 1),
+        }
+    )
 
 
 def release_tests(fit) -> pd.DataFrame:
@@ -148,9 +158,15 @@ def release_tests(fit) -> pd.DataFrame:
     # Releasing every intercept where the latent means are free leaves directions the data cannot tell
     # apart: V is singular there, and (as lavaan, with MASS::ginv's tolerance) a generalized inverse is used.
     total = float(n / 2 * g[q1:] @ np.linalg.pinv(v, rcond=np.sqrt(np.finfo(float).eps), hermitian=True) @ g[q1:])
-    out = pd.DataFrame({"parameter": [f"{a.lhs} {a.op} {a.rhs}".strip() for a, _ in released],
-                        "group": [b.group + 1 for _, b in released], "x2": x2, "df": 1,
-                        "p_value": stats.chi2.sf(x2, 1)})
+    out = pd.DataFrame(
+        {
+            "parameter": [f"{a.lhs} {a.op} {a.rhs}".strip() for a, _ in released],
+            "group": [b.group + 1 for _, b in released],
+            "x2": x2,
+            "df": 1,
+            "p_value": stats.chi2.sf(x2, 1),
+        }
+    )
     out.attrs["total"] = {"x2": total, "df": len(released), "p_value": float(stats.chi2.sf(total, len(released)))}
     return out
 

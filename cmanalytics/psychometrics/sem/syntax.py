@@ -70,10 +70,12 @@ def _split_operator(line: str, no: int) -> tuple[str, str, str]:
     for op in OPERATORS:  # the two-character operators first, so "=~" is not read as "~"
         at = line.find(op)
         if at >= 0:
-            return line[:at].strip(), op, line[at + len(op):].strip()
+            return line[:at].strip(), op, line[at + len(op) :].strip()
     if "==" in line or ":=" in line or "<" in line or ">" in line:
-        raise ModelSyntaxError(f"line {no}: {line!r}: constraints (==, <, >) and defined parameters (:=) are not "
-                               "supported; give equal parameters the same label instead (a*x1 + a*x2).")
+        raise ModelSyntaxError(
+            f"line {no}: {line!r}: constraints (==, <, >) and defined parameters (:=) are not "
+            "supported; give equal parameters the same label instead (a*x1 + a*x2)."
+        )
     raise ModelSyntaxError(f"line {no}: {line!r} has no operator; write 'f =~ x1 + x2', 'x1 ~~ x2' or 'y ~ x'.")
 
 
@@ -123,8 +125,10 @@ def _merge(a: tuple[Modifier, ...], b: tuple[Modifier, ...], no: int, term: str)
         raise ModelSyntaxError(f"line {no}: the c() modifiers in {term!r} differ in length.")
     n = max(len(a), len(b))
     a, b = (a * n if len(a) == 1 else a), (b * n if len(b) == 1 else b)
-    return tuple(Modifier(fixed=y.fixed if y.fixed is not None else x.fixed, free=x.free or y.free,
-                          label=y.label or x.label) for x, y in zip(a, b))
+    return tuple(
+        Modifier(fixed=y.fixed if y.fixed is not None else x.fixed, free=x.free or y.free, label=y.label or x.label)
+        for x, y in zip(a, b)
+    )
 
 
 def parse(text: str) -> list[Statement]:
@@ -147,8 +151,9 @@ def parse(text: str) -> list[Statement]:
                 raise ModelSyntaxError(f"line {no}: {left!r} left of {op!r} is not a variable name.")
             for term in rhs.split("+"):
                 if not term.strip():
-                    raise ModelSyntaxError(f"line {no}: an empty term (two '+' in a row, or a trailing '+') "
-                                           f"in {line!r}.")
+                    raise ModelSyntaxError(
+                        f"line {no}: an empty term (two '+' in a row, or a trailing '+') in {line!r}."
+                    )
                 name, mods = _term(term, no, op)
                 if name == "1" and op != "~":
                     raise ModelSyntaxError(f"line {no}: '1' is an intercept only after '~' (write 'x1 ~ 1').")
@@ -161,6 +166,8 @@ def parse(text: str) -> list[Statement]:
 def from_dict(model: dict) -> str:
     """The dict form ``{"visual": ["x1", "x2", "x3"]}`` as lavaan syntax ``visual =~ x1 + x2 + x3``."""
     if not isinstance(model, dict) or not model:
-        raise ArgumentError("model must be lavaan syntax or a dict: factor name -> list of its items, "
-                            "e.g. {'visual': ['x1', 'x2', 'x3']}.")
+        raise ArgumentError(
+            "model must be lavaan syntax or a dict: factor name -> list of its items, "
+            "e.g. {'visual': ['x1', 'x2', 'x3']}."
+        )
     return "\n".join(f"{f} =~ " + " + ".join(map(str, items)) for f, items in model.items())

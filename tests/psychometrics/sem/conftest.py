@@ -45,22 +45,44 @@ CASES = {
     "hs_second_order": ("hs_school.csv", HS3 + "\n g =~ visual + textual + speed", {}, 5e-5),
     "hs_invariance_configural": ("hs_school.csv", HS3, {"group": "school"}, 2e-4),
     "hs_invariance_metric": ("hs_school.csv", HS3, {"group": "school", "group_equal": ["loadings"]}, 1e-4),
-    "hs_invariance_scalar": ("hs_school.csv", HS3, {"group": "school", "group_equal": ["loadings", "intercepts"]},
-                             1e-4),
-    "hs_invariance_strict": ("hs_school.csv", HS3, {"group": "school",
-                                                     "group_equal": ["loadings", "intercepts", "residuals"]}, 5e-5),
-    "hs_invariance_partial": ("hs_school.csv", HS3, {"group": "school", "group_equal": ["loadings", "intercepts"],
-                                                      "group_partial": ["x3 ~ 1", "x7 ~ 1"]}, 5e-4),
-    "hs_invariance_stdlv_all": ("hs_school.csv", HS3, {"group": "school", "std_lv": True, "group_equal": EQ_ALL},
-                                2e-5),
+    "hs_invariance_scalar": (
+        "hs_school.csv",
+        HS3,
+        {"group": "school", "group_equal": ["loadings", "intercepts"]},
+        1e-4,
+    ),
+    "hs_invariance_strict": (
+        "hs_school.csv",
+        HS3,
+        {"group": "school", "group_equal": ["loadings", "intercepts", "residuals"]},
+        5e-5,
+    ),
+    "hs_invariance_partial": (
+        "hs_school.csv",
+        HS3,
+        {"group": "school", "group_equal": ["loadings", "intercepts"], "group_partial": ["x3 ~ 1", "x7 ~ 1"]},
+        5e-4,
+    ),
+    "hs_invariance_stdlv_all": ("hs_school.csv", HS3, {"group": "school", "std_lv": True, "group_equal": EQ_ALL}, 2e-5),
     "hs_cfa_gls": ("hs_school.csv", HS3, {"estimator": "GLS"}, 2e-5),
     "hs_cfa_uls": ("hs_school.csv", HS3, {"estimator": "ULS"}, 5e-5),
     "hs_fiml": ("hs_missing.csv", HS3, {"missing": "fiml"}, 5e-5),
     "hs_listwise": ("hs_missing.csv", HS3, {}, 2e-4),
-    "hs_single_factor": ("hs_school.csv", "common =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9", {"std_lv": True},
-                         1e-5),
-    "hs_ulmc": ("hs_school.csv", HS3 + "\nmethod =~ " + " + ".join(f"m*x{i}" for i in range(1, 10))
-                + "\nmethod ~~ 0*visual + 0*textual + 0*speed", {"std_lv": True}, 5e-4),  # a Heywood case
+    "hs_single_factor": (
+        "hs_school.csv",
+        "common =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9",
+        {"std_lv": True},
+        1e-5,
+    ),
+    "hs_ulmc": (
+        "hs_school.csv",
+        HS3
+        + "\nmethod =~ "
+        + " + ".join(f"m*x{i}" for i in range(1, 10))
+        + "\nmethod ~~ 0*visual + 0*textual + 0*speed",
+        {"std_lv": True},
+        5e-4,
+    ),  # a Heywood case
     "ordinal_wlsmv": ("ordinal_5point.csv", ORD3, {"ordered": True}, 2e-6),
     "ordinal_wlsmv_misfit": ("ordinal_5point.csv", ORD2, {"ordered": True}, 2e-6),
 }

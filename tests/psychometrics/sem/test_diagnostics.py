@@ -24,7 +24,7 @@ def exact_sample(cov, n, seed, names):
 def test_negative_residual_variance_is_a_heywood_case():
     # one factor, three indicators (just identified): lambda_1^2 = r12 r13 / r23 = .81 / .7 = 1.157, so the
     # residual variance of a is 1 - 1.157 = -0.157 exactly
-    r = np.array([[1, .9, .9], [.9, 1, .7], [.9, .7, 1]])
+    r = np.array([[1, 0.9, 0.9], [0.9, 1, 0.7], [0.9, 0.7, 1]])
     data = exact_sample(r, 200, 1, ["a", "b", "c"])
     with pytest.warns(HeywoodWarning, match="negative residual variance.*a"):
         fit = sem_fit(data, "f =~ a + b + c", std_lv=True)

@@ -37,8 +37,14 @@ def merged(name: str) -> tuple[pd.DataFrame, float]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_parameter_table_and_estimates(name):
     both, tol = merged(name)
-    for ours, theirs in (("est", "est_r"), ("se", "se_r"), ("std.lv", "std.lv_r"), ("std.all", "std.all_r"),
-                         ("ci.lower", "ci.lower_r"), ("ci.upper", "ci.upper_r")):
+    for ours, theirs in (
+        ("est", "est_r"),
+        ("se", "se_r"),
+        ("std.lv", "std.lv_r"),
+        ("std.all", "std.all_r"),
+        ("ci.lower", "ci.lower_r"),
+        ("ci.upper", "ci.upper_r"),
+    ):
         want = pd.to_numeric(both[theirs], errors="coerce").to_numpy(float)
         np.testing.assert_allclose(both[ours].to_numpy(float), want, rtol=tol, atol=tol, err_msg=f"{name}: {ours}")
     free = both["free"].to_numpy(bool)
@@ -51,8 +57,26 @@ def test_parameter_table_and_estimates(name):
 def test_fit_measures(name):
     fit, ref, tol = fitted(name)
     theirs = ref["fit"]
-    keys = ["npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli", "nfi", "rfi", "ifi",
-            "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "rmsea.pvalue", "srmr", "fmin"]
+    keys = [
+        "npar",
+        "chisq",
+        "df",
+        "pvalue",
+        "baseline.chisq",
+        "baseline.df",
+        "cfi",
+        "tli",
+        "nfi",
+        "rfi",
+        "ifi",
+        "rni",
+        "rmsea",
+        "rmsea.ci.lower",
+        "rmsea.ci.upper",
+        "rmsea.pvalue",
+        "srmr",
+        "fmin",
+    ]
     if fit.estimator == "ML":
         keys += ["logl", "unrestricted.logl", "aic", "bic", "bic2"]
     if fit.estimator == "ULS":

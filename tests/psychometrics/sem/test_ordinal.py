@@ -33,11 +33,26 @@ def test_thresholds_polychorics_and_their_asymptotic_covariance(items):
 def test_scaled_statistics_and_indices(items, name, model):
     ref = reference_json(name)["fit"]
     fit = sem_fit(items, model, ordered=True)
-    for k in ("chisq.scaled", "pvalue.scaled", "chisq.scaling.factor", "baseline.chisq.scaled",
-              "baseline.chisq.scaling.factor", "cfi.scaled", "tli.scaled", "rmsea.scaled",
-              "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "rmsea.pvalue.scaled", "srmr",
-              "cfi.robust", "tli.robust", "rmsea.robust", "rmsea.ci.lower.robust", "rmsea.ci.upper.robust",
-              "rmsea.pvalue.robust"):
+    for k in (
+        "chisq.scaled",
+        "pvalue.scaled",
+        "chisq.scaling.factor",
+        "baseline.chisq.scaled",
+        "baseline.chisq.scaling.factor",
+        "cfi.scaled",
+        "tli.scaled",
+        "rmsea.scaled",
+        "rmsea.ci.lower.scaled",
+        "rmsea.ci.upper.scaled",
+        "rmsea.pvalue.scaled",
+        "srmr",
+        "cfi.robust",
+        "tli.robust",
+        "rmsea.robust",
+        "rmsea.ci.lower.robust",
+        "rmsea.ci.upper.robust",
+        "rmsea.pvalue.robust",
+    ):
         assert fit.fit_measures[k] == pytest.approx(ref[k], rel=2e-6, abs=1e-10), k
     assert fit.estimator == "WLSMV"
 

@@ -12,8 +12,10 @@ from tests.psychometrics.sem.conftest import reference_json
 
 def test_power_matches_semtools():
     ref = reference_json("rmsea_power")["power"]
-    ours = [rmsea_power(r0, ra, df, n, groups=int(g))
-            for r0, ra, df, n, g in zip(ref["rmsea0"], ref["rmseaA"], ref["df"], ref["n"], ref["group"])]
+    ours = [
+        rmsea_power(r0, ra, df, n, groups=int(g))
+        for r0, ra, df, n, g in zip(ref["rmsea0"], ref["rmseaA"], ref["df"], ref["n"], ref["group"])
+    ]
     np.testing.assert_allclose(ours, ref["power"], rtol=1e-9)
 
 

@@ -84,8 +84,9 @@ def test_cfa_fiml_and_bad_missing_policy():
     data = pd.read_csv(SEM_REF / "hs_missing.csv")
     before = data.copy()
     ref = reference_json("hs_fiml")["fit"]
-    res = cma.cfa(data, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]},
-                  missing="fiml")
+    res = cma.cfa(
+        data, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}, missing="fiml"
+    )
     assert res.fit_indices["chi2"] == pytest.approx(ref["chisq"], rel=1e-6)
     assert res.n_obs == 301
     pd.testing.assert_frame_equal(data, before)  # the caller's data untouched

@@ -26,9 +26,18 @@ def test_operators_comments_and_continuation():
              + x5 + x6; x1 ~~ x4
     y1 + y2 ~ x1
     x1 ~ 1"""
-    assert triples(text) == [("visual", "=~", "x1"), ("visual", "=~", "x2"), ("visual", "=~", "x3"),
-                             ("textual", "=~", "x4"), ("textual", "=~", "x5"), ("textual", "=~", "x6"),
-                             ("x1", "~~", "x4"), ("y1", "~", "x1"), ("y2", "~", "x1"), ("x1", "~", "1")]
+    assert triples(text) == [
+        ("visual", "=~", "x1"),
+        ("visual", "=~", "x2"),
+        ("visual", "=~", "x3"),
+        ("textual", "=~", "x4"),
+        ("textual", "=~", "x5"),
+        ("textual", "=~", "x6"),
+        ("x1", "~~", "x4"),
+        ("y1", "~", "x1"),
+        ("y2", "~", "x1"),
+        ("x1", "~", "1"),
+    ]
     assert [s.line for s in parse(text)][:4] == [2, 2, 2, 4]
 
 
@@ -42,15 +51,18 @@ def test_modifiers():
     assert s[5].modifiers[0].label == "lab" and s[5].modifiers[0].fixed == 2.0
 
 
-@pytest.mark.parametrize("text, where", [
-    ("visual =~ x1 + x2\ntextual => x4 + x5", "line 2"),
-    ("visual =~ x1 + + x2", "empty term"),
-    ("visual =~ x1 + x2\n\n  =~ x3", "line 3"),
-    ("f =~ x1 + 3x2", "'3x2'"),
-    ("f =~ x1 + start(1)*x2", "start(1)"),
-    ("f =~ x1 + x2\na == b", "constraints"),
-    ("f =~ x1 + x2 ~~ 1", "line 1"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("visual =~ x1 + x2\ntextual => x4 + x5", "line 2"),
+        ("visual =~ x1 + + x2", "empty term"),
+        ("visual =~ x1 + x2\n\n  =~ x3", "line 3"),
+        ("f =~ x1 + 3x2", "'3x2'"),
+        ("f =~ x1 + start(1)*x2", "start(1)"),
+        ("f =~ x1 + x2\na == b", "constraints"),
+        ("f =~ x1 + x2 ~~ 1", "line 1"),
+    ],
+)
 def test_errors_name_line_and_token(text, where):
     with pytest.raises(ModelSyntaxError, match=where.replace("(", r"\(").replace(")", r"\)")):
         parse(text)
@@ -69,8 +81,11 @@ def test_table_as_lavaan_builds_it():
     assert table.n_free == 21
     std = build_table(parse(HS3), COLUMNS, std_lv=True)
     assert all(r.free for r in std.rows if r.op == "=~")
-    assert all(not r.free and r.value == 1 for r in std.rows if r.op == "~~" and r.lhs == r.rhs and r.lhs in
-               ("visual", "textual", "speed"))
+    assert all(
+        not r.free and r.value == 1
+        for r in std.rows
+        if r.op == "~~" and r.lhs == r.rhs and r.lhs in ("visual", "textual", "speed")
+    )
 
 
 def test_labels_make_parameters_equal_and_na_frees_the_marker():
