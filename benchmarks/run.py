@@ -12,6 +12,7 @@ B11 a three-factor CFA of 5,000 x 27 five-point items as ordinal (WLSMV). Target
 B12 on B2's 200,000 x 60: prepare, components rotated by geominQ with its random starts, and Velicer's MAP,
     against the floor. Target: within 3 x the floor.
 B13 omega with 1,000 bootstrap resamples on 500 x 20 items. Target: under 5 s.
+B14 `import cmanalytics` in a fresh interpreter against `import numpy, scipy, pandas`. Target: adds under 0.2 s.
 
 The peers run in `.venv-bench` (factor_analyzer's FactorAnalyzer needs scikit-learn < 1.8). A peer that
 cannot be imported is reported as missing, never faked. Medians of repeated runs; writes a Markdown table.
@@ -221,6 +222,22 @@ def bank_rules_times() -> tuple[float, float]:
     return t_assign, time.perf_counter() - t0
 
 
+def import_times(repeat: int = 15) -> tuple[float, float]:
+    """Median wall time of a fresh interpreter importing the package, and importing numpy, scipy and pandas."""
+    import subprocess
+
+    def run(code):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - t0
+
+    ours, base = [], []
+    for _ in range(repeat):  # interleaved, so that a busy moment weighs on both alike
+        base.append(run("import numpy, scipy, pandas"))
+        ours.append(run("import cmanalytics"))
+    return statistics.median(ours), statistics.median(base)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", type=Path, default=Path("reports/bench.md"))
@@ -309,6 +326,7 @@ def main(argv=None) -> int:
         gb = big.stat().st_size / 1024**3
 
     t_assign, t_sim = bank_rules_times()
+    t_import, t_import_base = import_times()
 
     lines = [
         "# Benchmarks",
@@ -352,6 +370,10 @@ def main(argv=None) -> int:
         "",
         f"B13 omega with 1,000 bootstrap resamples, 500 x 20: {t_b13:.2f} s "
         f"(target under 5 s: {'met' if t_b13 < 5 else '**missed**'}).",
+        "",
+        f"B14 `import cmanalytics` {t_import:.3f} s against `import numpy, scipy, pandas` {t_import_base:.3f} s "
+        f"in a fresh interpreter: adds {t_import - t_import_base:.3f} s "
+        f"(target under 0.2 s: {'met' if t_import - t_import_base < 0.2 else '**missed**'}).",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -11,11 +11,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
+
+special = lazy_module("scipy.special")
 
 
 def is_singular(r: np.ndarray) -> bool:

@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import bartlett_multiplier
+
+optimize = lazy_module("scipy.optimize")
 
 
 def _half_unit(x: float | None, rounding: bool) -> float:

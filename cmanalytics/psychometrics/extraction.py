@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
-from scipy.linalg import lapack
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.psychometrics.adequacy import bartlett_multiplier, smc_array
+
+optimize = lazy_module("scipy.optimize")
+special = lazy_module("scipy.special")
+lapack = lazy_module("scipy.linalg.lapack")
 
 METHODS = ("pca", "paf", "minres", "ml", "wls", "gls")
 # psych's bounds for the uniquenesses in minres and ml (optim's lower = .005, upper = 1).

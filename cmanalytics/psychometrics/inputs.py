@@ -20,9 +20,11 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import lapack
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
+
+lapack = lazy_module("scipy.linalg.lapack")
 
 MISSING_POLICIES = ("listwise", "pairwise")
 # An eigenvalue below this (times p) makes R singular for our purposes: its inverse and log-determinant

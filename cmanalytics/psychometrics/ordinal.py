@@ -7,11 +7,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
 from cmanalytics.psychometrics.inputs import check_missing, response_matrix, smooth_eigenvalues
+
+special = lazy_module("scipy.special")
 
 MAX_CATEGORIES = 20
 _BIG = 38.0  # stands in for an infinite threshold: Phi(-38) underflows to 0

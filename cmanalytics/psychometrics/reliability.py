@@ -10,11 +10,13 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import Moments, check_missing, gather, moments_from_array, response_matrix
+
+special = lazy_module("scipy.special")
 
 
 def alpha_from_cov(c: np.ndarray):

@@ -25,7 +25,11 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import lapack
+
+from cmanalytics._lazy import lazy_module
+
+lapack = lazy_module("scipy.linalg.lapack")
+
 
 ORTHOGONAL = ("varimax", "quartimax", "equamax", "geomint", "targett", "bifactor", "cft")
 OBLIQUE = ("promax", "oblimin", "quartimin", "geominq", "targetq", "biquartimin", "simplimax", "cfq")

@@ -26,10 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import DataError
 from cmanalytics.psychometrics.ordinal import bvn_cdf, bvn_density, polychoric
+
+special = lazy_module("scipy.special")
 
 _BIG = 38.0
 

@@ -24,9 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import linalg, optimize
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.psychometrics.sem.implied import Matrices, Parameterization
+
+linalg = lazy_module("scipy.linalg")
+optimize = lazy_module("scipy.optimize")
 
 ESTIMATORS = ("ML", "GLS", "ULS")
 

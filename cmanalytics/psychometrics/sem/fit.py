@@ -23,7 +23,13 @@ of assessing model fit. Sorbom, D. (1989). Model modification. Psychometrika 54,
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, special, stats
+
+from cmanalytics._lazy import lazy_module
+
+optimize = lazy_module("scipy.optimize")
+special = lazy_module("scipy.special")
+stats = lazy_module("scipy.stats")
+
 
 LOG2PI = np.log(2 * np.pi)
 

@@ -19,10 +19,12 @@ for dependent latent variables (``lavInspect(fit, "r2")``).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.psychometrics.sem.implied import Matrices
 from cmanalytics.psychometrics.sem.model import ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable
+
+special = lazy_module("scipy.special")
 
 Z975 = 1.959963984540054
 

@@ -21,12 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable
 from cmanalytics.psychometrics.sem.fitting import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.scores import release_tests
+
+stats = lazy_module("scipy.stats")
+
 
 STEPS = {
     "configural": (),

@@ -27,12 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.sem.fitting import sem_fit, statements_of
 from cmanalytics.psychometrics.sem.model import _structure
+
+stats = lazy_module("scipy.stats")
+
 
 METHOD_SHARE = 0.25  # Williams, Cote & Buckley (1989): median share of method variance in published work
 

@@ -15,9 +15,11 @@ sample size for covariance structure modeling. Psychological Methods 1, 130-149.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
+
+stats = lazy_module("scipy.stats")
 
 
 def _check(rmsea0, rmsea_a, df, alpha, groups):

@@ -20,13 +20,15 @@ import copy
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import Discrepancy
 from cmanalytics.psychometrics.sem.implied import Parameterization
 from cmanalytics.psychometrics.sem.model import ParTable, Row, _place, _positions
+
+stats = lazy_module("scipy.stats")
 
 
 def _extend(table: ParTable, extra: list[Row]) -> ParTable:
