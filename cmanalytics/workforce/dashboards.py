@@ -17,7 +17,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, CmanalyticsWarning
 from cmanalytics.workforce import indicators as ind
-from cmanalytics.workforce.anonymity import min_cell_from
+from cmanalytics.workforce.anonymity import min_cell_from, suppress
 
 CJK_FONTS = (
     "WenQuanYi Micro Hei",
@@ -525,12 +525,135 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
     return fig
 
 
-def _quartile_means(df: pd.DataFrame, value: str, k: int) -> pd.DataFrame:
-    q = pd.qcut(df["fulfilment"], 4, labels=["Q1", "Q2", "Q3", "Q4"])
-    g = df.groupby(q, observed=False)[value]
-    out = pd.DataFrame({"n": g.count(), "mean": g.mean()})
-    out["suppressed"] = out["n"] < k
-    return out
+QUARTILES = ["Q1", "Q2", "Q3", "Q4"]
+HOURS_BANDS = ([0, 45, 50, 55, 60, 200], ["<45", "45-49", "50-54", "55-59", "60+"])
+
+
+def _band_table(bands: pd.Series, values: pd.Series, band: str, value: str, k: int, share: bool) -> pd.DataFrame:
+    """Respondents and the mean of ``values`` per band with the bank's row ("all"), suppressed with
+    :func:`~cmanalytics.workforce.anonymity.suppress`: a band of fewer than ``k`` respondents is blank, and so
+    is the next smallest, so that neither can be recovered from the bank's row. With ``share`` (the mean
+    of a yes/no answer), the count of "yes" in a band (share x n) is a count of people too: blanked, with
+    a complementary band, when it or its complement is between 1 and k - 1."""
+    g = values.groupby(bands, observed=False)
+    per = pd.DataFrame({band: [str(b) for b in g.count().index], "n": g.count().to_numpy()})
+    per[value] = g.mean().to_numpy()
+    whole = values[bands.notna()]
+    table = pd.concat(
+        [per, pd.DataFrame({band: ["all"], "n": [int(whole.count())], value: [whole.mean()]})], ignore_index=True
+    )
+    return suppress(
+        table,
+        min_cell=k,
+        group=band,
+        value_cols=[] if share else [value],
+        shares=[value] if share else (),
+        allow_small=True,
+    )
+
+
+def contract_tables(bank, *, policy=None, min_cell: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the bank's :func:`contract_dashboard` draws, each suppressed as a published table is (a
+    group of fewer than ``min_cell`` people blank, with complementary cells so that none can be recovered
+    from the "all" row): ``contract_scores`` (branch x dimension, :func:`~cmanalytics.workforce.indicators.
+    contract_scores`), ``leave_by_fulfilment`` and ``appraisal_by_fulfilment`` (by quartile of the mean
+    contract score, Q1 lowest) and ``wellbeing_by_hours`` (by band of weekly hours); the last three only
+    when the survey (and, for the appraisal, ``bank.indicators``) has the columns."""
+    k = min_cell_from(policy, min_cell)
+    survey, staff = bank.survey, bank.staff
+    cs = ind.contract_scores(survey, staff, policy=policy, min_cell=k)
+    dims = list(dict.fromkeys(cs["dimension"]))
+    tables = {"contract_scores": cs}
+    df = survey.assign(fulfilment=survey[dims].mean(axis=1))
+    quartile = pd.qcut(df["fulfilment"], 4, labels=QUARTILES)
+    if "turnover_intention" in df:
+        leave = df["turnover_intention"].astype(float)
+        tables["leave_by_fulfilment"] = _band_table(quartile, leave, "quartile", "share_intending_to_leave", k, True)
+    if getattr(bank, "indicators", None) is not None:
+        from cmanalytics.errors import PolicyWarning
+        from cmanalytics.performance.appraisal import annual_score_by_manager
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PolicyWarning)
+            annual = annual_score_by_manager(bank.indicators)
+        d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
+        q2 = pd.qcut(d2["fulfilment"], 4, labels=QUARTILES)
+        tables["appraisal_by_fulfilment"] = _band_table(q2, d2["appraisal"], "quartile", "mean_appraisal", k, False)
+    if "wellbeing_index" in survey:
+        d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
+        edges, labels = HOURS_BANDS
+        bands = pd.cut(d3["weekly_hours"], edges, right=False, labels=labels)
+        tables["wellbeing_by_hours"] = _band_table(
+            bands, d3["wellbeing_index"].astype(float), "hours", "mean_wellbeing", k, False
+        )
+    return tables
+
+
+def _band_bars(ax, table: pd.DataFrame, band: str, value: str, k: int, L: dict, **style) -> None:
+    """The bands of a :func:`_band_table` as bars (the bank's row left out), blank ones marked "n < k"."""
+    per = table[table[band] != "all"]
+    hidden = per[value].isna().to_numpy()
+    _bars(ax, per[band].to_numpy(), per[value], hidden, k, L, **style)
+
+
+def _dimension_means(ax, cs: pd.DataFrame, dims: list, L: dict) -> None:
+    allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
+    half = 1.96 * allrows["sd"] / np.sqrt(allrows["n"])
+    pos = np.arange(len(dims))
+    ax.barh(pos, allrows["mean"], xerr=half, color="#4c72b0", capsize=3)
+    for p, m in zip(pos, allrows["mean"]):
+        ax.text(m + 0.08, p, f"{m:.2f}", va="center", fontsize=8)
+    ax.set_yticks(pos, [L["dims"].get(d, d) for d in dims])
+    ax.set_xlim(1, 5)
+    ax.invert_yaxis()
+    ax.set_title(L["dimension_means"])
+
+
+def _branch_heatmap(ax, cs: pd.DataFrame, dims: list, k: int, L: dict) -> None:
+    per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
+    im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
+    ax.set_xticks(
+        np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
+    )
+    ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
+    for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
+        ax.text(
+            c,
+            r,
+            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="#a40000" if np.isnan(v) else "black",
+        )
+    ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    ax.set_title(L["heatmap"])
+
+
+def _band_panels(axes, tables: dict, k: int, L: dict) -> None:
+    """Intending to leave and the appraisal by fulfilment quartile, wellbeing by weekly hours."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 2]
+    if "leave_by_fulfilment" in tables:
+        _band_bars(ax, tables["leave_by_fulfilment"], "quartile", "share_intending_to_leave", k, L, color="#c44e52")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_xlabel(L["quartile"])
+    ax.set_title(L["leave"])
+    ax = axes[1, 0]
+    if "appraisal_by_fulfilment" in tables:
+        _band_bars(ax, tables["appraisal_by_fulfilment"], "quartile", "mean_appraisal", k, L, fmt="{:.1f}")
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(L["quartile"])
+        ax.set_ylabel(L["appraisal_axis"])
+    ax.set_title(L["appraisal"])
+    ax = axes[1, 1]
+    if "wellbeing_by_hours" in tables:
+        _band_bars(ax, tables["wellbeing_by_hours"], "hours", "mean_wellbeing", k, L, color="#55a868", fmt="{:.1f}")
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(L["hours"])
+        ax.set_ylabel(L["wellbeing_axis"])
+    ax.set_title(L["wellbeing"])
 
 
 def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", policy=None, min_cell: int | None = None):
@@ -546,7 +669,9 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
 
     With a bank (an object with ``staff``, ``survey`` and, for the appraisal panel, ``indicators``): dimension
     means, a branch x dimension heatmap, turnover intention and the appraisal score by quartile of contract
-    fulfilment, wellbeing by weekly hours and the respondents per branch (6 panels, 16 x 9 inches).
+    fulfilment, wellbeing by weekly hours and the respondents per branch (6 panels, 16 x 9 inches). The
+    tables drawn (:func:`contract_tables`, suppressed with complementary cells) are in
+    ``fig.attrs["tables"]``.
     """
     if isinstance(bank, pd.DataFrame):
         return _scores_dashboard(bank, groups=groups, codebook=codebook, lang=lang, policy=policy, min_cell=min_cell)
@@ -559,101 +684,26 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
 
     L, rc, lang = _style(lang)
     k = min_cell_from(policy, min_cell)
-    survey, staff = bank.survey, bank.staff
-    cs = ind.contract_scores(survey, staff, policy=policy, min_cell=k)
+    tables = contract_tables(bank, policy=policy, min_cell=k)
+    cs = tables["contract_scores"]
     dims = list(dict.fromkeys(cs["dimension"]))
     with plt.rc_context(rc):
         fig, axes = plt.subplots(2, 3, figsize=(16, 9), layout="constrained")
-        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(survey, "attrs", {}) else ""
+        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(bank.survey, "attrs", {}) else ""
         fig.suptitle(
             f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"]
         )
         _caption(fig, L["caption_contract"].format(k=k), lang, 0.06)
-
-        ax = axes[0, 0]
-        allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
-        half = 1.96 * allrows["sd"] / np.sqrt(allrows["n"])
-        pos = np.arange(len(dims))
-        ax.barh(pos, allrows["mean"], xerr=half, color="#4c72b0", capsize=3)
-        for p, m in zip(pos, allrows["mean"]):
-            ax.text(m + 0.08, p, f"{m:.2f}", va="center", fontsize=8)
-        ax.set_yticks(pos, [L["dims"].get(d, d) for d in dims])
-        ax.set_xlim(1, 5)
-        ax.invert_yaxis()
-        ax.set_title(L["dimension_means"])
-
-        ax = axes[0, 1]
-        per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
-        im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
-        ax.set_xticks(
-            np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
-        )
-        ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
-        for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
-            ax.text(
-                c,
-                r,
-                L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="#a40000" if np.isnan(v) else "black",
-            )
-        fig.colorbar(im, ax=ax, shrink=0.8)
-        ax.set_title(L["heatmap"])
-
-        df = survey.assign(fulfilment=survey[dims].mean(axis=1))
-        ax = axes[0, 2]
-        if "turnover_intention" in df:
-            q = _quartile_means(df.assign(leave=df["turnover_intention"].astype(float)), "leave", k)
-            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, color="#c44e52")
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-            ax.set_xlabel(L["quartile"])
-        ax.set_title(L["leave"])
-
-        ax = axes[1, 0]
-        if hasattr(bank, "indicators") and bank.indicators is not None:
-            from cmanalytics.errors import PolicyWarning
-            from cmanalytics.performance.appraisal import annual_score_by_manager
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", PolicyWarning)
-                annual = annual_score_by_manager(bank.indicators)
-            d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
-            q = _quartile_means(d2, "appraisal", k)
-            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, fmt="{:.1f}")
-            ax.set_ylim(0, 100)
-            ax.set_xlabel(L["quartile"])
-            ax.set_ylabel(L["appraisal_axis"])
-        ax.set_title(L["appraisal"])
-
-        ax = axes[1, 1]
-        if "wellbeing_index" in survey:
-            d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
-            bands = pd.cut(
-                d3["weekly_hours"],
-                [0, 45, 50, 55, 60, 200],
-                right=False,
-                labels=["<45", "45-49", "50-54", "55-59", "60+"],
-            )
-            g = d3.groupby(bands, observed=False)["wellbeing_index"]
-            tab = pd.DataFrame({"n": g.count(), "mean": g.mean()})
-            _bars(
-                ax, tab.index.astype(str), tab["mean"], (tab["n"] < k).to_numpy(), k, L, color="#55a868", fmt="{:.1f}"
-            )
-            ax.set_ylim(0, 100)
-            ax.set_xlabel(L["hours"])
-            ax.set_ylabel(L["wellbeing_axis"])
-        ax.set_title(L["wellbeing"])
-
+        _dimension_means(axes[0, 0], cs, dims, L)
+        _branch_heatmap(axes[0, 1], cs, dims, k, L)
+        _band_panels(axes, tables, k, L)
         ax = axes[1, 2]
         resp = cs[(cs["branch_id"] != "all")].groupby("branch_id")["n"].max()
-        sup = resp.isna().to_numpy()
-        _bars(ax, resp.index, resp.fillna(0), sup, k, L, fmt="{:.0f}")
+        _bars(ax, resp.index, resp.fillna(0), resp.isna().to_numpy(), k, L, fmt="{:.0f}")
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
         ax.set_ylabel(L["people"])
         ax.set_title(L["respondents"])
-    fig.attrs = {"lang": lang}
+    fig.attrs = {"lang": lang, "min_cell": k, "tables": tables}
     return fig
 
 
