@@ -355,6 +355,166 @@ def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: in
     return per
 
 
+def _share_and_age(axes, staff, view, branch, policy, k: int, L: dict) -> None:
+    """The customer-manager share of each branch against the floor; the age bands."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 0]
+    hc = ind.headcount(staff, policy=policy)
+    per = _branch_bars(ax, hc, "cm_share", branch, k, L)
+    ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
+    ax.annotate(
+        f"{L['floor']} {per['floor'].iloc[0]:.0%}",
+        (1, per["floor"].iloc[0]),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        color="#a40000",
+        fontsize=8,
+    )
+    ax.set_title(L["cm_share"])
+
+    ax = axes[0, 1]
+    ages = ind.age_structure(view, policy=policy, min_cell=k)
+    mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
+    _bars(ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}")
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_ylabel(L["people"])
+    ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
+
+
+def _education_and_certificates(axes, view, policy, k: int, L: dict) -> None:
+    """Education and titles as stacked shares; the share holding 3 or more certificates."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 2]
+    edu = ind.education(view, policy=policy, min_cell=k)
+    tit = ind.titles(view, policy=policy, min_cell=k)
+    left = 0.0
+    palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
+    for j, (_, r) in enumerate(edu.iterrows()):
+        w = 0.0 if r["suppressed"] else r["share"]
+        ax.barh(1, w, left=left, color=palette[j])
+        if w > 0.12:
+            ax.text(
+                left + w / 2,
+                1,
+                f"{L['edu_names'][r['education']]}\n{w:.0%}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if j >= 1 else "black",
+            )
+        left += w
+    left = 0.0
+    for j, (_, r) in enumerate(tit.iterrows()):
+        w = 0.0 if r["suppressed"] else r["share"]
+        ax.barh(0, w, left=left, color=palette[j])
+        if w > 0.12:
+            ax.text(
+                left + w / 2,
+                0,
+                f"{L['title_names'][r['title']]}\n{w:.0%}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if j >= 2 else "black",
+            )
+        left += w
+    ax.set_yticks([0, 1], [L["title"], L["edu"]])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["education"])
+
+    ax = axes[0, 3]
+    cert = ind.certificate_coverage(view, policy=policy, min_cell=k)
+    cert = cert[cert["role"] != "all"]
+    _bars(ax, [L["roles"][r] for r in cert["role"]], cert["share_three_or_more"], cert["suppressed"], k, L)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["certificates"])
+
+
+def _caseload(axes, view, policy, k: int, L: dict) -> None:
+    """Mean caseload and the mean of the k largest per role, against the cap."""
+    ax = axes[1, 0]
+    cl = ind.caseload(view, policy=policy, min_cell=k)
+    cl = cl[cl.iloc[:, 1] == "all"]
+    pos = np.arange(len(cl))
+    ok = ~cl["suppressed"].to_numpy()
+    ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
+    ax.bar(
+        pos + 0.2,
+        np.where(ok, cl["top_mean_caseload"].fillna(0), 0),
+        0.4,
+        color="#8fa8d0",
+        label=L["max"].format(k=k),
+    )
+    for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
+        for p, v, s in zip(pos, cl[column], ok):
+            if s and np.isfinite(v):  # the value inside the top of its bar, clear of the cap's label
+                ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
+    for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
+        ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
+        if s:
+            ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
+    # the cap and how many are over it under each role's name: a label on the cap's line collides with
+    # the bars' numbers whenever the largest caseload is near the cap
+    ax.set_xticks(
+        pos,
+        [
+            f"{L['roles'][r]}\n{L['cap']} {cap:.0f}" + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
+            for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])
+        ],
+    )
+    ax.set_ylabel(L["clients"])
+    ax.legend(fontsize=8, loc="upper right")
+    ax.set_title(L["caseload"])
+
+
+def _grades_turnover_npl(axes, bank, staff, view, branch, policy, k: int, L: dict) -> None:
+    """The grade pyramid, turnover by branch and the NPL ratio by grade."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[1, 1]
+    gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
+    _bars(
+        ax,
+        [L["grades_names"][g] for g in gp["grade"]],
+        gp["n"],
+        gp["suppressed"],
+        k,
+        L,
+        horizontal=True,
+        fmt="{:.0f}",
+    )
+    ax.set_xlabel(L["people"])
+    ax.set_title(L["grades"])
+
+    ax = axes[1, 2]
+    _branch_bars(ax, ind.turnover(staff, policy=policy, min_cell=k), "turnover_rate", branch, k, L)
+    ax.set_title(L["turnover"])
+
+    ax = axes[1, 3]
+    clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
+    npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
+    npl = npl[npl["grade"] != "all"]
+    _bars(
+        ax,
+        [L["grades_names"][g] for g in npl["grade"]],
+        npl["npl_ratio"],
+        npl["suppressed"],
+        k,
+        L,
+        color="#c44e52",
+        fmt="{:.1%}",
+    )
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["npl"])
+
+
 def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None, min_cell: int | None = None):
     """The workforce-health dashboard: customer-manager share against the floor (all branches, the chosen
     one highlighted), age, education and titles, certificates, caseload against the caps, the grade
@@ -376,150 +536,10 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         fig.suptitle(f"{L['workforce_title']}: {level}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"])
         _caption(fig, L["caption_workforce"].format(level=level, k=k), lang, 0.06)
 
-        ax = axes[0, 0]
-        hc = ind.headcount(staff, policy=policy)
-        per = _branch_bars(ax, hc, "cm_share", branch, k, L)
-        ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
-        ax.annotate(
-            f"{L['floor']} {per['floor'].iloc[0]:.0%}",
-            (1, per["floor"].iloc[0]),
-            xycoords=("axes fraction", "data"),
-            xytext=(2, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            color="#a40000",
-            fontsize=8,
-        )
-        ax.set_title(L["cm_share"])
-
-        ax = axes[0, 1]
-        ages = ind.age_structure(view, policy=policy, min_cell=k)
-        mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
-        _bars(
-            ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}"
-        )
-        plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
-        ax.set_ylabel(L["people"])
-        ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
-
-        ax = axes[0, 2]
-        edu = ind.education(view, policy=policy, min_cell=k)
-        tit = ind.titles(view, policy=policy, min_cell=k)
-        left = 0.0
-        palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
-        for j, (_, r) in enumerate(edu.iterrows()):
-            w = 0.0 if r["suppressed"] else r["share"]
-            ax.barh(1, w, left=left, color=palette[j])
-            if w > 0.12:
-                ax.text(
-                    left + w / 2,
-                    1,
-                    f"{L['edu_names'][r['education']]}\n{w:.0%}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j >= 1 else "black",
-                )
-            left += w
-        left = 0.0
-        for j, (_, r) in enumerate(tit.iterrows()):
-            w = 0.0 if r["suppressed"] else r["share"]
-            ax.barh(0, w, left=left, color=palette[j])
-            if w > 0.12:
-                ax.text(
-                    left + w / 2,
-                    0,
-                    f"{L['title_names'][r['title']]}\n{w:.0%}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j >= 2 else "black",
-                )
-            left += w
-        ax.set_yticks([0, 1], [L["title"], L["edu"]])
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["education"])
-
-        ax = axes[0, 3]
-        cert = ind.certificate_coverage(view, policy=policy, min_cell=k)
-        cert = cert[cert["role"] != "all"]
-        _bars(ax, [L["roles"][r] for r in cert["role"]], cert["share_three_or_more"], cert["suppressed"], k, L)
-        ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["certificates"])
-
-        ax = axes[1, 0]
-        cl = ind.caseload(view, policy=policy, min_cell=k)
-        cl = cl[cl.iloc[:, 1] == "all"]
-        pos = np.arange(len(cl))
-        ok = ~cl["suppressed"].to_numpy()
-        ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
-        ax.bar(
-            pos + 0.2,
-            np.where(ok, cl["top_mean_caseload"].fillna(0), 0),
-            0.4,
-            color="#8fa8d0",
-            label=L["max"].format(k=k),
-        )
-        for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
-            for p, v, s in zip(pos, cl[column], ok):
-                if s and np.isfinite(v):  # the value inside the top of its bar, clear of the cap's label
-                    ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
-        for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
-            ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
-            if s:
-                ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
-        # the cap and how many are over it under each role's name: a label on the cap's line collides with
-        # the bars' numbers whenever the largest caseload is near the cap
-        ax.set_xticks(
-            pos,
-            [
-                f"{L['roles'][r]}\n{L['cap']} {cap:.0f}"
-                + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
-                for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])
-            ],
-        )
-        ax.set_ylabel(L["clients"])
-        ax.legend(fontsize=8, loc="upper right")
-        ax.set_title(L["caseload"])
-
-        ax = axes[1, 1]
-        gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
-        _bars(
-            ax,
-            [L["grades_names"][g] for g in gp["grade"]],
-            gp["n"],
-            gp["suppressed"],
-            k,
-            L,
-            horizontal=True,
-            fmt="{:.0f}",
-        )
-        ax.set_xlabel(L["people"])
-        ax.set_title(L["grades"])
-
-        ax = axes[1, 2]
-        _branch_bars(ax, ind.turnover(staff, policy=policy, min_cell=k), "turnover_rate", branch, k, L)
-        ax.set_title(L["turnover"])
-
-        ax = axes[1, 3]
-        clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
-        npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
-        npl = npl[npl["grade"] != "all"]
-        _bars(
-            ax,
-            [L["grades_names"][g] for g in npl["grade"]],
-            npl["npl_ratio"],
-            npl["suppressed"],
-            k,
-            L,
-            color="#c44e52",
-            fmt="{:.1%}",
-        )
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["npl"])
+        _share_and_age(axes, staff, view, branch, policy, k, L)
+        _education_and_certificates(axes, view, policy, k, L)
+        _caseload(axes, view, policy, k, L)
+        _grades_turnover_npl(axes, bank, staff, view, branch, policy, k, L)
         _wrap_titles(fig, lang, 4)
     fig.attrs = {"lang": lang}
     return fig
@@ -609,6 +629,20 @@ def _dimension_means(ax, cs: pd.DataFrame, dims: list, L: dict) -> None:
     ax.set_title(L["dimension_means"])
 
 
+def _cell_values(ax, values: np.ndarray, k: int, L: dict, fontsize: float) -> None:
+    """Each heatmap cell's value, or "n < k" in red where it is suppressed (NaN)."""
+    for (r, c), v in np.ndenumerate(values):
+        ax.text(
+            c,
+            r,
+            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="#a40000" if np.isnan(v) else "black",
+        )
+
+
 def _branch_heatmap(ax, cs: pd.DataFrame, dims: list, k: int, L: dict) -> None:
     per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
     im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
@@ -616,16 +650,7 @@ def _branch_heatmap(ax, cs: pd.DataFrame, dims: list, k: int, L: dict) -> None:
         np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
     )
     ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
-    for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
-        ax.text(
-            c,
-            r,
-            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
-            ha="center",
-            va="center",
-            fontsize=6.5,
-            color="#a40000" if np.isnan(v) else "black",
-        )
+    _cell_values(ax, per.to_numpy(dtype=float), k, L, 6.5)
     ax.figure.colorbar(im, ax=ax, shrink=0.8)
     ax.set_title(L["heatmap"])
 
@@ -811,16 +836,7 @@ def _group_panels(heat, counts, x, group, dims, names, k, L, label):
     im = heat.imshow(means.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=1, vmax=5)
     heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=35, ha="right", rotation_mode="anchor")
     heat.set_yticks(np.arange(len(means)), [str(v) for v in means.index], fontsize=8)
-    for (r, c), v in np.ndenumerate(means.to_numpy(dtype=float)):
-        heat.text(
-            c,
-            r,
-            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
-            ha="center",
-            va="center",
-            fontsize=7,
-            color="#a40000" if np.isnan(v) else "black",
-        )
+    _cell_values(heat, means.to_numpy(dtype=float), k, L, 7)
     heat.figure.colorbar(im, ax=heat, shrink=0.8)
     heat.set_title(L["group_heatmap"].format(g=label))
     if counts is not None:
