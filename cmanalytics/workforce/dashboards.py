@@ -385,6 +385,27 @@ def _share_and_age(axes, staff, view, branch, policy, k: int, L: dict) -> None:
     ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
 
 
+def _stacked_shares(ax, y: float, table: pd.DataFrame, names: list, dark_from: int) -> None:
+    """One horizontal bar of a distribution's shares at ``y`` (a suppressed share drawn as nothing), each
+    part named with its share when wide enough to hold the text; white text from the ``dark_from``-th shade."""
+    palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
+    left = 0.0
+    for j, (name, share, hidden) in enumerate(zip(names, table["share"], table["suppressed"])):
+        w = 0.0 if hidden else share
+        ax.barh(y, w, left=left, color=palette[j])
+        if w > 0.12:
+            ax.text(
+                left + w / 2,
+                y,
+                f"{name}\n{w:.0%}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if j >= dark_from else "black",
+            )
+        left += w
+
+
 def _education_and_certificates(axes, view, policy, k: int, L: dict) -> None:
     """Education and titles as stacked shares; the share holding 3 or more certificates."""
     import matplotlib.pyplot as plt
@@ -392,37 +413,8 @@ def _education_and_certificates(axes, view, policy, k: int, L: dict) -> None:
     ax = axes[0, 2]
     edu = ind.education(view, policy=policy, min_cell=k)
     tit = ind.titles(view, policy=policy, min_cell=k)
-    left = 0.0
-    palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
-    for j, (_, r) in enumerate(edu.iterrows()):
-        w = 0.0 if r["suppressed"] else r["share"]
-        ax.barh(1, w, left=left, color=palette[j])
-        if w > 0.12:
-            ax.text(
-                left + w / 2,
-                1,
-                f"{L['edu_names'][r['education']]}\n{w:.0%}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if j >= 1 else "black",
-            )
-        left += w
-    left = 0.0
-    for j, (_, r) in enumerate(tit.iterrows()):
-        w = 0.0 if r["suppressed"] else r["share"]
-        ax.barh(0, w, left=left, color=palette[j])
-        if w > 0.12:
-            ax.text(
-                left + w / 2,
-                0,
-                f"{L['title_names'][r['title']]}\n{w:.0%}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if j >= 2 else "black",
-            )
-        left += w
+    _stacked_shares(ax, 1, edu, [L["edu_names"][v] for v in edu["education"]], dark_from=1)
+    _stacked_shares(ax, 0, tit, [L["title_names"][v] for v in tit["title"]], dark_from=2)
     ax.set_yticks([0, 1], [L["title"], L["edu"]])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
