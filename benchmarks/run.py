@@ -192,27 +192,9 @@ def write_big_csv(path: Path, target_bytes: int) -> int:
 def bank_rules_times() -> tuple[float, float]:
     """B7: assign_clients on 100,000 clients and 1,000 managers in 40 units, half the clients with a current
     manager; B8: simulate_years on the seed-0 synthetic bank for 5 years. One run each (seconds)."""
-    from cmanalytics.synthetic.bank import synthetic_bank
+    from cmanalytics.synthetic.bank import assignment_book, synthetic_bank
 
-    rng = np.random.default_rng(0)
-    n_m, n_c = 1000, 100_000
-    m = pd.DataFrame(
-        {
-            "manager_id": [f"m{k}" for k in range(n_m)],
-            "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
-            "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m),
-        }
-    )
-    c = pd.DataFrame(
-        {
-            "client_id": [f"c{k}" for k in range(n_c)],
-            "branch_id": rng.choice(m["branch_id"].unique(), n_c),
-            "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-            "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-            "key_deposit": np.arange(n_c) < 8,
-        }
-    )
-    c["current_manager"] = np.where(rng.uniform(size=n_c) < 0.5, rng.choice(m["manager_id"], n_c), None)
+    c, m = assignment_book(0)
     t0 = time.perf_counter()
     cma.performance.assign_clients(c, m)
     t_assign = time.perf_counter() - t0

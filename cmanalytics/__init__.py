@@ -109,3 +109,6 @@ __all__ += [
     "tetrachoric",
     "velicer_map",
 ]
+
+# Public functions refuse unexpected keywords with an ArgumentError naming them and the accepted ones.
+errors.check_keywords_of(globals(), __all__)

@@ -99,3 +99,59 @@ def diagnose(message: str, category: type[CmanalyticsWarning], record: list | No
     if record is not None:
         record.append(message)
     return message
+
+
+# --- Keywords -------------------------------------------------------------------------------------------
+# A misspelt keyword (``n_factor=3``, ``minCell=5``) is a Python TypeError naming neither the accepted
+# keywords nor a fix; at the public boundary it is an ArgumentError that names both.
+
+
+def check_keywords(function):
+    """``function`` refusing keywords it does not take with an :class:`ArgumentError` naming the keyword, the
+    nearest accepted one and all the accepted ones (a function taking ``**kwargs`` is returned as it is)."""
+    import functools
+    import inspect
+
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return function
+    if any(p.kind is p.VAR_KEYWORD for p in parameters) or getattr(function, "checks_keywords", False):
+        return function
+    accepted = tuple(p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    known = frozenset(accepted)
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        unknown = [k for k in kwargs if k not in known]
+        if unknown:
+            raise ArgumentError(unexpected_keywords(function.__name__, unknown, accepted))
+        return function(*args, **kwargs)
+
+    checked.checks_keywords = True
+    return checked
+
+
+def unexpected_keywords(name: str, unknown, accepted) -> str:
+    """The message for keywords ``unknown`` given to ``name``, which accepts ``accepted``."""
+    import difflib
+
+    parts = []
+    for k in unknown:
+        near = difflib.get_close_matches(k, accepted, n=1)
+        parts.append(f"{k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+    return (
+        f"{name}() got unexpected keyword argument(s) {', '.join(parts)}; it accepts "
+        f"{', '.join(accepted) if accepted else 'no keyword arguments'}."
+    )
+
+
+def check_keywords_of(namespace: dict, names) -> None:
+    """Wrap each function of ``namespace`` named in ``names`` with :func:`check_keywords` (a package's
+    public functions, in its ``__init__``)."""
+    import inspect
+
+    for name in names:
+        obj = namespace.get(name)
+        if callable(obj) and not inspect.isclass(obj):
+            namespace[name] = check_keywords(obj)

@@ -1,8 +1,10 @@
-"""Check the built docs site as a reader sees it: every page has its title and no error block, and renders in
-headless Chromium (a screenshot per page into docs/_build/_screenshots, checked to be a drawn page, not blank).
+"""Check the built docs site as a reader sees it: every page has its title and no error block, renders in
+headless Chromium (a screenshot per page into docs/_build/_screenshots, checked to be a drawn page, not
+blank), and holds no Chinese character that no installed font draws. The screenshot, blank and glyph checks
+are the report's (``cmanalytics.reporting.screenshots``, `make screenshots`).
 
 Run by `make docs` after the build. Without a Chromium on the machine (Debian: `apt-get install chromium`) the
-screenshots are not taken and the script says so; the title and error checks still run.
+screenshots are not taken and the script says so; the title, error and glyph checks still run.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 from matplotlib import image
+
+from cmanalytics.reporting.screenshots import chromium, covered, is_blank, missing_glyphs, page_text, screenshot
 
 BUILD = Path(__file__).resolve().parent / "_build"
 SHOTS = BUILD / "_screenshots"
@@ -39,54 +41,30 @@ def pages() -> list[Path]:
     return sorted(p for p in BUILD.rglob("*.html") if p.name != "404.html" and "_screenshots" not in p.parts)
 
 
-def text_of(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"<[^>]+>", " ", html)
-
-
-def check_html(page: Path) -> list[str]:
+def check_html(page: Path, fonts: set[int]) -> list[str]:
     html = page.read_text(encoding="utf-8")
     problems = []
     h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
     title = re.sub(r"<[^>]+>", "", h1.group(1)).strip() if h1 else ""
     if not title:
         problems.append("no title (h1)")
-    body = text_of(html)
+    body = page_text(page)
     problems += [f"error text {p.pattern!r}" for p in ERRORS if p.search(body)]
+    missing = missing_glyphs(body, points=fonts)
+    if missing:
+        problems.append(f"no installed font draws {missing[:20]!r} (apt-get install fonts-wqy-microhei)")
     return problems
 
 
-def chromium() -> str | None:
-    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-
-
-def screenshot(browser: str, page: Path) -> list[str]:
+def check_screenshot(page: Path) -> list[str]:
     out = SHOTS / page.relative_to(BUILD).with_suffix(".png")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        run = subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                f"--user-data-dir={profile}",
-                "--window-size=1280,1600",
-                f"--screenshot={out}",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    if run.returncode != 0 or not out.exists():
-        return [f"Chromium took no screenshot (exit {run.returncode})"]
-    pixels = image.imread(out)[..., :3]
-    # A drawn page has the header bar, text and white space: many distinct shades, not one colour.
-    if pixels.std() < 0.05 or len(np.unique((pixels * 255).astype(int).reshape(-1, 3), axis=0)) < 50:
-        return ["the screenshot is blank"]
-    return []
+    try:
+        screenshot(page, out, width=1280, height=1600, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return [f"Chromium took no screenshot ({type(exc).__name__})"]
+    if not out.exists():
+        return ["Chromium took no screenshot"]
+    return ["the screenshot is blank"] if is_blank(image.imread(out)) else []
 
 
 def main() -> int:
@@ -94,12 +72,17 @@ def main() -> int:
     if not found:
         print(f"no pages in {BUILD}: run `make docs` first")
         return 1
-    problems = {p: check_html(p) for p in found}
-    browser = chromium()
+    fonts = covered()
+    problems = {p: check_html(p, fonts) for p in found}
+    try:
+        chromium()
+        browser = True
+    except FileNotFoundError:
+        browser = False
     if browser:
         shutil.rmtree(SHOTS, ignore_errors=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for p, shot in zip(found, pool.map(lambda p: screenshot(browser, p), found)):
+            for p, shot in zip(found, pool.map(check_screenshot, found)):
                 problems[p] += shot
         print(f"{len(found)} pages: screenshots in {SHOTS}")
     else:

@@ -47,6 +47,8 @@ PEOPLE = (
     "wealth_manager",
 )
 CATEGORIES = ("education", "title", "grade", "age_band", "tenure_band", "rating")
+# Categories that are a subset of the others, not a part of the group: the eliminated are among those rated.
+OUTSIDE = ("eliminated",)
 # Columns that are settings, not figures about people (a cap, a floor), or counts of loans.
 NOT_ABOUT_PEOPLE = ("cap", "floor", "loans", "non_performing", "loan_balance", "npl_balance")
 
@@ -97,9 +99,11 @@ def table_lines(
         if category is not None and group_sizes is not None:
             for g, rows in df.groupby(group, sort=False):
                 if g in group_sizes:
-                    lines.append(([(i, column) for i in rows.index], ("const", group_sizes[g])))
+                    parts = [(i, column) for i in rows.index if rows.at[i, category] not in OUTSIDE]
+                    lines.append((parts, ("const", group_sizes[g])))
     elif category is not None and group_sizes and "all" in group_sizes:
-        lines.append(([(i, column) for i in df.index], ("const", group_sizes["all"])))
+        parts = [(i, column) for i in df.index if df.at[i, category] not in OUTSIDE]
+        lines.append((parts, ("const", group_sizes["all"])))
     return known, lines
 
 

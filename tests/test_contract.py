@@ -14,7 +14,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
-from cmanalytics.errors import CmanalyticsError
+from cmanalytics.errors import ArgumentError, CmanalyticsError
 
 MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
@@ -150,3 +150,47 @@ def test_result_classes_are_frozen_with_the_views(qualname, cls):
     assert dataclasses.is_dataclass(cls) and cls.__dataclass_params__.frozen, qualname
     for method in ("summary", "to_frame", "_repr_html_", "__repr__"):
         assert callable(getattr(cls, method, None)), f"{qualname} lacks {method}"
+
+
+def _public_functions():
+    out = {}
+    for mod in (cma, cma.study, cma.performance, cma.workforce):
+        for n in mod.__all__:
+            obj = getattr(mod, n)
+            if callable(obj) and not inspect.isclass(obj):
+                out[f"{mod.__name__}.{n}"] = obj
+    return out
+
+
+@pytest.mark.parametrize("qualname", sorted(_public_functions()))
+def test_an_unexpected_keyword_is_refused_by_name(qualname):
+    """A misspelt or unknown keyword is the package's ArgumentError naming it and the accepted ones, never
+    Python's bare TypeError, and refused before anything is computed (no other argument needed)."""
+    fn = _public_functions()[qualname]
+    accepted = [
+        p.name for p in inspect.signature(fn).parameters.values() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    if qualname == "cmanalytics.prepare":  # its **options go to polychoric, or nowhere
+        data = _hs()
+        with pytest.raises(ArgumentError, match="unexpected go with method='polychoric' only"):
+            fn(data, unexpected=1)
+        with pytest.raises(ArgumentError, match=r"polychoric\(\) got unexpected keyword argument\(s\) 'unexpected'"):
+            fn(_likert(), method="polychoric", unexpected=1)
+        return
+    with pytest.raises(ArgumentError) as info:
+        fn(unexpected=1)
+    message = str(info.value)
+    assert f"{fn.__name__}() got unexpected keyword argument(s) 'unexpected'" in message
+    assert message.endswith(f"it accepts {', '.join(accepted)}." if accepted else "it accepts no keyword arguments.")
+
+
+def test_factor_scores_refuses_an_unexpected_keyword_and_suggests_the_nearest():
+    data = _hs()
+    res = cma.efa(data, n_factors=3)
+    with pytest.raises(ArgumentError, match=r"'unexpected'; it accepts result, data, method\.$"):
+        cma.factor_scores(res, data, method="regression", unexpected=1)
+    with pytest.raises(ArgumentError, match=r"'methods' \(did you mean 'method'\?\)"):
+        cma.factor_scores(res, data, methods="bartlett")
+    # the check keeps the function's name, documentation and signature
+    assert cma.factor_scores.__name__ == "factor_scores" and "Thurstone" in cma.factor_scores.__doc__
+    assert list(inspect.signature(cma.factor_scores).parameters) == ["result", "data", "method"]

@@ -63,3 +63,8 @@ __all__ = [
     "simulated_profit",
     "split_pool",
 ]
+
+# Public functions refuse unexpected keywords with an ArgumentError naming them and the accepted ones.
+from cmanalytics.errors import check_keywords_of  # noqa: E402
+
+check_keywords_of(globals(), __all__)

@@ -202,8 +202,16 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
     (largest first, least loaded): not proven optimal, but reproducible, and linear-logarithmic in size
     (100,000 clients and 1,000 managers in a few seconds).
     """
-    pol = policy or load_policy()
-    rules = pol.data["assignment"]
+    rules = (policy or load_policy()).data["assignment"]
+    _check_inputs(clients, managers, rules)
+    run = _Run.start(clients, managers, rules)
+    _place_key_group(run)
+    _place_named(run)
+    _place_by_unit_then_bank(run)
+    return _result(run)
+
+
+def _check_inputs(clients: pd.DataFrame, managers: pd.DataFrame, rules: dict) -> None:
     require(clients, ["client_id", "branch_id", "loan_balance", "deposit_balance"], "clients")
     require(managers, ["manager_id", "level", "branch_id"], "managers")
     unique_ids(clients["client_id"], "client_id")
@@ -215,109 +223,165 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
             f"manager {row['manager_id']!r} has level {row['level']!r}, which the policy does not define "
             f"({', '.join(rules['levels'])})."
         )
-    loans = strict_numbers(clients["loan_balance"], "loan_balance", lo=0).to_numpy()
-    deposits = strict_numbers(clients["deposit_balance"], "deposit_balance", lo=0).to_numpy()
-    values = loans + deposits if rules.get("balance", "deposit_plus_loan") == "deposit_plus_loan" else loans.copy()
-    tiers = _tiers(loans, rules)
-    mids = managers["manager_id"].to_numpy(object)
-    pos = {m: k for k, m in enumerate(mids)}
-    mlevel = managers["level"].to_numpy(object)
-    munit = managers["branch_id"].to_numpy(object)
-    part = (
-        strict_bool(managers["part_time"], "part_time").to_numpy()
-        if "part_time" in managers
-        else np.zeros(len(mids), bool)
-    )
-    book = _Book(mids, mlevel, munit, rules)
-    n = len(clients)
-    who = np.full(n, -1)
-    rule = np.full(n, "", dtype=object)
-    group = np.full(n, None, dtype=object)
-    cunit = clients["branch_id"].to_numpy(object)
 
-    def allowed(i, k):
-        return mlevel[k] in _allowed(tiers[i], rules) and book.room(k, tiers[i] != "small")
 
-    record: list = []
+@dataclass
+class _Run:
+    """One assignment in progress: the clients' values and tiers, the managers, their book, and for each
+    client the manager placed (``who``, -1 while unplaced), the rule that placed it and its group."""
 
-    def col(name):
+    clients: pd.DataFrame
+    rules: dict
+    loans: np.ndarray
+    values: np.ndarray
+    tiers: np.ndarray
+    cunit: np.ndarray
+    mids: np.ndarray
+    pos: dict
+    mlevel: np.ndarray
+    munit: np.ndarray
+    part: np.ndarray
+    book: _Book
+    who: np.ndarray
+    rule: np.ndarray
+    group: np.ndarray
+    record: list
+    current: list = field(default_factory=list)  # the current manager named for each client, or None
+    developer: list = field(default_factory=list)  # the manager who developed each client, or None
+
+    @classmethod
+    def start(cls, clients: pd.DataFrame, managers: pd.DataFrame, rules: dict) -> _Run:
+        loans = strict_numbers(clients["loan_balance"], "loan_balance", lo=0).to_numpy()
+        deposits = strict_numbers(clients["deposit_balance"], "deposit_balance", lo=0).to_numpy()
+        by_both = rules.get("balance", "deposit_plus_loan") == "deposit_plus_loan"
+        mids = managers["manager_id"].to_numpy(object)
+        mlevel, munit = managers["level"].to_numpy(object), managers["branch_id"].to_numpy(object)
+        part = (
+            strict_bool(managers["part_time"], "part_time").to_numpy()
+            if "part_time" in managers
+            else np.zeros(len(mids), bool)
+        )
+        n = len(clients)
+        run = cls(
+            clients,
+            rules,
+            loans,
+            loans + deposits if by_both else loans.copy(),
+            _tiers(loans, rules),
+            clients["branch_id"].to_numpy(object),
+            mids,
+            {m: k for k, m in enumerate(mids)},
+            mlevel,
+            munit,
+            part,
+            _Book(mids, mlevel, munit, rules),
+            np.full(n, -1),
+            np.full(n, "", dtype=object),
+            np.full(n, None, dtype=object),
+            [],
+        )
+        run.current, run.developer = run.named("current_manager"), run.named("developed_by")
+        return run
+
+    def allowed(self, i: int, k: int) -> bool:
+        return self.mlevel[k] in _allowed(self.tiers[i], self.rules) and self.book.room(k, self.tiers[i] != "small")
+
+    def named(self, name: str) -> list:
+        """The clients' manager named in column ``name``, None where none is named or the one named has
+        left (eliminated, retired): that client is placed by the later rules, as a client without one; the
+        warning names one, so that a typing error is seen."""
+        clients, n = self.clients, len(self.clients)
         if name not in clients:
             return [None] * n
         s = clients[name]
-        unknown = s.notna() & ~s.isin(pos)
+        unknown = s.notna() & ~s.isin(self.pos)
         if unknown.any():
-            # a manager who has left (eliminated, retired): the client is placed by the later rules, as a
-            # client without one; the warning names one, so that a typing error is seen
             diagnose(
                 f"{int(unknown.sum())} client(s) have a {name} who is not among the managers "
                 f"(e.g. {s[unknown].iloc[0]!r}, of client {clients.loc[unknown, 'client_id'].iloc[0]!r}); "
                 "they are placed as clients without one.",
                 DataWarning,
-                record,
+                self.record,
             )
-        return [None if pd.isna(v) or v not in pos else v for v in s]
+        return [None if pd.isna(v) or v not in self.pos else v for v in s]
 
-    current, developer = col("current_manager"), col("developed_by")
-    # 1. the key-deposit group
-    if "key_deposit" in clients:
-        key = strict_bool(clients["key_deposit"], "key_deposit", missing=False).to_numpy()
-        if key.any():
-            members = _key_group(np.flatnonzero(key), current, pos, mlevel, part, book, rules)
-            for i in np.flatnonzero(key):
-                who[i], rule[i], group[i] = members[0], "key-deposit group", ";".join(mids[members])
-                for k in members:
-                    book.take(k, values[i] / len(members), False)
-    # 2. existing managers kept, 3. developers (part-time managers only through this rule)
-    for source, name in ((current, "existing manager kept"), (developer, "developer manages")):
-        for i in np.argsort(-values, kind="stable"):
+
+def _place_key_group(run: _Run) -> None:
+    """Rule 1: the key deposit accounts go to one group (the first member is the responsible manager)."""
+    if "key_deposit" not in run.clients:
+        return
+    key = strict_bool(run.clients["key_deposit"], "key_deposit", missing=False).to_numpy()
+    if not key.any():
+        return
+    members = _key_group(np.flatnonzero(key), run.current, run.pos, run.mlevel, run.part, run.book, run.rules)
+    for i in np.flatnonzero(key):
+        run.who[i], run.rule[i], run.group[i] = members[0], "key-deposit group", ";".join(run.mids[members])
+        for k in members:
+            run.book.take(k, run.values[i] / len(members), False)
+
+
+def _place_named(run: _Run) -> None:
+    """Rules 2 and 3: existing managers kept, then developers (part-time managers only through this rule)."""
+    for source, name in ((run.current, "existing manager kept"), (run.developer, "developer manages")):
+        for i in np.argsort(-run.values, kind="stable"):
             m = source[i]
-            if who[i] >= 0 or m is None:
+            if run.who[i] >= 0 or m is None:
                 continue
-            k = pos[m]
-            if allowed(i, k):
-                book.take(k, values[i], tiers[i] != "small")
-                who[i] = k
-                rule[i] = "part-time developer" if part[k] else name
-    # 4. locality: the unit's own managers; 5. bank-wide competition
-    open_mgrs = np.flatnonzero(~part)
+            k = run.pos[m]
+            if run.allowed(i, k):
+                run.book.take(k, run.values[i], run.tiers[i] != "small")
+                run.who[i] = k
+                run.rule[i] = "part-time developer" if run.part[k] else name
+
+
+def _place_by_unit_then_bank(run: _Run) -> None:
+    """Rules 4 and 5: the unit's own managers (locality), then bank-wide competition; largest client first,
+    each to the least loaded eligible manager."""
+    values, cunit, who = run.values, run.cunit, run.who
+    open_mgrs = np.flatnonzero(~run.part)
     fair = values.sum() / max(len(open_mgrs), 1)
     for unit in pd.unique(cunit[who < 0]):
         todo = np.flatnonzero((who < 0) & (cunit == unit))
-        members = open_mgrs[munit[open_mgrs] == unit]
+        members = open_mgrs[run.munit[open_mgrs] == unit]
         unit_fair = values[cunit == unit].sum() / max(len(members), 1)
         order = todo[np.argsort(-values[todo], kind="stable")]
-        for i, k in _greedy(order, book, members, tiers, loans, values, rules, unit_fair).items():
-            who[i], rule[i] = k, "unit"
+        for i, k in _greedy(order, run.book, members, run.tiers, run.loans, values, run.rules, unit_fair).items():
+            who[i], run.rule[i] = k, "unit"
     todo = np.flatnonzero(who < 0)
     order = todo[np.argsort(-values[todo], kind="stable")]
-    for i, k in _greedy(order, book, open_mgrs, tiers, loans, values, rules, fair).items():
-        who[i], rule[i] = k, "bank-wide competition"
-    reason = np.full(n, None, dtype=object)
+    for i, k in _greedy(order, run.book, open_mgrs, run.tiers, run.loans, values, run.rules, fair).items():
+        who[i], run.rule[i] = k, "bank-wide competition"
+
+
+def _result(run: _Run) -> AssignmentResult:
+    """Rule 6 (the unplaced, with the reason), the clients' table and the managers' books."""
+    who, rules, book = run.who, run.rules, run.book
+    reason = np.full(len(who), None, dtype=object)
     for i in np.flatnonzero(who < 0):
-        rule[i] = "unplaced"
+        run.rule[i] = "unplaced"
         reason[i] = (
-            f"no manager in the bank of a level allowed for a {tiers[i]} client "
-            f"({', '.join(_allowed(tiers[i], rules))}) has room: every one is at the limit of "
+            f"no manager in the bank of a level allowed for a {run.tiers[i]} client "
+            f"({', '.join(_allowed(run.tiers[i], rules))}) has room: every one is at the limit of "
             f"{rules['max_large_or_medium']} large or medium client(s) or at the caseload cap"
         )
     table = pd.DataFrame(
         {
-            "client_id": clients["client_id"].to_numpy(),
-            "branch_id": cunit,
-            "tier": tiers,
-            "value": values,
-            "manager_id": np.where(who >= 0, mids[np.maximum(who, 0)], None),
-            "group": group,
-            "rule": rule,
+            "client_id": run.clients["client_id"].to_numpy(),
+            "branch_id": run.cunit,
+            "tier": run.tiers,
+            "value": run.values,
+            "manager_id": np.where(who >= 0, run.mids[np.maximum(who, 0)], None),
+            "group": run.group,
+            "rule": run.rule,
             "reason": reason,
         }
     )
     held = pd.DataFrame(
         {
-            "manager_id": mids,
-            "level": mlevel,
-            "branch_id": munit,
-            "part_time": part,
+            "manager_id": run.mids,
+            "level": run.mlevel,
+            "branch_id": run.munit,
+            "part_time": run.part,
             "clients": book.count,
             "value": book.value,
             "large_or_medium": book.big,
@@ -327,9 +391,9 @@ def assign_clients(clients: pd.DataFrame, managers: pd.DataFrame, policy: Policy
         diagnose(
             f"{int((who < 0).sum())} client(s) could not be placed: no eligible manager anywhere.",
             PolicyWarning,
-            record,
+            run.record,
         )
-    return AssignmentResult(table, held, record)
+    return AssignmentResult(table, held, run.record)
 
 
 def _key_group(key_rows, current, pos, mlevel, part, book, rules) -> np.ndarray:

@@ -32,10 +32,11 @@ def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth:
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
     if method == "polychoric":
-        from cmanalytics.errors import SingularityWarning, diagnose
+        from cmanalytics.errors import SingularityWarning, check_keywords, diagnose
         from cmanalytics.psychometrics.ordinal import polychoric
 
-        res = polychoric(data, missing=missing, smooth=smooth, **options)
+        # the options are polychoric's: one it does not take is an ArgumentError naming those it does
+        res = check_keywords(polychoric)(data, missing=missing, smooth=smooth, **options)
         notes = tuple(diagnose(w, SingularityWarning) for w in res.warnings) if res.smoothed else ()
         m = Moments(
             res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric", notes=notes

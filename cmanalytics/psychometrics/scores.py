@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError, DataError, check_keywords
 from cmanalytics.presentation import Reportable
 from cmanalytics.psychometrics.adequacy import inverse
 from cmanalytics.psychometrics.inputs import response_matrix
@@ -137,6 +137,7 @@ def factor_score_weights(result, method: str = "regression") -> ScoreWeights:
     )
 
 
+@check_keywords
 def factor_scores(result, data, method: str = "regression") -> pd.DataFrame:
     """Scores of each respondent on each factor of an :class:`~cmanalytics.psychometrics.efa.EFAResult`.
 

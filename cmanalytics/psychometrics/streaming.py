@@ -73,9 +73,27 @@ def _file_chunks(path: Path, chunksize: int, columns):
         yield batch.to_pandas()
 
 
-def _accumulate(chunk, names, missing) -> MomentAccumulator:
+def _accumulate(chunk, names, missing, units) -> MomentAccumulator:
     x, _ = response_matrix(chunk, min_items=1)
-    return MomentAccumulator(names, missing).add(x)
+    return MomentAccumulator(names, missing).add(_in_units(x, units))
+
+
+# Extreme magnitudes (1e155 overflows a sum of squares, 1e-300 underflows it to "no variance"): every chunk
+# is divided by the first chunk's per-column powers of two (column_units: exact in binary floating point),
+# and the moments are mapped back at the end, as in memory. Both streaming paths (files and iterators,
+# dask) go through these two functions.
+def _in_units(x: np.ndarray, units: np.ndarray | None) -> np.ndarray:
+    return x if units is None else x / units
+
+
+def _from_units(m: Moments, units: np.ndarray | None) -> Moments:
+    if units is None:
+        return m
+    unit = float(units.max())
+    rel = units / unit
+    return dataclasses.replace(
+        m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units, cov_unit=unit
+    )
 
 
 def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_000, columns=None) -> Moments:
@@ -100,9 +118,8 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
             x, names = response_matrix(chunk, min_items=3)
             size_guard(x.shape[0], x.shape[1])
             first_cols = cols
-            # extreme magnitudes: every chunk divided by the first chunk's powers of two (exact), as in memory
             units = column_units(x)
-            acc = MomentAccumulator(names, missing).add(x if units is None else x / units)
+            acc = MomentAccumulator(names, missing).add(_in_units(x, units))
             continue
         if cols != first_cols or (cols is None and np.shape(chunk)[1] != len(names)):
             raise DataError(
@@ -110,17 +127,10 @@ def prepare_stream(source, *, missing: str = "listwise", chunksize: int = 100_00
                 f"had {list(first_cols) if first_cols else len(names)}; every chunk needs the same items."
             )
         x, _ = response_matrix(chunk, min_items=1)
-        acc.add(x if units is None else x / units)
+        acc.add(_in_units(x, units))
     if acc is None:
         raise DataError("the source gave no data.")
-    m = acc.moments()
-    if units is None:
-        return m
-    unit = float(units.max())
-    rel = units / unit
-    return dataclasses.replace(
-        m, cov=m.cov * np.outer(rel, rel), means=m.means * units, sds=m.sds * units, cov_unit=unit
-    )
+    return _from_units(acc.moments(), units)
 
 
 def _prepare_dask(ddf, missing: str, columns) -> Moments:
@@ -131,10 +141,14 @@ def _prepare_dask(ddf, missing: str, columns) -> Moments:
     names = tuple(str(c) for c in ddf.columns)
     if len(names) < 3:
         raise DataError(f"data has {len(names)} item(s); this analysis needs at least 3.")
-    parts = [dask.delayed(_accumulate)(part, names, missing) for part in ddf.to_delayed()]
+    partitions = ddf.to_delayed()
+    # the units of the first partition, as the first chunk's on the other path (it is read once more)
+    first, _ = response_matrix(partitions[0].compute(), min_items=1)
+    units = column_units(first)
+    parts = [dask.delayed(_accumulate)(part, names, missing, units) for part in partitions]
     while len(parts) > 1:  # a tree of merges, so no single task holds more than two partitions' sums
         parts = [
             dask.delayed(MomentAccumulator.merge)(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i]
             for i in range(0, len(parts), 2)
         ]
-    return parts[0].compute().moments()
+    return _from_units(parts[0].compute().moments(), units)

@@ -36,23 +36,28 @@ def chromium() -> str:
 
 def screenshot(page: Path, png: Path, *, width: int = 1280, height: int = 2000, timeout: int = 60) -> Path:
     """``page`` rendered by headless Chromium into ``png`` (the top ``height`` pixels)."""
+    import tempfile
+
     png.parent.mkdir(parents=True, exist_ok=True)
-    # --no-sandbox: Chromium refuses to run its sandbox as root (containers, CI)
-    subprocess.run(
-        [
-            chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            f"--window-size={width},{height}",
-            f"--screenshot={png}",
-            Path(page).resolve().as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=timeout,
-    )
+    # --no-sandbox: Chromium refuses to run its sandbox as root (containers, CI); a profile of its own per
+    # call, so that several screenshots can be taken at once
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--screenshot={png}",
+                Path(page).resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
     return png
 
 

@@ -54,3 +54,8 @@ __all__ = [
     "ValidityResult",
     "validity",
 ]
+
+# Public functions refuse unexpected keywords with an ArgumentError naming them and the accepted ones.
+from cmanalytics.errors import check_keywords_of  # noqa: E402
+
+check_keywords_of(globals(), __all__)

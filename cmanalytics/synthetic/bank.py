@@ -87,22 +87,62 @@ def synthetic_bank(
     sources give no share; 0.16 is illustrative and puts the customer-manager share of formal staff near
     the "about 16%" from which one rural bank plans to grow."""
     rng = np.random.default_rng(seed)
-    # Branches: sizes vary; each gets staff in proportion, customer managers with its own share.
+    # The steps draw from one stream in this order: a seed gives the same bank as it always has.
+    staff_branch, role = _roles(rng, n_staff, n_branches, (n_corporate, n_personal, n_wealth))
+    people = _demography(rng, role, n_corporate)
+    career = _careers(rng, role, people["tenure_years"])
+    survey_rows, latent, cm_idx = _contract_and_outcomes(rng, role, career, staff_branch, n_branches)
+    staff_ids = np.array([f"S{k + 1:05d}" for k in range(n_staff)], dtype=object)
     branch_ids = [f"BR{k + 1:02d}" for k in range(n_branches)]
+    staff = pd.DataFrame(
+        {
+            "staff_id": staff_ids,
+            "branch_id": np.array(branch_ids, dtype=object)[staff_branch],
+            "role": role,
+            "formal": True,
+            **people,
+            **{c: career[c] for c in ("grade", "first_time", "appointed", "certificates", "caseload")},
+            "weekly_hours": np.round(career["weekly_hours"], 1),
+            "left_in_year": career["left_in_year"],
+        }
+    )
+    staff.loc[role == "other", ["first_time"]] = False
+    survey = survey_rows.assign(staff_id=staff_ids[cm_idx])[survey_rows["answered"]]
+    survey = survey[["staff_id", *DIMENSIONS, "wellbeing_index", "turnover_intention"]].reset_index(drop=True)
+    indicators = _indicators(rng, latent, career["grade"], cm_idx, staff_ids)
+    # Corporate clients: loans (tiered by the managers' grades) and deposits; some loans non-performing.
+    clients = _clients(rng, staff, latent, cm_idx)
+    # Additions drawn from a stream of their own, so that everything above stays as it was for a seed.
+    _employment_and_books(np.random.default_rng([seed, 1]), staff, clients, dispatched_share)
+    branches = pd.DataFrame({"branch_id": branch_ids, "name": [f"Sub-branch {k + 1}" for k in range(n_branches)]})
+    candidates = _candidates(rng, branch_ids)
+    bank = Bank(branches, staff, clients, indicators, candidates, survey)
+    for df in bank.tables().values():
+        df.attrs["synthetic"] = SYNTHETIC_NOTE
+        df.attrs["seed"] = seed
+    return bank
+
+
+def _roles(rng, n_staff: int, n_branches: int, n_roles: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each member of staff's branch (branch sizes vary) and role; branches differ in how well staffed they
+    are with customer managers."""
+    n_corporate, n_personal, n_wealth = n_roles
     size = rng.dirichlet(np.full(n_branches, 6.0))
     staff_branch = rng.choice(n_branches, size=n_staff, p=size)
     staff_branch[:n_branches] = np.arange(n_branches)  # no empty branch
     role = np.full(n_staff, "other", dtype=object)
-    # customer managers: branches differ in how well staffed they are
     propensity = rng.gamma(6.0, 1.0, n_branches)[staff_branch]
     cm_rows = rng.choice(n_staff, n_corporate + n_personal + n_wealth, replace=False, p=propensity / propensity.sum())
     role[cm_rows[:n_corporate]] = "corporate_cm"
     role[cm_rows[n_corporate : n_corporate + n_personal]] = "personal_cm"
     role[cm_rows[n_corporate + n_personal :]] = "wealth_manager"
-    is_cm = role != "other"
-    corp = role == "corporate_cm"
-    n_cm = int(is_cm.sum())
+    return staff_branch, role
 
+
+def _demography(rng, role: np.ndarray, n_corporate: int) -> dict:
+    """Age, education, title, tenure and credit operations (the corporate managers' as the source has them)."""
+    n_staff = len(role)
+    corp = role == "corporate_cm"
     # Ages: customer managers centred near 40 (the source), other staff similar; whole years 22-59.
     age = np.clip(np.round(rng.normal(40.0, 8.0, n_staff)), 22, 59).astype(int)
     idx_corp = np.flatnonzero(corp)
@@ -125,8 +165,20 @@ def synthetic_bank(
     tenure = np.clip(np.round(age - 22 - rng.gamma(2.0, 2.0, n_staff), 1), 0.0, None)
     credit_ops = np.zeros(n_staff, dtype=bool)
     credit_ops[rng.choice(idx_corp, int(round(488 / 960 * n_corporate)), replace=False)] = True  # 50.83%
+    return {
+        "age": age,
+        "education": education,
+        "title": title,
+        "tenure_years": tenure,
+        "credit_operations": credit_ops,
+    }
 
-    # Customer-manager grade, appointment, certificates, caseloads, hours.
+
+def _careers(rng, role: np.ndarray, tenure: np.ndarray) -> dict:
+    """Customer managers' grade, appointment, first-time flag, certificates, caseloads; everyone's hours."""
+    n_staff = len(role)
+    is_cm = role != "other"
+    n_cm = int(is_cm.sum())
     grade = np.full(n_staff, None, dtype=object)
     grade[is_cm] = rng.choice(["senior", "intermediate", "junior", "trainee"], n_cm, p=[0.2, 0.35, 0.4, 0.05])
     years_as_cm = np.where(is_cm, np.minimum(tenure, rng.gamma(2.0, 3.0, n_staff)), np.nan)
@@ -142,8 +194,23 @@ def synthetic_bank(
     hours = np.where(is_cm, rng.normal(50, 6, n_staff), rng.normal(43, 4, n_staff))
     hours[pers] += 0.02 * (caseload[pers] - 300)
     hours[wealth] += 0.03 * (caseload[wealth] - 170)
+    return {
+        "grade": grade,
+        "first_time": first_time,
+        "appointed": pd.to_datetime(appointed),
+        "certificates": certificates,
+        "caseload": caseload,
+        "weekly_hours": hours,
+    }
 
-    # Survey: customer managers who answered (about 80%), contract dimension scores on the 1-5 scale.
+
+def _contract_and_outcomes(rng, role, career: dict, staff_branch, n_branches: int):
+    """The survey (about 80% of customer managers answer; contract dimensions on the 1-5 scale, wellbeing,
+    turnover intention: a row per customer manager with ``answered``), the latent appraisal level of each
+    customer manager and their rows in the staff; adds ``left_in_year`` (everyone) to ``career``."""
+    n_staff = len(role)
+    is_cm = role != "other"
+    hours = career["weekly_hours"]
     answered = is_cm & (rng.uniform(size=n_staff) < 0.8)
     cm_idx = np.flatnonzero(is_cm)
     common = rng.normal(size=len(cm_idx))  # contract fulfilment, the dimensions' common part
@@ -174,38 +241,17 @@ def synthetic_bank(
     left_all = np.zeros(n_staff, dtype=bool)
     left_all[cm_idx] = left
     left_all[~is_cm] = rng.uniform(size=int((~is_cm).sum())) < 0.04
-
-    staff_ids = np.array([f"S{k + 1:05d}" for k in range(n_staff)], dtype=object)
-    staff = pd.DataFrame(
-        {
-            "staff_id": staff_ids,
-            "branch_id": np.array(branch_ids, dtype=object)[staff_branch],
-            "role": role,
-            "formal": True,
-            "age": age,
-            "education": education,
-            "title": title,
-            "tenure_years": tenure,
-            "credit_operations": credit_ops,
-            "grade": grade,
-            "first_time": first_time,
-            "appointed": pd.to_datetime(appointed),
-            "certificates": certificates,
-            "caseload": caseload,
-            "weekly_hours": np.round(hours, 1),
-            "left_in_year": left_all,
-        }
-    )
-    staff.loc[~is_cm, ["first_time"]] = False
-
+    career["left_in_year"] = left_all
     scores = np.column_stack([np.clip(np.round(3.6 + 0.6 * dims[d], 2), 1, 5) for d in DIMENSIONS])
     survey = pd.DataFrame(scores, columns=DIMENSIONS)
-    survey.insert(0, "staff_id", staff_ids[cm_idx])
     survey["wellbeing_index"] = np.round(np.clip(wellbeing, 0, 100), 1)
     survey["turnover_intention"] = intends_to_leave
-    survey = survey[answered[cm_idx]].reset_index(drop=True)
+    survey["answered"] = answered[cm_idx]
+    return survey, latent, cm_idx
 
-    # Quarterly appraisal indicators for managers appraised on results (not trainees).
+
+def _indicators(rng, latent, grade, cm_idx, staff_ids) -> pd.DataFrame:
+    """Quarterly appraisal indicators for managers appraised on results (not trainees)."""
     appraised = [k for k, i in enumerate(cm_idx) if grade[i] != "trainee"]
     rows = []
     for q in QUARTERS:
@@ -230,19 +276,7 @@ def synthetic_bank(
                     "credit_risk_pass_rate": round(float(np.clip(0.90 + 0.04 * u + rng.normal(0, 0.04), 0, 1)), 3),
                 }
             )
-    indicators = pd.DataFrame(rows)
-
-    # Corporate clients: loans (tiered by the managers' grades) and deposits; some loans non-performing.
-    clients = _clients(rng, staff, latent, cm_idx)
-    # Additions drawn from a stream of their own, so that everything above stays as it was for a seed.
-    _employment_and_books(np.random.default_rng([seed, 1]), staff, clients, dispatched_share)
-    branches = pd.DataFrame({"branch_id": branch_ids, "name": [f"Sub-branch {k + 1}" for k in range(n_branches)]})
-    candidates = _candidates(rng, branch_ids)
-    bank = Bank(branches, staff, clients, indicators, candidates, survey)
-    for df in bank.tables().values():
-        df.attrs["synthetic"] = SYNTHETIC_NOTE
-        df.attrs["seed"] = seed
-    return bank
+    return pd.DataFrame(rows)
 
 
 def _clients(rng, staff: pd.DataFrame, latent: np.ndarray, cm_idx: np.ndarray) -> pd.DataFrame:
@@ -331,6 +365,39 @@ def _candidates(rng, branch_ids: list[str], n: int = 300) -> pd.DataFrame:
         df[f"{name}_years"] = np.where(post == name, np.round(rng.uniform(0.3, 8.0, n), 1), np.nan)
     df["avg_daily_deposit"] = np.round(rng.lognormal(np.log(1.5e6), 0.7, n), -3)
     return df
+
+
+def assignment_book(
+    seed: int = 0, *, n_clients: int = 100_000, n_managers: int = 1000, n_units: int = 40, key_deposits: int = 8
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clients and corporate managers for client assignment at scale, (clients, managers): ``n_managers``
+    managers (20% senior, 35% intermediate, 45% junior) in ``n_units`` sub-branches; ``n_clients`` clients in
+    those sub-branches with lognormal loans and deposits (median 1 million yuan, rounded to thousands), the
+    first ``key_deposits`` flagged as key institutional deposit accounts, half of them with a current
+    manager. Seeded; NOT real data. The benchmark (B7) and the scale test of ``assign_clients`` use it."""
+    rng = np.random.default_rng(seed)
+    managers = pd.DataFrame(
+        {
+            "manager_id": [f"m{k}" for k in range(n_managers)],
+            "level": rng.choice(["senior", "intermediate", "junior"], n_managers, p=[0.2, 0.35, 0.45]),
+            "branch_id": rng.choice([f"B{k}" for k in range(n_units)], n_managers),
+        }
+    )
+    clients = pd.DataFrame(
+        {
+            "client_id": [f"c{k}" for k in range(n_clients)],
+            "branch_id": rng.choice(managers["branch_id"].unique(), n_clients),
+            "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_clients), -3),
+            "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_clients), -3),
+            "key_deposit": np.arange(n_clients) < key_deposits,
+        }
+    )
+    has_manager = rng.uniform(size=n_clients) < 0.5
+    clients["current_manager"] = np.where(has_manager, rng.choice(managers["manager_id"], n_clients), None)
+    for df in (clients, managers):
+        df.attrs["synthetic"] = SYNTHETIC_NOTE
+        df.attrs["seed"] = seed
+    return clients, managers
 
 
 def save_bank(folder, seed: int = 0, *, overwrite: bool = False) -> Path:

@@ -2,6 +2,7 @@
 
 from cmanalytics.workforce.anonymity import (
     check_min_cell,
+    group_summary,
     suppress,
     suppress_counts,
     suppress_distribution,
@@ -56,4 +57,10 @@ __all__ = [
     "check_min_cell",
     "suppress_distribution",
     "suppress_wide",
+    "group_summary",
 ]
+
+# Public functions refuse unexpected keywords with an ArgumentError naming them and the accepted ones.
+from cmanalytics.errors import check_keywords_of  # noqa: E402
+
+check_keywords_of(globals(), __all__)

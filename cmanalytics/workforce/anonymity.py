@@ -373,3 +373,48 @@ def suppress_counts(
     out.attrs["suppression"] = statement(min_cell, k, extra, values.size) if k else f"No count is below {min_cell}."
     out.attrs["min_cell"] = min_cell
     return out
+
+
+def group_summary(
+    data: pd.DataFrame,
+    by: str,
+    *,
+    count: str = "n",
+    stats: dict | None = None,
+    settings=(),
+    min_cell: int = DEFAULT_MIN_CELL,
+    allow_small: bool = False,
+) -> pd.DataFrame:
+    """People per group of ``data[by]`` and statistics of each group, with the whole's "all" row, suppressed
+    by :func:`suppress`: a group of fewer than ``min_cell`` people loses its count and statistics, and the
+    next smallest group does too, so that neither can be recovered from the "all" row.
+
+    ``count`` names the count column; ``stats`` maps a column name to ``(column of data, aggregation)`` as
+    pandas' named aggregation (``{"mean_total": ("total", "mean")}``). Columns named in ``settings`` are a
+    group's rule rather than a figure about its people (a grade's pay coefficient): never blanked, and
+    blank in the "all" row. A tidy table (a row per group in sorted order, then "all"; a ``suppressed``
+    column); ``data`` is not modified.
+
+    The same table by hand in pandas: ``data.groupby(by).agg(n=(by, "size"), **stats)`` and a row for the
+    whole; the suppression is Hundepool et al. (2012), ch. 4 (see this module).
+    """
+    if by not in data.columns:
+        raise ArgumentError(f"by={by!r} is not a column of the data.")
+    stats = dict(stats or {})
+    absent = sorted({col for col, _ in stats.values()} - set(data.columns))
+    if absent:
+        raise ArgumentError(f"stats= names column(s) {', '.join(map(repr, absent))} that the data lack.")
+    unknown = [s for s in settings if s not in stats]
+    if unknown:
+        raise ArgumentError(f"settings= names {', '.join(map(repr, unknown))}, which are not among the stats.")
+    if (data[by].astype(str) == "all").any():
+        raise ArgumentError(f"a group of {by!r} is named 'all', the name of the whole's row; rename it.")
+    data = data[data[by].notna()]  # the "all" row is the sum of the groups: a row in none is in neither
+    groups = data.groupby(by, sort=True).agg(**{count: (by, "size")}, **stats).reset_index()
+    groups[by] = groups[by].astype(str)
+    whole = pd.DataFrame({by: ["all"], count: [len(data)]})
+    for name, (col, how) in stats.items():
+        whole[name] = np.nan if name in settings else data[col].agg(how)
+    table = pd.concat([groups, whole], ignore_index=True)
+    values = [c for c in stats if c not in settings]
+    return suppress(table, count_col=count, value_cols=values, group=by, min_cell=min_cell, allow_small=allow_small)

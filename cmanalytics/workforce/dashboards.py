@@ -17,7 +17,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, CmanalyticsWarning
 from cmanalytics.workforce import indicators as ind
-from cmanalytics.workforce.anonymity import min_cell_from
+from cmanalytics.workforce.anonymity import min_cell_from, suppress
 
 CJK_FONTS = (
     "WenQuanYi Micro Hei",
@@ -355,6 +355,158 @@ def _branch_bars(ax, table: pd.DataFrame, column: str, branch: str | None, k: in
     return per
 
 
+def _share_and_age(axes, staff, view, branch, policy, k: int, L: dict) -> None:
+    """The customer-manager share of each branch against the floor; the age bands."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 0]
+    hc = ind.headcount(staff, policy=policy)
+    per = _branch_bars(ax, hc, "cm_share", branch, k, L)
+    ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
+    ax.annotate(
+        f"{L['floor']} {per['floor'].iloc[0]:.0%}",
+        (1, per["floor"].iloc[0]),
+        xycoords=("axes fraction", "data"),
+        xytext=(2, 0),
+        textcoords="offset points",
+        ha="left",
+        va="center",
+        color="#a40000",
+        fontsize=8,
+    )
+    ax.set_title(L["cm_share"])
+
+    ax = axes[0, 1]
+    ages = ind.age_structure(view, policy=policy, min_cell=k)
+    mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
+    _bars(ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}")
+    plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_ylabel(L["people"])
+    ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
+
+
+def _stacked_shares(ax, y: float, table: pd.DataFrame, names: list, dark_from: int) -> None:
+    """One horizontal bar of a distribution's shares at ``y`` (a suppressed share drawn as nothing), each
+    part named with its share when wide enough to hold the text; white text from the ``dark_from``-th shade."""
+    palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
+    left = 0.0
+    for j, (name, share, hidden) in enumerate(zip(names, table["share"], table["suppressed"])):
+        w = 0.0 if hidden else share
+        ax.barh(y, w, left=left, color=palette[j])
+        if w > 0.12:
+            ax.text(
+                left + w / 2,
+                y,
+                f"{name}\n{w:.0%}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if j >= dark_from else "black",
+            )
+        left += w
+
+
+def _education_and_certificates(axes, view, policy, k: int, L: dict) -> None:
+    """Education and titles as stacked shares; the share holding 3 or more certificates."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 2]
+    edu = ind.education(view, policy=policy, min_cell=k)
+    tit = ind.titles(view, policy=policy, min_cell=k)
+    _stacked_shares(ax, 1, edu, [L["edu_names"][v] for v in edu["education"]], dark_from=1)
+    _stacked_shares(ax, 0, tit, [L["title_names"][v] for v in tit["title"]], dark_from=2)
+    ax.set_yticks([0, 1], [L["title"], L["edu"]])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["education"])
+
+    ax = axes[0, 3]
+    cert = ind.certificate_coverage(view, policy=policy, min_cell=k)
+    cert = cert[cert["role"] != "all"]
+    _bars(ax, [L["roles"][r] for r in cert["role"]], cert["share_three_or_more"], cert["suppressed"], k, L)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["certificates"])
+
+
+def _caseload(axes, view, policy, k: int, L: dict) -> None:
+    """Mean caseload and the mean of the k largest per role, against the cap."""
+    ax = axes[1, 0]
+    cl = ind.caseload(view, policy=policy, min_cell=k)
+    cl = cl[cl.iloc[:, 1] == "all"]
+    pos = np.arange(len(cl))
+    ok = ~cl["suppressed"].to_numpy()
+    ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
+    ax.bar(
+        pos + 0.2,
+        np.where(ok, cl["top_mean_caseload"].fillna(0), 0),
+        0.4,
+        color="#8fa8d0",
+        label=L["max"].format(k=k),
+    )
+    for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
+        for p, v, s in zip(pos, cl[column], ok):
+            if s and np.isfinite(v):  # the value inside the top of its bar, clear of the cap's label
+                ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
+    for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
+        ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
+        if s:
+            ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
+    # the cap and how many are over it under each role's name: a label on the cap's line collides with
+    # the bars' numbers whenever the largest caseload is near the cap
+    ax.set_xticks(
+        pos,
+        [
+            f"{L['roles'][r]}\n{L['cap']} {cap:.0f}" + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
+            for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])
+        ],
+    )
+    ax.set_ylabel(L["clients"])
+    ax.legend(fontsize=8, loc="upper right")
+    ax.set_title(L["caseload"])
+
+
+def _grades_turnover_npl(axes, bank, staff, view, branch, policy, k: int, L: dict) -> None:
+    """The grade pyramid, turnover by branch and the NPL ratio by grade."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[1, 1]
+    gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
+    _bars(
+        ax,
+        [L["grades_names"][g] for g in gp["grade"]],
+        gp["n"],
+        gp["suppressed"],
+        k,
+        L,
+        horizontal=True,
+        fmt="{:.0f}",
+    )
+    ax.set_xlabel(L["people"])
+    ax.set_title(L["grades"])
+
+    ax = axes[1, 2]
+    _branch_bars(ax, ind.turnover(staff, policy=policy, min_cell=k), "turnover_rate", branch, k, L)
+    ax.set_title(L["turnover"])
+
+    ax = axes[1, 3]
+    clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
+    npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
+    npl = npl[npl["grade"] != "all"]
+    _bars(
+        ax,
+        [L["grades_names"][g] for g in npl["grade"]],
+        npl["npl_ratio"],
+        npl["suppressed"],
+        k,
+        L,
+        color="#c44e52",
+        fmt="{:.1%}",
+    )
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(L["npl"])
+
+
 def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", policy=None, min_cell: int | None = None):
     """The workforce-health dashboard: customer-manager share against the floor (all branches, the chosen
     one highlighted), age, education and titles, certificates, caseload against the caps, the grade
@@ -376,161 +528,149 @@ def workforce_dashboard(bank, *, branch: str | None = None, lang: str = "en", po
         fig.suptitle(f"{L['workforce_title']}: {level}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"])
         _caption(fig, L["caption_workforce"].format(level=level, k=k), lang, 0.06)
 
-        ax = axes[0, 0]
-        hc = ind.headcount(staff, policy=policy)
-        per = _branch_bars(ax, hc, "cm_share", branch, k, L)
-        ax.axhline(per["floor"].iloc[0], color="#a40000", ls="--", lw=1.2)
-        ax.annotate(
-            f"{L['floor']} {per['floor'].iloc[0]:.0%}",
-            (1, per["floor"].iloc[0]),
-            xycoords=("axes fraction", "data"),
-            xytext=(2, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-            color="#a40000",
-            fontsize=8,
-        )
-        ax.set_title(L["cm_share"])
-
-        ax = axes[0, 1]
-        ages = ind.age_structure(view, policy=policy, min_cell=k)
-        mean = ages.attrs["mean_age"]["mean_age"].iloc[-1]
-        _bars(
-            ax, [L["age_bands"].get(a, a) for a in ages["age_band"]], ages["n"], ages["suppressed"], k, L, fmt="{:.0f}"
-        )
-        plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor", fontsize=8)
-        ax.set_ylabel(L["people"])
-        ax.set_title(L["age"].format(mean=mean) if np.isfinite(mean) else L["age"].format(mean=float("nan")))
-
-        ax = axes[0, 2]
-        edu = ind.education(view, policy=policy, min_cell=k)
-        tit = ind.titles(view, policy=policy, min_cell=k)
-        left = 0.0
-        palette = ["#c7d3e8", "#7f9fcf", "#2d5fa8", "#173a6b"]
-        for j, (_, r) in enumerate(edu.iterrows()):
-            w = 0.0 if r["suppressed"] else r["share"]
-            ax.barh(1, w, left=left, color=palette[j])
-            if w > 0.12:
-                ax.text(
-                    left + w / 2,
-                    1,
-                    f"{L['edu_names'][r['education']]}\n{w:.0%}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j >= 1 else "black",
-                )
-            left += w
-        left = 0.0
-        for j, (_, r) in enumerate(tit.iterrows()):
-            w = 0.0 if r["suppressed"] else r["share"]
-            ax.barh(0, w, left=left, color=palette[j])
-            if w > 0.12:
-                ax.text(
-                    left + w / 2,
-                    0,
-                    f"{L['title_names'][r['title']]}\n{w:.0%}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="white" if j >= 2 else "black",
-                )
-            left += w
-        ax.set_yticks([0, 1], [L["title"], L["edu"]])
-        ax.set_xlim(0, 1)
-        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["education"])
-
-        ax = axes[0, 3]
-        cert = ind.certificate_coverage(view, policy=policy, min_cell=k)
-        cert = cert[cert["role"] != "all"]
-        _bars(ax, [L["roles"][r] for r in cert["role"]], cert["share_three_or_more"], cert["suppressed"], k, L)
-        ax.set_ylim(0, 1)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["certificates"])
-
-        ax = axes[1, 0]
-        cl = ind.caseload(view, policy=policy, min_cell=k)
-        cl = cl[cl.iloc[:, 1] == "all"]
-        pos = np.arange(len(cl))
-        ok = ~cl["suppressed"].to_numpy()
-        ax.bar(pos - 0.2, np.where(ok, cl["mean_caseload"].fillna(0), 0), 0.4, color="#4c72b0", label=L["mean"])
-        ax.bar(
-            pos + 0.2,
-            np.where(ok, cl["top_mean_caseload"].fillna(0), 0),
-            0.4,
-            color="#8fa8d0",
-            label=L["max"].format(k=k),
-        )
-        for offset, column, color in ((-0.2, "mean_caseload", "white"), (0.2, "top_mean_caseload", "black")):
-            for p, v, s in zip(pos, cl[column], ok):
-                if s and np.isfinite(v):  # the value inside the top of its bar, clear of the cap's label
-                    ax.text(p + offset, v, f"{v:.0f}", ha="center", va="top", fontsize=7.5, color=color)
-        for p, cap, s in zip(pos, cl["cap"], cl["suppressed"]):
-            ax.hlines(cap, p - 0.45, p + 0.45, color="#a40000", ls="--")
-            if s:
-                ax.text(p, 5, L["suppressed"].format(k=k), ha="center", fontsize=8, color="#a40000")
-        # the cap and how many are over it under each role's name: a label on the cap's line collides with
-        # the bars' numbers whenever the largest caseload is near the cap
-        ax.set_xticks(
-            pos,
-            [
-                f"{L['roles'][r]}\n{L['cap']} {cap:.0f}"
-                + ("" if s or not np.isfinite(over) else L["over"].format(n=over))
-                for r, cap, over, s in zip(cl["role"], cl["cap"], cl["over_cap"], cl["suppressed"])
-            ],
-        )
-        ax.set_ylabel(L["clients"])
-        ax.legend(fontsize=8, loc="upper right")
-        ax.set_title(L["caseload"])
-
-        ax = axes[1, 1]
-        gp = ind.grade_pyramid(view, policy=policy, min_cell=k)
-        _bars(
-            ax,
-            [L["grades_names"][g] for g in gp["grade"]],
-            gp["n"],
-            gp["suppressed"],
-            k,
-            L,
-            horizontal=True,
-            fmt="{:.0f}",
-        )
-        ax.set_xlabel(L["people"])
-        ax.set_title(L["grades"])
-
-        ax = axes[1, 2]
-        _branch_bars(ax, ind.turnover(staff, policy=policy, min_cell=k), "turnover_rate", branch, k, L)
-        ax.set_title(L["turnover"])
-
-        ax = axes[1, 3]
-        clients = bank.clients if branch is None else bank.clients[bank.clients["branch_id"] == branch]
-        npl = ind.npl_ratio_by_grade(clients, staff, policy=policy, min_cell=k)
-        npl = npl[npl["grade"] != "all"]
-        _bars(
-            ax,
-            [L["grades_names"][g] for g in npl["grade"]],
-            npl["npl_ratio"],
-            npl["suppressed"],
-            k,
-            L,
-            color="#c44e52",
-            fmt="{:.1%}",
-        )
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_title(L["npl"])
+        _share_and_age(axes, staff, view, branch, policy, k, L)
+        _education_and_certificates(axes, view, policy, k, L)
+        _caseload(axes, view, policy, k, L)
+        _grades_turnover_npl(axes, bank, staff, view, branch, policy, k, L)
         _wrap_titles(fig, lang, 4)
     fig.attrs = {"lang": lang}
     return fig
 
 
-def _quartile_means(df: pd.DataFrame, value: str, k: int) -> pd.DataFrame:
-    q = pd.qcut(df["fulfilment"], 4, labels=["Q1", "Q2", "Q3", "Q4"])
-    g = df.groupby(q, observed=False)[value]
-    out = pd.DataFrame({"n": g.count(), "mean": g.mean()})
-    out["suppressed"] = out["n"] < k
-    return out
+QUARTILES = ["Q1", "Q2", "Q3", "Q4"]
+HOURS_BANDS = ([0, 45, 50, 55, 60, 200], ["<45", "45-49", "50-54", "55-59", "60+"])
+
+
+def _band_table(bands: pd.Series, values: pd.Series, band: str, value: str, k: int, share: bool) -> pd.DataFrame:
+    """Respondents and the mean of ``values`` per band with the bank's row ("all"), suppressed with
+    :func:`~cmanalytics.workforce.anonymity.suppress`: a band of fewer than ``k`` respondents is blank, and so
+    is the next smallest, so that neither can be recovered from the bank's row. With ``share`` (the mean
+    of a yes/no answer), the count of "yes" in a band (share x n) is a count of people too: blanked, with
+    a complementary band, when it or its complement is between 1 and k - 1."""
+    g = values.groupby(bands, observed=False)
+    per = pd.DataFrame({band: [str(b) for b in g.count().index], "n": g.count().to_numpy()})
+    per[value] = g.mean().to_numpy()
+    whole = values[bands.notna()]
+    table = pd.concat(
+        [per, pd.DataFrame({band: ["all"], "n": [int(whole.count())], value: [whole.mean()]})], ignore_index=True
+    )
+    return suppress(
+        table,
+        min_cell=k,
+        group=band,
+        value_cols=[] if share else [value],
+        shares=[value] if share else (),
+        allow_small=True,
+    )
+
+
+def contract_tables(bank, *, policy=None, min_cell: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the bank's :func:`contract_dashboard` draws, each suppressed as a published table is (a
+    group of fewer than ``min_cell`` people blank, with complementary cells so that none can be recovered
+    from the "all" row): ``contract_scores`` (branch x dimension, :func:`~cmanalytics.workforce.indicators.
+    contract_scores`), ``leave_by_fulfilment`` and ``appraisal_by_fulfilment`` (by quartile of the mean
+    contract score, Q1 lowest) and ``wellbeing_by_hours`` (by band of weekly hours); the last three only
+    when the survey (and, for the appraisal, ``bank.indicators``) has the columns."""
+    k = min_cell_from(policy, min_cell)
+    survey, staff = bank.survey, bank.staff
+    cs = ind.contract_scores(survey, staff, policy=policy, min_cell=k)
+    dims = list(dict.fromkeys(cs["dimension"]))
+    tables = {"contract_scores": cs}
+    df = survey.assign(fulfilment=survey[dims].mean(axis=1))
+    quartile = pd.qcut(df["fulfilment"], 4, labels=QUARTILES)
+    if "turnover_intention" in df:
+        leave = df["turnover_intention"].astype(float)
+        tables["leave_by_fulfilment"] = _band_table(quartile, leave, "quartile", "share_intending_to_leave", k, True)
+    if getattr(bank, "indicators", None) is not None:
+        from cmanalytics.errors import PolicyWarning
+        from cmanalytics.performance.appraisal import annual_score_by_manager
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PolicyWarning)
+            annual = annual_score_by_manager(bank.indicators)
+        d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
+        q2 = pd.qcut(d2["fulfilment"], 4, labels=QUARTILES)
+        tables["appraisal_by_fulfilment"] = _band_table(q2, d2["appraisal"], "quartile", "mean_appraisal", k, False)
+    if "wellbeing_index" in survey:
+        d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
+        edges, labels = HOURS_BANDS
+        bands = pd.cut(d3["weekly_hours"], edges, right=False, labels=labels)
+        tables["wellbeing_by_hours"] = _band_table(
+            bands, d3["wellbeing_index"].astype(float), "hours", "mean_wellbeing", k, False
+        )
+    return tables
+
+
+def _band_bars(ax, table: pd.DataFrame, band: str, value: str, k: int, L: dict, **style) -> None:
+    """The bands of a :func:`_band_table` as bars (the bank's row left out), blank ones marked "n < k"."""
+    per = table[table[band] != "all"]
+    hidden = per[value].isna().to_numpy()
+    _bars(ax, per[band].to_numpy(), per[value], hidden, k, L, **style)
+
+
+def _dimension_means(ax, cs: pd.DataFrame, dims: list, L: dict) -> None:
+    allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
+    half = 1.96 * allrows["sd"] / np.sqrt(allrows["n"])
+    pos = np.arange(len(dims))
+    ax.barh(pos, allrows["mean"], xerr=half, color="#4c72b0", capsize=3)
+    for p, m in zip(pos, allrows["mean"]):
+        ax.text(m + 0.08, p, f"{m:.2f}", va="center", fontsize=8)
+    ax.set_yticks(pos, [L["dims"].get(d, d) for d in dims])
+    ax.set_xlim(1, 5)
+    ax.invert_yaxis()
+    ax.set_title(L["dimension_means"])
+
+
+def _cell_values(ax, values: np.ndarray, k: int, L: dict, fontsize: float) -> None:
+    """Each heatmap cell's value, or "n < k" in red where it is suppressed (NaN)."""
+    for (r, c), v in np.ndenumerate(values):
+        ax.text(
+            c,
+            r,
+            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="#a40000" if np.isnan(v) else "black",
+        )
+
+
+def _branch_heatmap(ax, cs: pd.DataFrame, dims: list, k: int, L: dict) -> None:
+    per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
+    im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
+    ax.set_xticks(
+        np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
+    )
+    ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
+    _cell_values(ax, per.to_numpy(dtype=float), k, L, 6.5)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    ax.set_title(L["heatmap"])
+
+
+def _band_panels(axes, tables: dict, k: int, L: dict) -> None:
+    """Intending to leave and the appraisal by fulfilment quartile, wellbeing by weekly hours."""
+    import matplotlib.pyplot as plt
+
+    ax = axes[0, 2]
+    if "leave_by_fulfilment" in tables:
+        _band_bars(ax, tables["leave_by_fulfilment"], "quartile", "share_intending_to_leave", k, L, color="#c44e52")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_xlabel(L["quartile"])
+    ax.set_title(L["leave"])
+    ax = axes[1, 0]
+    if "appraisal_by_fulfilment" in tables:
+        _band_bars(ax, tables["appraisal_by_fulfilment"], "quartile", "mean_appraisal", k, L, fmt="{:.1f}")
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(L["quartile"])
+        ax.set_ylabel(L["appraisal_axis"])
+    ax.set_title(L["appraisal"])
+    ax = axes[1, 1]
+    if "wellbeing_by_hours" in tables:
+        _band_bars(ax, tables["wellbeing_by_hours"], "hours", "mean_wellbeing", k, L, color="#55a868", fmt="{:.1f}")
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(L["hours"])
+        ax.set_ylabel(L["wellbeing_axis"])
+    ax.set_title(L["wellbeing"])
 
 
 def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", policy=None, min_cell: int | None = None):
@@ -546,7 +686,9 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
 
     With a bank (an object with ``staff``, ``survey`` and, for the appraisal panel, ``indicators``): dimension
     means, a branch x dimension heatmap, turnover intention and the appraisal score by quartile of contract
-    fulfilment, wellbeing by weekly hours and the respondents per branch (6 panels, 16 x 9 inches).
+    fulfilment, wellbeing by weekly hours and the respondents per branch (6 panels, 16 x 9 inches). The
+    tables drawn (:func:`contract_tables`, suppressed with complementary cells) are in
+    ``fig.attrs["tables"]``.
     """
     if isinstance(bank, pd.DataFrame):
         return _scores_dashboard(bank, groups=groups, codebook=codebook, lang=lang, policy=policy, min_cell=min_cell)
@@ -559,101 +701,26 @@ def contract_dashboard(bank, *, groups=None, codebook=None, lang: str = "en", po
 
     L, rc, lang = _style(lang)
     k = min_cell_from(policy, min_cell)
-    survey, staff = bank.survey, bank.staff
-    cs = ind.contract_scores(survey, staff, policy=policy, min_cell=k)
+    tables = contract_tables(bank, policy=policy, min_cell=k)
+    cs = tables["contract_scores"]
     dims = list(dict.fromkeys(cs["dimension"]))
     with plt.rc_context(rc):
         fig, axes = plt.subplots(2, 3, figsize=(16, 9), layout="constrained")
-        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(survey, "attrs", {}) else ""
+        synthetic = f"  ({L['synthetic']})" if "synthetic" in getattr(bank.survey, "attrs", {}) else ""
         fig.suptitle(
             f"{L['contract_title']}: {L['bank_level']}{synthetic}", fontsize=14, fontweight=rc["axes.titleweight"]
         )
         _caption(fig, L["caption_contract"].format(k=k), lang, 0.06)
-
-        ax = axes[0, 0]
-        allrows = cs[cs["branch_id"] == "all"].set_index("dimension").loc[dims]
-        half = 1.96 * allrows["sd"] / np.sqrt(allrows["n"])
-        pos = np.arange(len(dims))
-        ax.barh(pos, allrows["mean"], xerr=half, color="#4c72b0", capsize=3)
-        for p, m in zip(pos, allrows["mean"]):
-            ax.text(m + 0.08, p, f"{m:.2f}", va="center", fontsize=8)
-        ax.set_yticks(pos, [L["dims"].get(d, d) for d in dims])
-        ax.set_xlim(1, 5)
-        ax.invert_yaxis()
-        ax.set_title(L["dimension_means"])
-
-        ax = axes[0, 1]
-        per = cs[cs["branch_id"] != "all"].pivot(index="branch_id", columns="dimension", values="mean")[dims]
-        im = ax.imshow(per.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=3.0, vmax=4.2)
-        ax.set_xticks(
-            np.arange(len(dims)), [L["dims"].get(d, d) for d in dims], rotation=35, ha="right", rotation_mode="anchor"
-        )
-        ax.set_yticks(np.arange(len(per)), per.index, fontsize=7)
-        for (r, c), v in np.ndenumerate(per.to_numpy(dtype=float)):
-            ax.text(
-                c,
-                r,
-                L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                color="#a40000" if np.isnan(v) else "black",
-            )
-        fig.colorbar(im, ax=ax, shrink=0.8)
-        ax.set_title(L["heatmap"])
-
-        df = survey.assign(fulfilment=survey[dims].mean(axis=1))
-        ax = axes[0, 2]
-        if "turnover_intention" in df:
-            q = _quartile_means(df.assign(leave=df["turnover_intention"].astype(float)), "leave", k)
-            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, color="#c44e52")
-            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-            ax.set_xlabel(L["quartile"])
-        ax.set_title(L["leave"])
-
-        ax = axes[1, 0]
-        if hasattr(bank, "indicators") and bank.indicators is not None:
-            from cmanalytics.errors import PolicyWarning
-            from cmanalytics.performance.appraisal import annual_score_by_manager
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", PolicyWarning)
-                annual = annual_score_by_manager(bank.indicators)
-            d2 = df.merge(annual.rename("appraisal"), left_on="staff_id", right_index=True)
-            q = _quartile_means(d2, "appraisal", k)
-            _bars(ax, q.index.astype(str), q["mean"], q["suppressed"].to_numpy(), k, L, fmt="{:.1f}")
-            ax.set_ylim(0, 100)
-            ax.set_xlabel(L["quartile"])
-            ax.set_ylabel(L["appraisal_axis"])
-        ax.set_title(L["appraisal"])
-
-        ax = axes[1, 1]
-        if "wellbeing_index" in survey:
-            d3 = survey.merge(staff[["staff_id", "weekly_hours"]], on="staff_id")
-            bands = pd.cut(
-                d3["weekly_hours"],
-                [0, 45, 50, 55, 60, 200],
-                right=False,
-                labels=["<45", "45-49", "50-54", "55-59", "60+"],
-            )
-            g = d3.groupby(bands, observed=False)["wellbeing_index"]
-            tab = pd.DataFrame({"n": g.count(), "mean": g.mean()})
-            _bars(
-                ax, tab.index.astype(str), tab["mean"], (tab["n"] < k).to_numpy(), k, L, color="#55a868", fmt="{:.1f}"
-            )
-            ax.set_ylim(0, 100)
-            ax.set_xlabel(L["hours"])
-            ax.set_ylabel(L["wellbeing_axis"])
-        ax.set_title(L["wellbeing"])
-
+        _dimension_means(axes[0, 0], cs, dims, L)
+        _branch_heatmap(axes[0, 1], cs, dims, k, L)
+        _band_panels(axes, tables, k, L)
         ax = axes[1, 2]
         resp = cs[(cs["branch_id"] != "all")].groupby("branch_id")["n"].max()
-        sup = resp.isna().to_numpy()
-        _bars(ax, resp.index, resp.fillna(0), sup, k, L, fmt="{:.0f}")
+        _bars(ax, resp.index, resp.fillna(0), resp.isna().to_numpy(), k, L, fmt="{:.0f}")
         ax.tick_params(axis="x", labelrotation=90, labelsize=7)
         ax.set_ylabel(L["people"])
         ax.set_title(L["respondents"])
-    fig.attrs = {"lang": lang}
+    fig.attrs = {"lang": lang, "min_cell": k, "tables": tables}
     return fig
 
 
@@ -761,16 +828,7 @@ def _group_panels(heat, counts, x, group, dims, names, k, L, label):
     im = heat.imshow(means.to_numpy(dtype=float), aspect="auto", cmap="RdYlGn", vmin=1, vmax=5)
     heat.set_xticks(np.arange(len(dims)), [names[d] for d in dims], rotation=35, ha="right", rotation_mode="anchor")
     heat.set_yticks(np.arange(len(means)), [str(v) for v in means.index], fontsize=8)
-    for (r, c), v in np.ndenumerate(means.to_numpy(dtype=float)):
-        heat.text(
-            c,
-            r,
-            L["suppressed"].format(k=k) if np.isnan(v) else f"{v:.2f}",
-            ha="center",
-            va="center",
-            fontsize=7,
-            color="#a40000" if np.isnan(v) else "black",
-        )
+    _cell_values(heat, means.to_numpy(dtype=float), k, L, 7)
     heat.figure.colorbar(im, ax=heat, shrink=0.8)
     heat.set_title(L["group_heatmap"].format(g=label))
     if counts is not None:

@@ -13,7 +13,6 @@ import time
 import warnings
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -183,24 +182,9 @@ def test_bad_input_names_the_row():
 
 def test_one_hundred_thousand_clients_quickly():
     """The scale the issue asks for (100,000 clients, 1,000 managers); the benchmark times it against 60 s."""
-    rng = np.random.default_rng(0)
-    n_m, n_c = 1000, 100_000
-    m = pd.DataFrame(
-        {
-            "manager_id": [f"m{k}" for k in range(n_m)],
-            "level": rng.choice(["senior", "intermediate", "junior"], n_m, p=[0.2, 0.35, 0.45]),
-            "branch_id": rng.choice([f"B{k}" for k in range(40)], n_m),
-        }
-    )
-    c = pd.DataFrame(
-        {
-            "client_id": [f"c{k}" for k in range(n_c)],
-            "branch_id": rng.choice(m["branch_id"].unique(), n_c),
-            "loan_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-            "deposit_balance": np.round(rng.lognormal(np.log(1e6), 1.0, n_c), -3),
-        }
-    )
-    c["current_manager"] = np.where(rng.uniform(size=n_c) < 0.5, rng.choice(m["manager_id"], n_c), None)
+    from cmanalytics.synthetic.bank import assignment_book
+
+    c, m = assignment_book(0)  # the benchmark's bank (B7): 8 key deposit accounts among the clients
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PolicyWarning)
@@ -211,6 +195,24 @@ def test_one_hundred_thousand_clients_quickly():
     assert res.managers["clients"].max() <= 400 and res.managers["large_or_medium"].max() <= 1
     # every client not placed is one no manager could take (large/medium beyond the managers' one each)
     assert set(res.table.loc[res.table["rule"] == "unplaced", "tier"]) <= {"large", "medium"}
+    # the 8 key deposit accounts (the first 8 clients) went to one group of three
+    keys = res.table.set_index("client_id").loc[[f"c{k}" for k in range(8)]]
+    assert (keys["rule"] == "key-deposit group").all() and keys["group"].nunique() == 1
+    assert len(keys["group"].iloc[0].split(";")) == 3
+
+
+def test_the_assignment_book_is_seeded():
+    from cmanalytics.synthetic.bank import assignment_book
+
+    c1, m1 = assignment_book(3, n_clients=500, n_managers=20, n_units=4, key_deposits=2)
+    c2, m2 = assignment_book(3, n_clients=500, n_managers=20, n_units=4, key_deposits=2)
+    pd.testing.assert_frame_equal(c1, c2)
+    pd.testing.assert_frame_equal(m1, m2)
+    assert not c1.equals(assignment_book(4, n_clients=500, n_managers=20, n_units=4)[0])
+    assert c1.shape == (500, 6) and m1.shape == (20, 3) and c1["key_deposit"].sum() == 2
+    assert set(c1["branch_id"]) <= set(m1["branch_id"]) and m1["branch_id"].nunique() <= 4
+    assert set(c1["current_manager"].dropna()) <= set(m1["manager_id"])
+    assert "NOT real data" in c1.attrs["synthetic"]
 
 
 def test_a_departed_current_manager_leaves_a_vacancy_not_an_error():

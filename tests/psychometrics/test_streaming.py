@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import cmanalytics as cma
@@ -66,3 +67,24 @@ def test_chunk_with_other_columns_is_an_error(survey):
         cma.prepare_stream(iter(chunks), chunksize=0)
     with pytest.raises(cma.errors.ArgumentError, match="in memory"):
         cma.prepare_stream(survey)
+
+
+@pytest.mark.parametrize("factor", [1e-300, 1e155])
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_dask_at_extreme_scales_gives_the_unscaled_correlations(survey, factor, missing):
+    """1e155 overflows a sum of squares and 1e-300 underflows it to "no variance": the dask path rescales by
+    powers of two as the file path does, so the correlations are those of the unscaled data."""
+    import dask
+    import dask.dataframe as dd
+
+    data = survey  # with 4% missing answers
+    before = data.copy()
+    ddf = dd.from_pandas(data * factor, npartitions=5)
+    with dask.config.set(scheduler="threads"):
+        m = cma.prepare_stream(ddf, missing=missing)
+    unscaled = cma.prepare(data, missing=missing)
+    # achieved: 1.6e-15 on the correlations, 3.8e-15 relative on the standard deviations
+    np.testing.assert_allclose(m.corr, unscaled.corr, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(m.sds, unscaled.sds * factor, rtol=1e-14)
+    assert m.n_obs == unscaled.n_obs
+    pd.testing.assert_frame_equal(data, before)

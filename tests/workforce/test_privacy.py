@@ -214,3 +214,92 @@ def test_the_attack_finds_a_lone_blank():
     table = pd.DataFrame({"branch_id": ["A", "B", "C", "all"], "n": [2.0, 10, 12, 24]})
     table.loc[0, "n"] = np.nan
     assert leaks(table, group="branch_id") == ["n of row 0 recovered as 2"]
+
+
+# --- notebook 03's tables (exam by grade, grade distribution, assignment balance) -------------------------
+
+
+@pytest.fixture(scope="module")
+def small_bank():
+    from cmanalytics.synthetic.bank import synthetic_bank
+
+    return synthetic_bank(2, n_staff=1500, n_corporate=150, n_personal=40, n_wealth=10, n_branches=6)
+
+
+def test_notebook_03_exam_table_blanks_a_small_grade_and_its_complement(small_bank):
+    """The notebook's call on a synthetic bank's first 60 candidates, where one grade has 4 candidates."""
+    P = cma.performance
+    candidates = small_bank.candidates.set_index("candidate_id").head(60)
+    before = candidates.copy()
+    exam = P.score_exam(candidates, scheme="B")
+    graded = exam.assign(grade=exam["grade"].fillna("not qualified"))
+    counts = graded["grade"].value_counts()  # counted apart from the package's table
+    assert counts.to_dict() == {"not qualified": 36, "senior": 20, "junior (provisional)": 4}
+    out = W.group_summary(graded, "grade", count="candidates", stats={"mean_total": ("total", "mean")})
+    pd.testing.assert_frame_equal(candidates, before)
+    table = out.set_index("grade")
+    # 4 provisional juniors are under 5: blank, with their mean. Alone, 60 - 36 - 20 gives them away, so
+    # the smallest other group, the 20 seniors, is blanked too; 36 not qualified and the 60 in all stay.
+    assert table["candidates"].isna().to_dict() == {
+        "junior (provisional)": True,
+        "not qualified": False,
+        "senior": True,
+        "all": False,
+    }
+    assert table["mean_total"].isna().tolist() == table["candidates"].isna().tolist()
+    assert table.loc["not qualified", "candidates"] == 36 and table.loc["all", "candidates"] == 60
+    assert table.loc["all", "mean_total"] == pytest.approx(exam["total"].mean(), rel=1e-15)
+    assert table.loc["not qualified", "mean_total"] == pytest.approx(
+        exam.loc[exam["grade"].isna(), "total"].mean(), rel=1e-15
+    )
+    assert "1 of 4 rows here, and 1 more" in out.attrs["suppression"]
+    assert not leaks(out, group="grade", min_cell=5)
+
+
+def test_notebook_03_grade_and_balance_tables_do_not_leak(small_bank):
+    """The annual grade distribution and the assignment balance of the notebook, on managers chosen so that
+    a grade and a level have fewer than 5: blanked with a complement, the pay coefficient (a rule) kept."""
+    P = cma.performance
+    with pytest.warns(cma.errors.PolicyWarning):
+        annual = P.annual_scores(P.appraise(small_bank.indicators))
+        grades = P.annual_grade(annual.reset_index().set_index("manager_id")["score"])
+    top = grades[grades["grade"] == "grade 1"].index[:3]
+    sample = grades.loc[list(top) + list(grades[grades["grade"] != "grade 1"].index[:40])]
+    counts = sample["grade"].value_counts()
+    assert counts["grade 1"] == 3 and counts.min() == 3
+    out = W.group_summary(
+        sample,
+        "grade",
+        count="managers",
+        stats={"pay_coefficient": ("pay_coefficient", "first")},
+        settings=["pay_coefficient"],
+    ).set_index("grade")
+    assert np.isnan(out.loc["grade 1", "managers"]) and out["managers"].isna().sum() == 2
+    smallest_other = counts.drop("grade 1").idxmin()
+    assert np.isnan(out.loc[smallest_other, "managers"])
+    assert out.loc["grade 1", "pay_coefficient"] == 2.0 and np.isnan(out.loc["all", "pay_coefficient"])
+    assert not leaks(out.reset_index(), group="grade", min_cell=5)
+
+    managers = pd.DataFrame(
+        {"manager_id": [f"m{i}" for i in range(14)], "level": ["senior"] * 2 + ["intermediate"] * 5 + ["junior"] * 7}
+    ).assign(value=np.arange(14) * 1e6)
+    balance = W.group_summary(
+        managers, "level", count="managers", stats={"mean": ("value", "mean"), "sd": ("value", "std")}
+    ).set_index("level")
+    # 2 seniors are under 5; the smallest other level (5 intermediates) is blanked with them; 7 juniors and
+    # the 14 in all stay, with the juniors' mean of 7..13 million (10 million) and the whole's 6.5 million
+    assert balance["managers"].isna().to_dict() == {"intermediate": True, "junior": False, "senior": True, "all": False}
+    assert balance.loc["junior", "mean"] == 10e6 and balance.loc["all", "mean"] == 6.5e6
+    assert balance[["mean", "sd"]].loc[["senior", "intermediate"]].isna().all().all()
+
+
+def test_group_summary_refuses_what_it_cannot_do():
+    data = pd.DataFrame({"g": ["a", "b", "all"], "x": [1.0, 2.0, 3.0]})
+    with pytest.raises(ArgumentError, match="named 'all'"):
+        W.group_summary(data, "g")
+    with pytest.raises(ArgumentError, match="by='h' is not a column"):
+        W.group_summary(data, "h")
+    with pytest.raises(ArgumentError, match="stats= names column\\(s\\) 'y'"):
+        W.group_summary(data.iloc[:2], "g", stats={"m": ("y", "mean")})
+    with pytest.raises(ArgumentError, match="settings= names 'x'"):
+        W.group_summary(data.iloc[:2], "g", settings=["x"])
