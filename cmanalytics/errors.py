@@ -8,6 +8,11 @@ pandas conventions keeps working.
 
 from __future__ import annotations
 
+import os
+
+# Warnings point at the first frame outside this folder (outside_stacklevel).
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
 
 class CmanalyticsError(Exception):
     """Base class of every error cmanalytics raises on purpose."""
@@ -88,14 +93,35 @@ class PolicyWarning(CmanalyticsWarning):
     """A rule the source leaves open or inconsistent was applied as the policy's note says."""
 
 
-def diagnose(message: str, category: type[CmanalyticsWarning], record: list | None = None, stacklevel: int = 3) -> str:
+def outside_stacklevel() -> int:
+    """The ``stacklevel`` for ``warnings.warn`` that points at the first frame outside cmanalytics.
+
+    Call it in the argument list of ``warnings.warn`` (``stacklevel=outside_stacklevel()``): a warning then
+    names the line of the user's notebook or script that called the package, however deep inside the package
+    it was raised and whatever wraps the public function (the keyword check). Hand-counted stack levels broke
+    each time a function was split into steps. (Python 3.12's ``skip_file_prefixes`` does this; 3.11 has not.)
+    """
+    import sys
+
+    frame = sys._getframe(1)  # the function calling warnings.warn: level 1
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def diagnose(
+    message: str, category: type[CmanalyticsWarning], record: list | None = None, stacklevel: int | None = None
+) -> str:
     """Signal a diagnostic: warn with ``category`` and append ``message`` to ``record`` (the result's list).
 
-    Returns the message, so a caller can write ``warnings.append(diagnose(...))`` or pass its list.
+    The warning points at the caller's own line (the first frame outside the package). Returns the message,
+    so a caller can write ``warnings.append(diagnose(...))`` or pass its list.
     """
     import warnings
 
-    warnings.warn(message, category, stacklevel=stacklevel)
+    warnings.warn(message, category, stacklevel=outside_stacklevel() if stacklevel is None else stacklevel)
     if record is not None:
         record.append(message)
     return message
