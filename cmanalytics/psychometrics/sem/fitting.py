@@ -23,7 +23,7 @@ from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
-from cmanalytics.psychometrics.sem.model import THETA, ParTable, _structure, build_table
+from cmanalytics.psychometrics.sem.model import THETA, ParTable, _structure, build_table, fill_fixed_x, n_moments
 from cmanalytics.psychometrics.sem.results import (  # noqa: F401 - kept importable from here
     OPS_ORDER,
     IdentificationError,
@@ -134,12 +134,16 @@ def sem_fit(
     group_partial=(),
     max_iter: int = 500,
     ordered=None,
+    fixed_x: bool = True,
 ) -> SEMFit:
     """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options.
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
     ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
     correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``).
+    ``fixed_x`` (lavaan's ``fixed.x``, default True): the variances, covariances and means of observed
+    predictors (``y ~ x``, ``F ~ age``) are fixed at their sample values, not estimated nor counted in npar
+    or df; with False they are free parameters (the estimates, SEs and chi-square of the rest are the same).
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
@@ -170,6 +174,7 @@ def sem_fit(
             group_equal=group_equal,
             group_partial=group_partial,
             max_iter=max_iter,
+            fixed_x=fixed_x,
         )
 
 
@@ -205,7 +210,19 @@ def _sem_fit_ordered(
 
 
 def _sem_fit(
-    data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal, group_partial, max_iter
+    data,
+    model,
+    *,
+    group,
+    std_lv,
+    meanstructure,
+    estimator,
+    missing,
+    information,
+    group_equal,
+    group_partial,
+    max_iter,
+    fixed_x=True,
 ) -> SEMFit:
     estimator = "ML" if estimator is None else estimator
     if not isinstance(max_iter, int) or max_iter < 1:
@@ -252,14 +269,15 @@ def _sem_fit(
         n_groups=len(groups),
         group_equal=tuple(group_equal),
         group_partial=tuple(group_partial),
+        fixed_x=_fixed_x(fixed_x, statements, data.columns, estimator, fiml),
     )
+    fill_fixed_x(table, [(g.cov, g.mean) for g in groups])
     ms = table.meanstructure
     par = Parameterization(table)
     disc = Discrepancy(par, groups, estimator, ms, fiml)
     theta0 = start_values(table, groups)
     _check_identified(table, par, theta0, ms)
-    p = table.p
-    moments = len(groups) * (p * (p + 1) // 2 + (p if ms else 0))
+    moments = n_moments(table)
     df = moments - table.n_free
     if df < 0:
         raise IdentificationError(
@@ -288,6 +306,7 @@ def _sem_fit(
         information=information,
         group_equal=tuple(group_equal),
         group_partial=tuple(group_partial),
+        fixed_x=any(r.exo_x for r in table.rows),
     )
     return SEMFit(
         estimates,
@@ -307,6 +326,21 @@ def _sem_fit(
         options,
         tuple(moments_h1),
     )
+
+
+def _fixed_x(fixed_x, statements, columns, estimator: str, fiml: bool) -> bool:
+    """Whether fixed.x applies: refused where this engine would not give lavaan's numbers."""
+    if not isinstance(fixed_x, bool):
+        raise ArgumentError(f"fixed_x={fixed_x!r}: give True (lavaan's default) or False.")
+    ov_x = _structure(statements, columns).ov_x
+    if not ov_x:
+        return fixed_x
+    if estimator != "ML" or fiml:
+        raise ArgumentError(
+            f"observed predictors ({', '.join(ov_x)}) are available with estimator='ML' and complete data "
+            "(missing='listwise') only; regress a latent variable on them or drop them."
+        )
+    return fixed_x
 
 
 def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
@@ -363,8 +397,7 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
     n = disc.n
     p = table.p
     n_groups = len(groups)
-    moments = n_groups * (p * (p + 1) // 2 + (p if ms else 0))
-    df = moments - table.n_free
+    df = n_moments(table) - table.n_free
     if fiml:
         h1 = [fitm.em_saturated(g.x) for g in groups]
         logl_h1 = sum(fitm.loglik_patterns(g.patterns, s, m) for g, (m, s) in zip(groups, h1))
@@ -384,6 +417,14 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
             logl += -g.n / 2 * (p * fitm.LOG2PI + ld + np.sum(inv * g.cov) + d @ inv @ d)
         chisq = disc.statistic(opt.theta)
         base_logl = None
+        if any(r.exo_x for r in table.rows):
+            # with fixed.x lavaan's log-likelihoods are of the outcomes given the predictors: the predictors'
+            # own (at their sample moments, which the model reproduces) is taken off both
+            x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+            logl_x = sum(
+                -g.n / 2 * (len(x) * fitm.LOG2PI + np.linalg.slogdet(g.cov[np.ix_(x, x)])[1] + len(x)) for g in groups
+            )
+            logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
         obs_moments = [(c, g.mean) for c, g in zip(disc.cov, groups)]
     base_chisq, base_df = _baseline(table, disc, groups, ms, fiml, estimator, logl_h1, base_logl)
     srmr = 0.0
@@ -422,12 +463,24 @@ def _independence_fiml(g: GroupData) -> float:
 
 
 def _baseline(table, disc, groups, ms, fiml, estimator, logl_h1, base_logl):
+    """The independence model; with observed predictors their covariances are kept, as lavaan's baseline
+    (with fixed.x TRUE or FALSE): :math:`T_b = N[\\sum_{y}\\log s_{yy} + \\log|S_{xx}| - \\log|S|]`."""
     p = table.p
-    base_df = len(groups) * p * (p - 1) // 2
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    y = [k for k in range(p) if k not in x]
+    base_df = len(groups) * (p * (p - 1) // 2 - len(x) * (len(x) - 1) // 2)
     if fiml:
         return 2 * (logl_h1 - base_logl), base_df
     if estimator == "ML":
-        chisq = sum(g.n * (np.sum(np.log(np.diag(g.cov))) - np.linalg.slogdet(g.cov)[1]) for g in groups)
+        chisq = sum(
+            g.n
+            * (
+                np.sum(np.log(np.diag(g.cov)[y]))
+                + np.linalg.slogdet(g.cov[np.ix_(x, x)])[1]
+                - np.linalg.slogdet(g.cov)[1]
+            )
+            for g in groups
+        )
         return chisq, base_df
     ov = table.structure.ov
     base = build_table([Statement(v, "~~", v, (), 0) for v in ov], ov, meanstructure=ms, n_groups=len(groups))
