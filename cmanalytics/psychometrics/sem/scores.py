@@ -182,7 +182,8 @@ def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
 
     * ``normalized``: :math:`\\Gamma_g = \\mathrm{acov}(s)`, normal theory at the sample moments,
       :math:`(s_{ik}s_{jl} + s_{il}s_{jk})/N_g` and :math:`S/N_g` for the means (the estimates' uncertainty
-      ignored);
+      ignored); under fixed.x, as lavaan, given the predictors' moments: the inverse of the information
+      block of the other moments;
     * ``standardized`` (lavaan's): :math:`Q\\Gamma_g Q'` with
       :math:`Q = I - \\tfrac{N_g}{N}\\Delta_g \\mathcal I^{-1}\\Delta_g' W_g`, where :math:`\\Delta_g` is the
       Jacobian of the implied moments, :math:`W_g` the normal-theory weight at the implied moments
@@ -257,19 +258,51 @@ def _normal_acov(cov: np.ndarray, ms: bool) -> np.ndarray:
     return linalg.block_diag(cov, block)
 
 
+def _fixed_moments(fit, ms: bool) -> np.ndarray:
+    """Which of (means, lower triangle) are moments of the observed predictors under fixed.x."""
+    st = fit.table.structure
+    fixed = np.zeros(len(st.ov), bool)
+    if any(r.exo_x for r in fit.table.rows):
+        fixed[[st.ov.index(v) for v in st.ov_x]] = True
+    i, j = np.tril_indices(len(st.ov))
+    cov_part = fixed[i] & fixed[j]
+    return np.concatenate([fixed, cov_part]) if ms else cov_part
+
+
+def _information_of(acov: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """The per-case information of the moments, with the fixed.x moments' rows and columns zero (lavaan)."""
+    w = np.linalg.inv(acov)
+    w[fixed] = 0.0
+    w[:, fixed] = 0.0
+    return w
+
+
+def _inverse_on_free(w: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """Inverse of the block of the moments not fixed, zeros elsewhere: given the predictors' moments, the
+    others' covariance is the inverse of their own information block, not a block of the full inverse."""
+    out = np.zeros_like(w)
+    keep = ~fixed
+    out[np.ix_(keep, keep)] = np.linalg.inv(w[np.ix_(keep, keep)])
+    return out
+
+
 def _residual_acov(fit, kind: str, mats) -> list[np.ndarray]:
     """Per group: the asymptotic covariance of the residual moments (means, then the lower triangle)."""
     disc = fit.discrepancy
     ms = fit.table.meanstructure
+    fixed = _fixed_moments(fit, ms)
     n_total = disc.n
-    gammas = [_normal_acov(s, ms) / data.n for (s, _), data in zip(fit.sample_moments, disc.groups)]
+    gammas = [
+        _inverse_on_free(_information_of(_normal_acov(s, ms), fixed), fixed) / data.n
+        for (s, _), data in zip(fit.sample_moments, disc.groups)
+    ]
     if kind == "normalized":
         return gammas
     deltas = [_vech_jacobian(disc.par, mt, g, ms) for g, mt in enumerate(mats)]
     if kind == "standardized.mplus":
         return [gam - d @ fit.vcov @ d.T for gam, d in zip(gammas, deltas)]
     # the weight is the inverse of the normal-theory covariance at the implied moments
-    weights = [np.linalg.inv(_normal_acov(mt.implied()[0], ms)) for mt in mats]
+    weights = [_information_of(_normal_acov(mt.implied()[0], ms), fixed) for mt in mats]
     info = sum(data.n / n_total * d.T @ w @ d for d, w, data in zip(deltas, weights, disc.groups))
     # a generalized inverse with MASS::ginv's tolerance, as lavaan, so that a singular information still gives Q
     info_inv = np.linalg.pinv(info, rcond=np.sqrt(np.finfo(float).eps), hermitian=True)

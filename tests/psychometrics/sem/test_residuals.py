@@ -2,9 +2,10 @@
 lavaan's ``residuals(fit, type = ...)``: tests/reference/sem/residuals_*.json, made by
 make_residuals_reference.R.
 
-Agreement reached (lavaan 0.6-14): the standard errors of the standardized residuals to 1e-5 relative, of the
-normalized ones to rounding, of the Mplus variant to 1.4e-4 (a difference of two nearly equal matrices, so
-the estimates' last digits count); the residuals themselves to lavaan's optimum, about 1e-6 absolute.
+Agreement reached (lavaan 0.6-14): the standard errors of the standardized residuals to 4e-5 relative, of the
+normalized ones to rounding, of the Mplus variant to 6e-4 (a difference of two nearly equal matrices, so the
+estimates' last digits count); the raw residuals to lavaan's optimum, 1.1e-5 absolute at worst (the model
+with predictors, where our chi-square is the lower).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ import cmanalytics as cma
 from cmanalytics.psychometrics.sem import sem_fit
 from tests.psychometrics.sem.conftest import HS3, HSX, PD, SEM_REF
 
+MIMIC = """visual =~ x1 + x2 + x3
+           textual =~ x4 + x5 + x6
+           speed =~ x7 + x8 + x9
+           visual ~ age13 + sex
+           speed ~ age13 + grade7"""
 SCALAR = {"group": "school", "group_equal": ["loadings", "intercepts"]}
 CASES = {
     "hs_cfa": ("hs_school.csv", HS3, {}),
@@ -26,9 +32,10 @@ CASES = {
     "hs_cross": ("hs_school.csv", HSX, {}),
     "political_democracy": ("political_democracy.csv", PD, {}),
     "hs_scalar": ("hs_school.csv", HS3, SCALAR),
+    "mimic": ("hs_covariates.csv", MIMIC, {}),  # observed predictors (centred), fixed.x
 }
 # kind -> relative tolerance of the standard error (raw residual / standardized residual)
-SE_TOL = {"normalized": 1e-10, "standardized": 5e-5, "standardized.mplus": 1e-3}
+SE_TOL = {"normalized": 1e-10, "standardized": 1e-4, "standardized.mplus": 2e-3}
 
 
 def reference(name: str) -> dict:
@@ -63,7 +70,7 @@ def test_residual_standard_errors_match_lavaan(case, kind):
             # where lavaan's variance is not positive both give NaN
             np.testing.assert_array_equal(np.isnan(z_ours), np.isnan(z_ref), err_msg=f"{kind} {part} NaN")
             ok = ~np.isnan(z_ref)
-            np.testing.assert_allclose(r_ours, r_ref, atol=1e-5, err_msg=f"raw {part}")
+            np.testing.assert_allclose(r_ours, r_ref, atol=3e-5, err_msg=f"raw {part}")
             np.testing.assert_allclose(z_ours[ok], z_ref[ok], rtol=2e-3, atol=2e-3, err_msg=f"{kind} {part}")
             # the standard error itself, where the residual is large enough to be divided
             big = ok & (np.abs(r_ref) > 1e-4)
