@@ -16,6 +16,7 @@ from cmanalytics.errors import (
     ArgumentError,
     ConvergenceWarning,
     DataError,
+    DataWarning,
     SmallSampleWarning,
     diagnose,
 )
@@ -257,6 +258,9 @@ def _sem_fit(
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     warnings: list[str] = []
+    fixed_x = _fixed_x(fixed_x, statements, data.columns, estimator)
+    if fixed_x and fiml:
+        data = _drop_missing_x(data, _structure(statements, data.columns).ov_x, warnings)
     groups, labels = _group_data(data, _structure(statements, data.columns).ov, group, missing, warnings)
     ms = bool(meanstructure) if meanstructure is not None else (len(groups) > 1 or fiml)
     if fiml and not ms:
@@ -269,9 +273,9 @@ def _sem_fit(
         n_groups=len(groups),
         group_equal=tuple(group_equal),
         group_partial=tuple(group_partial),
-        fixed_x=_fixed_x(fixed_x, statements, data.columns, estimator, fiml),
+        fixed_x=fixed_x,
     )
-    fill_fixed_x(table, [(g.cov, g.mean) for g in groups])
+    fill_fixed_x(table, [_x_moments(g, table) for g in groups])
     ms = table.meanstructure
     par = Parameterization(table)
     disc = Discrepancy(par, groups, estimator, ms, fiml)
@@ -328,19 +332,55 @@ def _sem_fit(
     )
 
 
-def _fixed_x(fixed_x, statements, columns, estimator: str, fiml: bool) -> bool:
+def _fixed_x(fixed_x, statements, columns, estimator: str) -> bool:
     """Whether fixed.x applies: refused where this engine would not give lavaan's numbers."""
     if not isinstance(fixed_x, bool):
         raise ArgumentError(f"fixed_x={fixed_x!r}: give True (lavaan's default) or False.")
     ov_x = _structure(statements, columns).ov_x
-    if not ov_x:
-        return fixed_x
-    if estimator != "ML" or fiml:
+    if ov_x and estimator != "ML":
         raise ArgumentError(
-            f"observed predictors ({', '.join(ov_x)}) are available with estimator='ML' and complete data "
-            "(missing='listwise') only; regress a latent variable on them or drop them."
+            f"observed predictors ({', '.join(ov_x)}) are available with estimator='ML' only; "
+            "regress a latent variable on them or drop them."
         )
     return fixed_x
+
+
+def _drop_missing_x(data: pd.DataFrame, ov_x: list[str], warnings: list) -> pd.DataFrame:
+    """FIML with fixed.x conditions on the predictors: cases missing one are dropped, as lavaan does."""
+    gone = data[ov_x].isna().any(axis=1) if ov_x else pd.Series(False, index=data.index)
+    if gone.any():
+        diagnose(
+            f"{int(gone.sum())} case(s) dropped for a missing value in the observed predictor(s) "
+            f"{', '.join(ov_x)} (fixed_x=True conditions on them; fixed_x=False models them instead).",
+            DataWarning,
+            warnings,
+            stacklevel=5,
+        )
+    return data.loc[~gone]
+
+
+def _x_moments(g: GroupData, table: ParTable) -> tuple[np.ndarray, np.ndarray]:
+    """The sample covariance matrix (divisor N) and means with the predictors' block filled in, also for
+    incomplete data (whose predictors are complete under fixed.x)."""
+    if np.all(np.isfinite(g.cov)):
+        return g.cov, g.mean
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    cov, mean = np.full_like(g.cov, np.nan), np.full_like(g.mean, np.nan)
+    if x:
+        xs = g.x[:, x]
+        mean[x] = xs.mean(axis=0)
+        cov[np.ix_(x, x)] = np.atleast_2d(np.cov(xs.T, ddof=0))
+    return cov, mean
+
+
+def _logl_x(table: ParTable, groups) -> float:
+    """The predictors' own log-likelihood at their sample moments (complete data under fixed.x)."""
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    total = 0.0
+    for g in groups:
+        cov = _x_moments(g, table)[0][np.ix_(x, x)]
+        total += -g.n / 2 * (len(x) * fitm.LOG2PI + np.linalg.slogdet(cov)[1] + len(x))
+    return total
 
 
 def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
@@ -403,8 +443,11 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
         logl_h1 = sum(fitm.loglik_patterns(g.patterns, s, m) for g, (m, s) in zip(groups, h1))
         logl = sum(fitm.loglik_patterns(g.patterns, *mt.implied()) for g, mt in zip(groups, mats))
         chisq = 2 * (logl_h1 - logl)
-        base_logl = sum(_independence_fiml(g) for g in groups)
+        base_logl = sum(_independence_fiml(g, table) for g in groups)
         obs_moments = [(s, m) for (m, s) in h1]
+        if any(r.exo_x for r in table.rows):  # as below: given the predictors
+            logl_x = _logl_x(table, groups)
+            logl, logl_h1, base_logl = logl - logl_x, logl_h1 - logl_x, base_logl - logl_x
     else:
         logl_h1, logl = 0.0, 0.0
         for g, mt in zip(groups, mats):
@@ -420,10 +463,7 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
         if any(r.exo_x for r in table.rows):
             # with fixed.x lavaan's log-likelihoods are of the outcomes given the predictors: the predictors'
             # own (at their sample moments, which the model reproduces) is taken off both
-            x = [table.structure.ov.index(v) for v in table.structure.ov_x]
-            logl_x = sum(
-                -g.n / 2 * (len(x) * fitm.LOG2PI + np.linalg.slogdet(g.cov[np.ix_(x, x)])[1] + len(x)) for g in groups
-            )
+            logl_x = _logl_x(table, groups)
             logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
         obs_moments = [(c, g.mean) for c, g in zip(disc.cov, groups)]
     base_chisq, base_df = _baseline(table, disc, groups, ms, fiml, estimator, logl_h1, base_logl)
@@ -452,13 +492,21 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
     return out, obs_moments
 
 
-def _independence_fiml(g: GroupData) -> float:
-    """The independence model's log-likelihood with incomplete data: each variable on its own observed values."""
+def _independence_fiml(g: GroupData, table: ParTable) -> float:
+    """The independence model's log-likelihood with incomplete data: each variable on its own observed values,
+    but the observed predictors jointly (their saturated model, by EM), as lavaan's baseline."""
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
     total = 0.0
-    for col in g.x.T:
+    for k, col in enumerate(g.x.T):
+        if k in x:
+            continue
         v = col[~np.isnan(col)]
         var = v.var()
         total += -len(v) / 2 * (fitm.LOG2PI + np.log(var) + 1)
+    if x:
+        xs = g.x[:, x]
+        mean, cov = fitm.em_saturated(xs)
+        total += fitm.loglik_patterns(GroupData.incomplete(xs).patterns, cov, mean)
     return total
 
 

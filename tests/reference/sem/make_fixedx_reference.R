@@ -48,3 +48,15 @@ MIMIC_C <- gsub("grade", "grade7", gsub("ageyr", "age13", MIMIC))
 dump(sem(MIMIC_C, data = hs, group = "school", group.equal = "loadings"), "mimic_groups")
 dump(sem(PATH, data = pd), "path")
 dump(sem(PATH, data = pd, fixed.x = FALSE), "path_free_x")
+
+# FIML with observed predictors: 15% of the items' values missing completely at random (seeded), and three
+# cases with a missing age, which lavaan drops under fixed.x (with a warning)
+set.seed(20261130)
+hsm <- hs
+items <- paste0("x", 1:9)
+for (v in items) hsm[runif(nrow(hsm)) < 0.15, v] <- NA
+hsm$age13[c(5, 50, 150)] <- NA
+write.csv(hsm[, c("school", "sex", "age13", "grade7", items)], file.path(out, "hs_covariates_missing.csv"),
+          row.names = FALSE)
+dump(sem(MIMIC_C, data = hsm, missing = "ml"), "mimic_fiml")
+dump(sem(MIMIC_C, data = hsm, missing = "ml", fixed.x = FALSE), "mimic_fiml_free_x")
