@@ -141,7 +141,8 @@ def sem_fit(
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
     ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
-    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``).
+    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``); a list
+    naming some of them mixes ordinal and continuous items (polyserial correlations; see ``mixed``).
     ``fixed_x`` (lavaan's ``fixed.x``, default True): the variances, covariances and means of observed
     predictors (``y ~ x``, ``F ~ age``) are fixed at their sample values, not estimated nor counted in npar
     or df; with False they are free parameters (the estimates, SEs and chi-square of the rest are the same).
@@ -199,14 +200,18 @@ def _sem_fit_ordered(
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     ov = build_table(statements, data.columns, std_lv=std_lv).structure.ov
+    warnings: list[str] = []
     if ordered is not True:
         names = [ordered] if isinstance(ordered, str) else list(ordered)
-        if sorted(names) != sorted(ov):
+        unknown = [str(v) for v in names if v not in ov]
+        if unknown:
             raise ArgumentError(
-                "ordered= must name every observed variable of the model (mixing ordinal and "
-                "continuous items is not available yet): " + ", ".join(ov) + "."
+                f"ordered= names {', '.join(unknown)}, not observed variable(s) of the model: " + ", ".join(ov) + "."
             )
-    warnings: list[str] = []
+        if set(names) != set(ov):  # some items ordinal, the others continuous
+            from cmanalytics.psychometrics.sem.mixed import fit_mixed
+
+            return fit_mixed(data, statements, set(names), std_lv=std_lv, max_iter=max_iter, warnings=warnings)
     return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
 
 

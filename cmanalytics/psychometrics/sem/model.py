@@ -191,7 +191,8 @@ def build_table(
 ) -> ParTable:
     """The parameter table as ``lavaan::cfa()``/``sem()`` builds it from the syntax and the options.
 
-    ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free.
+    ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free (True:
+    all of them; a set of names: those, the others continuous).
     ``fixed_x``: the variances, covariances and means of the observed predictors are not free but fixed at
     their sample values (lavaan's ``fixed.x = TRUE``); :func:`fill_fixed_x` puts those values in."""
     st = _structure(statements, columns)
@@ -299,7 +300,9 @@ def _group_rows(
 
     for v in st.ov:
         if v not in st.phantom:
-            add(v, "~~", v, not delta, 0.0 if delta else np.nan)
+            # delta=True: every indicator ordinal; a collection: those named (mixed with continuous ones)
+            fixed = v in delta if isinstance(delta, (set, frozenset, list, tuple)) else bool(delta)
+            add(v, "~~", v, not fixed, 0.0 if fixed else np.nan)
     for e in st.eta:
         add(e, "~~", e, not (std_lv and e in st.lv), 1.0 if (std_lv and e in st.lv) else np.nan)
     exo = st.exogenous
