@@ -1,6 +1,7 @@
 """Ordinal and continuous indicators together (``ordered=`` naming some items) against lavaan's
 ``cfa(model, data, ordered = c("x4", "x5", "x6"))``: tests/reference/sem/mixed_wlsmv.json from
-make_mixed_reference.R (HolzingerSwineford1939 with x4-x6 cut into 4, 4 and 3 categories).
+make_mixed_reference.R (HolzingerSwineford1939 with x4-x6 cut into 4, 4 and 3 categories; and with x9 binary, std_lv and
+a residual covariance between a continuous and an ordinal item).
 
 Agreement reached (lavaan 0.6-14): sample statistics (thresholds, means, variances, polyserial, polychoric and
 Pearson covariances) to 6e-8, Gamma to 2e-6 relative; estimates to 4e-6, standard errors to 1e-6, fit
@@ -20,6 +21,12 @@ from cmanalytics.psychometrics.sem.polyserial import mixed_moments, polyserial
 from tests.psychometrics.sem.conftest import HS3, SEM_REF, reference_json
 
 ORDERED = ["x4", "x5", "x6"]
+# case -> (data, model, ordered items, options)
+CASES = {
+    "mixed_wlsmv": ("hs_mixed.csv", HS3, ORDERED, {}),
+    # factor variances 1, a continuous item's residual covarying with an ordinal one's, a binary item
+    "mixed_wlsmv_stdlv": ("hs_mixed_binary.csv", HS3 + "\nx3 ~~ x5", [*ORDERED, "x9"], {"std_lv": True}),
+}
 MEASURES = (
     "npar chisq df pvalue chisq.scaled df.scaled pvalue.scaled chisq.scaling.factor baseline.chisq baseline.df "
     "baseline.chisq.scaled baseline.chisq.scaling.factor cfi tli cfi.scaled tli.scaled rmsea rmsea.ci.lower "
@@ -37,8 +44,16 @@ def ref():
     return reference_json("mixed_wlsmv")
 
 
-def test_sample_statistics_and_gamma_match_lavaan(data, ref):
-    ordinal = np.array([c in ORDERED for c in data.columns])
+@pytest.fixture(scope="module", params=list(CASES))
+def case(request):
+    file, model, ordered, options = CASES[request.param]
+    data = pd.read_csv(SEM_REF / file)
+    return data, sem_fit(data, model, ordered=ordered, **options), ordered, reference_json(request.param)
+
+
+def test_sample_statistics_and_gamma_match_lavaan(case):
+    data, _, ordered, ref = case
+    ordinal = np.array([c in ordered for c in data.columns])
     before = data.copy()
     mm = mixed_moments(data.to_numpy(float), ordinal)
     pd.testing.assert_frame_equal(data, before)
@@ -66,8 +81,8 @@ def test_polyserial_by_direct_maximization(data):
     assert polyserial(y, codes, tau, y.mean(), y.var()) == pytest.approx(want, abs=1e-6)
 
 
-def test_estimates_match_lavaan(data, ref):
-    fit = sem_fit(data, HS3, ordered=ORDERED)
+def test_estimates_match_lavaan(case):
+    _, fit, _, ref = case
     both = pd.DataFrame(ref["estimates"]).merge(fit.estimates, on=["lhs", "op", "rhs"], suffixes=("_r", ""))
     assert len(both) == len(fit.estimates) == len(ref["estimates"]["lhs"])
     np.testing.assert_allclose(both["est"], both["est_r"], rtol=3e-5, atol=1e-6)
@@ -75,8 +90,8 @@ def test_estimates_match_lavaan(data, ref):
     np.testing.assert_allclose(both["std.all"], both["std.all_r"], rtol=3e-5, atol=1e-6)
 
 
-def test_fit_measures_match_lavaan(data, ref):
-    fit = sem_fit(data, HS3, ordered=ORDERED)
+def test_fit_measures_match_lavaan(case):
+    _, fit, _, ref = case
     assert fit.estimator == "WLSMV"
     for k in MEASURES:
         assert fit.fit_measures[k] == pytest.approx(ref["fit"][k], rel=1e-5, abs=1e-8), k
