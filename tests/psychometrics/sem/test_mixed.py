@@ -1,7 +1,7 @@
 """Ordinal and continuous indicators together (``ordered=`` naming some items) against lavaan's
 ``cfa(model, data, ordered = c("x4", "x5", "x6"))``: tests/reference/sem/mixed_wlsmv.json from
-make_mixed_reference.R (HolzingerSwineford1939 with x4-x6 cut into 4, 4 and 3 categories; and with x9 binary, std_lv and
-a residual covariance between a continuous and an ordinal item).
+make_mixed_reference.R (HolzingerSwineford1939 with x4-x6 cut into 4, 4 and 3 categories; and with x9 binary,
+std_lv and a residual covariance between a continuous and an ordinal item).
 
 Agreement reached (lavaan 0.6-14): sample statistics (thresholds, means, variances, polyserial, polychoric and
 Pearson covariances) to 6e-8, Gamma to 2e-6 relative; estimates to 4e-6, standard errors to 1e-6, fit
