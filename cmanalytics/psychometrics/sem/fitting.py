@@ -16,6 +16,7 @@ from cmanalytics.errors import (
     ArgumentError,
     ConvergenceWarning,
     DataError,
+    DataWarning,
     SmallSampleWarning,
     diagnose,
 )
@@ -23,7 +24,7 @@ from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
-from cmanalytics.psychometrics.sem.model import THETA, ParTable, _structure, build_table
+from cmanalytics.psychometrics.sem.model import THETA, ParTable, _structure, build_table, fill_fixed_x, n_moments
 from cmanalytics.psychometrics.sem.results import (  # noqa: F401 - kept importable from here
     OPS_ORDER,
     IdentificationError,
@@ -134,12 +135,17 @@ def sem_fit(
     group_partial=(),
     max_iter: int = 500,
     ordered=None,
+    fixed_x: bool = True,
 ) -> SEMFit:
     """Fit a structural equation model as ``lavaan::sem(model, data, ...)`` with the same options.
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
     ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
-    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``).
+    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``); a list
+    naming some of them mixes ordinal and continuous items (polyserial correlations; see ``mixed``).
+    ``fixed_x`` (lavaan's ``fixed.x``, default True): the variances, covariances and means of observed
+    predictors (``y ~ x``, ``F ~ age``) are fixed at their sample values, not estimated nor counted in npar
+    or df; with False they are free parameters (the estimates, SEs and chi-square of the rest are the same).
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
@@ -170,6 +176,7 @@ def sem_fit(
             group_equal=group_equal,
             group_partial=group_partial,
             max_iter=max_iter,
+            fixed_x=fixed_x,
         )
 
 
@@ -193,19 +200,35 @@ def _sem_fit_ordered(
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     ov = build_table(statements, data.columns, std_lv=std_lv).structure.ov
+    warnings: list[str] = []
     if ordered is not True:
         names = [ordered] if isinstance(ordered, str) else list(ordered)
-        if sorted(names) != sorted(ov):
+        unknown = [str(v) for v in names if v not in ov]
+        if unknown:
             raise ArgumentError(
-                "ordered= must name every observed variable of the model (mixing ordinal and "
-                "continuous items is not available yet): " + ", ".join(ov) + "."
+                f"ordered= names {', '.join(unknown)}, not observed variable(s) of the model: " + ", ".join(ov) + "."
             )
-    warnings: list[str] = []
+        if set(names) != set(ov):  # some items ordinal, the others continuous
+            from cmanalytics.psychometrics.sem.mixed import fit_mixed
+
+            return fit_mixed(data, statements, set(names), std_lv=std_lv, max_iter=max_iter, warnings=warnings)
     return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
 
 
 def _sem_fit(
-    data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal, group_partial, max_iter
+    data,
+    model,
+    *,
+    group,
+    std_lv,
+    meanstructure,
+    estimator,
+    missing,
+    information,
+    group_equal,
+    group_partial,
+    max_iter,
+    fixed_x=True,
 ) -> SEMFit:
     estimator = "ML" if estimator is None else estimator
     if not isinstance(max_iter, int) or max_iter < 1:
@@ -240,6 +263,9 @@ def _sem_fit(
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
     warnings: list[str] = []
+    fixed_x = _fixed_x(fixed_x, statements, data.columns, estimator)
+    if fixed_x and fiml:
+        data = _drop_missing_x(data, _structure(statements, data.columns).ov_x, warnings)
     groups, labels = _group_data(data, _structure(statements, data.columns).ov, group, missing, warnings)
     ms = bool(meanstructure) if meanstructure is not None else (len(groups) > 1 or fiml)
     if fiml and not ms:
@@ -252,14 +278,15 @@ def _sem_fit(
         n_groups=len(groups),
         group_equal=tuple(group_equal),
         group_partial=tuple(group_partial),
+        fixed_x=fixed_x,
     )
+    fill_fixed_x(table, [_x_moments(g, table) for g in groups])
     ms = table.meanstructure
     par = Parameterization(table)
     disc = Discrepancy(par, groups, estimator, ms, fiml)
     theta0 = start_values(table, groups)
     _check_identified(table, par, theta0, ms)
-    p = table.p
-    moments = len(groups) * (p * (p + 1) // 2 + (p if ms else 0))
+    moments = n_moments(table)
     df = moments - table.n_free
     if df < 0:
         raise IdentificationError(
@@ -288,6 +315,7 @@ def _sem_fit(
         information=information,
         group_equal=tuple(group_equal),
         group_partial=tuple(group_partial),
+        fixed_x=any(r.exo_x for r in table.rows),
     )
     return SEMFit(
         estimates,
@@ -307,6 +335,57 @@ def _sem_fit(
         options,
         tuple(moments_h1),
     )
+
+
+def _fixed_x(fixed_x, statements, columns, estimator: str) -> bool:
+    """Whether fixed.x applies: refused where this engine would not give lavaan's numbers."""
+    if not isinstance(fixed_x, bool):
+        raise ArgumentError(f"fixed_x={fixed_x!r}: give True (lavaan's default) or False.")
+    ov_x = _structure(statements, columns).ov_x
+    if ov_x and estimator != "ML":
+        raise ArgumentError(
+            f"observed predictors ({', '.join(ov_x)}) are available with estimator='ML' only; "
+            "regress a latent variable on them or drop them."
+        )
+    return fixed_x
+
+
+def _drop_missing_x(data: pd.DataFrame, ov_x: list[str], warnings: list) -> pd.DataFrame:
+    """FIML with fixed.x conditions on the predictors: cases missing one are dropped, as lavaan does."""
+    gone = data[ov_x].isna().any(axis=1) if ov_x else pd.Series(False, index=data.index)
+    if gone.any():
+        diagnose(
+            f"{int(gone.sum())} case(s) dropped for a missing value in the observed predictor(s) "
+            f"{', '.join(ov_x)} (fixed_x=True conditions on them; fixed_x=False models them instead).",
+            DataWarning,
+            warnings,
+            stacklevel=5,
+        )
+    return data.loc[~gone]
+
+
+def _x_moments(g: GroupData, table: ParTable) -> tuple[np.ndarray, np.ndarray]:
+    """The sample covariance matrix (divisor N) and means with the predictors' block filled in, also for
+    incomplete data (whose predictors are complete under fixed.x)."""
+    if np.all(np.isfinite(g.cov)):
+        return g.cov, g.mean
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    cov, mean = np.full_like(g.cov, np.nan), np.full_like(g.mean, np.nan)
+    if x:
+        xs = g.x[:, x]
+        mean[x] = xs.mean(axis=0)
+        cov[np.ix_(x, x)] = np.atleast_2d(np.cov(xs.T, ddof=0))
+    return cov, mean
+
+
+def _logl_x(table: ParTable, groups) -> float:
+    """The predictors' own log-likelihood at their sample moments (complete data under fixed.x)."""
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    total = 0.0
+    for g in groups:
+        cov = _x_moments(g, table)[0][np.ix_(x, x)]
+        total += -g.n / 2 * (len(x) * fitm.LOG2PI + np.linalg.slogdet(cov)[1] + len(x))
+    return total
 
 
 def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
@@ -363,15 +442,17 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
     n = disc.n
     p = table.p
     n_groups = len(groups)
-    moments = n_groups * (p * (p + 1) // 2 + (p if ms else 0))
-    df = moments - table.n_free
+    df = n_moments(table) - table.n_free
     if fiml:
         h1 = [fitm.em_saturated(g.x) for g in groups]
         logl_h1 = sum(fitm.loglik_patterns(g.patterns, s, m) for g, (m, s) in zip(groups, h1))
         logl = sum(fitm.loglik_patterns(g.patterns, *mt.implied()) for g, mt in zip(groups, mats))
         chisq = 2 * (logl_h1 - logl)
-        base_logl = sum(_independence_fiml(g) for g in groups)
+        base_logl = sum(_independence_fiml(g, table) for g in groups)
         obs_moments = [(s, m) for (m, s) in h1]
+        if any(r.exo_x for r in table.rows):  # as below: given the predictors
+            logl_x = _logl_x(table, groups)
+            logl, logl_h1, base_logl = logl - logl_x, logl_h1 - logl_x, base_logl - logl_x
     else:
         logl_h1, logl = 0.0, 0.0
         for g, mt in zip(groups, mats):
@@ -384,6 +465,11 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
             logl += -g.n / 2 * (p * fitm.LOG2PI + ld + np.sum(inv * g.cov) + d @ inv @ d)
         chisq = disc.statistic(opt.theta)
         base_logl = None
+        if any(r.exo_x for r in table.rows):
+            # with fixed.x lavaan's log-likelihoods are of the outcomes given the predictors: the predictors'
+            # own (at their sample moments, which the model reproduces) is taken off both
+            logl_x = _logl_x(table, groups)
+            logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
         obs_moments = [(c, g.mean) for c, g in zip(disc.cov, groups)]
     base_chisq, base_df = _baseline(table, disc, groups, ms, fiml, estimator, logl_h1, base_logl)
     srmr = 0.0
@@ -411,23 +497,43 @@ def _measures(table, disc, opt, groups, ms, fiml, estimator, mats) -> dict:
     return out, obs_moments
 
 
-def _independence_fiml(g: GroupData) -> float:
-    """The independence model's log-likelihood with incomplete data: each variable on its own observed values."""
+def _independence_fiml(g: GroupData, table: ParTable) -> float:
+    """The independence model's log-likelihood with incomplete data: each variable on its own observed values,
+    but the observed predictors jointly (their saturated model, by EM), as lavaan's baseline."""
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
     total = 0.0
-    for col in g.x.T:
+    for k, col in enumerate(g.x.T):
+        if k in x:
+            continue
         v = col[~np.isnan(col)]
         var = v.var()
         total += -len(v) / 2 * (fitm.LOG2PI + np.log(var) + 1)
+    if x:
+        xs = g.x[:, x]
+        mean, cov = fitm.em_saturated(xs)
+        total += fitm.loglik_patterns(GroupData.incomplete(xs).patterns, cov, mean)
     return total
 
 
 def _baseline(table, disc, groups, ms, fiml, estimator, logl_h1, base_logl):
+    """The independence model; with observed predictors their covariances are kept, as lavaan's baseline
+    (with fixed.x TRUE or FALSE): :math:`T_b = N[\\sum_{y}\\log s_{yy} + \\log|S_{xx}| - \\log|S|]`."""
     p = table.p
-    base_df = len(groups) * p * (p - 1) // 2
+    x = [table.structure.ov.index(v) for v in table.structure.ov_x]
+    y = [k for k in range(p) if k not in x]
+    base_df = len(groups) * (p * (p - 1) // 2 - len(x) * (len(x) - 1) // 2)
     if fiml:
         return 2 * (logl_h1 - base_logl), base_df
     if estimator == "ML":
-        chisq = sum(g.n * (np.sum(np.log(np.diag(g.cov))) - np.linalg.slogdet(g.cov)[1]) for g in groups)
+        chisq = sum(
+            g.n
+            * (
+                np.sum(np.log(np.diag(g.cov)[y]))
+                + np.linalg.slogdet(g.cov[np.ix_(x, x)])[1]
+                - np.linalg.slogdet(g.cov)[1]
+            )
+            for g in groups
+        )
         return chisq, base_df
     ov = table.structure.ov
     base = build_table([Statement(v, "~~", v, (), 0) for v in ov], ov, meanstructure=ms, n_groups=len(groups))

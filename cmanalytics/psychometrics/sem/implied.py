@@ -77,6 +77,12 @@ class Parameterization:
         p = self.p
         k = np.arange(p * p)
         self.commute = (k % p) * p + k // p  # vec(X') = vec(X)[commute]
+        # an observed variable in a regression is its phantom latent variable, measured without error:
+        # a loading fixed at 1 that no row of the table holds
+        st = table.structure
+        self.phantom_cells = np.array(
+            [self.off[LAMBDA] + st.ov.index(v) + k * p for v, k in st.phantom.items()], dtype=int
+        )
 
     def values(self, theta: np.ndarray) -> np.ndarray:
         v = self.fixed.copy()
@@ -89,6 +95,7 @@ class Parameterization:
         out = []
         for pos, src in self.table.positions:
             e = np.zeros(off[-1])
+            e[self.phantom_cells] = 1.0
             e[pos] = v[src]
             out.append(
                 Matrices(

@@ -51,6 +51,7 @@ class Row:
     i: int = -1
     j: int = -1
     index: int = -1  # position in the free-parameter vector, -1 if fixed
+    exo_x: bool = False  # a fixed.x moment of the observed predictors: its value is the sample's (fill_fixed_x)
 
 
 @dataclass
@@ -62,6 +63,12 @@ class Structure:
     eta: list[str]  # lv then phantoms
     phantom: dict[str, int]  # observed name -> its eta index
     exogenous: list[str]
+    outcomes: list[str] = field(default_factory=list)  # lhs of a regression, predictor in none (lavaan's ov.y, lv.y)
+
+    @property
+    def ov_x(self) -> list[str]:
+        """The observed exogenous predictors (lavaan's ov.x): observed, in a regression, dependent in none."""
+        return [v for v in self.phantom if v in self.exogenous]
 
 
 @dataclass
@@ -119,7 +126,9 @@ def _structure(statements: list[Statement], columns) -> Structure:
         s.rhs for s in statements if s.op == "=~" and s.rhs in lv
     }
     exogenous = [e for e in eta if e not in dependent]
-    return Structure(ov, lv, eta, {v: eta.index(v) for v in phantoms}, exogenous)
+    predictors = {s.rhs for s in statements if s.op == "~" and s.rhs != "1"}
+    outcomes = [e for e in eta if e in dependent and e not in predictors and e not in indicators]
+    return Structure(ov, lv, eta, {v: eta.index(v) for v in phantoms}, exogenous, outcomes)
 
 
 def _place(row: Row, st: Structure) -> None:
@@ -178,10 +187,14 @@ def build_table(
     group_equal=(),
     group_partial=(),
     delta: bool = False,
+    fixed_x: bool = False,
 ) -> ParTable:
     """The parameter table as ``lavaan::cfa()``/``sem()`` builds it from the syntax and the options.
 
-    ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free."""
+    ``delta``: ordinal indicators in the delta parameterization, whose residual variances are not free (True:
+    all of them; a set of names: those, the others continuous).
+    ``fixed_x``: the variances, covariances and means of the observed predictors are not free but fixed at
+    their sample values (lavaan's ``fixed.x = TRUE``); :func:`fill_fixed_x` puts those values in."""
     st = _structure(statements, columns)
     bad = [e for e in group_equal if e not in GROUP_EQUAL]
     if bad:
@@ -191,7 +204,7 @@ def build_table(
     partial = {_canonical(p) for p in group_partial}
     rows: list[Row] = []
     for g in range(n_groups):
-        rows += _group_rows(statements, st, g, n_groups, std_lv, meanstructure, group_equal, delta)
+        rows += _group_rows(statements, st, g, n_groups, std_lv, meanstructure, group_equal, delta, fixed_x)
     _equalities(rows, group_equal, partial, n_groups)
     seen = {}
     for r in rows:
@@ -217,6 +230,27 @@ def build_table(
     return table
 
 
+def fill_fixed_x(table: ParTable, moments) -> None:
+    """Put each group's sample moments of the observed predictors into their fixed.x rows.
+
+    ``moments``: per group (covariance matrix with divisor N, mean vector) over the model's observed variables."""
+    ov = table.structure.ov
+    for r in table.rows:
+        if r.exo_x:
+            cov, mean = moments[r.group]
+            r.value = float(mean[ov.index(r.lhs)] if r.op == "~1" else cov[ov.index(r.lhs), ov.index(r.rhs)])
+
+
+def n_moments(table: ParTable) -> int:
+    """The sample moments the model is fitted to, all groups: covariances (and means), less those of the
+    observed predictors under fixed.x, which are reproduced exactly (lavaan's ``ndat``)."""
+    p, nx = table.p, len(table.structure.ov_x) if any(r.exo_x for r in table.rows) else 0
+    per_group = p * (p + 1) // 2 - nx * (nx + 1) // 2
+    if table.meanstructure:
+        per_group += p - nx
+    return table.n_groups * per_group
+
+
 def _canonical(spec: str) -> tuple[str, str, str]:
     s = spec.replace(" ", "")
     for op in ("=~", "~~", "~1", "~"):
@@ -237,6 +271,7 @@ def _group_rows(
     meanstructure: bool,
     group_equal,
     delta: bool = False,
+    fixed_x: bool = False,
 ) -> list[Row]:
     rows: list[Row] = []
     first = {}
@@ -265,7 +300,9 @@ def _group_rows(
 
     for v in st.ov:
         if v not in st.phantom:
-            add(v, "~~", v, not delta, 0.0 if delta else np.nan)
+            # delta=True: every indicator ordinal; a collection: those named (mixed with continuous ones)
+            fixed = v in delta if isinstance(delta, (set, frozenset, list, tuple)) else bool(delta)
+            add(v, "~~", v, not fixed, 0.0 if fixed else np.nan)
     for e in st.eta:
         add(e, "~~", e, not (std_lv and e in st.lv), 1.0 if (std_lv and e in st.lv) else np.nan)
     exo = st.exogenous
@@ -273,6 +310,11 @@ def _group_rows(
         for b in range(a + 1, len(exo)):
             if (exo[a] in st.lv) == (exo[b] in st.lv):
                 add(exo[a], "~~", exo[b], True)
+    # lavaan's auto.cov.y: the residuals of the pure outcomes (latent and observed alike) covary
+    ys = st.outcomes
+    for a in range(len(ys)):
+        for b in range(a + 1, len(ys)):
+            add(ys[a], "~~", ys[b], True)
     if meanstructure:
         for v in st.ov:
             if v not in st.phantom:
@@ -280,6 +322,11 @@ def _group_rows(
         for e in st.eta:
             free = e in st.phantom or (g > 0 and "intercepts" in group_equal and "means" not in group_equal)
             add(e, "~1", "", free, np.nan if free else 0.0)
+    if fixed_x:
+        ov_x = set(st.ov_x)
+        for r in rows:
+            if not r.user and r.op in ("~~", "~1") and r.lhs in ov_x and (r.op == "~1" or r.rhs in ov_x):
+                r.free, r.value, r.exo_x = False, np.nan, True
     if g > 0 and std_lv and "loadings" in group_equal and "lv.variances" not in group_equal:
         for r in rows:  # with equal loadings the other groups' factor variances are free (as lavaan)
             if r.op == "~~" and r.lhs == r.rhs and r.lhs in st.lv and not r.user:

@@ -208,7 +208,9 @@ class SEMFit(Reportable):
     def residuals(self, kind: str = "raw") -> list[pd.DataFrame]:
         """Residual covariances per group: ``raw`` (S - Sigma), ``cor`` (Bollen: observed minus implied
         correlations), ``normalized`` (raw over the normal-theory standard error of the sample covariance,
-        :math:`\\sqrt{(s_{ii}s_{jj} + s_{ij}^2)/N}`), as ``lavaan::resid(fit, type=...)``."""
+        :math:`\\sqrt{(s_{ii}s_{jj} + s_{ij}^2)/N}`), ``standardized`` (raw over the standard error of the
+        residual itself, lavaan's) and ``standardized.mplus``, as ``lavaan::resid(fit, type=...)``; with a mean
+        structure the mean residuals are in ``frame.attrs["mean"]``. See :func:`.scores.residuals`."""
         from cmanalytics.psychometrics.sem.scores import residuals
 
         return residuals(self, kind)

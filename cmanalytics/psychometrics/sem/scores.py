@@ -28,6 +28,7 @@ from cmanalytics.psychometrics.sem.estimation import Discrepancy
 from cmanalytics.psychometrics.sem.implied import Parameterization
 from cmanalytics.psychometrics.sem.model import ParTable, Row, _place, _positions
 
+linalg = lazy_module("scipy.linalg")
 stats = lazy_module("scipy.stats")
 
 
@@ -173,27 +174,160 @@ def release_tests(fit) -> pd.DataFrame:
     return out
 
 
+RESIDUAL_KINDS = ("raw", "cor", "normalized", "standardized", "standardized.mplus")
+
+
 def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
-    # lavaan's "standardized" residuals rest on its own asymptotic covariance of the residuals, which this
-    # engine does not reproduce exactly; rather than a near-miss, they are not offered.
-    kinds = ("raw", "cor", "normalized")
-    if kind not in kinds:
-        raise ArgumentError(f"kind={kind!r}: choose among {', '.join(kinds)}.")
+    """Residual covariances per group (mean residuals, with a mean structure, in ``frame.attrs["mean"]``).
+
+    ``raw`` :math:`S - \\hat\\Sigma`; ``cor`` observed minus implied correlations (Bollen); the others divide the
+    raw residual by a standard error from an asymptotic covariance matrix of the residual moments:
+
+    * ``normalized``: :math:`\\Gamma_g = \\mathrm{acov}(s)`, normal theory at the sample moments,
+      :math:`(s_{ik}s_{jl} + s_{il}s_{jk})/N_g` and :math:`S/N_g` for the means (the estimates' uncertainty
+      ignored); under fixed.x, as lavaan, given the predictors' moments: the inverse of the information
+      block of the other moments;
+    * ``standardized`` (lavaan's): :math:`Q\\Gamma_g Q'` with
+      :math:`Q = I - \\tfrac{N_g}{N}\\Delta_g \\mathcal I^{-1}\\Delta_g' W_g`, where :math:`\\Delta_g` is the
+      Jacobian of the implied moments, :math:`W_g` the normal-theory weight at the implied moments
+      (:math:`\\tfrac12 D'(\\hat\\Sigma^{-1}\\otimes\\hat\\Sigma^{-1})D` and :math:`\\hat\\Sigma^{-1}`) and
+      :math:`\\mathcal I = \\sum_g \\tfrac{N_g}{N}\\Delta_g' W_g \\Delta_g` the expected information per case;
+    * ``standardized.mplus``: :math:`\\Gamma_g - \\Delta_g \\widehat{\\mathrm{Cov}}(\\hat\\theta)\\Delta_g'`.
+
+    As lavaan, a standard error whose variance is not positive is missing (NaN), and a raw residual below 1e-5
+    in absolute value is left undivided (the diagonal of a CFA's residuals, zero but for rounding).
+    R: ``lavaan::residuals(fit, type = "standardized")`` (``lavResiduals(fit)$cov.z``).
+    Reference: Bollen, K. A. (1989). *Structural Equations with Latent Variables*, ch. 7 (normalized and
+    standardized residuals). Rosseel, Y. (2012). lavaan: an R package for structural equation modeling.
+    Journal of Statistical Software 48(2).
+    """
+    if kind not in RESIDUAL_KINDS:
+        raise ArgumentError(f"kind={kind!r}: choose among {', '.join(RESIDUAL_KINDS)}.")
+    if kind in ("normalized", "standardized", "standardized.mplus"):
+        _check_residual_se(fit, kind)
     ov = fit.table.structure.ov
     disc = fit.discrepancy
-    par = disc.par
+    mats = disc.par.matrices(fit.theta)
+    ms = fit.table.meanstructure
+    acov = _residual_acov(fit, kind, mats) if kind in RESIDUAL_KINDS[2:] else None
+    tri = np.tril_indices(len(ov))
     out = []
-    for g, (mt, data) in enumerate(zip(par.matrices(fit.theta), disc.groups)):
-        sigma, _ = mt.implied()
-        s = fit._observed_cov(g)
-        n = data.n
-        if kind == "raw":
-            r = s - sigma
-        elif kind == "cor":
+    for g, mt in enumerate(mats):
+        sigma, mu = mt.implied()
+        s, ybar = fit.sample_moments[g]
+        if kind == "cor":
             ds, dm = np.sqrt(np.diag(s)), np.sqrt(np.diag(sigma))
-            r = s / np.outer(ds, ds) - sigma / np.outer(dm, dm)
+            r, rm = s / np.outer(ds, ds) - sigma / np.outer(dm, dm), None
         else:
-            var_s = (np.outer(np.diag(s), np.diag(s)) + s**2) / n
-            r = (s - sigma) / np.sqrt(var_s)
-        out.append(pd.DataFrame(r, index=ov, columns=ov))
+            r, rm = s - sigma, ybar - mu
+        if acov is not None:
+            r, rm = _divide(r, rm, acov[g], tri, ms)
+        frame = pd.DataFrame(r, index=ov, columns=ov)
+        if ms and rm is not None:
+            frame.attrs["mean"] = pd.Series(rm, index=ov)
+        out.append(frame)
     return out
+
+
+def _check_residual_se(fit, kind: str) -> None:
+    """The standard errors are lavaan's for complete-data ML with expected information; refuse the rest."""
+    opts = fit.options
+    if fit.estimator != "ML" or opts.get("missing", "listwise") != "listwise":
+        raise ArgumentError(
+            f"kind={kind!r} residuals are available for complete-data ML fits (missing='listwise'); "
+            "this fit uses " + (f"estimator={fit.estimator!r}" if fit.estimator != "ML" else "missing='fiml'") + "."
+        )
+    if kind == "standardized" and opts.get("information", "expected") != "expected":
+        raise ArgumentError(
+            "kind='standardized' residuals rest on the expected information; refit with information='expected'."
+        )
+
+
+def _vech_jacobian(par, mt, g: int, ms: bool) -> np.ndarray:
+    """Rows of the Jacobian for the non-duplicated moments: means (if any) then the lower triangle."""
+    p = par.p
+    ds, dm = par.jacobian(mt, g)
+    i, j = np.tril_indices(p)
+    rows = ds[i + j * p]  # the Jacobian's rows are the column-major vec of Sigma
+    return np.vstack([dm, rows]) if ms else rows
+
+
+def _normal_acov(cov: np.ndarray, ms: bool) -> np.ndarray:
+    """Per-case normal-theory covariance of (mean, vech cov): :math:`c_{ik}c_{jl} + c_{il}c_{jk}`."""
+    i, j = np.tril_indices(len(cov))
+    block = cov[np.ix_(i, i)] * cov[np.ix_(j, j)] + cov[np.ix_(i, j)] * cov[np.ix_(j, i)]
+    if not ms:
+        return block
+    return linalg.block_diag(cov, block)
+
+
+def _fixed_moments(fit, ms: bool) -> np.ndarray:
+    """Which of (means, lower triangle) are moments of the observed predictors under fixed.x."""
+    st = fit.table.structure
+    fixed = np.zeros(len(st.ov), bool)
+    if any(r.exo_x for r in fit.table.rows):
+        fixed[[st.ov.index(v) for v in st.ov_x]] = True
+    i, j = np.tril_indices(len(st.ov))
+    cov_part = fixed[i] & fixed[j]
+    return np.concatenate([fixed, cov_part]) if ms else cov_part
+
+
+def _information_of(acov: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """The per-case information of the moments, with the fixed.x moments' rows and columns zero (lavaan)."""
+    w = np.linalg.inv(acov)
+    w[fixed] = 0.0
+    w[:, fixed] = 0.0
+    return w
+
+
+def _inverse_on_free(w: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """Inverse of the block of the moments not fixed, zeros elsewhere: given the predictors' moments, the
+    others' covariance is the inverse of their own information block, not a block of the full inverse."""
+    out = np.zeros_like(w)
+    keep = ~fixed
+    out[np.ix_(keep, keep)] = np.linalg.inv(w[np.ix_(keep, keep)])
+    return out
+
+
+def _residual_acov(fit, kind: str, mats) -> list[np.ndarray]:
+    """Per group: the asymptotic covariance of the residual moments (means, then the lower triangle)."""
+    disc = fit.discrepancy
+    ms = fit.table.meanstructure
+    fixed = _fixed_moments(fit, ms)
+    n_total = disc.n
+    gammas = [
+        _inverse_on_free(_information_of(_normal_acov(s, ms), fixed), fixed) / data.n
+        for (s, _), data in zip(fit.sample_moments, disc.groups)
+    ]
+    if kind == "normalized":
+        return gammas
+    deltas = [_vech_jacobian(disc.par, mt, g, ms) for g, mt in enumerate(mats)]
+    if kind == "standardized.mplus":
+        return [gam - d @ fit.vcov @ d.T for gam, d in zip(gammas, deltas)]
+    # the weight is the inverse of the normal-theory covariance at the implied moments
+    weights = [_information_of(_normal_acov(mt.implied()[0], ms), fixed) for mt in mats]
+    info = sum(data.n / n_total * d.T @ w @ d for d, w, data in zip(deltas, weights, disc.groups))
+    # a generalized inverse with MASS::ginv's tolerance, as lavaan, so that a singular information still gives Q
+    info_inv = np.linalg.pinv(info, rcond=np.sqrt(np.finfo(float).eps), hermitian=True)
+    out = []
+    for d, w, gam, data in zip(deltas, weights, gammas, disc.groups):
+        q = np.eye(len(gam)) - data.n / n_total * d @ info_inv @ d.T @ w
+        out.append(q @ gam @ q.T)
+    return out
+
+
+def _divide(r: np.ndarray, rm: np.ndarray, acov: np.ndarray, tri, ms: bool):
+    """Raw residuals over their standard errors, lavaan's way: NaN where the variance is not positive, and
+    residuals below 1e-5 in absolute value left as they are."""
+    p = len(r)
+    var = np.diag(acov)
+    with np.errstate(invalid="ignore"):
+        se = np.where(np.isfinite(var) & (var >= 0), np.sqrt(np.where(var >= 0, var, 0.0)), np.nan)
+    se_m, se_c = (se[:p], se[p:]) if ms else (np.full(p, np.nan), se)
+    se_mat = np.empty((p, p))
+    se_mat[tri] = se_c
+    se_mat.T[tri] = se_c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(np.abs(r) < 1e-5, r, r / se_mat)
+        zm = np.where(np.abs(rm) < 1e-5, rm, rm / se_m)
+    return z, zm

@@ -38,7 +38,7 @@ def test_residuals_match_lavaan(hs):
         assert list(res.index) == ref[theirs]["rows"]
         np.testing.assert_allclose(res.to_numpy(), np.asarray(ref[theirs]["values"], float), atol=tol)
     with pytest.raises(cma.errors.ArgumentError, match="kind"):
-        fit.residuals("standardized")
+        fit.residuals("studentized")
 
 
 def test_invariance_sequence_as_lavaan_and_the_issue(hs):
