@@ -129,7 +129,10 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
 
 
 def scaled_shifted(t: float, df: int, delta: np.ndarray | None, w: np.ndarray, gamma: np.ndarray):
-    """Mean-and-variance adjusted statistic (lavaan's "scaled.shifted"): a, b and aT + b."""
+    r"""Mean-and-variance adjusted statistic (lavaan's "scaled.shifted"): a, b and aT + b, with
+    :math:`U = W - W\Delta(\Delta'W\Delta)^{-1}\Delta'W` (W diagonal, given as a vector) and
+    :math:`a = \sqrt{d/\mathrm{tr}(U\Gamma)^2}`, :math:`b = d - a\,\mathrm{tr}(U\Gamma)`. With several groups
+    W is the block-diagonal of :math:`(N_g/N)W_g` and :math:`\Gamma` of :math:`\Gamma_g N/N_g`, as lavaan."""
     wg = w[:, None] * gamma
     if delta is None or delta.shape[1] == 0:
         ug = wg
@@ -142,194 +145,75 @@ def scaled_shifted(t: float, df: int, delta: np.ndarray | None, w: np.ndarray, g
     return a, b, a * t + b
 
 
-def fit_ordinal(data, statements, *, std_lv: bool, max_iter: int, warnings: list):
-    """WLSMV fit of a model for ordinal items (one group, listwise), as ``cfa(..., ordered = TRUE)``."""
-    import pandas as pd
+def fit_ordinal(data, statements, *, group, std_lv: bool, group_equal, group_partial, max_iter: int, warnings: list):
+    """WLSMV fit of a model for ordinal items (listwise), in one group or several, as ``cfa(..., ordered = TRUE,
+    group = , group.equal = )`` in lavaan's delta parameterization."""
+    from cmanalytics.psychometrics.sem import ordinal_model as om_
+    from cmanalytics.psychometrics.sem.model import build_table
+    from cmanalytics.psychometrics.sem.results import optimize
 
-    from cmanalytics.errors import ArgumentError, ConvergenceWarning, diagnose
-    from cmanalytics.psychometrics.sem import inference
-    from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
-    from cmanalytics.psychometrics.sem.implied import Parameterization
-    from cmanalytics.psychometrics.sem.model import THETA, build_table
-    from cmanalytics.psychometrics.sem.results import SEMFit, _check_identified, _heywood, start_values
+    ov = build_table(statements, data.columns, std_lv=std_lv, delta=True).structure.ov
+    labels, moments = _group_moments(data, ov, group, "thresholds" in group_equal, warnings)
+    table, layout = _ordinal_table(statements, data.columns, std_lv, moments, group_equal, group_partial)
+    disc = om_.OrdinalDiscrepancy(table, layout, moments, moments[0].pairs)
+    df = _ordinal_identified(disc, table, layout, moments)
+    opt = optimize(disc, _ordinal_start(table, layout, moments), max_iter, warnings)
+    return _ordinal_result(disc, opt, df, labels, group, std_lv, group_equal, group_partial, warnings)
 
-    table = build_table(statements, data.columns, std_lv=std_lv, delta=True)
-    st = table.structure
-    if st.phantom:
+
+def _ordinal_table(statements, columns, std_lv, moments, group_equal, group_partial):
+    """The parameter table with lavaan's multi-group ordinal identification, and where the thresholds and
+    scaling factors go."""
+    from cmanalytics.errors import ArgumentError
+    from cmanalytics.psychometrics.sem import ordinal_model as om_
+    from cmanalytics.psychometrics.sem.model import build_table
+
+    known = ("thresholds", "loadings", "intercepts", "means", "lv.variances", "lv.covariances", "regressions")
+    bad = [e for e in group_equal if e not in known]
+    if bad:
+        raise ArgumentError(
+            f"group_equal: {', '.join(map(str, bad))} with ordered items; choose among {', '.join(known)} "
+            "(in lavaan's delta parameterization the ordinal items' residual variances are not parameters, "
+            "so 'residuals' cannot be constrained)."
+        )
+    th_partial = {_threshold_spec(p) for p in group_partial if "|" in p}
+    n_groups = len(moments)
+    table = build_table(
+        statements,
+        columns,
+        std_lv=std_lv,
+        meanstructure=True,  # lavaan lists the items' intercepts (0) and the latent means with ordinal items
+        n_groups=n_groups,
+        group_equal=tuple(e for e in group_equal if e != "thresholds"),
+        group_partial=tuple(p for p in group_partial if "|" not in p),
+        delta=True,
+    )
+    if table.structure.phantom:
         raise ArgumentError(
             "regressions with observed ordinal variables are not supported; regress latent variables on each other."
         )
-    ov = st.ov
-    x = data[ov].to_numpy(dtype=float, na_value=np.nan)
-    x = x[~np.isnan(x).any(axis=1)]
-    p = len(ov)
-    if len(x) <= p:
-        raise DataError(f"{len(x)} complete rows are too few for {p} ordinal items.")
-    om = ordinal_moments(x, ov)
-    n = om.n
-    ii, jj = om.pairs
-    nt = om.n_thresholds
-    g_rr = om.gamma[nt:, nt:]
-    w_r = 1 / np.diag(g_rr)
-    wmat = np.zeros((p, p))
-    wmat[ii, jj] = wmat[jj, ii] = w_r / 2
-    group = GroupData(n, om.corr, np.zeros(p), x=x)
-    par = Parameterization(table)
-    disc = Discrepancy(par, [group], "DWLS", False, weights=[wmat])
-    theta0 = start_values(table, [group])
-    _check_identified(table, par, theta0, False)
-    ps = len(ii)
-    df = ps - table.n_free
-    if df < 0:
-        from cmanalytics.psychometrics.sem.results import IdentificationError
-
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but only {ps} polychoric "
-            f"correlations (df = {df}): it is not identified."
+    per_item = [len(t) for t in moments[0].thresholds]
+    unknown = sorted(
+        t
+        for t in th_partial
+        if t[0] not in table.structure.ov or int(t[2][1:]) > per_item[table.structure.ov.index(t[0])]
+    )
+    if unknown:
+        raise ArgumentError(
+            "group_partial names threshold(s) the model does not have: "
+            + ", ".join(" | ".join((a, c)) for a, _, c in unknown)
+            + "."
         )
-    opt = minimize(disc, theta0, max_iter=max_iter)
-    if not opt.converged:
-        diagnose(
-            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-            ConvergenceWarning,
-            warnings,
-            stacklevel=5,
-        )
-    mats = par.matrices(opt.theta)
-    for mt in mats:  # delta parameterization: the residual variances make each latent response's variance 1
-        common = mt.lam @ mt.eta_cov() @ mt.lam.T
-        mt.theta[np.diag_indices(p)] = 1 - np.diag(common)
-    _heywood(table, mats, ["all"], warnings)
-    # robust (sandwich) covariance of the estimates
-    ds, _ = par.jacobian(mats[0], 0)
-    delta_r = ds[ii + jj * p]
-    bread = delta_r.T @ (w_r[:, None] * delta_r)
-    meat = (w_r[:, None] * delta_r).T @ g_rr @ (w_r[:, None] * delta_r)
-    b_inv = np.linalg.inv(bread)
-    vcov = b_inv @ meat @ b_inv / (n - 1)  # lavaan: N - 1 with WLSMV
-    values = par.values(opt.theta)
-    for k, r in enumerate(table.rows):
-        if r.mat == THETA and r.i == r.j:
-            values[k] = mats[0].theta[r.i, r.i]
-    idx = par.index
-    se = np.where(idx >= 0, np.sqrt(np.abs(np.diag(vcov)))[np.maximum(idx, 0)], 0.0)
-    std_lv, std_all = inference.standardized(table, values, mats)
-    rows = table.rows
-    tau = np.concatenate(om.thresholds)
-    se_tau = np.sqrt(np.diag(om.gamma[:nt, :nt]) / (n - 1))
-    th_lhs = [v for v, t in zip(ov, om.thresholds) for _ in t]
-    th_rhs = [f"t{k + 1}" for t in om.thresholds for k in range(len(t))]
-    lhs = [r.lhs for r in rows] + th_lhs + ov + st.lv + ov
-    op = [r.op for r in rows] + ["|"] * nt + ["~1"] * (p + len(st.lv)) + ["~*~"] * p
-    rhs = [r.rhs for r in rows] + th_rhs + [""] * (p + len(st.lv)) + ov
-    extra = p + len(st.lv) + p
-    est = np.concatenate([values, tau, np.zeros(p + len(st.lv)), np.ones(p)])
-    ses = np.concatenate([se, se_tau, np.zeros(extra)])
-    free = np.concatenate([idx >= 0, np.ones(nt, bool), np.zeros(extra, bool)])
-    z, pv, lo, hi = inference.wald(est, ses)
-    z, pv = np.where(free, z, np.nan), np.where(free, pv, np.nan)
-    fixed_std = np.concatenate([np.zeros(p + len(st.lv)), np.ones(p)])
-    estimates = pd.DataFrame(
-        {
-            "lhs": lhs,
-            "op": op,
-            "rhs": rhs,
-            "group": 1,
-            "label": [r.label if not r.label.startswith(".") else "" for r in rows] + [""] * (nt + extra),
-            "free": free,
-            "est": est,
-            "se": ses,
-            "z": z,
-            "p_value": pv,
-            "ci.lower": lo,
-            "ci.upper": hi,
-            "std.lv": np.concatenate([std_lv, tau, fixed_std]),
-            "std.all": np.concatenate([std_all, tau, fixed_std]),
-        }
-    )
-    measures = _ordinal_measures(disc, opt, om, delta_r, w_r, g_rr, df, table.n_free + nt, mats[0])
-    options = dict(
-        group=None,
-        std_lv=std_lv,
-        meanstructure=False,
-        estimator="WLSMV",
-        missing="listwise",
-        information="expected",
-        group_equal=(),
-        group_partial=(),
-        ordered=tuple(ov),
-    )
-    return SEMFit(
-        estimates,
-        measures,
-        inference.r_squared(table, mats),
-        (n,),
-        ("all",),
-        "WLSMV",
-        "listwise",
-        opt.converged,
-        opt.iterations,
-        tuple(warnings),
-        table,
-        opt.theta,
-        vcov,
-        disc,
-        options,
-        ((om.corr, np.zeros(p)),),
-    )
+    return table, om_.identify(table, group_equal, per_item, n_groups, th_partial)
 
 
-def _ordinal_measures(disc, opt, om, delta_r, w_r, g_rr, df, npar, mats) -> dict:
-    from scipy import stats
+def _threshold_spec(spec: str) -> tuple[str, str, str]:
+    from cmanalytics.errors import ArgumentError
 
-    from cmanalytics.psychometrics.sem import fit as fitm
-
-    n = om.n
-    ii, jj = om.pairs
-    t = disc.statistic(opt.theta)
-    a, b, t_ss = scaled_shifted(t, df, delta_r, w_r, g_rr)
-    r = om.corr[ii, jj]
-    t_base = (n - 1) * np.sum(w_r * r * r)
-    df_base = len(r)
-    a0, b0, t_base_ss = scaled_shifted(t_base, df_base, None, w_r, g_rr)
-    sigma, _ = mats.implied()
-    resid = om.corr - sigma
-    p = len(om.corr)
-    # lavaan averages over the p(p + 1)/2 cells with the diagonal, whose residuals are 0 for correlations
-    srmr = float(np.sqrt(np.sum(resid[ii, jj] ** 2) / (p * (p + 1) / 2)))
-    out = fitm.fit_measures(t, df, t_base, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
-        out.pop(k)
-    scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    out.update(
-        {
-            "chisq.scaled": t_ss,
-            "df.scaled": df,
-            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
-            "chisq.scaling.factor": 1 / a,
-            "chisq.shift.parameter": b,
-            "baseline.chisq.scaled": t_base_ss,
-            "baseline.df.scaled": df_base,
-            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
-            "baseline.chisq.scaling.factor": 1 / a0,
-        }
-    )
-    for k in (
-        "cfi",
-        "tli",
-        "nnfi",
-        "rfi",
-        "nfi",
-        "ifi",
-        "rni",
-        "rmsea",
-        "rmsea.ci.lower",
-        "rmsea.ci.upper",
-        "rmsea.pvalue",
-    ):
-        out[k + ".scaled"] = scaled[k]
-    out.update(_robust_indices(om, sigma, delta_r, w_r, g_rr, df))
-    return out
+    lhs, _, rhs = spec.replace(" ", "").partition("|")
+    if not lhs or not rhs.startswith("t") or not rhs[1:].isdigit():
+        raise ArgumentError(f"group_partial: {spec!r} is not a threshold such as 'x3 | t1'.")
+    return lhs, "|", rhs
 
 
 def _robust_indices(om, sigma, delta_r, w_r, g_rr, df) -> dict:
@@ -371,4 +255,243 @@ def _robust_indices(om, sigma, delta_r, w_r, g_rr, df) -> dict:
     out["rmsea.ci.lower.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.95) / (n_r * df)))
     out["rmsea.ci.upper.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.05) / (n_r * df)))
     out["rmsea.pvalue.robust"] = float(1 - special.chndtr(scaled, df, n_r * df * 0.05**2 / c3))
+    return out
+
+
+# ---- the steps of fit_ordinal ---------------------------------------------------------------------------------
+def _group_moments(data, ov, group, thresholds_equal: bool, warnings: list):
+    """Each group's complete rows and their ordinal moments. Every group must show every category of every
+    item that another group shows: a threshold with no cases beyond it has no estimate (lavaan refuses too)."""
+    from cmanalytics.errors import SmallSampleWarning, diagnose
+
+    if group is None:
+        parts = [("all", data[ov])]
+    else:
+        if group not in data.columns:
+            raise DataError(f"group={group!r} is not a column of the data.")
+        lab = data[group]
+        if lab.isna().any():
+            raise DataError(f"the group column {group!r} has {int(lab.isna().sum())} missing value(s).")
+        levels = list(dict.fromkeys(lab))
+        if len(levels) < 2:
+            raise DataError(f"the group column {group!r} holds a single group; drop group= for one group.")
+        parts = [(lv, data.loc[lab == lv, ov]) for lv in levels]
+    p = len(ov)
+    xs = []
+    for lv, frame in parts:
+        x = frame.to_numpy(dtype=float, na_value=np.nan)
+        x = x[~np.isnan(x).any(axis=1)]
+        where = "" if group is None else f" in group {lv!r}"
+        if len(x) <= p:
+            raise DataError(f"{len(x)} complete rows{where} are too few for {p} ordinal items.")
+        if len(x) < 100:
+            diagnose(
+                f"only {len(x)} cases{where}: polychoric correlations and their asymptotic covariance (WLSMV) "
+                "are unstable below a few hundred cases.",
+                SmallSampleWarning,
+                warnings,
+                stacklevel=6,
+            )
+        xs.append(x)
+    if len(xs) > 1:
+        _same_categories([lv for lv, _ in parts], xs, ov, group)
+    return [lv for lv, _ in parts], [ordinal_moments(x, ov) for x in xs]
+
+
+def _same_categories(labels, xs, ov, group) -> None:
+    for j, item in enumerate(ov):
+        seen = [set(np.unique(x[:, j])) for x in xs]
+        every = set().union(*seen)
+        for lv, s in zip(labels, seen):
+            if s != every:
+                gone = ", ".join(f"{v:g}" for v in sorted(every - s))
+                raise DataError(
+                    f"item {item!r} has no case in categor{'y' if len(every - s) == 1 else 'ies'} {gone} in group "
+                    f"{lv!r} of {group!r}, which other groups use: its thresholds cannot be estimated there. "
+                    "Merge the empty category with its neighbour in every group (recode the item) and refit."
+                )
+
+
+def _ordinal_start(table, layout, moments):
+    from cmanalytics.psychometrics.sem import ordinal_model as om_
+    from cmanalytics.psychometrics.sem.estimation import GroupData
+    from cmanalytics.psychometrics.sem.results import start_values
+
+    groups = [GroupData(m.n, m.corr, np.zeros(len(m.corr))) for m in moments]
+    return om_.start(table, layout, moments, start_values(table, groups))
+
+
+def _ordinal_identified(disc, table, layout, moments) -> int:
+    """The rank of the moments' Jacobian near the starts, and the degrees of freedom."""
+    from cmanalytics.psychometrics.sem import ordinal_model as om_
+    from cmanalytics.psychometrics.sem.results import check_df, check_rank, perturbed
+
+    theta = perturbed(_ordinal_start(table, layout, moments), np.random.default_rng(12345))
+    jac = np.vstack([disc.jacobian(g, part) for g, part in enumerate(disc.parts(theta))])
+    check_rank(jac, om_.names(table, layout))
+    n_moments = sum(len(s) for s in disc.samples)
+    return check_df(layout.n_free, n_moments, "thresholds and polychoric correlations")
+
+
+def _ordinal_vcov(disc, theta):
+    """Robust (sandwich) covariance, lavaan's "robust.sem":
+    :math:`E^{-1}[\\sum_g f_g\\Delta_g'W_g\\Gamma_gW_g\\Delta_g]E^{-1}/(N - G)`, :math:`E = \\sum_g f_g\\Delta_g'W_g\\Delta_g`,
+    :math:`f_g = N_g/N`. Also returns the per-group Jacobians and E's inverse."""
+    parts = disc.parts(theta)
+    jacs = [disc.jacobian(g, part) for g, part in enumerate(parts)]
+    e = sum(f * j.T @ (w[:, None] * j) for f, j, w in zip(disc.fg, jacs, disc.w))
+    meat = sum(
+        f * (w[:, None] * j).T @ m.gamma @ (w[:, None] * j) for f, j, w, m in zip(disc.fg, jacs, disc.w, disc.moments)
+    )
+    e_inv = np.linalg.inv(e)
+    return e_inv @ meat @ e_inv / (disc.n - len(jacs)), jacs, e_inv
+
+
+def _ordinal_result(disc, opt, df, labels, group, std_lv, group_equal, group_partial, warnings):
+    from cmanalytics.psychometrics.sem import inference
+    from cmanalytics.psychometrics.sem.results import SEMFit, _heywood
+
+    table = disc.table
+    mats = disc.matrices(opt.theta)
+    _heywood(table, mats, labels, warnings)
+    vcov, jacs, e_inv = _ordinal_vcov(disc, opt.theta)
+    estimates = _ordinal_estimates(disc, opt.theta, vcov, mats)
+    measures = _ordinal_measures(disc, opt.theta, df, jacs, mats)
+    options = dict(
+        group=group,
+        std_lv=std_lv,
+        meanstructure=True,
+        estimator="WLSMV",
+        missing="listwise",
+        information="expected",
+        group_equal=tuple(group_equal),
+        group_partial=tuple(group_partial),
+        ordered=tuple(table.structure.ov),
+    )
+    return SEMFit(
+        estimates,
+        measures,
+        inference.r_squared(table, mats),
+        tuple(m.n for m in disc.moments),
+        tuple(labels),
+        "WLSMV",
+        "listwise",
+        opt.converged,
+        opt.iterations,
+        tuple(warnings),
+        table,
+        opt.theta,
+        vcov,
+        disc,
+        options,
+        tuple((m.corr, np.zeros(len(m.corr))) for m in disc.moments),
+    )
+
+
+def _ordinal_estimates(disc, theta, vcov, mats):
+    """One row per parameter as ``parameterEstimates()``: the table's rows (residual variances filled in),
+    then per group the thresholds (``|``) and the scaling factors (``~*~``)."""
+    import pandas as pd
+
+    from cmanalytics.psychometrics.sem import inference
+    from cmanalytics.psychometrics.sem import ordinal_model as om_
+
+    table, lay = disc.table, disc.layout
+    ov = table.structure.ov
+    se_all = np.sqrt(np.abs(np.diag(vcov)))
+    values = om_.value_of_rows(table, disc.par.values(theta[: table.n_free]), mats)
+    std_lv, std_all = inference.standardized(table, values, mats)
+    idx = disc.par.index
+    rows = table.rows
+    cols = {
+        "lhs": [r.lhs for r in rows],
+        "op": [r.op for r in rows],
+        "rhs": [r.rhs for r in rows],
+        "group": [r.group + 1 for r in rows],
+        "label": [r.label if not r.label.startswith(".") else "" for r in rows],
+        "index": list(idx),
+        "est": list(values),
+        "std.lv": list(std_lv),
+        "std.all": list(std_all),
+    }
+    for g, part in enumerate(disc.parts(theta)):
+        d, tau = part[1], part[2]
+        j = lay.item_of_threshold
+        extra = {
+            "lhs": [ov[k] for k in j] + ov,
+            "op": ["|"] * len(j) + ["~*~"] * len(ov),
+            "rhs": [f"t{k}" for k in lay.step_of_threshold] + ov,
+            "group": [g + 1] * (len(j) + len(ov)),
+            "label": [""] * (len(j) + len(ov)),
+            "index": list(lay.tau_index[g]) + list(lay.delta_index[g]),
+            "est": list(tau) + list(d),
+            "std.lv": list(tau) + list(d),
+            "std.all": list(tau * d[j]) + [1.0] * len(ov),
+        }
+        for k, v in extra.items():
+            cols[k] += v
+    idx = np.asarray(cols.pop("index"))
+    est = np.asarray(cols["est"], float)
+    se = np.where(idx >= 0, se_all[np.maximum(idx, 0)], 0.0)
+    z, pv, lo, hi = inference.wald(est, se)
+    free = idx >= 0
+    frame = pd.DataFrame({k: cols[k] for k in ("lhs", "op", "rhs", "group", "label")})
+    frame["free"] = free
+    frame["est"], frame["se"] = est, se
+    frame["z"], frame["p_value"] = np.where(free, z, np.nan), np.where(free, pv, np.nan)
+    frame["ci.lower"], frame["ci.upper"] = lo, hi
+    frame["std.lv"], frame["std.all"] = cols["std.lv"], cols["std.all"]
+    return frame
+
+
+def _ordinal_measures(disc, theta, df, jacs, mats) -> dict:
+    """The DWLS statistic, its scaled-shifted version and the baseline's, the fit indices from each, the SRMR
+    of the correlations and (one group) the robust indices."""
+    from scipy import linalg, stats
+
+    from cmanalytics.psychometrics.sem import fit as fitm
+
+    n, n_groups, ii, jj = disc.n, len(disc.moments), disc.ii, disc.jj
+    t = disc.statistic(theta)
+    w_all = np.concatenate([f * w for f, w in zip(disc.fg, disc.w)])
+    gamma_all = linalg.block_diag(*[m.gamma / f for f, m in zip(disc.fg, disc.moments)])
+    a, b, t_ss = scaled_shifted(t, df, np.vstack(jacs), w_all, gamma_all)
+    nts = [m.n_thresholds for m in disc.moments]
+    rs = [m.corr[ii, jj] for m in disc.moments]
+    t_base = sum((m.n - 1) * np.sum(w[nt:] * r * r) for m, w, nt, r in zip(disc.moments, disc.w, nts, rs))
+    df_base = n_groups * len(ii)
+    w_r = np.concatenate([f * w[nt:] for f, w, nt in zip(disc.fg, disc.w, nts)])
+    g_rr = linalg.block_diag(*[m.gamma[nt:, nt:] / f for f, m, nt in zip(disc.fg, disc.moments, nts)])
+    a0, b0, t_base_ss = scaled_shifted(t_base, df_base, None, w_r, g_rr)
+    srmr = 0.0
+    for f, m, mt in zip(disc.fg, disc.moments, mats):
+        # lavaan averages over the p(p + 1)/2 cells with the diagonal, whose residuals are 0 for correlations
+        resid = m.corr - mt.implied()[0]
+        srmr += f * float(np.sqrt(np.sum(resid[ii, jj] ** 2) / (len(m.corr) * (len(m.corr) + 1) / 2)))
+    npar = len(theta)
+    args = (n, n_groups, np.nan, np.nan, npar, srmr)
+    out = fitm.fit_measures(t, df, t_base, df_base, *args, n_rmsea=n - n_groups)
+    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
+        out.pop(k)
+    scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, *args, n_rmsea=n - n_groups)
+    out.update(
+        {
+            "chisq.scaled": t_ss,
+            "df.scaled": df,
+            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
+            "chisq.scaling.factor": 1 / a,
+            "chisq.shift.parameter": b,
+            "baseline.chisq.scaled": t_base_ss,
+            "baseline.df.scaled": df_base,
+            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
+            "baseline.chisq.scaling.factor": 1 / a0,
+        }
+    )
+    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
+        out[k + ".scaled"] = scaled[k]
+    out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
+    if n_groups == 1:
+        q, nt = disc.table.n_free, nts[0]
+        m = disc.moments[0]
+        out.update(_robust_indices(m, mats[0].implied()[0], jacs[0][nt:, :q], disc.w[0][nt:], m.gamma[nt:, nt:], df))
     return out

@@ -31,6 +31,8 @@ from cmanalytics.psychometrics.sem.results import (  # noqa: F401 - kept importa
     _check_identified,
     _heywood,
     _pairwise_cov,
+    check_df,
+    optimize,
     sections,
     start_values,
 )
@@ -139,7 +141,8 @@ def sem_fit(
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
     ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
-    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``).
+    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (listwise; with ``group=`` and ``group_equal``
+    "thresholds", "loadings", "intercepts" as lavaan's delta parameterization; see ``categorical``).
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
@@ -156,6 +159,7 @@ def sem_fit(
                 missing=missing,
                 information=information,
                 group_equal=group_equal,
+                group_partial=group_partial,
                 max_iter=max_iter,
             )
         return _sem_fit(
@@ -174,25 +178,36 @@ def sem_fit(
 
 
 def _sem_fit_ordered(
-    data, model, *, ordered, group, std_lv, meanstructure, estimator, missing, information, group_equal, max_iter
+    data,
+    model,
+    *,
+    ordered,
+    group,
+    std_lv,
+    meanstructure,
+    estimator,
+    missing,
+    information,
+    group_equal,
+    group_partial,
+    max_iter,
 ) -> SEMFit:
     from cmanalytics.psychometrics.sem.categorical import fit_ordinal
 
     if estimator is not None and str(estimator).upper() != "WLSMV":
         raise ArgumentError(f"estimator={estimator!r} with ordered items: WLSMV is the estimator for them.")
-    if group is not None or group_equal:
-        raise ArgumentError(
-            "ordered items in several groups (thresholds then loadings) are not available yet; "
-            "fit each group, or treat the items as continuous."
-        )
     if missing != "listwise":
         raise ArgumentError(f"missing={missing!r} with ordered items: only 'listwise' is available.")
     if meanstructure or information not in (None, "expected"):
         raise ArgumentError("meanstructure and information do not apply to ordered items (WLSMV).")
+    group_equal, group_partial = _as_tuple(group_equal), _as_tuple(group_partial)
+    if (group_equal or group_partial) and group is None:
+        raise ArgumentError("group_equal and group_partial need group= (a column naming each case's group).")
+    _check_max_iter(max_iter)
     statements = statements_of(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
-    ov = build_table(statements, data.columns, std_lv=std_lv).structure.ov
+    ov = _structure(statements, data.columns).ov
     if ordered is not True:
         names = [ordered] if isinstance(ordered, str) else list(ordered)
         if sorted(names) != sorted(ov):
@@ -201,27 +216,39 @@ def _sem_fit_ordered(
                 "continuous items is not available yet): " + ", ".join(ov) + "."
             )
     warnings: list[str] = []
-    return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
+    return fit_ordinal(
+        data,
+        statements,
+        group=group,
+        std_lv=std_lv,
+        group_equal=group_equal,
+        group_partial=group_partial,
+        max_iter=max_iter,
+        warnings=warnings,
+    )
 
 
-def _sem_fit(
-    data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal, group_partial, max_iter
-) -> SEMFit:
-    estimator = "ML" if estimator is None else estimator
+def _as_tuple(spec) -> tuple:
+    return (spec,) if isinstance(spec, str) else tuple(spec)
+
+
+def _check_max_iter(max_iter) -> None:
     if not isinstance(max_iter, int) or max_iter < 1:
         raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
+
+
+def _options(estimator, missing, information, fiml) -> tuple[str, str]:
+    """The estimator and information after the defaults, or ArgumentError for a combination lavaan refuses."""
     estimator = str(estimator).upper()
     if estimator not in ESTIMATORS:
         raise ArgumentError(
-            f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} "
-            "(WLSMV for ordinal items is not available yet)."
+            f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} (WLSMV is for ordinal items: ordered=)."
         )
     if missing not in MISSING:
         raise ArgumentError(
             f"missing={missing!r}: a CFA takes 'listwise' (delete incomplete rows) or 'fiml' "
             "(full-information maximum likelihood); pairwise deletion has no likelihood."
         )
-    fiml = missing == "fiml"
     if fiml and estimator != "ML":
         raise ArgumentError("missing='fiml' needs estimator='ML'.")
     if information is None:
@@ -230,10 +257,16 @@ def _sem_fit(
         raise ArgumentError(f"information={information!r}: choose 'expected' or 'observed'.")
     if estimator != "ML" and information == "observed":
         raise ArgumentError("information='observed' is available with estimator='ML' only.")
-    if isinstance(group_equal, str):
-        group_equal = (group_equal,)
-    if isinstance(group_partial, str):
-        group_partial = (group_partial,)
+    return estimator, information
+
+
+def _sem_fit(
+    data, model, *, group, std_lv, meanstructure, estimator, missing, information, group_equal, group_partial, max_iter
+) -> SEMFit:
+    _check_max_iter(max_iter)
+    fiml = missing == "fiml"
+    estimator, information = _options("ML" if estimator is None else estimator, missing, information, fiml)
+    group_equal, group_partial = _as_tuple(group_equal), _as_tuple(group_partial)
     if (group_equal or group_partial) and group is None:
         raise ArgumentError("group_equal and group_partial need group= (a column naming each case's group).")
     statements = statements_of(model)
@@ -250,8 +283,8 @@ def _sem_fit(
         std_lv=std_lv,
         meanstructure=ms,
         n_groups=len(groups),
-        group_equal=tuple(group_equal),
-        group_partial=tuple(group_partial),
+        group_equal=group_equal,
+        group_partial=group_partial,
     )
     ms = table.meanstructure
     par = Parameterization(table)
@@ -259,26 +292,8 @@ def _sem_fit(
     theta0 = start_values(table, groups)
     _check_identified(table, par, theta0, ms)
     p = table.p
-    moments = len(groups) * (p * (p + 1) // 2 + (p if ms else 0))
-    df = moments - table.n_free
-    if df < 0:
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but the data only "
-            f"{moments} moments (df = {df}): it is not identified."
-        )
-    opt = minimize(disc, theta0, max_iter=max_iter)
-    if not opt.converged:
-        diagnose(
-            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-            ConvergenceWarning,
-            warnings,
-            stacklevel=4,
-        )
-    mats = par.matrices(opt.theta)
-    _heywood(table, mats, labels, warnings)
-    vcov = _vcov(disc, opt.theta, estimator, information, warnings)
-    estimates = _estimates(table, par, opt.theta, vcov, mats)
-    measures, moments_h1 = _measures(table, disc, opt, groups, ms, fiml, estimator, mats)
+    check_df(table.n_free, len(groups) * (p * (p + 1) // 2 + (p if ms else 0)), "moments in the data")
+    opt = optimize(disc, theta0, max_iter, warnings)
     options = dict(
         group=group,
         std_lv=std_lv,
@@ -286,9 +301,20 @@ def _sem_fit(
         estimator=estimator,
         missing=missing,
         information=information,
-        group_equal=tuple(group_equal),
-        group_partial=tuple(group_partial),
+        group_equal=group_equal,
+        group_partial=group_partial,
     )
+    return _result(table, par, disc, opt, groups, labels, options, warnings)
+
+
+def _result(table, par, disc, opt, groups, labels, options, warnings) -> SEMFit:
+    """From the optimum to the result: Heywood cases, standard errors, estimates, fit measures."""
+    estimator, ms = options["estimator"], options["meanstructure"]
+    mats = par.matrices(opt.theta)
+    _heywood(table, mats, labels, warnings)
+    vcov = _vcov(disc, opt.theta, estimator, options["information"], warnings)
+    estimates = _estimates(table, par, opt.theta, vcov, mats)
+    measures, moments_h1 = _measures(table, disc, opt, groups, ms, disc.fiml, estimator, mats)
     return SEMFit(
         estimates,
         measures,
@@ -296,7 +322,7 @@ def _sem_fit(
         tuple(g.n for g in groups),
         tuple(labels),
         estimator,
-        missing,
+        options["missing"],
         opt.converged,
         opt.iterations,
         tuple(warnings),

@@ -69,8 +69,8 @@ def test_cfa_with_ordered_items(items):
 def test_ordered_arguments_are_checked(items):
     with pytest.raises(cma.errors.ArgumentError, match="every observed variable"):
         sem_fit(items, ORD3, ordered=["u1", "u2"])
-    with pytest.raises(cma.errors.ArgumentError, match="several groups"):
-        sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=True, group="g")
+    with pytest.raises(cma.errors.ArgumentError, match="residual variances are not parameters"):
+        sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=True, group="g", group_equal=["residuals"])
     with pytest.raises(cma.errors.ArgumentError, match="listwise"):
         sem_fit(items, ORD3, ordered=True, missing="fiml")
     with pytest.raises(cma.errors.ArgumentError, match="WLSMV"):
