@@ -216,45 +216,53 @@ def _threshold_spec(spec: str) -> tuple[str, str, str]:
     return lhs, "|", rhs
 
 
-def _robust_indices(om, sigma, delta_r, w_r, g_rr, df) -> dict:
+def _robust_indices(disc, mats, jacs, e_inv, df) -> dict:
     r"""lavaan's "robust" CFI, TLI and RMSEA for ordinal items (Savalei 2021, "catML"): the normal-theory ML
-    statistic of the polychoric matrix at the DWLS estimates, :math:`T_3 = N F_{ML}(R, \hat\Sigma)`, and its
-    expected value :math:`\hat c\,d` with :math:`\hat c = \mathrm{tr}(U'VU\Gamma)/d`,
-    :math:`U = I - \Delta(\Delta'W\Delta)^{-1}\Delta'W`, :math:`V` the ML weight of the correlations; the
-    baseline's :math:`T_{3,0} = -N\log|R|` with :math:`\hat c_0 = \mathrm{tr}\,\Gamma/d_0`.
+    statistic of the polychoric matrices at the DWLS estimates, :math:`T_3 = \sum_g N_g F_{ML}(R_g, \hat\Sigma_g)`,
+    and its expected value :math:`\hat c\,d` with :math:`\hat c = \mathrm{tr}(U'VU\Gamma)/d`,
+    :math:`U = I - \Delta E^{-1}\Delta'W` over the correlations of all groups (W and V the block-diagonals of
+    :math:`f_gW_g` and of :math:`f_gV_g`, V the ML weight of the correlations, :math:`\Gamma` of
+    :math:`\Gamma_g/f_g`, :math:`f_g = N_g/N`); the baseline's :math:`T_{3,0} = -\sum_g N_g\log|R_g|` with
+    :math:`\hat c_0 = \mathrm{tr}\,\Gamma/d_0`. RMSEA with :math:`N - G` and :math:`\sqrt G`, as lavaan.
 
     Reference: Savalei, V. (2021). Improving fit indices in structural equation modeling with categorical
     data. Multivariate Behavioral Research 56, 390-407.
     """
+    from scipy import linalg
+
     from cmanalytics.psychometrics.sem import fit as fitm
 
-    n = om.n
-    ii, jj = om.pairs
-    p = len(om.corr)
-    sig = sigma.copy()
-    np.fill_diagonal(sig, 1.0)
-    inv = np.linalg.inv(sig)
-    f_ml = np.linalg.slogdet(sig)[1] + np.sum(om.corr * inv) - np.linalg.slogdet(om.corr)[1] - p
-    t3 = n * f_ml
-    v = inv[ii][:, ii] * inv[jj][:, jj] + inv[ii][:, jj] * inv[jj][:, ii]
-    e_inv = np.linalg.inv(delta_r.T @ (w_r[:, None] * delta_r))
-    u = np.eye(len(w_r)) - delta_r @ e_inv @ delta_r.T * w_r[None, :]
-    c3 = np.trace(u.T @ v @ u @ g_rr) / df
-    df0 = len(w_r)
-    t0 = -n * np.linalg.slogdet(om.corr)[1]
-    c0 = np.trace(g_rr) / df0
-    n_r = n - 1  # lavaan's N for this estimator
+    ii, jj = disc.ii, disc.jj
+    t3, t0, delta, v, w, gam = 0.0, 0.0, [], [], [], []
+    for f, m, mt, jac, wg in zip(disc.fg, disc.moments, mats, jacs, disc.w):
+        p, nt = len(m.corr), m.n_thresholds
+        sig = mt.implied()[0] / np.sqrt(np.outer(np.diag(mt.implied()[0]), np.diag(mt.implied()[0])))
+        inv = np.linalg.inv(sig)
+        t3 += m.n * (np.linalg.slogdet(sig)[1] + np.sum(m.corr * inv) - np.linalg.slogdet(m.corr)[1] - p)
+        t0 -= m.n * np.linalg.slogdet(m.corr)[1]
+        v.append(f * (inv[ii][:, ii] * inv[jj][:, jj] + inv[ii][:, jj] * inv[jj][:, ii]))
+        delta.append(jac[nt:])
+        w.append(f * wg[nt:])
+        gam.append(m.gamma[nt:, nt:] / f)
+    delta, w, v, gam = np.vstack(delta), np.concatenate(w), linalg.block_diag(*v), linalg.block_diag(*gam)
+    u = np.eye(len(w)) - delta @ e_inv @ delta.T * w[None, :]
+    c3 = np.trace(u.T @ v @ u @ gam) / df
+    df0 = len(w)
+    c0 = np.trace(gam) / df0
+    n_groups = len(disc.moments)
+    n_r = disc.n - n_groups  # lavaan's N for this estimator
     t1 = max(t3 - c3 * df, 0.0)
     t2 = max(t3 - c3 * df, t0 - c0 * df0, 0.0)
+    g = np.sqrt(n_groups)
     out = {
         "cfi.robust": 1.0 if t2 == 0 else 1 - t1 / t2,
         "tli.robust": 1 - ((t3 - c3 * df) * df0) / ((t0 - c0 * df0) * df),
-        "rmsea.robust": float(np.sqrt(max(t3 / n_r / df - c3 / n_r, 0.0))),
+        "rmsea.robust": float(np.sqrt(max(t3 / n_r / df - c3 / n_r, 0.0))) * g,
     }
     scaled = t3 / c3
-    out["rmsea.ci.lower.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.95) / (n_r * df)))
-    out["rmsea.ci.upper.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.05) / (n_r * df)))
-    out["rmsea.pvalue.robust"] = float(1 - special.chndtr(scaled, df, n_r * df * 0.05**2 / c3))
+    out["rmsea.ci.lower.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.95) / (n_r * df))) * g
+    out["rmsea.ci.upper.robust"] = float(np.sqrt(c3 * fitm.ncp_bound(scaled, df, 0.05) / (n_r * df))) * g
+    out["rmsea.pvalue.robust"] = float(1 - special.chndtr(scaled, df, n_r * df * 0.05**2 / c3 / n_groups))
     return out
 
 
@@ -356,7 +364,7 @@ def _ordinal_result(disc, opt, df, labels, group, std_lv, group_equal, group_par
     _heywood(table, mats, labels, warnings)
     vcov, jacs, e_inv = _ordinal_vcov(disc, opt.theta)
     estimates = _ordinal_estimates(disc, opt.theta, vcov, mats)
-    measures = _ordinal_measures(disc, opt.theta, df, jacs, mats)
+    measures = _ordinal_measures(disc, opt.theta, df, jacs, e_inv, mats)
     options = dict(
         group=group,
         std_lv=std_lv,
@@ -444,7 +452,7 @@ def _ordinal_estimates(disc, theta, vcov, mats):
     return frame
 
 
-def _ordinal_measures(disc, theta, df, jacs, mats) -> dict:
+def _ordinal_measures(disc, theta, df, jacs, e_inv, mats) -> dict:
     """The DWLS statistic, its scaled-shifted version and the baseline's, the fit indices from each, the SRMR
     of the correlations and (one group) the robust indices."""
     from scipy import linalg, stats
@@ -464,10 +472,11 @@ def _ordinal_measures(disc, theta, df, jacs, mats) -> dict:
     g_rr = linalg.block_diag(*[m.gamma[nt:, nt:] / f for f, m, nt in zip(disc.fg, disc.moments, nts)])
     a0, b0, t_base_ss = scaled_shifted(t_base, df_base, None, w_r, g_rr)
     srmr = 0.0
-    for f, m, mt in zip(disc.fg, disc.moments, mats):
-        # lavaan averages over the p(p + 1)/2 cells with the diagonal, whose residuals are 0 for correlations
-        resid = m.corr - mt.implied()[0]
-        srmr += f * float(np.sqrt(np.sum(resid[ii, jj] ** 2) / (len(m.corr) * (len(m.corr) + 1) / 2)))
+    for f, m, s, part in zip(disc.fg, disc.moments, disc.samples, disc.parts(theta)):
+        # lavaan averages over the p(p + 1)/2 cells with the diagonal, whose residuals are 0 for correlations;
+        # the thresholds' residuals are left out (its srmr_bentler_nomean)
+        resid = (s - part[-1])[m.n_thresholds :]
+        srmr += f * float(np.sqrt(np.sum(resid**2) / (len(m.corr) * (len(m.corr) + 1) / 2)))
     npar = len(theta)
     args = (n, n_groups, np.nan, np.nan, npar, srmr)
     out = fitm.fit_measures(t, df, t_base, df_base, *args, n_rmsea=n - n_groups)
@@ -490,8 +499,6 @@ def _ordinal_measures(disc, theta, df, jacs, mats) -> dict:
     for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
         out[k + ".scaled"] = scaled[k]
     out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
-    if n_groups == 1:
-        q, nt = disc.table.n_free, nts[0]
-        m = disc.moments[0]
-        out.update(_robust_indices(m, mats[0].implied()[0], jacs[0][nt:, :q], disc.w[0][nt:], m.gamma[nt:, nt:], df))
+    if not disc.layout.thresholds_modelled:  # lavaan's catML refit fails (NA) once thresholds are constrained
+        out.update(_robust_indices(disc, mats, jacs, e_inv, df))
     return out

@@ -42,6 +42,12 @@ class OrdinalLayout:
     delta_index: list  # per group: index of each item's delta in theta, -1 if fixed
     n_free: int
 
+    @property
+    def thresholds_modelled(self) -> bool:
+        """Whether any threshold is not simply its sample value: shared across groups, or moved by a delta."""
+        shared = any(np.any(np.isin(t, self.tau_index[0])) for t in self.tau_index[1:])
+        return shared or any(np.any(d >= 0) for d in self.delta_index)
+
 
 def identify(table: ParTable, group_equal, thresholds_per_item, n_groups: int, partial_th) -> OrdinalLayout:
     """Fix the ordinal items' intercepts at 0, free latent means and deltas as lavaan does, and lay out the
@@ -89,6 +95,9 @@ class OrdinalDiscrepancy:
         self.ii, self.jj = pairs
         self.n = sum(m.n for m in moments)
         self.fg = np.array([m.n / self.n for m in moments])
+        # the fit function weighs the groups by N_g - 1, the weights of lavaan's statistic: its minimum is
+        # lavaan's (with N_g / N the estimates move by 1e-4 once thresholds are shared across groups)
+        self.fit_weights = np.array([(m.n - 1) / (self.n - len(moments)) for m in moments])
         self.samples = [np.concatenate([np.concatenate(m.thresholds), m.corr[self.ii, self.jj]]) for m in moments]
         self.w = [1 / np.diag(m.gamma) for m in moments]
 
@@ -132,12 +141,12 @@ class OrdinalDiscrepancy:
         for g, part in enumerate(self.parts(theta)):
             r = self.samples[g] - part[-1]
             wr = self.w[g] * r
-            f += self.fg[g] * r @ wr
+            f += self.fit_weights[g] * r @ wr
             if need:
                 jac = self.jacobian(g, part)
-                grad -= 2 * self.fg[g] * jac.T @ wr
+                grad -= 2 * self.fit_weights[g] * jac.T @ wr
                 if need == 2:
-                    h += 2 * self.fg[g] * jac.T @ (self.w[g][:, None] * jac)
+                    h += 2 * self.fit_weights[g] * jac.T @ (self.w[g][:, None] * jac)
         return f, (grad if need else None), (h if need == 2 else None)
 
     def value(self, theta):
