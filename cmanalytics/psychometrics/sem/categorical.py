@@ -62,39 +62,50 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
     """Thresholds, polychoric correlations (two-step ML, as lavaan) and their asymptotic covariance."""
     n, p = x.shape
     res = polychoric(x, correct=0.0, missing="listwise")
-    rho = res.rho
-    codes, taus = [], []
-    for j in range(p):
-        values = np.unique(x[:, j])
-        codes.append(np.searchsorted(values, x[:, j]))
-        taus.append(np.asarray(res.tau[j], float))
-    # cut points with -inf/+inf as +-BIG, per item
-    cuts = [np.concatenate([[-_BIG], t, [_BIG]]) for t in taus]
+    codes = [np.searchsorted(np.unique(x[:, j]), x[:, j]) for j in range(p)]
+    taus = [np.asarray(res.tau[j], float) for j in range(p)]
     th_start = np.concatenate([[0], np.cumsum([len(t) for t in taus])]).astype(int)
-    nt = int(th_start[-1])
-    # univariate scores of the thresholds
-    sc_th = np.zeros((n, nt))
+    sc_th = _threshold_scores(codes, taus, th_start)
+    jj, ii = np.triu_indices(p, 1)  # lavaan's order: (2,1), (3,1), ..., (p,1), (3,2), ...
+    order = np.lexsort((ii, jj))
+    ii, jj = ii[order], jj[order]
+    sc_cor, a21 = _pair_scores(codes, taus, th_start, res.rho, ii, jj)
+    gamma = _two_step_gamma(sc_th, sc_cor, a21, th_start)
+    return OrdinalMoments(n, taus, res.rho, gamma, (ii, jj))
+
+
+def _cuts(tau: np.ndarray) -> np.ndarray:
+    """An item's cut points with -inf/+inf as -/+BIG."""
+    return np.concatenate([[-_BIG], tau, [_BIG]])
+
+
+def _threshold_scores(codes, taus, th_start) -> np.ndarray:
+    """Case-wise scores of the univariate likelihoods in the thresholds (n x thresholds)."""
+    n = len(codes[0])
+    sc_th = np.zeros((n, int(th_start[-1])))
     rows = np.arange(n)
-    for j in range(p):
-        c = codes[j]
-        lo, up = cuts[j][c], cuts[j][c + 1]
+    for j, c in enumerate(codes):
+        cuts = _cuts(taus[j])
+        lo, up = cuts[c], cuts[c + 1]
         pi = special.ndtr(up) - special.ndtr(lo)
         k = len(taus[j])
         has_up, has_lo = c < k, c > 0
         sc_th[rows[has_up], th_start[j] + c[has_up]] = _phi(up[has_up]) / pi[has_up]
         sc_th[rows[has_lo], th_start[j] + c[has_lo] - 1] = -_phi(lo[has_lo]) / pi[has_lo]
-    # bivariate scores: correlation, and the pair likelihood's derivatives in both items' thresholds
-    jj, ii = np.triu_indices(p, 1)  # lavaan's order: (2,1), (3,1), ..., (p,1), (3,2), ...
-    order = np.lexsort((ii, jj))
-    ii, jj = ii[order], jj[order]
-    ps = len(ii)
-    sc_cor = np.zeros((n, ps))
-    a21 = np.zeros((ps, nt))
+    return sc_th
+
+
+def _pair_scores(codes, taus, th_start, rho, ii, jj):
+    """Case-wise scores of each pair's likelihood in its correlation, and the expected cross-derivatives of
+    the pair likelihoods in the correlation and both items' thresholds (the A21 block of Muthen's B)."""
+    n = len(codes[0])
+    sc_cor = np.zeros((n, len(ii)))
+    a21 = np.zeros((len(ii), int(th_start[-1])))
     for k, (a, b) in enumerate(zip(ii, jj)):
         # everything at the level of the pair's K_a x K_b cells, then read off case by case
         r = rho[a, b]
         s = np.sqrt(1 - r * r)
-        xa, yb = cuts[a], cuts[b]
+        xa, yb = _cuts(taus[a]), _cuts(taus[b])
         grid_f = bvn_cdf(xa[:, None], yb[None, :], r)
         grid_d = bvn_density(xa[:, None], yb[None, :], r)
         pi = np.maximum(grid_f[1:, 1:] - grid_f[:-1, 1:] - grid_f[1:, :-1] + grid_f[:-1, :-1], 1e-300)
@@ -106,7 +117,6 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
         sc_cor[:, k] = dr[ca, cb]
         counts = np.bincount(ca * pi.shape[1] + cb, minlength=pi.size).reshape(pi.shape)
         w = counts * dr / pi
-        ka, kb = pi.shape
         # item a: upper cut of category c is threshold c, lower cut is threshold c - 1
         up_a = (w * gx[1:, :]).sum(axis=1)  # per category c of a
         lo_a = -(w * gx[:-1, :]).sum(axis=1)
@@ -114,10 +124,18 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
         up_b = (w * gy[1:, :].T).sum(axis=0)  # per category d of b
         lo_b = -(w * gy[:-1, :].T).sum(axis=0)
         a21[k, th_start[b] : th_start[b + 1]] += up_b[:-1] + lo_b[1:]
+    return sc_cor, a21
+
+
+def _two_step_gamma(sc_th, sc_cor, a21, th_start) -> np.ndarray:
+    r"""N times the asymptotic covariance of the two-step estimates: :math:`B^{-1}(\sum_i s_is_i')B^{-T}`
+    with B block-triangular (thresholds item by item, then each correlation given its thresholds)."""
+    n, nt = sc_th.shape
+    ps = sc_cor.shape[1]
     sc = np.hstack([sc_th, sc_cor])
     inner = sc.T @ sc
     a11 = np.zeros((nt, nt))
-    for j in range(p):
+    for j in range(len(th_start) - 1):
         sl = slice(th_start[j], th_start[j + 1])
         a11[sl, sl] = inner[sl, sl]
     a22 = np.einsum("ij,ij->j", sc_cor, sc_cor)
@@ -128,8 +146,7 @@ def ordinal_moments(x: np.ndarray, names) -> OrdinalMoments:
     b_inv[:nt, :nt] = a11_inv
     b_inv[nt:, nt:] = np.diag(1 / a22)
     b_inv[nt:, :nt] = -(a21 / a22[:, None]) @ a11_inv
-    gamma = n * (b_inv @ inner @ b_inv.T)
-    return OrdinalMoments(n, taus, rho, gamma, (ii, jj))
+    return n * (b_inv @ inner @ b_inv.T)
 
 
 def scaled_shifted(t: float, df: int, delta: np.ndarray | None, w: np.ndarray, gamma: np.ndarray):
