@@ -124,16 +124,7 @@ def invariance(
     """
     ordinal = ordered is not None and ordered is not False
     plan = STEPS_ORDINAL if ordinal else STEPS
-    steps = tuple(plan) if steps is None else tuple(steps)
-    unknown = [s for s in steps if s not in plan]
-    if unknown or not steps:
-        raise ArgumentError(
-            f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among {', '.join(plan)} (in that order)"
-            + (" for ordered items." if ordinal else ".")
-        )
-    order = list(plan)
-    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
-        raise ArgumentError(f"steps must be in the order {', '.join(plan)}.")
+    steps = _steps(steps, plan, ordinal)
     fits: dict[str, SEMFit] = {}
     for step in steps:
         fits[step] = sem_fit(
@@ -152,6 +143,20 @@ def invariance(
         return _result(table, fits, steps, delta_cfi, delta_rmsea, score=False)
     table = _table(fits, delta_cfi, delta_rmsea)
     return _result(table, fits, steps, delta_cfi, delta_rmsea, score=True)
+
+
+def _steps(steps, plan: dict, ordinal: bool) -> tuple:
+    steps = tuple(plan) if steps is None else tuple(steps)
+    unknown = [s for s in steps if s not in plan]
+    if unknown or not steps:
+        raise ArgumentError(
+            f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among {', '.join(plan)} (in that order)"
+            + (" for ordered items." if ordinal else ".")
+        )
+    order = list(plan)
+    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
+        raise ArgumentError(f"steps must be in the order {', '.join(plan)}.")
+    return steps
 
 
 def _result(table, fits, steps, delta_cfi, delta_rmsea, score: bool) -> InvarianceResult:
