@@ -216,3 +216,11 @@ def test_invariance_steps_for_ordinal_items_are_checked():
         cma.invariance(data, ORD3, group="g", ordered=True, steps=["configural", "scalar"])
     with pytest.raises(ArgumentError, match="residual variances are not parameters"):
         sem_fit(data, ORD3, ordered=True, group="g", group_equal=["thresholds", "residuals"])
+
+
+def test_summary_shows_the_scaled_statistics_and_the_scales():
+    fit = fitted("ordinal_groups_loadings")
+    ref = reference_json("ordinal_groups_loadings")["fit"]
+    text = fit.summary()
+    assert f"{ref['chisq.scaled']:.3f} (df {ref['df']}" in text
+    assert "Scales y* (group B)" in text and "Thresholds (group B)" in text

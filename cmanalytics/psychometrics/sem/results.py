@@ -268,6 +268,15 @@ class SEMFit(Reportable):
             ),
             ("SRMR", fmt(f["srmr"])),
         ]
+        if "chisq.scaled" in f:  # WLSMV: lavaan's "Scaled" column (mean-and-variance adjusted)
+            rows[4:4] = [
+                (
+                    "chi-square scaled-shifted",
+                    f"{fmt(f['chisq.scaled'])} (df {f['df']}, p = {fmt(f['pvalue.scaled'])})",
+                ),
+                ("CFI / TLI scaled", f"{fmt(f['cfi.scaled'])} / {fmt(f['tli.scaled'])}"),
+                ("RMSEA scaled", fmt(f["rmsea.scaled"])),
+            ]
         if np.isfinite(f.get("aic", np.nan)):
             rows.append(("AIC / BIC", f"{fmt(f['aic'])} / {fmt(f['bic'])}"))
         tables = []
@@ -284,6 +293,7 @@ _SECTIONS = (
     ("Intercepts", lambda e: e["op"] == "~1"),
     ("Thresholds", lambda e: e["op"] == "|"),
     ("Variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+    ("Scales y*", lambda e: e["op"] == "~*~"),
 )
 
 
