@@ -14,7 +14,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, DataError
-from cmanalytics.psychometrics.sem import sem_fit
+from cmanalytics.psychometrics.sem import IdentificationError, sem_fit
 from cmanalytics.psychometrics.sem.categorical import satorra_2000
 from tests.psychometrics.sem.conftest import HS3, ORD3, SEM_REF, reference_json
 
@@ -32,6 +32,7 @@ CASES = {
     "ordinal_groups_configural": ("ordinal_groups.csv", ORD3, {}),
     "ordinal_groups_thresholds": ("ordinal_groups.csv", ORD3, {"group_equal": ["thresholds"]}),
     "ordinal_groups_loadings": ("ordinal_groups.csv", ORD3, {"group_equal": TH_LD}),
+    "ordinal_groups_loadings_only": ("ordinal_groups.csv", ORD3, {"group_equal": ["loadings"]}),
     "ordinal_groups_partial": (
         "ordinal_groups.csv",
         ORD3,
@@ -105,7 +106,7 @@ def test_scaled_statistics_and_fit_indices(name):
             assert ours[k] == pytest.approx(theirs[k], rel=FIT_RTOL, abs=1e-9), k
         else:
             assert k not in ours, k
-    assert ("cfi.robust" in theirs) == name.endswith("configural")
+    assert ("cfi.robust" in theirs) == name.endswith(("configural", "loadings_only"))
 
 
 @pytest.mark.parametrize("stem", ["hs_ordinal", "ordinal_groups"])
@@ -224,3 +225,10 @@ def test_summary_shows_the_scaled_statistics_and_the_scales():
     text = fit.summary()
     assert f"{ref['chisq.scaled']:.3f} (df {ref['df']}" in text
     assert "Scales y* (group B)" in text and "Thresholds (group B)" in text
+
+
+def test_latent_means_without_equal_thresholds_are_not_identified():
+    """group_equal="intercepts" frees the other groups' latent means (lavaan's rule), but ordinal items have no
+    free intercepts: with thresholds free the means are confounded with them."""
+    with pytest.raises(IdentificationError, match=r"f3 ~1.*u7 \| t1.*thresholds equal across groups"):
+        sem_fit(data_of("ordinal_groups.csv"), ORD3, ordered=True, group="g", group_equal=["intercepts"])

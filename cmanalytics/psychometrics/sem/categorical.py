@@ -373,7 +373,12 @@ def _ordinal_identified(disc, table, layout, moments) -> int:
 
     theta = perturbed(_ordinal_start(table, layout, moments), np.random.default_rng(12345))
     jac = np.vstack([disc.jacobian(g, part) for g, part in enumerate(disc.parts(theta))])
-    check_rank(jac, om_.names(table, layout))
+    check_rank(
+        jac,
+        om_.names(table, layout),
+        "fix a loading to 1 or a latent variance to 1, or add indicators; with ordered items in several groups, "
+        "latent means and scaling factors are identified only by thresholds equal across groups",
+    )
     n_moments = sum(len(s) for s in disc.samples)
     return check_df(layout.n_free, n_moments, "thresholds and polychoric correlations")
 

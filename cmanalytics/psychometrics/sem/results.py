@@ -109,7 +109,9 @@ def perturbed(theta0: np.ndarray, rng) -> np.ndarray:
     return theta0 + rng.uniform(0.05, 0.15, len(theta0)) * np.where(theta0 == 0, 1, np.abs(theta0))
 
 
-def check_rank(jac: np.ndarray, names: list[str]) -> None:
+def check_rank(
+    jac: np.ndarray, names: list[str], hint: str = "fix a loading to 1 or a latent variance to 1, or add indicators"
+) -> None:
     """Local identification (Rothenberg 1971): the Jacobian of the moments in the free parameters must have
     full column rank near the solution; if not, name the parameters in the null space."""
     if jac.shape[0] < jac.shape[1]:
@@ -122,8 +124,7 @@ def check_rank(jac: np.ndarray, names: list[str]) -> None:
         raise IdentificationError(
             "the model is not identified: the parameters "
             + ", ".join(sorted({names[k] for k in worst}))
-            + " cannot all be estimated (fix a loading to 1 or a latent variance to 1, "
-            "or add indicators)."
+            + f" cannot all be estimated ({hint})."
         )
 
 

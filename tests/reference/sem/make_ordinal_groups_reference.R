@@ -9,7 +9,7 @@
 #  * ordinal_groups.csv: nine 5-point items simulated with a seeded rule in two groups (400 and 500 cases),
 #    group B with a higher factor mean, a larger factor variance and shifted thresholds on u3 (a partial
 #    non-invariance the threshold step can find).
-# For each: the configural, thresholds, and thresholds + loadings models (lavaan's delta parameterization,
+# Also, on the simulated data, equal loadings with free thresholds. For each: the configural, thresholds, and thresholds + loadings models (lavaan's delta parameterization,
 # its default), one partial model, and lavTestLRT on the sequence (for WLSMV its default method
 # "satorra.2000", scaled.shifted).
 suppressPackageStartupMessages({
@@ -88,3 +88,5 @@ ORD3 <- "f1 =~ u1 + u2 + u3
          f2 =~ u4 + u5 + u6
          f3 =~ u7 + u8 + u9"
 sequence(sim, ORD3, "ordinal_groups", c("u3 | t1", "u3 | t2", "u3 | t3", "u3 | t4"))
+# loadings equal, thresholds free (deltas stay 1, latent means 0 in every group)
+dump(cfa(ORD3, data = sim, group = "g", ordered = TRUE, group.equal = "loadings"), "ordinal_groups_loadings_only")
