@@ -15,10 +15,15 @@ univariate and bivariate scores, as lavaan), and :math:`W = \\mathrm{diag}(\\Gam
   :math:`b = d - a\\,\\mathrm{tr}(U\\Gamma)`, :math:`U = W - W\\Delta(\\Delta'W\\Delta)^{-1}\\Delta'W`
   (Asparouhov & Muthen 2010); CFI, TLI and RMSEA "scaled" from :math:`T_{ss}` and the baseline's.
 
-R: ``lavaan::cfa(model, data, ordered = TRUE)`` (estimator WLSMV). References: Muthen, B. (1984). A general
-structural equation model with dichotomous, ordered categorical, and continuous latent variable indicators.
-Psychometrika 49, 115-132. Asparouhov, T., & Muthen, B. (2010). Simple second order chi-square correction.
-Mplus technical appendix.
+Several groups (:mod:`.ordinal_model` holds the model): each group's thresholds, polychorics and
+:math:`\\Gamma_g` on its own rows; :math:`T = \\sum_g (N_g - 1)F_g`, minimized as such; the sandwich with
+:math:`f_g = N_g/N` weights and :math:`N - G`; the scaled-shifted statistic from the block-diagonals of
+:math:`f_gW_g` and :math:`\\Gamma_g/f_g`; nested models compared by :func:`satorra_2000`.
+
+R: ``lavaan::cfa(model, data, ordered = TRUE)`` (estimator WLSMV), with ``group = "g"`` and ``group.equal``.
+References: Muthen, B. (1984). A general structural equation model with dichotomous, ordered categorical, and
+continuous latent variable indicators. Psychometrika 49, 115-132. Asparouhov, T., & Muthen, B. (2010). Simple
+second order chi-square correction. Mplus technical appendix.
 """
 
 from __future__ import annotations
@@ -385,7 +390,8 @@ def _ordinal_identified(disc, table, layout, moments) -> int:
 
 def _ordinal_vcov(disc, theta):
     """Robust (sandwich) covariance, lavaan's "robust.sem":
-    :math:`E^{-1}[\\sum_g f_g\\Delta_g'W_g\\Gamma_gW_g\\Delta_g]E^{-1}/(N - G)`, :math:`E = \\sum_g f_g\\Delta_g'W_g\\Delta_g`,
+    :math:`E^{-1}[\\sum_g f_g\\Delta_g'W_g\\Gamma_gW_g\\Delta_g]E^{-1}/(N - G)`,
+    :math:`E = \\sum_g f_g\\Delta_g'W_g\\Delta_g`,
     :math:`f_g = N_g/N`. Also returns the per-group Jacobians and E's inverse."""
     parts = disc.parts(theta)
     jacs = [disc.jacobian(g, part) for g, part in enumerate(parts)]

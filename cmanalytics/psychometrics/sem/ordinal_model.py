@@ -6,7 +6,8 @@ them for ordinal items), the latent responses have means :math:`\\mu^* = \\Lambd
 covariances :math:`\\Sigma^* = \\Lambda A\\Lambda' + \\Theta`; the scaling factors :math:`\\delta_j`
 (lavaan's ``~*~``) give the implied thresholds and correlations
 
-.. math:: \\hat\\tau_{jk} = \\delta_j(\\tau_{jk} - \\mu^*_j), \\qquad \\hat\\rho_{ij} = \\delta_i\\delta_j\\Sigma^*_{ij},
+.. math:: \\hat\\tau_{jk} = \\delta_j(\\tau_{jk} - \\mu^*_j), \\qquad
+          \\hat\\rho_{ij} = \\delta_i\\delta_j\\Sigma^*_{ij},
 
 and the residual variances are what makes each latent response's variance :math:`1/\\delta_j^2`:
 :math:`\\theta_{jj} = 1/\\delta_j^2 - (\\Lambda A\\Lambda')_{jj}`. The DWLS fit function over groups is
