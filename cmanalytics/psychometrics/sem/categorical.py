@@ -569,9 +569,9 @@ def satorra_2000(less: SEMFit, more: SEMFit) -> dict:
     analysis of moment structures. In Heijmans et al. (eds.), *Innovations in Multivariate Statistical
     Analysis*, 233-247. Kluwer.
     """
-    from cmanalytics.psychometrics.sem.fitting import _blas_controller
+    from cmanalytics.psychometrics.extraction import one_blas_thread
 
-    with _blas_controller().limit(limits=1, user_api="blas"):  # small matrices: threads cost more than they give
+    with one_blas_thread():  # small matrices: threads cost more than they give
         return _satorra_2000(less, more)
 
 

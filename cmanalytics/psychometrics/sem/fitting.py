@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import ThreadpoolController
 
 from cmanalytics.errors import (
     ArgumentError,
@@ -19,6 +18,7 @@ from cmanalytics.errors import (
     SmallSampleWarning,
     diagnose,
 )
+from cmanalytics.psychometrics.extraction import one_blas_thread
 from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
@@ -39,16 +39,6 @@ from cmanalytics.psychometrics.sem.results import (  # noqa: F401 - kept importa
 from cmanalytics.psychometrics.sem.syntax import Statement, from_dict, parse
 
 MISSING = ("listwise", "fiml")
-
-
-_CONTROLLER: list = []
-
-
-def _blas_controller() -> ThreadpoolController:
-    """One scan of the loaded BLAS libraries per session (a scan costs more than a small model's fit)."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
 
 
 def statements_of(model) -> list[Statement]:
@@ -146,7 +136,7 @@ def sem_fit(
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         if ordered is not None and ordered is not False:
             return _sem_fit_ordered(
                 data,
