@@ -232,3 +232,14 @@ def test_latent_means_without_equal_thresholds_are_not_identified():
     free intercepts: with thresholds free the means are confounded with them."""
     with pytest.raises(IdentificationError, match=r"f3 ~1.*u7 \| t1.*thresholds equal across groups"):
         sem_fit(data_of("ordinal_groups.csv"), ORD3, ordered=True, group="g", group_equal=["intercepts"])
+
+
+def test_residual_correlations_as_lavaan_resid():
+    ref = list(reference_json("ordinal_groups_resid")["resid"].values())  # groups A, B
+    ours = fitted("ordinal_groups_loadings").residuals()
+    assert len(ours) == 2
+    for mine, theirs in zip(ours, ref):
+        # reached: 6e-7 absolute (the estimates' agreement carried through)
+        np.testing.assert_allclose(mine.to_numpy(), np.asarray(theirs, float), atol=2e-6)
+    with pytest.raises(ArgumentError, match="normalized"):
+        fitted("ordinal_groups_loadings").residuals("normalized")

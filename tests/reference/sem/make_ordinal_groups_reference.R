@@ -90,3 +90,9 @@ ORD3 <- "f1 =~ u1 + u2 + u3
 sequence(sim, ORD3, "ordinal_groups", c("u3 | t1", "u3 | t2", "u3 | t3", "u3 | t4"))
 # loadings equal, thresholds free (deltas stay 1, latent means 0 in every group)
 dump(cfa(ORD3, data = sim, group = "g", ordered = TRUE, group.equal = "loadings"), "ordinal_groups_loadings_only")
+
+# residual correlations of the thresholds + loadings model on the simulated data (lavaan's resid()$cov)
+fit_r <- cfa(ORD3, data = sim, group = "g", ordered = TRUE, group.equal = c("thresholds", "loadings"))
+res <- lapply(resid(fit_r), function(r) unname(as.matrix(r$cov)))
+writeLines(toJSON(list(versions = versions, resid = res), digits = NA),
+           file.path(out, "ordinal_groups_resid.json"))
