@@ -105,7 +105,7 @@ def average_variance_extracted(loadings, *, method: str = "fornell-larcker", cov
 
 @dataclass(frozen=True, repr=False)
 class CFAResult(Reportable):
-    """A fitted measurement model: ``fit_indices`` (chi2, df, p, cfi, tli, rmsea with its 90% interval and
+    """A fitted measurement model: ``fit_indices`` (chi2, df, p_value, cfi, tli, rmsea with its 90% interval and
     p-close, srmr, aic, bic), ``std_loadings`` (DataFrame: factor, item, loading; std.all), ``cr`` and ``ave``
     (Series by factor), ``factor_correlations``, ``n_obs``, ``estimates`` (as ``parameterEstimates()``),
     ``fit_measures`` (all of lavaan's names), ``r2``, ``warnings``; ``modindices()``, ``residuals()``.
@@ -174,7 +174,7 @@ class CFAResult(Reportable):
     def _report(self):
         f = self.fit_indices
         rows = [
-            ("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p'])})"),
+            ("chi-square", f"{fmt(f['chi2'])} (df {f['df']}, p = {fmt(f['p_value'])})"),
             ("CFI", fmt(f["cfi"])),
             ("TLI", fmt(f["tli"])),
             ("RMSEA", f"{fmt(f['rmsea'])} [90% CI {fmt(f['rmsea_ci_lower'])}, {fmt(f['rmsea_ci_upper'])}]"),
@@ -229,7 +229,8 @@ def cfa(
     ``group`` with ``group_equal`` (loadings, intercepts, means, residuals, residual.covariances,
     lv.variances, lv.covariances, regressions) and ``group_partial`` for multi-group models.
     ``ordered=True`` (or the list of items) treats the items as ordinal: thresholds, polychoric correlations,
-    WLSMV with robust standard errors and the scaled-shifted chi-square (``cfa(..., ordered = TRUE)``).
+    WLSMV with robust standard errors and the scaled-shifted chi-square (``cfa(..., ordered = TRUE)``), also
+    in several groups with ``group_equal`` "thresholds" and "loadings" (lavaan's delta parameterization).
     CR and AVE come from the standardized loadings (std.all).
 
     Reference: Joreskog, K. G. (1969). A general approach to confirmatory maximum likelihood factor analysis.
@@ -275,7 +276,7 @@ def cfa(
     indices = {
         "chi2": f["chisq"],
         "df": f["df"],
-        "p": f["pvalue"],
+        "p_value": f["pvalue"],
         "cfi": f["cfi"],
         "tli": f["tli"],
         "rmsea": f["rmsea"],

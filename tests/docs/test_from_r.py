@@ -138,7 +138,7 @@ def test_lavaan_cfa(model):
     f = fit.fit_indices
     assert f["df"] == want["fit"]["df"]
     assert f["chi2"] == pytest.approx(want["fit"]["chisq"], abs=3e-8)  # reached 2.7e-9
-    assert f["p"] == pytest.approx(want["fit"]["pvalue"], rel=1e-6)
+    assert f["p_value"] == pytest.approx(want["fit"]["pvalue"], rel=1e-6)
     for key, tol in (("cfi", 1e-10), ("tli", 1e-10), ("rmsea", 1e-10), ("srmr", 4e-7)):
         assert f[key] == pytest.approx(want["fit"][key], abs=tol)
     assert fit.std_loadings["item"].tolist() == want["std_loadings"]["item"]

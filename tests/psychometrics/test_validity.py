@@ -37,7 +37,7 @@ def test_cfa_fit_matches_lavaan(hs, fitted):
     for ours, theirs in (("cfi", "cfi"), ("tli", "tli"), ("rmsea", "rmsea")):
         assert f[ours] == pytest.approx(ref[theirs], abs=1e-10)
     assert f["srmr"] == pytest.approx(ref["srmr"], abs=5e-7)
-    assert f["p"] == pytest.approx(ref["pvalue"], rel=1e-7)
+    assert f["p_value"] == pytest.approx(ref["pvalue"], rel=1e-7)
 
 
 def test_standardized_loadings_cr_ave(hs, fitted):

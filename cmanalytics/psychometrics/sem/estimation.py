@@ -259,6 +259,24 @@ class Discrepancy:
         return (h + h.T) / 2
 
 
+def _backtrack(disc, theta, step, f, g, gmax) -> float | None:
+    """The step length, halved from 1 until F decreases enough (Armijo), or None if no length does."""
+    t, slope = 1.0, g @ step
+    while t > 1e-12:
+        fn = disc.value(theta - t * step)
+        if np.isfinite(fn) and fn <= f - 1e-4 * t * max(slope, 0.0):
+            return t
+        # within rounding of the optimum F cannot tell steps apart; the gradient still can
+        if (
+            np.isfinite(fn)
+            and abs(fn - f) <= 1e-13 * max(1.0, abs(f))
+            and np.max(np.abs(disc.gradient(theta - t * step))) < gmax
+        ):
+            return t
+        t /= 2
+    return None
+
+
 @dataclass
 class Optimum:
     theta: np.ndarray
@@ -302,20 +320,8 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
             quasi = None
             h = disc.evaluate(theta, 2)[2]
             step = np.linalg.lstsq(h, g, rcond=None)[0]
-        t, slope = 1.0, g @ step
-        while t > 1e-12:
-            fn = disc.value(theta - t * step)
-            if np.isfinite(fn) and fn <= f - 1e-4 * t * max(slope, 0.0):
-                break
-            # within rounding of the optimum F cannot tell steps apart; the gradient still can
-            if (
-                np.isfinite(fn)
-                and abs(fn - f) <= 1e-13 * max(1.0, abs(f))
-                and np.max(np.abs(disc.gradient(theta - t * step))) < gmax
-            ):
-                break
-            t /= 2
-        else:
+        t = _backtrack(disc, theta, step, f, g, gmax)
+        if t is None:
             if gmax < 1e-7:  # at the optimum to rounding: no step can lower F any more
                 return Optimum(theta, f, g, it, True, "converged (no further decrease)")
             break

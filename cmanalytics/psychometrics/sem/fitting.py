@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import ThreadpoolController
 
 from cmanalytics.errors import (
     ArgumentError,
@@ -20,6 +19,7 @@ from cmanalytics.errors import (
     SmallSampleWarning,
     diagnose,
 )
+from cmanalytics.psychometrics.extraction import one_blas_thread
 from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.estimation import ESTIMATORS, Discrepancy, GroupData, minimize
@@ -32,22 +32,14 @@ from cmanalytics.psychometrics.sem.results import (  # noqa: F401 - kept importa
     _check_identified,
     _heywood,
     _pairwise_cov,
+    check_df,
+    optimize,
     sections,
     start_values,
 )
 from cmanalytics.psychometrics.sem.syntax import Statement, from_dict, parse
 
 MISSING = ("listwise", "fiml")
-
-
-_CONTROLLER: list = []
-
-
-def _blas_controller() -> ThreadpoolController:
-    """One scan of the loaded BLAS libraries per session (a scan costs more than a small model's fit)."""
-    if not _CONTROLLER:
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0]
 
 
 def statements_of(model) -> list[Statement]:
@@ -141,15 +133,16 @@ def sem_fit(
 
     ``max_iter`` bounds the Fisher-scoring/Newton iterations (a quasi-Newton polish gets ten times as many).
     ``ordered=True`` (or the list of the model's items) treats the items as ordinal: thresholds, polychoric
-    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (one group, listwise; see ``categorical``); a list
-    naming some of them mixes ordinal and continuous items (polyserial correlations; see ``mixed``).
+    correlations and WLSMV, as ``cfa(..., ordered = TRUE)`` (listwise; with ``group=`` and ``group_equal``
+    "thresholds", "loadings", "intercepts" as lavaan's delta parameterization; see ``categorical``); a list
+    naming some of them mixes ordinal and continuous items (one group; polyserial correlations; see ``mixed``).
     ``fixed_x`` (lavaan's ``fixed.x``, default True): the variances, covariances and means of observed
     predictors (``y ~ x``, ``F ~ age``) are fixed at their sample values, not estimated nor counted in npar
     or df; with False they are free parameters (the estimates, SEs and chi-square of the rest are the same).
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
-    with _blas_controller().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         if ordered is not None and ordered is not False:
             return _sem_fit_ordered(
                 data,
@@ -162,6 +155,7 @@ def sem_fit(
                 missing=missing,
                 information=information,
                 group_equal=group_equal,
+                group_partial=group_partial,
                 max_iter=max_iter,
             )
         return _sem_fit(
@@ -181,25 +175,36 @@ def sem_fit(
 
 
 def _sem_fit_ordered(
-    data, model, *, ordered, group, std_lv, meanstructure, estimator, missing, information, group_equal, max_iter
+    data,
+    model,
+    *,
+    ordered,
+    group,
+    std_lv,
+    meanstructure,
+    estimator,
+    missing,
+    information,
+    group_equal,
+    group_partial,
+    max_iter,
 ) -> SEMFit:
     from cmanalytics.psychometrics.sem.categorical import fit_ordinal
 
     if estimator is not None and str(estimator).upper() != "WLSMV":
         raise ArgumentError(f"estimator={estimator!r} with ordered items: WLSMV is the estimator for them.")
-    if group is not None or group_equal:
-        raise ArgumentError(
-            "ordered items in several groups (thresholds then loadings) are not available yet; "
-            "fit each group, or treat the items as continuous."
-        )
     if missing != "listwise":
         raise ArgumentError(f"missing={missing!r} with ordered items: only 'listwise' is available.")
     if meanstructure or information not in (None, "expected"):
         raise ArgumentError("meanstructure and information do not apply to ordered items (WLSMV).")
+    group_equal, group_partial = _as_tuple(group_equal), _as_tuple(group_partial)
+    if (group_equal or group_partial) and group is None:
+        raise ArgumentError("group_equal and group_partial need group= (a column naming each case's group).")
+    _check_max_iter(max_iter)
     statements = statements_of(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError("the data must be a DataFrame whose columns the model names.")
-    ov = build_table(statements, data.columns, std_lv=std_lv).structure.ov
+    ov = _structure(statements, data.columns).ov
     warnings: list[str] = []
     if ordered is not True:
         names = [ordered] if isinstance(ordered, str) else list(ordered)
@@ -211,8 +216,54 @@ def _sem_fit_ordered(
         if set(names) != set(ov):  # some items ordinal, the others continuous
             from cmanalytics.psychometrics.sem.mixed import fit_mixed
 
+            if group is not None:
+                raise ArgumentError(
+                    "ordered= naming only some items (ordinal and continuous mixed) is available for one group; "
+                    "drop group= or declare every item ordered."
+                )
             return fit_mixed(data, statements, set(names), std_lv=std_lv, max_iter=max_iter, warnings=warnings)
-    return fit_ordinal(data, statements, std_lv=std_lv, max_iter=max_iter, warnings=warnings)
+    return fit_ordinal(
+        data,
+        statements,
+        group=group,
+        std_lv=std_lv,
+        group_equal=group_equal,
+        group_partial=group_partial,
+        max_iter=max_iter,
+        warnings=warnings,
+    )
+
+
+def _as_tuple(spec) -> tuple:
+    return (spec,) if isinstance(spec, str) else tuple(spec)
+
+
+def _check_max_iter(max_iter) -> None:
+    if not isinstance(max_iter, int) or max_iter < 1:
+        raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
+
+
+def _options(estimator, missing, information, fiml) -> tuple[str, str]:
+    """The estimator and information after the defaults, or ArgumentError for a combination lavaan refuses."""
+    estimator = str(estimator).upper()
+    if estimator not in ESTIMATORS:
+        raise ArgumentError(
+            f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} (WLSMV is for ordinal items: ordered=)."
+        )
+    if missing not in MISSING:
+        raise ArgumentError(
+            f"missing={missing!r}: a CFA takes 'listwise' (delete incomplete rows) or 'fiml' "
+            "(full-information maximum likelihood); pairwise deletion has no likelihood."
+        )
+    if fiml and estimator != "ML":
+        raise ArgumentError("missing='fiml' needs estimator='ML'.")
+    if information is None:
+        information = "observed" if fiml else "expected"
+    if information not in ("expected", "observed"):
+        raise ArgumentError(f"information={information!r}: choose 'expected' or 'observed'.")
+    if estimator != "ML" and information == "observed":
+        raise ArgumentError("information='observed' is available with estimator='ML' only.")
+    return estimator, information
 
 
 def _sem_fit(
@@ -230,33 +281,10 @@ def _sem_fit(
     max_iter,
     fixed_x=True,
 ) -> SEMFit:
-    estimator = "ML" if estimator is None else estimator
-    if not isinstance(max_iter, int) or max_iter < 1:
-        raise ArgumentError(f"max_iter={max_iter!r}: give a positive whole number of iterations.")
-    estimator = str(estimator).upper()
-    if estimator not in ESTIMATORS:
-        raise ArgumentError(
-            f"estimator={estimator!r}: choose among {', '.join(ESTIMATORS)} "
-            "(WLSMV for ordinal items is not available yet)."
-        )
-    if missing not in MISSING:
-        raise ArgumentError(
-            f"missing={missing!r}: a CFA takes 'listwise' (delete incomplete rows) or 'fiml' "
-            "(full-information maximum likelihood); pairwise deletion has no likelihood."
-        )
+    _check_max_iter(max_iter)
     fiml = missing == "fiml"
-    if fiml and estimator != "ML":
-        raise ArgumentError("missing='fiml' needs estimator='ML'.")
-    if information is None:
-        information = "observed" if fiml else "expected"
-    if information not in ("expected", "observed"):
-        raise ArgumentError(f"information={information!r}: choose 'expected' or 'observed'.")
-    if estimator != "ML" and information == "observed":
-        raise ArgumentError("information='observed' is available with estimator='ML' only.")
-    if isinstance(group_equal, str):
-        group_equal = (group_equal,)
-    if isinstance(group_partial, str):
-        group_partial = (group_partial,)
+    estimator, information = _options("ML" if estimator is None else estimator, missing, information, fiml)
+    group_equal, group_partial = _as_tuple(group_equal), _as_tuple(group_partial)
     if (group_equal or group_partial) and group is None:
         raise ArgumentError("group_equal and group_partial need group= (a column naming each case's group).")
     statements = statements_of(model)
@@ -276,8 +304,8 @@ def _sem_fit(
         std_lv=std_lv,
         meanstructure=ms,
         n_groups=len(groups),
-        group_equal=tuple(group_equal),
-        group_partial=tuple(group_partial),
+        group_equal=group_equal,
+        group_partial=group_partial,
         fixed_x=fixed_x,
     )
     fill_fixed_x(table, [_x_moments(g, table) for g in groups])
@@ -286,26 +314,8 @@ def _sem_fit(
     disc = Discrepancy(par, groups, estimator, ms, fiml)
     theta0 = start_values(table, groups)
     _check_identified(table, par, theta0, ms)
-    moments = n_moments(table)
-    df = moments - table.n_free
-    if df < 0:
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but the data only "
-            f"{moments} moments (df = {df}): it is not identified."
-        )
-    opt = minimize(disc, theta0, max_iter=max_iter)
-    if not opt.converged:
-        diagnose(
-            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-            ConvergenceWarning,
-            warnings,
-            stacklevel=4,
-        )
-    mats = par.matrices(opt.theta)
-    _heywood(table, mats, labels, warnings)
-    vcov = _vcov(disc, opt.theta, estimator, information, warnings)
-    estimates = _estimates(table, par, opt.theta, vcov, mats)
-    measures, moments_h1 = _measures(table, disc, opt, groups, ms, fiml, estimator, mats)
+    check_df(table.n_free, n_moments(table), "moments in the data")
+    opt = optimize(disc, theta0, max_iter, warnings)
     options = dict(
         group=group,
         std_lv=std_lv,
@@ -313,10 +323,21 @@ def _sem_fit(
         estimator=estimator,
         missing=missing,
         information=information,
-        group_equal=tuple(group_equal),
-        group_partial=tuple(group_partial),
+        group_equal=group_equal,
+        group_partial=group_partial,
         fixed_x=any(r.exo_x for r in table.rows),
     )
+    return _result(table, par, disc, opt, groups, labels, options, warnings)
+
+
+def _result(table, par, disc, opt, groups, labels, options, warnings) -> SEMFit:
+    """From the optimum to the result: Heywood cases, standard errors, estimates, fit measures."""
+    estimator, ms = options["estimator"], options["meanstructure"]
+    mats = par.matrices(opt.theta)
+    _heywood(table, mats, labels, warnings)
+    vcov = _vcov(disc, opt.theta, estimator, options["information"], warnings)
+    estimates = _estimates(table, par, opt.theta, vcov, mats)
+    measures, moments_h1 = _measures(table, disc, opt, groups, ms, disc.fiml, estimator, mats)
     return SEMFit(
         estimates,
         measures,
@@ -324,7 +345,7 @@ def _sem_fit(
         tuple(g.n for g in groups),
         tuple(labels),
         estimator,
-        missing,
+        options["missing"],
         opt.converged,
         opt.iterations,
         tuple(warnings),

@@ -37,6 +37,13 @@ STEPS = {
     "scalar": ("loadings", "intercepts"),
     "strict": ("loadings", "intercepts", "residuals"),
 }
+# ordinal items (lavaan's delta parameterization): the items' intercepts are fixed at 0 and their residual
+# variances are not parameters, so after thresholds and loadings no further step changes the model
+STEPS_ORDINAL = {
+    "configural": (),
+    "thresholds": ("thresholds",),
+    "loadings": ("thresholds", "loadings"),
+}
 DELTA_CFI = -0.010  # Cheung & Rensvold (2002)
 DELTA_RMSEA = 0.015  # Chen (2007)
 
@@ -91,28 +98,36 @@ def invariance(
     model,
     *,
     group: str,
-    steps=tuple(STEPS),
+    steps=None,
     std_lv: bool = False,
     missing: str = "listwise",
     estimator: str | None = None,
     group_partial=(),
     delta_cfi: float = DELTA_CFI,
     delta_rmsea: float = DELTA_RMSEA,
+    ordered=None,
 ) -> InvarianceResult:
     """Fit the configural, metric, scalar and strict models across the groups in ``group`` and compare them.
 
     ``steps`` picks and orders the steps (a subset of configural, metric, scalar, strict, in that order);
     ``group_partial`` frees the named parameters in every step (partial invariance, e.g. ``["x3 ~ 1"]``).
+
+    Ordinal items (``ordered=True`` or the list of items; WLSMV): the steps are configural, thresholds
+    (``group.equal = "thresholds"``: the scaling factors and latent means of the other groups become free) and
+    loadings (thresholds and loadings), the sequence of Wu & Estabrook (2016) as lavaan's defaults identify it;
+    intercepts and residual variances are not parameters of ordinal items in lavaan's delta parameterization,
+    so no step equates them. The table then holds the scaled-shifted statistics (``chisq.scaled``,
+    ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled``) and each step's difference test is
+    :func:`.categorical.satorra_2000`, ``lavTestLRT``'s default for WLSMV: the difference of two scaled
+    statistics is not chi-square, so the unscaled difference is scaled itself. The score tests for partial
+    invariance are not computed for ordinal items (``score_tests`` is None). R:
+    ``lavTestLRT(cfa(model, data, group = "g", ordered = TRUE), cfa(..., group.equal = "thresholds"), ...)``.
+    Reference: Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis models of
+    different levels of invariance for ordered categorical outcomes. Psychometrika 81, 1014-1045.
     """
-    steps = tuple(steps)
-    unknown = [s for s in steps if s not in STEPS]
-    if unknown or not steps:
-        raise ArgumentError(
-            f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among {', '.join(STEPS)} (in that order)."
-        )
-    order = list(STEPS)
-    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
-        raise ArgumentError("steps must be in the order configural, metric, scalar, strict.")
+    ordinal = ordered is not None and ordered is not False
+    plan = STEPS_ORDINAL if ordinal else STEPS
+    steps = _steps(steps, plan, ordinal)
     fits: dict[str, SEMFit] = {}
     for step in steps:
         fits[step] = sem_fit(
@@ -122,19 +137,87 @@ def invariance(
             std_lv=std_lv,
             missing=missing,
             estimator=estimator,
-            group_equal=STEPS[step],
+            group_equal=plan[step],
             group_partial=group_partial if step != "configural" else (),
+            **({"ordered": ordered} if ordinal else {}),
         )
+    if ordinal:
+        table = _table_ordinal(fits, delta_cfi, delta_rmsea)
+        return _result(table, fits, steps, delta_cfi, delta_rmsea, score=False)
     table = _table(fits, delta_cfi, delta_rmsea)
+    return _result(table, fits, steps, delta_cfi, delta_rmsea, score=True)
+
+
+def _steps(steps, plan: dict, ordinal: bool) -> tuple:
+    steps = tuple(plan) if steps is None else tuple(steps)
+    unknown = [s for s in steps if s not in plan]
+    if unknown or not steps:
+        raise ArgumentError(
+            f"steps: {', '.join(map(str, unknown)) or 'none given'}; choose among {', '.join(plan)} (in that order)"
+            + (" for ordered items." if ordinal else ".")
+        )
+    order = list(plan)
+    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps):
+        raise ArgumentError(f"steps must be in the order {', '.join(plan)}.")
+    return steps
+
+
+def _result(table, fits, steps, delta_cfi, delta_rmsea, score: bool) -> InvarianceResult:
     failed = next((s for s in steps[1:] if table.loc[s, "verdict"] == "fails"), None)
     if failed is not None:  # a step after a failed one is compared with a model that does not hold
         after = steps[steps.index(failed) + 1 :]
         table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
-    score = None
-    if failed is not None:
-        score = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
+    tests = None
+    if failed is not None and score:
+        tests = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
     warnings = tuple(f"{step}: {w}" for step, f in fits.items() for w in f.warnings)
-    return InvarianceResult(table, fits, failed, score, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}, warnings)
+    return InvarianceResult(table, fits, failed, tests, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}, warnings)
+
+
+def _table_ordinal(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:
+    """The continuous table's columns from the scaled-shifted statistics; differences by Satorra (2000)."""
+    from cmanalytics.psychometrics.sem.categorical import satorra_2000
+
+    rows = []
+    prev = None
+    for fit in fits.values():
+        f = fit.fit_measures
+        row = {
+            "chi2": f["chisq.scaled"],
+            "df": f["df"],
+            "p_value": f["pvalue.scaled"],
+            "cfi": f["cfi.scaled"],
+            "tli": f["tli.scaled"],
+            "rmsea": f["rmsea.scaled"],
+            "rmsea.ci.lower": f["rmsea.ci.lower.scaled"],
+            "rmsea.ci.upper": f["rmsea.ci.upper.scaled"],
+            "srmr": f["srmr"],
+            "aic": np.nan,
+            "bic": np.nan,
+        }
+        row.update(_differences(prev, fit, delta_cfi, delta_rmsea, satorra_2000))
+        rows.append(row)
+        prev = fit
+    return pd.DataFrame(rows, index=pd.Index(list(fits), name="step"))
+
+
+def _differences(prev, fit, delta_cfi, delta_rmsea, test) -> dict:
+    if prev is None:
+        return dict(
+            delta_chi2=np.nan, delta_df=np.nan, delta_p_value=np.nan, delta_cfi=np.nan, delta_rmsea=np.nan, verdict=""
+        )
+    d = test(prev, fit)
+    dcfi = fit.fit_measures["cfi.scaled"] - prev.fit_measures["cfi.scaled"]
+    drmsea = fit.fit_measures["rmsea.scaled"] - prev.fit_measures["rmsea.scaled"]
+    holds = dcfi > delta_cfi and drmsea < delta_rmsea
+    return dict(
+        delta_chi2=d["chi2"],
+        delta_df=d["df"],
+        delta_p_value=d["p_value"],
+        delta_cfi=dcfi,
+        delta_rmsea=drmsea,
+        verdict="holds" if holds else "fails",
+    )
 
 
 def _table(fits: dict, delta_cfi: float, delta_rmsea: float) -> pd.DataFrame:

@@ -213,9 +213,23 @@ def build_table(
             raise ArgumentError(f"the parameter '{r.lhs} {r.op} {r.rhs}' is given twice.")
         seen[key] = r
         _place(r, st)
+    unknown = partial - {(r.lhs, r.op, r.rhs) for r in rows} - {(r.rhs, r.op, r.lhs) for r in rows if r.op == "~~"}
+    if unknown:
+        raise ArgumentError(
+            "group_partial names parameter(s) the model does not have: "
+            + ", ".join(f"{lhs} {op} {rhs}".strip() for lhs, op, rhs in sorted(unknown))
+            + "."
+        )
+    return number(ParTable(rows, st, n_groups, meanstructure, 0))
+
+
+def number(table: ParTable) -> ParTable:
+    """Give each free row its place in the free-parameter vector (rows sharing a label share it) and each
+    group its matrix positions; called again after a caller changes which rows are free."""
     labels: dict[str, int] = {}
     n_free = 0
-    for r in rows:
+    for r in table.rows:
+        r.index = -1
         if not r.free:
             continue
         if r.label and r.label in labels:
@@ -225,8 +239,8 @@ def build_table(
         if r.label:
             labels[r.label] = n_free
         n_free += 1
-    table = ParTable(rows, st, n_groups, meanstructure, n_free)
-    table.positions = [_positions(table, g) for g in range(n_groups)]
+    table.n_free = n_free
+    table.positions = [_positions(table, g) for g in range(table.n_groups)]
     return table
 
 

@@ -11,11 +11,12 @@ import pandas as pd
 
 from cmanalytics.errors import (
     ArgumentError,
+    ConvergenceWarning,
     HeywoodWarning,
     diagnose,
 )
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData
+from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
 from cmanalytics.psychometrics.sem.implied import Parameterization
 from cmanalytics.psychometrics.sem.model import ALPHA, BETA, LAMBDA, NU, PSI, THETA, ParTable
 
@@ -85,8 +86,9 @@ def _pairwise_cov(data: GroupData) -> np.ndarray:
 
 # ---- identification and diagnostics -------------------------------------------------------------------------
 def _check_identified(table: ParTable, par: Parameterization, theta0: np.ndarray, meanstructure: bool) -> None:
+    """The continuous model's check: the Jacobian of the non-duplicated moments (and means) in the parameters."""
     rng = np.random.default_rng(12345)  # a fixed seed: the check must give the same answer every time
-    theta = theta0 + rng.uniform(0.05, 0.15, len(theta0)) * np.where(theta0 == 0, 1, np.abs(theta0))
+    theta = perturbed(theta0, rng)
     blocks = []
     for g, mt in enumerate(par.matrices(theta)):
         ds, dm = par.jacobian(mt, g)
@@ -95,7 +97,23 @@ def _check_identified(table: ParTable, par: Parameterization, theta0: np.ndarray
         blocks.append(ds[keep])
         if meanstructure:
             blocks.append(dm)
-    jac = np.vstack(blocks)
+    names = [""] * table.n_free
+    for r in table.rows:
+        if r.index >= 0 and not names[r.index]:
+            names[r.index] = f"{r.lhs} {r.op} {r.rhs}".strip()
+    check_rank(np.vstack(blocks), names)
+
+
+def perturbed(theta0: np.ndarray, rng) -> np.ndarray:
+    """A point near the starts, off any symmetric point where a rank check could be fooled."""
+    return theta0 + rng.uniform(0.05, 0.15, len(theta0)) * np.where(theta0 == 0, 1, np.abs(theta0))
+
+
+def check_rank(
+    jac: np.ndarray, names: list[str], hint: str = "fix a loading to 1 or a latent variance to 1, or add indicators"
+) -> None:
+    """Local identification (Rothenberg 1971): the Jacobian of the moments in the free parameters must have
+    full column rank near the solution; if not, name the parameters in the null space."""
     if jac.shape[0] < jac.shape[1]:
         return  # more parameters than moments: the df check names the problem
     u, s, vt = np.linalg.svd(jac, full_matrices=False)
@@ -103,13 +121,35 @@ def _check_identified(table: ParTable, par: Parameterization, theta0: np.ndarray
     if s[-1] <= tol:
         null = np.abs(vt[-1])
         worst = np.flatnonzero(null > 0.3 * null.max())
-        names = sorted({f"{r.lhs} {r.op} {r.rhs}".strip() for r in table.rows if r.index in set(worst)})
         raise IdentificationError(
             "the model is not identified: the parameters "
-            + ", ".join(names)
-            + " cannot all be estimated (fix a loading to 1 or a latent variance to 1, "
-            "or add indicators)."
+            + ", ".join(sorted({names[k] for k in worst}))
+            + f" cannot all be estimated ({hint})."
         )
+
+
+def check_df(n_free: int, n_moments: int, what: str) -> int:
+    """The degrees of freedom, or IdentificationError when the parameters outnumber the moments."""
+    df = n_moments - n_free
+    if df < 0:
+        raise IdentificationError(
+            f"the model has {n_free} free parameters but only {n_moments} {what} (df = {df}): it is not identified."
+        )
+    return df
+
+
+def optimize(disc, theta0: np.ndarray, max_iter: int, warnings: list):
+    """The optimizer (:func:`.estimation.minimize`) with the diagnosis every estimator gives when it stops
+    short of the optimum."""
+    opt = minimize(disc, theta0, max_iter=max_iter)
+    if not opt.converged:
+        diagnose(
+            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
+            ConvergenceWarning,
+            warnings,
+            stacklevel=6,
+        )
+    return opt
 
 
 def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
@@ -231,6 +271,15 @@ class SEMFit(Reportable):
             ),
             ("SRMR", fmt(f["srmr"])),
         ]
+        if "chisq.scaled" in f:  # WLSMV: lavaan's "Scaled" column (mean-and-variance adjusted)
+            rows[4:4] = [
+                (
+                    "chi-square scaled-shifted",
+                    f"{fmt(f['chisq.scaled'])} (df {f['df']}, p = {fmt(f['pvalue.scaled'])})",
+                ),
+                ("CFI / TLI scaled", f"{fmt(f['cfi.scaled'])} / {fmt(f['tli.scaled'])}"),
+                ("RMSEA scaled", fmt(f["rmsea.scaled"])),
+            ]
         if np.isfinite(f.get("aic", np.nan)):
             rows.append(("AIC / BIC", f"{fmt(f['aic'])} / {fmt(f['bic'])}"))
         tables = []
@@ -247,6 +296,7 @@ _SECTIONS = (
     ("Intercepts", lambda e: e["op"] == "~1"),
     ("Thresholds", lambda e: e["op"] == "|"),
     ("Variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+    ("Scales y*", lambda e: e["op"] == "~*~"),
 )
 
 

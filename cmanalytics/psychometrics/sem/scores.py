@@ -206,6 +206,12 @@ def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
     if kind in ("normalized", "standardized", "standardized.mplus"):
         _check_residual_se(fit, kind)
     ov = fit.table.structure.ov
+    if fit.estimator == "WLSMV":
+        from cmanalytics.psychometrics.sem.categorical import residual_correlations
+
+        if kind == "normalized":
+            raise ArgumentError("kind='normalized' is for continuous items; ordinal items have 'raw' or 'cor'.")
+        return [pd.DataFrame(r, index=ov, columns=ov) for r in residual_correlations(fit)]
     disc = fit.discrepancy
     mats = disc.par.matrices(fit.theta)
     ms = fit.table.meanstructure

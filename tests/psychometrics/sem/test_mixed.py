@@ -102,5 +102,5 @@ def test_mixed_through_cfa_and_its_checks(data, ref):
         data, {"visual": ["x1", "x2", "x3"], "textual": ORDERED, "speed": ["x7", "x8", "x9"]}, ordered=ORDERED
     )
     assert res.fit_indices["chi2"] == pytest.approx(ref["fit"]["chisq"], rel=1e-6)
-    with pytest.raises(cma.errors.ArgumentError, match="several groups"):
+    with pytest.raises(cma.errors.ArgumentError, match="available for one group"):
         sem_fit(data.assign(g=np.arange(len(data)) % 2), HS3, ordered=ORDERED, group="g")

@@ -69,8 +69,10 @@ def test_cfa_with_ordered_items(items):
 def test_ordered_arguments_are_checked(items):
     with pytest.raises(cma.errors.ArgumentError, match="ordered= names u10, not observed"):
         sem_fit(items, ORD3, ordered=["u1", "u10"])
-    with pytest.raises(cma.errors.ArgumentError, match="several groups"):
-        sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=True, group="g")
+    with pytest.raises(cma.errors.ArgumentError, match="available for one group"):
+        sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=["u1", "u2"], group="g")
+    with pytest.raises(cma.errors.ArgumentError, match="residual variances are not parameters"):
+        sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=True, group="g", group_equal=["residuals"])
     with pytest.raises(cma.errors.ArgumentError, match="listwise"):
         sem_fit(items, ORD3, ordered=True, missing="fiml")
     with pytest.raises(cma.errors.ArgumentError, match="WLSMV"):
