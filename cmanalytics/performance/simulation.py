@@ -180,9 +180,6 @@ def simulate_years(
     wf = pol.data["workforce"]
     plan = wf.get("plan", {"start_share": 0.0, "target_share": 0.0, "years": 1})
     floor = wf.get("cm_share_floor", 0.2)
-    ladder = list(pol.data["review"]["ladder"])
-    standard = pol.data["pay"]["standard"]
-    renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PolicyWarning)
         team, n_formal = _start(bank, pol, start, rng)
@@ -193,29 +190,8 @@ def simulate_years(
         rows = []
         for t in range(1, years + 1):
             year = start.year + t
-            day = pd.Timestamp(f"{year}-12-31")
             row = {"year": year, "start": len(team)}
-            was_trainee = team["level"] == "trainee"
-            team.loc[was_trainee, "level"] = "junior"
-            score = pol.round(np.clip(team["mu"] + rng.normal(0, score_sd, len(team)), 0, 100))
-            rv = review(score, team["level"], pol)
-            up = rv["move"].apply(lambda v: v if v != "exit" else 0).astype(int)
-            promoted = (up > 0) & (rv["new_level"] != team["level"])
-            team["level"] = rv["new_level"].where(~rv["exits"], team["level"])
-            failed = rv["exits"]
-            due = (team["renewal"] == year) & ~failed
-            short = due & ~reaches(score, team["level"].map(standard), pol.data["pay"].get("standard_inclusive", True))
-            pos = team["level"].map(ladder.index)
-            down = short & (pos > 0)
-            team.loc[down, "level"] = (pos[down] - 1).map(lambda k: ladder[int(k)])
-            team.loc[due, "renewal"] = year + renewal_years
-            frame = team.assign(score=score)
-            elim = bottom_n_elimination(frame[~failed], as_of=day, policy=pol)
-            eliminated = pd.Series(False, index=team.index)
-            eliminated[elim.index[elim["status"] == "eliminated"]] = True
-            voluntary = ~failed & ~eliminated & pd.Series(rng.uniform(size=len(team)) < leave_rate, index=team.index)
-            out = failed | eliminated | voluntary
-            team = team[~out]
+            team, moves = _review_and_leave(team, year, pol, rng, score_sd, leave_rate)
             target = (
                 plan["start_share"]
                 + (plan["target_share"] - plan["start_share"]) * min(t, plan["years"]) / plan["years"]
@@ -226,12 +202,7 @@ def simulate_years(
             row.update(
                 {
                     "in": len(new),
-                    "up": int(promoted.sum()),
-                    "down": int(down.sum()),
-                    "out": int(out.sum()),
-                    "out_review_fail": int(failed.sum()),
-                    "out_eliminated": int(eliminated.sum()),
-                    "out_voluntary": int(voluntary.sum()),
+                    **moves,
                     "end": len(team),
                     "formal_staff": n_formal,
                     "share_end": len(team) / n_formal,
@@ -246,3 +217,41 @@ def simulate_years(
             record.append(str(w.message))
     flows = pd.DataFrame(rows).set_index("year")
     return SimulationResult(flows, team, int(seed), record)
+
+
+def _review_and_leave(team: pd.DataFrame, year: int, pol: Policy, rng, score_sd: float, leave_rate: float):
+    """One year of the team before recruitment: scores, the review, renewal, elimination, voluntary leaving.
+    Returns the team that stays and the counts of the moves (up, down, out by cause)."""
+    ladder = list(pol.data["review"]["ladder"])
+    standard = pol.data["pay"]["standard"]
+    renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
+    day = pd.Timestamp(f"{year}-12-31")
+    was_trainee = team["level"] == "trainee"
+    team.loc[was_trainee, "level"] = "junior"
+    score = pol.round(np.clip(team["mu"] + rng.normal(0, score_sd, len(team)), 0, 100))
+    rv = review(score, team["level"], pol)
+    up = rv["move"].apply(lambda v: v if v != "exit" else 0).astype(int)
+    promoted = (up > 0) & (rv["new_level"] != team["level"])
+    team["level"] = rv["new_level"].where(~rv["exits"], team["level"])
+    failed = rv["exits"]
+    due = (team["renewal"] == year) & ~failed
+    short = due & ~reaches(score, team["level"].map(standard), pol.data["pay"].get("standard_inclusive", True))
+    pos = team["level"].map(ladder.index)
+    down = short & (pos > 0)
+    team.loc[down, "level"] = (pos[down] - 1).map(lambda k: ladder[int(k)])
+    team.loc[due, "renewal"] = year + renewal_years
+    frame = team.assign(score=score)
+    elim = bottom_n_elimination(frame[~failed], as_of=day, policy=pol)
+    eliminated = pd.Series(False, index=team.index)
+    eliminated[elim.index[elim["status"] == "eliminated"]] = True
+    voluntary = ~failed & ~eliminated & pd.Series(rng.uniform(size=len(team)) < leave_rate, index=team.index)
+    out = failed | eliminated | voluntary
+    moves = {
+        "up": int(promoted.sum()),
+        "down": int(down.sum()),
+        "out": int(out.sum()),
+        "out_review_fail": int(failed.sum()),
+        "out_eliminated": int(eliminated.sum()),
+        "out_voluntary": int(voluntary.sum()),
+    }
+    return team[~out], moves
