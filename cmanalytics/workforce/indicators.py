@@ -597,30 +597,9 @@ def wellbeing(
     require(df, ["weekly_hours"])
     df = _read(df, numeric=["weekly_hours"])
     if survey is not None:
-        require(survey, ["staff_id", "wellbeing_index"], "the survey")
-        require(df, ["staff_id"])
-        unique_ids(staff)
-        unique_ids(survey, what="the survey")
-        survey = _read(survey, numeric=["wellbeing_index"], optional_flag=["turnover_intention"], what="the survey")
-        cols = ["staff_id", "wellbeing_index"] + (["turnover_intention"] if "turnover_intention" in survey else [])
-        df = df.merge(survey[cols], on="staff_id", how="left")
-
-    def one(g):
-        row = {
-            "n": [len(g)],
-            "mean_weekly_hours": [g["weekly_hours"].mean()],
-            "share_long_hours": [(g["weekly_hours"] > long_hours).mean()],
-        }
-        if survey is not None:
-            answered = g["wellbeing_index"].notna()
-            row["respondents"] = [int(answered.sum())]
-            row["mean_wellbeing"] = [g.loc[answered, "wellbeing_index"].mean()]
-            if "turnover_intention" in g:
-                row["share_intending_to_leave"] = [g.loc[answered, "turnover_intention"].astype(float).mean()]
-        return pd.DataFrame(row)
-
+        df = _with_wellbeing(df, staff, survey)
     k = min_cell_from(policy, min_cell, allow_small=allow_small)
-    out = _with_all(df, by, one)
+    out = _with_all(df, by, lambda g: _wellbeing_row(g, long_hours, survey is not None))
     survey_cols = [c for c in ("respondents", "mean_wellbeing", "share_intending_to_leave") if c in out]
     staff_part = suppress(
         out,
@@ -632,7 +611,38 @@ def wellbeing(
     )
     if survey is None:
         return staff_part
-    # survey cells: suppressed by the number who answered (and wherever the row is blank)
+    return _suppress_answers(staff_part, out, survey_cols, k, by)
+
+
+def _with_wellbeing(df: pd.DataFrame, staff: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """The managers with their survey's wellbeing index (and turnover intention, where asked)."""
+    require(survey, ["staff_id", "wellbeing_index"], "the survey")
+    require(df, ["staff_id"])
+    unique_ids(staff)
+    unique_ids(survey, what="the survey")
+    survey = _read(survey, numeric=["wellbeing_index"], optional_flag=["turnover_intention"], what="the survey")
+    cols = ["staff_id", "wellbeing_index"] + (["turnover_intention"] if "turnover_intention" in survey else [])
+    return df.merge(survey[cols], on="staff_id", how="left")
+
+
+def _wellbeing_row(g: pd.DataFrame, long_hours: float, surveyed: bool) -> pd.DataFrame:
+    """One group's row: hours, the share over long_hours, and the survey's figures among those who answered."""
+    row = {
+        "n": [len(g)],
+        "mean_weekly_hours": [g["weekly_hours"].mean()],
+        "share_long_hours": [(g["weekly_hours"] > long_hours).mean()],
+    }
+    if surveyed:
+        answered = g["wellbeing_index"].notna()
+        row["respondents"] = [int(answered.sum())]
+        row["mean_wellbeing"] = [g.loc[answered, "wellbeing_index"].mean()]
+        if "turnover_intention" in g:
+            row["share_intending_to_leave"] = [g.loc[answered, "turnover_intention"].astype(float).mean()]
+    return pd.DataFrame(row)
+
+
+def _suppress_answers(staff_part: pd.DataFrame, out: pd.DataFrame, survey_cols: list, k: int, by) -> pd.DataFrame:
+    """Survey cells suppressed by the number who answered (and wherever the staff row is blank)."""
     answers = suppress(
         staff_part.drop(columns="suppressed"),
         count_col="respondents",
