@@ -85,6 +85,38 @@ class Scorecard(Reportable):
         return "Appraisal scorecards", rows, [("Scores (0-100)", desc)], [], []
 
 
+def _check_indicators(frame: pd.DataFrame, specs: dict, id_col, period_col, peer_col, keys) -> list[str]:
+    """Refuse indicator data the policy cannot score; the index columns (manager, and period if any)."""
+    for col in [id_col] + ([period_col] if period_col else []) + ([peer_col] if peer_col else []):
+        if col not in frame.columns:
+            raise DataError(f"the indicator data lack the column {col!r}.")
+    allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
+    unknown = [c for c in frame.columns if c not in allowed]
+    if unknown:
+        raise DataError(
+            f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
+            f"{', '.join(specs)}); pass other columns as keys=."
+        )
+    missing = [n for n in specs if n not in frame.columns]
+    if missing:
+        raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
+    index_cols = [id_col] + ([period_col] if period_col else [])
+    dup = frame.duplicated(index_cols)
+    if dup.any():
+        raise DataError(
+            f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
+            + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else ".")
+        )
+    if peer_col:
+        no_group = frame[peer_col].isna()
+        if no_group.any():
+            raise DataError(
+                f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
+                "is missing; a manager without peers cannot be ranked among them."
+            )
+    return index_cols
+
+
 def appraise(
     indicators: pd.DataFrame,
     policy: Policy | None = None,
@@ -116,33 +148,7 @@ def appraise(
     if not specs:
         raise ArgumentError("the policy defines no appraisal indicators.")
     frame = indicators
-    for col in [id_col] + ([period_col] if period_col else []) + ([peer_col] if peer_col else []):
-        if col not in frame.columns:
-            raise DataError(f"the indicator data lack the column {col!r}.")
-    allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
-    unknown = [c for c in frame.columns if c not in allowed]
-    if unknown:
-        raise DataError(
-            f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
-            f"{', '.join(specs)}); pass other columns as keys=."
-        )
-    missing = [n for n in specs if n not in frame.columns]
-    if missing:
-        raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
-    index_cols = [id_col] + ([period_col] if period_col else [])
-    dup = frame.duplicated(index_cols)
-    if dup.any():
-        raise DataError(
-            f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
-            + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else ".")
-        )
-    if peer_col:
-        no_group = frame[peer_col].isna()
-        if no_group.any():
-            raise DataError(
-                f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
-                "is missing; a manager without peers cannot be ranked among them."
-            )
+    index_cols = _check_indicators(frame, specs, id_col, period_col, peer_col, keys)
     groups = [frame[c] for c in (period_col, peer_col) if c]
     scores = {}
     for name, spec in specs.items():
