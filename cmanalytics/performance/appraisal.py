@@ -278,6 +278,50 @@ def _cut(score: pd.Series, second: pd.Series | None, n: int, ties: str) -> tuple
     return below.append(leave2), len(tied)
 
 
+def _elimination_args(el: dict, n, ties, scope, as_of) -> tuple[int, str, str, pd.Timestamp]:
+    """n, ties and scope (the policy's where not given) and the date, each checked."""
+    n = el["bottom_n"] if n is None else n
+    ties = el["ties"] if ties is None else ties
+    scope = el["scope"] if scope is None else scope
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
+    if ties not in ("spare", "all", "second-indicator"):
+        raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
+    if scope not in ("bank", "branch"):
+        raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
+    try:
+        when = pd.Timestamp(as_of) if as_of is not None else pd.NaT
+    except (ValueError, TypeError):
+        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
+    if pd.isna(when):
+        raise ArgumentError(
+            f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
+            "whether a first-time manager is still protected cannot be judged."
+        )
+    return n, ties, scope, when
+
+
+def _spared(managers: pd.DataFrame, pol: Policy, as_of: pd.Timestamp) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Who is not ranked: first-time managers still protected, levels not appraised, part-time managers."""
+    el = pol.data["elimination"]
+    protected = pd.Series(False, index=managers.index)
+    if "first_time" in managers.columns:
+        first = strict_bool(managers["first_time"], "first_time")
+        require(managers, ["appointed"], "first-time managers (to tell whether they are protected)")
+        appointed = strict_dates(managers["appointed"], "appointed", rows=first)
+        until = appointed + pd.DateOffset(years=el["protection_years"])
+        protected = first & (as_of < until)
+    skip = (
+        managers["level"].isin(el.get("not_appraised", []))
+        if "level" in managers.columns
+        else pd.Series(False, index=managers.index)
+    )
+    part = pd.Series(False, index=managers.index)
+    if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
+        part = strict_bool(managers["part_time"], "part_time") & ~skip
+    return protected, skip, part
+
+
 def bottom_n_elimination(
     managers: pd.DataFrame,
     *,
@@ -312,25 +356,7 @@ def bottom_n_elimination(
     """
     pol = policy or load_policy()
     el = pol.data["elimination"]
-    n = el["bottom_n"] if n is None else n
-    ties = el["ties"] if ties is None else ties
-    scope = el["scope"] if scope is None else scope
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
-    if ties not in ("spare", "all", "second-indicator"):
-        raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
-    if scope not in ("bank", "branch"):
-        raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
-    try:
-        when = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    except (ValueError, TypeError):
-        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
-    if pd.isna(when):
-        raise ArgumentError(
-            f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
-            "whether a first-time manager is still protected cannot be judged."
-        )
-    as_of = when
+    n, ties, scope, as_of = _elimination_args(el, n, ties, scope, as_of)
     record: list = []
     if el.get("status") == "proposal":
         diagnose(
@@ -342,21 +368,7 @@ def bottom_n_elimination(
         ind = el.get("tie_indicator")
         require(managers, [ind], "managers (the tie-breaking indicator)")
         second = strict_numbers(managers[ind], ind, allow_missing=True)
-    protected = pd.Series(False, index=managers.index)
-    if "first_time" in managers.columns:
-        first = strict_bool(managers["first_time"], "first_time")
-        require(managers, ["appointed"], "first-time managers (to tell whether they are protected)")
-        appointed = strict_dates(managers["appointed"], "appointed", rows=first)
-        until = appointed + pd.DateOffset(years=el["protection_years"])
-        protected = first & (as_of < until)
-    skip = (
-        managers["level"].isin(el.get("not_appraised", []))
-        if "level" in managers.columns
-        else pd.Series(False, index=managers.index)
-    )
-    part = pd.Series(False, index=managers.index)
-    if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
-        part = strict_bool(managers["part_time"], "part_time") & ~skip
+    protected, skip, part = _spared(managers, pol, as_of)
     eligible = ~protected & ~skip & ~part
     score = pd.to_numeric(managers[score_col], errors="coerce")
     bad = eligible & score.isna()
