@@ -147,54 +147,16 @@ def _check_respondents(n: int, what: str) -> None:
 def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[str]]:
     """The item columns to analyse, numbers with missing codes applied; the scale; the reverse items."""
     import cmanalytics as cma
-    from cmanalytics.study.ingestion import ID_NAMES
 
     scale = _scale(args.scale)
     reverse = _list(args.reverse)
     cb = _codebook(args)
     if cb is not None:
-        if args.items or args.columns:
-            raise ArgumentError("give either --codebook (with --part) or --items, not both.")
-        df = _read_survey(args, cb)
-        items = cb.items_of(args.part) if args.part else cb.item_ids
-        if not reverse:
-            reverse = [i for i in cb.reverse_items() if i in items]
-        its = [cb.item(i) for i in items]
-        scale = scale or (min(i.scale_min for i in its), max(i.scale_max for i in its))
-        return df[items], scale, reverse
+        return _codebook_items(args, cb, scale, reverse)
     if args.part:
         raise ArgumentError("--part needs --codebook.")
     raw = cma.study.read_export(args.file, sheet=_sheet(args), encoding=args.encoding)
-    wanted = _expand_items(args.items or args.columns or "")
-    if wanted:
-        absent = [c for c in wanted if c not in raw.columns]
-        if absent:
-            raise DataError(f"{args.file} has no column(s) {', '.join(absent)}.")
-        cols = wanted
-    else:
-        cols = [
-            c
-            for c in raw.columns
-            if pd.api.types.is_numeric_dtype(raw[c].dtype) and str(c).strip().lower() not in ID_NAMES
-        ]
-        left = [str(c) for c in raw.columns if c not in cols]
-        print(
-            f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
-            + (f"; not analysed: {', '.join(left)}" if left else "")
-            + " (choose with --items or --codebook)",
-            file=sys.stderr,
-        )
-    block = pd.DataFrame(index=raw.index)
-    for c in cols:
-        values = pd.to_numeric(raw[c], errors="coerce")
-        bad = raw[c].notna() & values.isna()
-        if bad.any():
-            rows = ", ".join(str(r + 2) for r in np.where(bad.to_numpy())[0][:5])
-            raise DataError(
-                f"{args.file}: column {c!r} holds text that is not a number (file row(s) {rows}: "
-                f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers."
-            )
-        block[c] = values.astype("float64")
+    block = _numeric_block(raw, _item_columns(raw, args), args.file)
     for code in _codes(args.missing_codes) or ():
         if scale and scale[0] <= code <= scale[1]:
             raise ArgumentError(f"--missing-codes {code:g} lies inside the scale {scale[0]:g}-{scale[1]:g}.")
@@ -219,6 +181,59 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
     if unknown:
         raise ArgumentError(f"--reverse names column(s) {', '.join(unknown)} that are not analysed.")
     return block, scale, reverse
+
+
+def _codebook_items(args, cb, scale, reverse) -> tuple[pd.DataFrame, tuple[float, float], list[str]]:
+    """With --codebook: the part's items (or all), read through the codebook; its scale and reverse keys
+    where the command line gives none."""
+    if args.items or args.columns:
+        raise ArgumentError("give either --codebook (with --part) or --items, not both.")
+    df = _read_survey(args, cb)
+    items = cb.items_of(args.part) if args.part else cb.item_ids
+    if not reverse:
+        reverse = [i for i in cb.reverse_items() if i in items]
+    its = [cb.item(i) for i in items]
+    scale = scale or (min(i.scale_min for i in its), max(i.scale_max for i in its))
+    return df[items], scale, reverse
+
+
+def _item_columns(raw: pd.DataFrame, args) -> list:
+    """The columns --items names (each must exist), else every numeric column but an id (said on stderr)."""
+    from cmanalytics.study.ingestion import ID_NAMES
+
+    wanted = _expand_items(args.items or args.columns or "")
+    if wanted:
+        absent = [c for c in wanted if c not in raw.columns]
+        if absent:
+            raise DataError(f"{args.file} has no column(s) {', '.join(absent)}.")
+        return wanted
+    cols = [
+        c for c in raw.columns if pd.api.types.is_numeric_dtype(raw[c].dtype) and str(c).strip().lower() not in ID_NAMES
+    ]
+    left = [str(c) for c in raw.columns if c not in cols]
+    print(
+        f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
+        + (f"; not analysed: {', '.join(left)}" if left else "")
+        + " (choose with --items or --codebook)",
+        file=sys.stderr,
+    )
+    return cols
+
+
+def _numeric_block(raw: pd.DataFrame, cols: list, path) -> pd.DataFrame:
+    """The chosen columns as float64; text that is not a number is an error naming the file's rows."""
+    block = pd.DataFrame(index=raw.index)
+    for c in cols:
+        values = pd.to_numeric(raw[c], errors="coerce")
+        bad = raw[c].notna() & values.isna()
+        if bad.any():
+            rows = ", ".join(str(r + 2) for r in np.where(bad.to_numpy())[0][:5])
+            raise DataError(
+                f"{path}: column {c!r} holds text that is not a number (file row(s) {rows}: "
+                f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers."
+            )
+        block[c] = values.astype("float64")
+    return block
 
 
 def _warn_code_like(block: pd.DataFrame, path) -> None:
