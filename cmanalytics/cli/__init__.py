@@ -444,12 +444,8 @@ def _reading_options(p, codebook: bool = True) -> None:
     )
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="cmanalytics", description="Psychometrics for bank customer-manager research.")
-    from cmanalytics import __version__
-
-    ap.add_argument("--version", action="version", version=f"cmanalytics {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _items_commands(sub) -> None:
+    """efa and alpha: the items of a survey file."""
     for name, helptext, run in (
         ("efa", "KMO, Bartlett and factor analysis of the items of a survey file", _efa),
         ("alpha", "Cronbach's alpha and item-total statistics of the items of a survey file", _alpha),
@@ -474,6 +470,10 @@ def parser() -> argparse.ArgumentParser:
             )
             e.add_argument("--blank", type=float, default=None, help="hide loadings below this absolute value")
         e.set_defaults(run=run)
+
+
+def _survey_commands(sub) -> None:
+    """study, score and codebook template: a survey export read through a codebook."""
     s = sub.add_parser("study", help="tables, scores and a report of a survey export (without one: the study's twin)")
     s.add_argument("file", nargs="?")
     s.add_argument("--out", default="study_tables", help="folder for the tables, scores and report")
@@ -503,6 +503,16 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--encoding", default="auto")
     t.add_argument("--sheet")
     t.set_defaults(run=_codebook_template)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="cmanalytics", description="Psychometrics for bank customer-manager research.")
+    from cmanalytics import __version__
+
+    ap.add_argument("--version", action="version", version=f"cmanalytics {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _items_commands(sub)
+    _survey_commands(sub)
     # the banks' rules have their own parsers (cmanalytics.cli.performance); listed here for --help
     sub.add_parser(
         "scorecard",
