@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose
-from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers
+from cmanalytics.performance.columns import require, required_date, strict_bool, strict_dates, strict_numbers
 from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
@@ -289,15 +289,11 @@ def _elimination_args(el: dict, n, ties, scope, as_of) -> tuple[int, str, str, p
         raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
     if scope not in ("bank", "branch"):
         raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
-    try:
-        when = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    except (ValueError, TypeError):
-        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
-    if pd.isna(when):
-        raise ArgumentError(
-            f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
-            "whether a first-time manager is still protected cannot be judged."
-        )
+    when = required_date(
+        as_of,
+        "as_of",
+        "the day of the elimination; without it, whether a first-time manager is still protected cannot be judged",
+    )
     return n, ties, scope, when
 
 

@@ -13,7 +13,14 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 from cmanalytics.performance.appraisal import Scorecard, annual_scores
-from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers, unique_ids
+from cmanalytics.performance.columns import (
+    require,
+    required_date,
+    strict_bool,
+    strict_dates,
+    strict_numbers,
+    unique_ids,
+)
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
@@ -131,7 +138,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     if "source_note" in rules:
         record.append(f"pay: {rules['source_note']}")
         warnings.warn(record[-1], PolicyWarning, stacklevel=2)
-    as_of = _as_of(as_of)
+    as_of = required_date(as_of, "as_of", "the date on which a first-time manager's protection is judged")
     m = _managers(managers, ladder)
     scores = _scores(card, year, pol)
     missing = m.index.difference(scores.index)
@@ -161,17 +168,6 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
         )
         warnings.warn(record[-1], PolicyWarning, stacklevel=2)
     return PayResult(t[STEPS], record)
-
-
-def _as_of(as_of) -> pd.Timestamp:
-    """The date protection is judged on, required."""
-    try:
-        as_of = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    except (TypeError, ValueError):
-        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
-    if pd.isna(as_of):
-        raise ArgumentError("as_of is required: the date on which a first-time manager's protection is judged.")
-    return as_of
 
 
 def _managers(managers: pd.DataFrame, ladder: list) -> pd.DataFrame:
