@@ -198,16 +198,23 @@ def _parts(entries) -> tuple[Part, ...]:
     return parts
 
 
+def _entry_id(entry, section: str, what: str, seen: set, twice: str) -> str:
+    """An [[items]] or [[dimensions]] entry's keys checked and its id, refused when already seen."""
+    one = f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    _check_keys(entry, section, f"{what} {entry.get('id', '?')!r}" if isinstance(entry, dict) else one)
+    eid = str(_need(entry, "id", one))
+    if eid in seen:
+        raise CodebookError(f"{what} {eid!r} {twice}.")
+    seen.add(eid)
+    return eid
+
+
 def _items(entries, smin: float, smax: float, missing: tuple[float, ...]) -> tuple[Item, ...]:
     """The [[items]] entries, each id once, with the scale's range and codes where an item gives none."""
     items = []
     seen: set[str] = set()
     for it in entries:
-        _check_keys(it, "items", f"item {it.get('id', '?')!r}" if isinstance(it, dict) else "an item")
-        iid = str(_need(it, "id", "an item"))
-        if iid in seen:
-            raise CodebookError(f"item {iid!r} is named twice in the codebook; each item needs one entry.")
-        seen.add(iid)
+        iid = _entry_id(it, "items", "item", seen, "is named twice in the codebook; each item needs one entry")
         lo, hi = float(it.get("scale_min", smin)), float(it.get("scale_max", smax))
         if not lo < hi:
             raise CodebookError(f"item {iid!r}: scale_min ({lo:g}) must be below scale_max ({hi:g}).")
@@ -229,11 +236,7 @@ def _dimensions(entries, part_ids: list[str], items: tuple[Item, ...]) -> tuple[
     owner: dict[str, str] = {}
     dim_ids = set()
     for dm in entries:
-        _check_keys(dm, "dimensions", f"dimension {dm.get('id', '?')!r}" if isinstance(dm, dict) else "a dimension")
-        did = str(_need(dm, "id", "a dimension"))
-        if did in dim_ids:
-            raise CodebookError(f"dimension {did!r} is defined twice.")
-        dim_ids.add(did)
+        did = _entry_id(dm, "dimensions", "dimension", dim_ids, "is defined twice")
         part = str(_need(dm, "part", f"dimension {did!r}"))
         if part not in part_ids:
             raise CodebookError(f"dimension {did!r} is in part {part!r}, which the codebook does not define.")
