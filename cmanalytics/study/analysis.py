@@ -14,6 +14,7 @@ import cmanalytics.psychometrics as pm
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.study.codebook import Codebook
+from cmanalytics.study.labels import _lab
 
 
 def published() -> dict:
@@ -199,6 +200,7 @@ def analyse(
         )
     if not isinstance(data, pd.DataFrame):
         raise ArgumentError(f"analyse takes a DataFrame of answers; got {type(data).__name__}.")
+    _lab(lang)  # the tables are built on first use: an unsupported language is refused here, not later
     if part is None:
         if len(cb.parts) > 1:
             return SurveyAnalysis(

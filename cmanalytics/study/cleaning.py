@@ -44,6 +44,10 @@ class CleaningRules:
             raise ArgumentError(f"duplicate_id={self.duplicate_id!r}; use 'keep_first', 'remove_all' or None.")
         if self.max_missing is not None and not 0 <= self.max_missing < 1:
             raise ArgumentError(f"max_missing must be a share in [0, 1); got {self.max_missing!r}.")
+        if not self.straight_lining and self.min_items != 3:
+            raise ArgumentError(
+                f"min_items={self.min_items!r} sets the straight-lining rule, which straight_lining=False turns off."
+            )
 
 
 @dataclass(frozen=True, repr=False)

@@ -150,6 +150,16 @@ def _read_stats_file(path: Path, kind: str) -> tuple[pd.DataFrame, FileInfo]:
     )
 
 
+def _check_reading_options(path: Path, kind: str, sheet, encoding) -> None:
+    """sheet= is read only from Excel workbooks and encoding= only from text files: refused elsewhere."""
+    if sheet != 0 and kind != "excel":
+        raise ArgumentError(f"sheet={sheet!r} chooses a sheet of an Excel workbook; {path.name} is not one.")
+    if encoding != "auto" and kind != "csv":
+        raise ArgumentError(
+            f"encoding={encoding!r} reads a text export (.csv, .tsv, .txt); {path.name} records its own encoding."
+        )
+
+
 def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd.DataFrame, FileInfo]:
     path = Path(path)
     if not path.exists():
@@ -161,6 +171,7 @@ def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd
         raise ReadError(
             f"cannot read {path.name}: give a .csv/.tsv/.txt, .xlsx/.xls, .sav/.zsav, .dta or .parquet export."
         )
+    _check_reading_options(path, kind, sheet, encoding)
     try:
         if kind == "csv":
             return _read_text(path, encoding)
