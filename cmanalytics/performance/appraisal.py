@@ -147,6 +147,11 @@ def appraise(
     specs = pol.indicators()
     if not specs:
         raise ArgumentError("the policy defines no appraisal indicators.")
+    if peer_col and not any(s.get("normalization", "scale") == "peer" for s in specs.values()):
+        raise ArgumentError(
+            f"peer_col={peer_col!r} groups the peer-ranked indicators, and this policy ranks none among peers; "
+            "leave peer_col out (or pass the column as keys=)."
+        )
     frame = indicators
     index_cols = _check_indicators(frame, specs, id_col, period_col, peer_col, keys)
     groups = [frame[c] for c in (period_col, peer_col) if c]
@@ -353,6 +358,11 @@ def bottom_n_elimination(
     pol = policy or load_policy()
     el = pol.data["elimination"]
     n, ties, scope, as_of = _elimination_args(el, n, ties, scope, as_of)
+    if scope == "bank" and branch_col != "branch_id":
+        raise ArgumentError(
+            f"branch_col={branch_col!r} names the branches for scope='branch'; with scope='bank' the whole bank "
+            "is ranked together and no branch column is read."
+        )
     record: list = []
     if el.get("status") == "proposal":
         diagnose(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, PolicyWarning
 from cmanalytics.performance.appraisal import bottom_n_elimination, review
+from cmanalytics.performance.columns import required_date
 from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.policy import Policy
 from cmanalytics.performance.rounding import reaches
@@ -141,6 +142,26 @@ def _recruit(bank, pol: Policy, need: int, year: int, rng, scheme: str, n_candid
     return new, need - len(hired)
 
 
+def _check_rates(candidates_per_year, score_sd, leave_rate) -> None:
+    """Refuse a candidates_per_year, score_sd or leave_rate that would be replaced or make no sense."""
+    # 0 candidates would otherwise fall back to the bank's number: refused rather than silently replaced
+    if candidates_per_year is not None and (
+        isinstance(candidates_per_year, bool)
+        or not isinstance(candidates_per_year, (int, np.integer))
+        or candidates_per_year < 1
+    ):
+        raise ArgumentError(
+            f"candidates_per_year must be a whole number, 1 or more, or None for the bank's candidates "
+            f"(got {candidates_per_year!r})."
+        )
+    if isinstance(score_sd, bool) or not isinstance(score_sd, (int, float)) or not 0 <= score_sd < float("inf"):
+        raise ArgumentError(f"score_sd must be a number, 0 or more (got {score_sd!r}).")
+    if leave_rate is not None and (
+        isinstance(leave_rate, bool) or not isinstance(leave_rate, (int, float)) or not 0 <= leave_rate <= 1
+    ):
+        raise ArgumentError(f"leave_rate must be a share in [0, 1], or None for the bank's (got {leave_rate!r}).")
+
+
 def simulate_years(
     bank,
     policy=None,
@@ -174,8 +195,9 @@ def simulate_years(
         raise ArgumentError(f"years must be a whole number, 1 or more (got {years!r}).")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ArgumentError(f"seed must be a whole number (got {seed!r}).")
+    _check_rates(candidates_per_year, score_sd, leave_rate)
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp(as_of)
+    start = required_date(as_of, "as_of", "the day the team is taken from the bank")
     record: list = []
     wf = pol.data["workforce"]
     plan = wf.get("plan", {"start_share": 0.0, "target_share": 0.0, "years": 1})
