@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.workforce.anonymity import min_cell_from, suppress, suppress_distribution, suppress_wide
 
 CM_ROLES = ("corporate_cm", "personal_cm", "wealth_manager")
@@ -48,6 +48,19 @@ TENURE_BANDS = [(0, 3, "under 3 years"), (3, 10, "3-9 years"), (10, 20, "10-19 y
 EDUCATION_ORDER = ["below bachelor", "bachelor", "master or above"]
 TITLE_ORDER = ["none", "junior", "intermediate", "senior"]
 GRADE_ORDER = ["trainee", "junior", "intermediate", "senior"]
+
+
+def _threshold(policy, min_cell, allow_small: bool) -> int:
+    """The suppression threshold (:func:`min_cell_from`); a ``min_cell`` that contradicts the policy's own
+    ``[workforce] min_cell`` is refused rather than letting one of the two pass unheard."""
+    if min_cell is not None and policy is not None:
+        own = policy.data.get("workforce", {}).get("min_cell")
+        if own is not None and own != min_cell:
+            raise ArgumentError(
+                f"min_cell={min_cell!r} contradicts the policy's [workforce] min_cell = {own!r}; give one of "
+                "them (the policy alone, or min_cell without a policy)."
+            )
+    return min_cell_from(policy, min_cell, allow_small=allow_small)
 
 
 def require(df: pd.DataFrame, columns, what: str = "the HR extract") -> None:
@@ -179,7 +192,7 @@ def _manager_distribution(
     """Customer managers by ``column`` (in ``order``), per ``by`` group and overall, small cells suppressed."""
     df = _managers(staff)
     require(df, [column])
-    return _distribution(df, column, order, by, min_cell_from(policy, min_cell, allow_small=allow_small))
+    return _distribution(df, column, order, by, _threshold(policy, min_cell, allow_small))
 
 
 def headcount(
@@ -223,7 +236,7 @@ def headcount(
         out,
         list(CM_ROLES),
         group=by,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         allow_small=True,
     )
 
@@ -249,7 +262,7 @@ def age_structure(
         "age_band",
         labels,
         by,
-        min_cell_from(policy, min_cell, allow_small=allow_small),
+        _threshold(policy, min_cell, allow_small),
     )
     out.attrs["mean_age"] = mean_age(df, by=by, min_cell=min_cell, policy=policy, allow_small=allow_small)
     return out
@@ -268,7 +281,7 @@ def mean_age(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         value_cols=["mean_age", "median_age"],
         group=by or "group",
         allow_small=True,
@@ -311,7 +324,7 @@ def certificate_coverage(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         shares=["share_one_or_more", "share_three_or_more"],
         allow_small=True,
@@ -332,7 +345,7 @@ def tenure(
         "tenure_band",
         labels,
         by,
-        min_cell_from(policy, min_cell, allow_small=allow_small),
+        _threshold(policy, min_cell, allow_small),
     )
 
 
@@ -347,7 +360,7 @@ def caseload(
     pol = _policy(policy)
     require(staff, ["role", "caseload"])
     staff = _read(staff, numeric=["caseload"])
-    k = min_cell_from(policy, min_cell, allow_small=allow_small)
+    k = _threshold(policy, min_cell, allow_small)
     caps = pol.data.get("workforce", {}).get("caseload_caps", {})
     parts = []
     for role, cap in caps.items():
@@ -407,7 +420,7 @@ def pass_rates(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         subcounts={"passed": ["pass_rate"]},
         allow_small=True,
@@ -444,7 +457,7 @@ def appraisal_distribution(
         group=by or "group",
         category="rating",
         outside=("eliminated",),
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         allow_small=True,
     )
 
@@ -471,7 +484,7 @@ def turnover(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         subcounts={"leavers": ["turnover_rate"]},
         allow_small=True,
@@ -524,7 +537,7 @@ def contract_scores(
 
     return suppress(
         _with_all(long, by, one),
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         blocks=["dimension"],
         shares=["share_4_or_more"],
@@ -574,9 +587,7 @@ def npl_ratio_by_grade(
     out = pd.concat([out.reindex([x for x in GRADE_ORDER if x in out.index]), total])
     out["npl_ratio"] = out["npl_balance"] / out["loan_balance"]
     out = out.rename_axis("grade").reset_index()
-    return suppress(
-        out, min_cell=min_cell_from(policy, min_cell, allow_small=allow_small), group="grade", allow_small=True
-    )
+    return suppress(out, min_cell=_threshold(policy, min_cell, allow_small), group="grade", allow_small=True)
 
 
 def wellbeing(
@@ -598,7 +609,7 @@ def wellbeing(
     df = _read(df, numeric=["weekly_hours"])
     if survey is not None:
         df = _with_wellbeing(df, staff, survey)
-    k = min_cell_from(policy, min_cell, allow_small=allow_small)
+    k = _threshold(policy, min_cell, allow_small)
     out = _with_all(df, by, lambda g: _wellbeing_row(g, long_hours, survey is not None))
     survey_cols = [c for c in ("respondents", "mean_wellbeing", "share_intending_to_leave") if c in out]
     staff_part = suppress(
