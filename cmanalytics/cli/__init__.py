@@ -121,6 +121,13 @@ def _read_survey(args, codebook):
     )
 
 
+def _refuse_unused(args, why: dict[str, str]) -> None:
+    """Options given that this use of the command does not read: refused, each with the reason."""
+    for dest, reason in why.items():
+        if getattr(args, dest, None) != args.subparser.get_default(dest):
+            raise ArgumentError(f"--{dest.replace('_', '-')} {reason}.")
+
+
 def _sheet(args):
     s = getattr(args, "sheet", None)
     return int(s) if s is not None and s.isdigit() else (s if s is not None else 0)
@@ -155,6 +162,16 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
         return _codebook_items(args, cb, scale, reverse)
     if args.part:
         raise ArgumentError("--part needs --codebook.")
+    _refuse_unused(
+        args,
+        {
+            "id": "names the id column of an export read through --codebook; without one, columns named as ids "
+            "(id, 序号, ...) are left out",
+            "map": "maps export columns to a codebook's items: give --codebook",
+            "out_of_range": "applies to answers read through --codebook; without one, --scale refuses answers "
+            "outside it and --missing-codes declares codes",
+        },
+    )
     raw = cma.study.read_export(args.file, sheet=_sheet(args), encoding=args.encoding)
     block = _numeric_block(raw, _item_columns(raw, args), args.file)
     for code in _codes(args.missing_codes) or ():
@@ -261,6 +278,8 @@ def _warn_code_like(block: pd.DataFrame, path) -> None:
 def _efa(args) -> int:
     import cmanalytics as cma
 
+    if args.json and args.blank is not None:
+        raise ArgumentError("--blank hides small loadings in the printed table; --json gives every loading.")
     df, scale, reverse = _items_frame(args)
     if reverse:
         df = df.copy()
@@ -337,6 +356,8 @@ def _study(args) -> int:
                 "--codebook needs an export to read; without a file the command shows the published "
                 "study's synthetic twin."
             )
+        twin = "reads an export; without a file the command writes the synthetic twin's tables (only --out, --lang)"
+        _refuse_unused(args, dict.fromkeys(_STUDY_EXPORT_OPTIONS, twin))
         from cmanalytics.reporting.build import SYNTHETIC_NOTE, study_tables
 
         print("no export given: using the synthetic twin of the published study (seed 0)", file=sys.stderr)
@@ -345,6 +366,8 @@ def _study(args) -> int:
         )
         print(f"{len(files)} files written to {out}/")
         return 0
+    if args.seed is not None and args.factors != "parallel":
+        raise ArgumentError("--seed seeds parallel analysis: give it with --factors parallel.")
     cb = _codebook(args) or cma.study.load_codebook()
     raw = _read_survey(args, cb)
     report = cma.study.read_report(raw)
@@ -358,7 +381,7 @@ def _study(args) -> int:
         missing=args.missing,
         compare=args.compare,
         lang=args.lang,
-        seed=args.seed,
+        seed=args.seed if args.seed is not None else 0,
     )
     from cmanalytics.study.outputs import write_study_outputs
 
@@ -369,6 +392,22 @@ def _study(args) -> int:
     files += cma.study.export_tables({"cleaning_by_rule": cleaned.by_rule.to_frame()}, out / "tables", lang=args.lang)
     print(f"{len(files)} files written to {out}/ (open {out}/report.html)")
     return 0
+
+
+# what `study` reads from an export (refused without one)
+_STUDY_EXPORT_OPTIONS = (
+    "missing",
+    "factors",
+    "compare",
+    "score_method",
+    "seed",
+    "id",
+    "map",
+    "missing_codes",
+    "encoding",
+    "sheet",
+    "out_of_range",
+)
 
 
 def _n_factors(text):
@@ -469,7 +508,7 @@ def _items_commands(sub) -> None:
                 choices=["none", "varimax", "quartimax", "equamax", "promax", "oblimin"],
             )
             e.add_argument("--blank", type=float, default=None, help="hide loadings below this absolute value")
-        e.set_defaults(run=run)
+        e.set_defaults(run=run, subparser=e)
 
 
 def _survey_commands(sub) -> None:
@@ -484,9 +523,9 @@ def _survey_commands(sub) -> None:
     )
     s.add_argument("--compare", choices=["published"], help="put the published study's figures beside these")
     s.add_argument("--score-method", default="mean", choices=["mean", "sum", "regression"])
-    s.add_argument("--seed", type=int, default=0, help="seed of parallel analysis")
+    s.add_argument("--seed", type=int, default=None, help="seed of parallel analysis (default 0)")
     _reading_options(s)
-    s.set_defaults(run=_study)
+    s.set_defaults(run=_study, subparser=s)
     sc = sub.add_parser("score", help="each respondent's dimension scores (CSV)")
     sc.add_argument("file")
     sc.add_argument("--method", default="mean", choices=["mean", "sum", "regression"])
