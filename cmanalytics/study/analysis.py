@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import cmanalytics.psychometrics as pm
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.study.codebook import Codebook
 from cmanalytics.study.labels import _lab
@@ -232,14 +232,10 @@ def analyse(
 
 def _analyse_part(data, cb: Codebook, part: str, n_factors, reverse, rotation, missing, lang, seed) -> PartAnalysis:
     """One part: reverse keys, the number of components, PCA with rotation, alpha, and the ranking."""
-    from cmanalytics.study.keys import check_reverse_keys, reverse_key
+    from cmanalytics.study.keys import check_reverse_keys, keyed_part
 
-    items = cb.items_of(part)
     dims = cb.dimensions_of(part)
-    absent = [i for i in items if i not in data.columns]
-    if absent:
-        raise DataError(f"the data lack item(s) {', '.join(absent)} of part {part!r}.")
-    keyed = reverse_key(data[items].copy().__finalize__(data), cb, reverse)
+    items, keyed = keyed_part(data, cb, part, reverse)
     notes: list[str] = []
     check_reverse_keys(keyed, cb, dims, notes)
     block = keyed[items]
