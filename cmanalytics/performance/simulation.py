@@ -142,8 +142,13 @@ def _recruit(bank, pol: Policy, need: int, year: int, rng, scheme: str, n_candid
     return new, need - len(hired)
 
 
-def _check_rates(candidates_per_year, score_sd, leave_rate) -> None:
-    """Refuse a candidates_per_year, score_sd or leave_rate that would be replaced or make no sense."""
+def _check_arguments(years, seed, candidates_per_year, score_sd, leave_rate) -> None:
+    """Refuse years and seed that are not whole numbers, and a candidates_per_year, score_sd or leave_rate that
+    would be replaced or makes no sense."""
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise ArgumentError(f"years must be a whole number, 1 or more (got {years!r}).")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ArgumentError(f"seed must be a whole number (got {seed!r}).")
     # 0 candidates would otherwise fall back to the bank's number: refused rather than silently replaced
     if candidates_per_year is not None and (
         isinstance(candidates_per_year, bool)
@@ -191,11 +196,7 @@ def simulate_years(
     counted (``short``). Seeded: the same seed gives the same flows.
     """
     pol = _policy(policy)
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise ArgumentError(f"years must be a whole number, 1 or more (got {years!r}).")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ArgumentError(f"seed must be a whole number (got {seed!r}).")
-    _check_rates(candidates_per_year, score_sd, leave_rate)
+    _check_arguments(years, seed, candidates_per_year, score_sd, leave_rate)
     rng = np.random.default_rng(seed)
     start = required_date(as_of, "as_of", "the day the team is taken from the bank")
     record: list = []
