@@ -139,6 +139,18 @@ def scorecard(
     """One manager's scorecard under a policy (defaults, a Policy or a file). The peer group is the
     manager's role and level in the bank; ``rank`` is by annual score, ties sharing the better rank. Pass
     ``outcome`` (from :func:`apply_policy`) to make many scorecards from one run."""
+    if outcome is not None:
+        # the outcome was made with its own policy, date and year: these would change nothing on the page
+        given = [
+            f"{k}={v!r}"
+            for k, v, d in (("policy", policy, None), ("as_of", as_of, "2025-12-31"), ("year", year, None))
+            if v != d
+        ]
+        if given:
+            raise ArgumentError(
+                f"{', '.join(given)}: the outcome= given was made by apply_policy with its own policy, as_of and "
+                "year; pass them to apply_policy, or leave outcome out."
+            )
     res = outcome if outcome is not None else apply_policy(bank, policy, as_of=as_of, year=year)
     pol = res.policy
     m = res.managers

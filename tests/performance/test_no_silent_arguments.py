@@ -79,3 +79,21 @@ def test_simulate_years_honours_leave_rate_and_candidates(bank):
     assert every["out_voluntary"] == every["start"] - every["out_review_fail"] - every["out_eliminated"]
     # one candidate a year: at most one recruit
     assert P.simulate_years(bank, years=1, seed=0, candidates_per_year=1).flows.iloc[0]["in"] <= 1
+
+
+@pytest.mark.parametrize(
+    "kw, named",
+    [
+        ({"policy": "other.toml"}, "policy='other.toml'"),
+        ({"as_of": "2026-06-30"}, "as_of='2026-06-30'"),
+        ({"year": 2025}, "year=2025"),
+    ],
+)
+def test_scorecard_refuses_what_an_outcome_already_fixed(kw, named):
+    small = synthetic_bank(3, n_staff=800, n_corporate=80, n_personal=20, n_wealth=5, n_branches=4)
+    outcome = P.apply_policy(small)
+    mid = outcome.managers.index[0]
+    with pytest.raises(ArgumentError, match=named + ": the outcome= given was made by apply_policy"):
+        P.scorecard(small, mid, outcome=outcome, **kw)
+    # from the outcome alone, the page carries the outcome's figures
+    assert P.scorecard(small, mid, outcome=outcome).facts["score"] == outcome.managers.loc[mid, "score"]
