@@ -121,6 +121,13 @@ def _read_survey(args, codebook):
     )
 
 
+def _refuse_unused(args, why: dict[str, str]) -> None:
+    """Options given that this use of the command does not read: refused, each with the reason."""
+    for dest, reason in why.items():
+        if getattr(args, dest, None) != args.subparser.get_default(dest):
+            raise ArgumentError(f"--{dest.replace('_', '-')} {reason}.")
+
+
 def _sheet(args):
     s = getattr(args, "sheet", None)
     return int(s) if s is not None and s.isdigit() else (s if s is not None else 0)
@@ -147,54 +154,26 @@ def _check_respondents(n: int, what: str) -> None:
 def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[str]]:
     """The item columns to analyse, numbers with missing codes applied; the scale; the reverse items."""
     import cmanalytics as cma
-    from cmanalytics.study.ingestion import ID_NAMES
 
     scale = _scale(args.scale)
     reverse = _list(args.reverse)
     cb = _codebook(args)
     if cb is not None:
-        if args.items or args.columns:
-            raise ArgumentError("give either --codebook (with --part) or --items, not both.")
-        df = _read_survey(args, cb)
-        items = cb.items_of(args.part) if args.part else cb.item_ids
-        if not reverse:
-            reverse = [i for i in cb.reverse_items() if i in items]
-        its = [cb.item(i) for i in items]
-        scale = scale or (min(i.scale_min for i in its), max(i.scale_max for i in its))
-        return df[items], scale, reverse
+        return _codebook_items(args, cb, scale, reverse)
     if args.part:
         raise ArgumentError("--part needs --codebook.")
+    _refuse_unused(
+        args,
+        {
+            "id": "names the id column of an export read through --codebook; without one, columns named as ids "
+            "(id, 序号, ...) are left out",
+            "map": "maps export columns to a codebook's items: give --codebook",
+            "out_of_range": "applies to answers read through --codebook; without one, --scale refuses answers "
+            "outside it and --missing-codes declares codes",
+        },
+    )
     raw = cma.study.read_export(args.file, sheet=_sheet(args), encoding=args.encoding)
-    wanted = _expand_items(args.items or args.columns or "")
-    if wanted:
-        absent = [c for c in wanted if c not in raw.columns]
-        if absent:
-            raise DataError(f"{args.file} has no column(s) {', '.join(absent)}.")
-        cols = wanted
-    else:
-        cols = [
-            c
-            for c in raw.columns
-            if pd.api.types.is_numeric_dtype(raw[c].dtype) and str(c).strip().lower() not in ID_NAMES
-        ]
-        left = [str(c) for c in raw.columns if c not in cols]
-        print(
-            f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
-            + (f"; not analysed: {', '.join(left)}" if left else "")
-            + " (choose with --items or --codebook)",
-            file=sys.stderr,
-        )
-    block = pd.DataFrame(index=raw.index)
-    for c in cols:
-        values = pd.to_numeric(raw[c], errors="coerce")
-        bad = raw[c].notna() & values.isna()
-        if bad.any():
-            rows = ", ".join(str(r + 2) for r in np.where(bad.to_numpy())[0][:5])
-            raise DataError(
-                f"{args.file}: column {c!r} holds text that is not a number (file row(s) {rows}: "
-                f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers."
-            )
-        block[c] = values.astype("float64")
+    block = _numeric_block(raw, _item_columns(raw, args), args.file)
     for code in _codes(args.missing_codes) or ():
         if scale and scale[0] <= code <= scale[1]:
             raise ArgumentError(f"--missing-codes {code:g} lies inside the scale {scale[0]:g}-{scale[1]:g}.")
@@ -219,6 +198,59 @@ def _items_frame(args) -> tuple[pd.DataFrame, tuple[float, float] | None, list[s
     if unknown:
         raise ArgumentError(f"--reverse names column(s) {', '.join(unknown)} that are not analysed.")
     return block, scale, reverse
+
+
+def _codebook_items(args, cb, scale, reverse) -> tuple[pd.DataFrame, tuple[float, float], list[str]]:
+    """With --codebook: the part's items (or all), read through the codebook; its scale and reverse keys
+    where the command line gives none."""
+    if args.items or args.columns:
+        raise ArgumentError("give either --codebook (with --part) or --items, not both.")
+    df = _read_survey(args, cb)
+    items = cb.items_of(args.part) if args.part else cb.item_ids
+    if not reverse:
+        reverse = [i for i in cb.reverse_items() if i in items]
+    its = [cb.item(i) for i in items]
+    scale = scale or (min(i.scale_min for i in its), max(i.scale_max for i in its))
+    return df[items], scale, reverse
+
+
+def _item_columns(raw: pd.DataFrame, args) -> list:
+    """The columns --items names (each must exist), else every numeric column but an id (said on stderr)."""
+    from cmanalytics.study.ingestion import ID_NAMES
+
+    wanted = _expand_items(args.items or args.columns or "")
+    if wanted:
+        absent = [c for c in wanted if c not in raw.columns]
+        if absent:
+            raise DataError(f"{args.file} has no column(s) {', '.join(absent)}.")
+        return wanted
+    cols = [
+        c for c in raw.columns if pd.api.types.is_numeric_dtype(raw[c].dtype) and str(c).strip().lower() not in ID_NAMES
+    ]
+    left = [str(c) for c in raw.columns if c not in cols]
+    print(
+        f"analysing {len(cols)} numeric column(s): {', '.join(map(str, cols))}"
+        + (f"; not analysed: {', '.join(left)}" if left else "")
+        + " (choose with --items or --codebook)",
+        file=sys.stderr,
+    )
+    return cols
+
+
+def _numeric_block(raw: pd.DataFrame, cols: list, path) -> pd.DataFrame:
+    """The chosen columns as float64; text that is not a number is an error naming the file's rows."""
+    block = pd.DataFrame(index=raw.index)
+    for c in cols:
+        values = pd.to_numeric(raw[c], errors="coerce")
+        bad = raw[c].notna() & values.isna()
+        if bad.any():
+            rows = ", ".join(str(r + 2) for r in np.where(bad.to_numpy())[0][:5])
+            raise DataError(
+                f"{path}: column {c!r} holds text that is not a number (file row(s) {rows}: "
+                f"{', '.join(map(repr, raw[c][bad].unique()[:3]))}); use --codebook to read text answers."
+            )
+        block[c] = values.astype("float64")
+    return block
 
 
 def _warn_code_like(block: pd.DataFrame, path) -> None:
@@ -246,6 +278,8 @@ def _warn_code_like(block: pd.DataFrame, path) -> None:
 def _efa(args) -> int:
     import cmanalytics as cma
 
+    if args.json and args.blank is not None:
+        raise ArgumentError("--blank hides small loadings in the printed table; --json gives every loading.")
     df, scale, reverse = _items_frame(args)
     if reverse:
         df = df.copy()
@@ -322,6 +356,8 @@ def _study(args) -> int:
                 "--codebook needs an export to read; without a file the command shows the published "
                 "study's synthetic twin."
             )
+        twin = "reads an export; without a file the command writes the synthetic twin's tables (only --out, --lang)"
+        _refuse_unused(args, dict.fromkeys(_STUDY_EXPORT_OPTIONS, twin))
         from cmanalytics.reporting.build import SYNTHETIC_NOTE, study_tables
 
         print("no export given: using the synthetic twin of the published study (seed 0)", file=sys.stderr)
@@ -330,6 +366,8 @@ def _study(args) -> int:
         )
         print(f"{len(files)} files written to {out}/")
         return 0
+    if args.seed is not None and args.factors != "parallel":
+        raise ArgumentError("--seed seeds parallel analysis: give it with --factors parallel.")
     cb = _codebook(args) or cma.study.load_codebook()
     raw = _read_survey(args, cb)
     report = cma.study.read_report(raw)
@@ -343,7 +381,7 @@ def _study(args) -> int:
         missing=args.missing,
         compare=args.compare,
         lang=args.lang,
-        seed=args.seed,
+        seed=args.seed if args.seed is not None else 0,
     )
     from cmanalytics.study.outputs import write_study_outputs
 
@@ -354,6 +392,22 @@ def _study(args) -> int:
     files += cma.study.export_tables({"cleaning_by_rule": cleaned.by_rule.to_frame()}, out / "tables", lang=args.lang)
     print(f"{len(files)} files written to {out}/ (open {out}/report.html)")
     return 0
+
+
+# what `study` reads from an export (refused without one)
+_STUDY_EXPORT_OPTIONS = (
+    "missing",
+    "factors",
+    "compare",
+    "score_method",
+    "seed",
+    "id",
+    "map",
+    "missing_codes",
+    "encoding",
+    "sheet",
+    "out_of_range",
+)
 
 
 def _n_factors(text):
@@ -429,12 +483,8 @@ def _reading_options(p, codebook: bool = True) -> None:
     )
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="cmanalytics", description="Psychometrics for bank customer-manager research.")
-    from cmanalytics import __version__
-
-    ap.add_argument("--version", action="version", version=f"cmanalytics {__version__}")
-    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _items_commands(sub) -> None:
+    """efa and alpha: the items of a survey file."""
     for name, helptext, run in (
         ("efa", "KMO, Bartlett and factor analysis of the items of a survey file", _efa),
         ("alpha", "Cronbach's alpha and item-total statistics of the items of a survey file", _alpha),
@@ -458,7 +508,11 @@ def parser() -> argparse.ArgumentParser:
                 choices=["none", "varimax", "quartimax", "equamax", "promax", "oblimin"],
             )
             e.add_argument("--blank", type=float, default=None, help="hide loadings below this absolute value")
-        e.set_defaults(run=run)
+        e.set_defaults(run=run, subparser=e)
+
+
+def _survey_commands(sub) -> None:
+    """study, score and codebook template: a survey export read through a codebook."""
     s = sub.add_parser("study", help="tables, scores and a report of a survey export (without one: the study's twin)")
     s.add_argument("file", nargs="?")
     s.add_argument("--out", default="study_tables", help="folder for the tables, scores and report")
@@ -469,9 +523,9 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--compare", choices=["published"], help="put the published study's figures beside these")
     s.add_argument("--score-method", default="mean", choices=["mean", "sum", "regression"])
-    s.add_argument("--seed", type=int, default=0, help="seed of parallel analysis")
+    s.add_argument("--seed", type=int, default=None, help="seed of parallel analysis (default 0)")
     _reading_options(s)
-    s.set_defaults(run=_study)
+    s.set_defaults(run=_study, subparser=s)
     sc = sub.add_parser("score", help="each respondent's dimension scores (CSV)")
     sc.add_argument("file")
     sc.add_argument("--method", default="mean", choices=["mean", "sum", "regression"])
@@ -488,6 +542,16 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--encoding", default="auto")
     t.add_argument("--sheet")
     t.set_defaults(run=_codebook_template)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="cmanalytics", description="Psychometrics for bank customer-manager research.")
+    from cmanalytics import __version__
+
+    ap.add_argument("--version", action="version", version=f"cmanalytics {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _items_commands(sub)
+    _survey_commands(sub)
     # the banks' rules have their own parsers (cmanalytics.cli.performance); listed here for --help
     sub.add_parser(
         "scorecard",

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose
-from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers
+from cmanalytics.performance.columns import require, required_date, strict_bool, strict_dates, strict_numbers
 from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
@@ -85,6 +85,38 @@ class Scorecard(Reportable):
         return "Appraisal scorecards", rows, [("Scores (0-100)", desc)], [], []
 
 
+def _check_indicators(frame: pd.DataFrame, specs: dict, id_col, period_col, peer_col, keys) -> list[str]:
+    """Refuse indicator data the policy cannot score; the index columns (manager, and period if any)."""
+    for col in [id_col] + ([period_col] if period_col else []) + ([peer_col] if peer_col else []):
+        if col not in frame.columns:
+            raise DataError(f"the indicator data lack the column {col!r}.")
+    allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
+    unknown = [c for c in frame.columns if c not in allowed]
+    if unknown:
+        raise DataError(
+            f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
+            f"{', '.join(specs)}); pass other columns as keys=."
+        )
+    missing = [n for n in specs if n not in frame.columns]
+    if missing:
+        raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
+    index_cols = [id_col] + ([period_col] if period_col else [])
+    dup = frame.duplicated(index_cols)
+    if dup.any():
+        raise DataError(
+            f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
+            + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else ".")
+        )
+    if peer_col:
+        no_group = frame[peer_col].isna()
+        if no_group.any():
+            raise DataError(
+                f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
+                "is missing; a manager without peers cannot be ranked among them."
+            )
+    return index_cols
+
+
 def appraise(
     indicators: pd.DataFrame,
     policy: Policy | None = None,
@@ -115,34 +147,13 @@ def appraise(
     specs = pol.indicators()
     if not specs:
         raise ArgumentError("the policy defines no appraisal indicators.")
+    if peer_col and not any(s.get("normalization", "scale") == "peer" for s in specs.values()):
+        raise ArgumentError(
+            f"peer_col={peer_col!r} groups the peer-ranked indicators, and this policy ranks none among peers; "
+            "leave peer_col out (or pass the column as keys=)."
+        )
     frame = indicators
-    for col in [id_col] + ([period_col] if period_col else []) + ([peer_col] if peer_col else []):
-        if col not in frame.columns:
-            raise DataError(f"the indicator data lack the column {col!r}.")
-    allowed = {id_col, period_col, peer_col, *keys} | set(specs) | {f"{n}_target" for n in specs}
-    unknown = [c for c in frame.columns if c not in allowed]
-    if unknown:
-        raise DataError(
-            f"indicator(s) {', '.join(map(repr, unknown))} are not in the policy (it knows "
-            f"{', '.join(specs)}); pass other columns as keys=."
-        )
-    missing = [n for n in specs if n not in frame.columns]
-    if missing:
-        raise DataError(f"the indicator data lack {', '.join(map(repr, missing))}, which the policy weights.")
-    index_cols = [id_col] + ([period_col] if period_col else [])
-    dup = frame.duplicated(index_cols)
-    if dup.any():
-        raise DataError(
-            f"row {_first(dup)!r} repeats manager {frame.loc[_first(dup), id_col]!r}"
-            + (f" in period {frame.loc[_first(dup), period_col]!r}." if period_col else ".")
-        )
-    if peer_col:
-        no_group = frame[peer_col].isna()
-        if no_group.any():
-            raise DataError(
-                f"the peer group ({peer_col!r}) of row(s) {', '.join(map(repr, no_group[no_group].index[:5]))} "
-                "is missing; a manager without peers cannot be ranked among them."
-            )
+    index_cols = _check_indicators(frame, specs, id_col, period_col, peer_col, keys)
     groups = [frame[c] for c in (period_col, peer_col) if c]
     scores = {}
     for name, spec in specs.items():
@@ -272,6 +283,46 @@ def _cut(score: pd.Series, second: pd.Series | None, n: int, ties: str) -> tuple
     return below.append(leave2), len(tied)
 
 
+def _elimination_args(el: dict, n, ties, scope, as_of) -> tuple[int, str, str, pd.Timestamp]:
+    """n, ties and scope (the policy's where not given) and the date, each checked."""
+    n = el["bottom_n"] if n is None else n
+    ties = el["ties"] if ties is None else ties
+    scope = el["scope"] if scope is None else scope
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
+    if ties not in ("spare", "all", "second-indicator"):
+        raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
+    if scope not in ("bank", "branch"):
+        raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
+    when = required_date(
+        as_of,
+        "as_of",
+        "the day of the elimination; without it, whether a first-time manager is still protected cannot be judged",
+    )
+    return n, ties, scope, when
+
+
+def _spared(managers: pd.DataFrame, pol: Policy, as_of: pd.Timestamp) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Who is not ranked: first-time managers still protected, levels not appraised, part-time managers."""
+    el = pol.data["elimination"]
+    protected = pd.Series(False, index=managers.index)
+    if "first_time" in managers.columns:
+        first = strict_bool(managers["first_time"], "first_time")
+        require(managers, ["appointed"], "first-time managers (to tell whether they are protected)")
+        appointed = strict_dates(managers["appointed"], "appointed", rows=first)
+        until = appointed + pd.DateOffset(years=el["protection_years"])
+        protected = first & (as_of < until)
+    skip = (
+        managers["level"].isin(el.get("not_appraised", []))
+        if "level" in managers.columns
+        else pd.Series(False, index=managers.index)
+    )
+    part = pd.Series(False, index=managers.index)
+    if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
+        part = strict_bool(managers["part_time"], "part_time") & ~skip
+    return protected, skip, part
+
+
 def bottom_n_elimination(
     managers: pd.DataFrame,
     *,
@@ -306,25 +357,12 @@ def bottom_n_elimination(
     """
     pol = policy or load_policy()
     el = pol.data["elimination"]
-    n = el["bottom_n"] if n is None else n
-    ties = el["ties"] if ties is None else ties
-    scope = el["scope"] if scope is None else scope
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ArgumentError(f"n must be a whole number, 0 or more (got {n!r}).")
-    if ties not in ("spare", "all", "second-indicator"):
-        raise ArgumentError(f"ties={ties!r}; use 'spare', 'all' or 'second-indicator'.")
-    if scope not in ("bank", "branch"):
-        raise ArgumentError(f"scope={scope!r}; use 'bank' or 'branch'.")
-    try:
-        when = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    except (ValueError, TypeError):
-        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
-    if pd.isna(when):
+    n, ties, scope, as_of = _elimination_args(el, n, ties, scope, as_of)
+    if scope == "bank" and branch_col != "branch_id":
         raise ArgumentError(
-            f"as_of={as_of!r}: a date is required (the day of the elimination); without it, "
-            "whether a first-time manager is still protected cannot be judged."
+            f"branch_col={branch_col!r} names the branches for scope='branch'; with scope='bank' the whole bank "
+            "is ranked together and no branch column is read."
         )
-    as_of = when
     record: list = []
     if el.get("status") == "proposal":
         diagnose(
@@ -336,21 +374,7 @@ def bottom_n_elimination(
         ind = el.get("tie_indicator")
         require(managers, [ind], "managers (the tie-breaking indicator)")
         second = strict_numbers(managers[ind], ind, allow_missing=True)
-    protected = pd.Series(False, index=managers.index)
-    if "first_time" in managers.columns:
-        first = strict_bool(managers["first_time"], "first_time")
-        require(managers, ["appointed"], "first-time managers (to tell whether they are protected)")
-        appointed = strict_dates(managers["appointed"], "appointed", rows=first)
-        until = appointed + pd.DateOffset(years=el["protection_years"])
-        protected = first & (as_of < until)
-    skip = (
-        managers["level"].isin(el.get("not_appraised", []))
-        if "level" in managers.columns
-        else pd.Series(False, index=managers.index)
-    )
-    part = pd.Series(False, index=managers.index)
-    if "part_time" in managers.columns and not pol.data.get("part_time", {}).get("ranked_for_elimination", False):
-        part = strict_bool(managers["part_time"], "part_time") & ~skip
+    protected, skip, part = _spared(managers, pol, as_of)
     eligible = ~protected & ~skip & ~part
     score = pd.to_numeric(managers[score_col], errors="coerce")
     bad = eligible & score.isna()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError
+from cmanalytics.errors import ArgumentError, DataError
 
 # The spellings accepted for a yes/no column (case and surrounding spaces ignored).
 TRUE_WORDS = {"true", "是", "1", "yes"}
@@ -63,6 +63,18 @@ def strict_dates(values: pd.Series, column: str, rows: pd.Series | None = None) 
     if bad.any():
         raise DataError(f"column {column!r} must hold dates; row(s) {_rows(bad)} hold {s[bad].iloc[0]!r}.")
     return parsed
+
+
+def required_date(value, name: str, why: str) -> pd.Timestamp:
+    """An argument that must be a date (a rule judged on a day): refused when missing or not a date, the
+    message saying ``why`` the rule needs it."""
+    try:
+        when = pd.Timestamp(value) if value is not None else pd.NaT
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{name}={value!r} is not a date.") from None
+    if pd.isna(when):
+        raise ArgumentError(f"{name} is required: {why}.")
+    return when
 
 
 def strict_numbers(

@@ -179,6 +179,30 @@ def logit(data: pd.DataFrame, formula: str, *, alpha: float = 0.05) -> ModelResu
     return ModelResult("Logistic regression", formula, tidy, int(fit.nobs), dropped, stats, fit)
 
 
+def _b_paths(sub: pd.DataFrame, x: str, ms: list[str], y: str, covar, alpha: float) -> pd.DataFrame:
+    """The b paths: y on each mediator given x (and the other mediators and covariates)."""
+    # pingouin's "Y ~ M" rows regress y on each mediator alone; the b path of the mediation model is y on
+    # the mediator given x (and the other mediators and covariates), as Hayes's PROCESS prints it: added
+    # here from the same OLS fit that gives the direct effect.
+    import statsmodels.api as sm
+
+    design = sm.add_constant(sub[[x, *ms, *(covar or [])]].astype(float))
+    full = sm.OLS(sub[y].astype(float), design).fit()
+    ci = full.conf_int(alpha)
+    b_rows = pd.DataFrame(
+        {
+            "estimate": full.params[ms],
+            "std_error": full.bse[ms],
+            "statistic": full.tvalues[ms],
+            "p_value": full.pvalues[ms],
+            "ci_low": ci.loc[ms, 0],
+            "ci_high": ci.loc[ms, 1],
+        }
+    )
+    b_rows.index = pd.Index([f"b: {y} ~ {mm} | {x}" for mm in ms], name="term")
+    return b_rows
+
+
 def mediation(
     data: pd.DataFrame,
     x: str,
@@ -215,13 +239,6 @@ def mediation(
             "ci_high": res[hi].to_numpy(),
         }
     )
-    # pingouin's "Y ~ M" rows regress y on each mediator alone; the b path of the mediation model is y on
-    # the mediator given x (and the other mediators and covariates), as Hayes's PROCESS prints it: added
-    # here from the same OLS fit that gives the direct effect.
-    import statsmodels.api as sm
-
-    design = sm.add_constant(sub[[x, *ms, *(covar or [])]].astype(float))
-    full = sm.OLS(sub[y].astype(float), design).fit()
     names = (
         [f"a: {mm} ~ {x}" for mm in ms]
         + [f"{y} ~ {mm} alone" for mm in ms]
@@ -229,18 +246,7 @@ def mediation(
         + (["indirect effect a*b"] if len(ms) == 1 else [f"indirect via {mm}" for mm in ms])
     )
     tidy.index = pd.Index(names[: len(tidy)], name="term")
-    ci = full.conf_int(alpha)
-    b_rows = pd.DataFrame(
-        {
-            "estimate": full.params[ms],
-            "std_error": full.bse[ms],
-            "statistic": full.tvalues[ms],
-            "p_value": full.pvalues[ms],
-            "ci_low": ci.loc[ms, 0],
-            "ci_high": ci.loc[ms, 1],
-        }
-    )
-    b_rows.index = pd.Index([f"b: {y} ~ {mm} | {x}" for mm in ms], name="term")
+    b_rows = _b_paths(sub, x, ms, y, covar, alpha)
     tidy = pd.concat([tidy.iloc[: len(ms)], b_rows, tidy.iloc[len(ms) :]])
     return ModelResult(
         f"Mediation ({x} -> {', '.join(ms)} -> {y}; bootstrap {n_boot}, seed {seed})",

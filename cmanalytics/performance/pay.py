@@ -13,7 +13,14 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 from cmanalytics.performance.appraisal import Scorecard, annual_scores
-from cmanalytics.performance.columns import require, strict_bool, strict_dates, strict_numbers, unique_ids
+from cmanalytics.performance.columns import (
+    require,
+    required_date,
+    strict_bool,
+    strict_dates,
+    strict_numbers,
+    unique_ids,
+)
 from cmanalytics.performance.grades import annual_grade
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
@@ -131,21 +138,8 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     if "source_note" in rules:
         record.append(f"pay: {rules['source_note']}")
         warnings.warn(record[-1], PolicyWarning, stacklevel=2)
-    try:
-        as_of = pd.Timestamp(as_of) if as_of is not None else pd.NaT
-    except (TypeError, ValueError):
-        raise ArgumentError(f"as_of={as_of!r} is not a date.") from None
-    if pd.isna(as_of):
-        raise ArgumentError("as_of is required: the date on which a first-time manager's protection is judged.")
-    require(managers, ["manager_id", "level", "simulated_profit"], "managers")
-    unique_ids(managers["manager_id"], "manager_id")
-    m = managers.set_index("manager_id")
-    unknown = ~m["level"].isin(ladder)
-    if unknown.any():
-        raise DataError(
-            f"level {m['level'][unknown].iloc[0]!r} of manager {m.index[unknown][0]!r} is not on the "
-            f"ladder ({', '.join(ladder)})."
-        )
+    as_of = required_date(as_of, "as_of", "the date on which a first-time manager's protection is judged")
+    m = _managers(managers, ladder)
     scores = _scores(card, year, pol)
     missing = m.index.difference(scores.index)
     if len(missing):
@@ -162,31 +156,68 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t["paid_level"] = _paid_level(
         t["level"], t["score"], ladder, rules["standard"], rules.get("standard_inclusive", True)
     )
+    t["protected"] = _protected(m, as_of, rules)
+    _money(t, m, rules, dp)
+    if "part_time" in m:
+        _part_time(t, strict_bool(m["part_time"], "part_time"))
+    lost = t["fixed_pay"].isna() & t["paid_level"].ne("part-time")
+    if lost.any():
+        record.append(
+            f"{int(lost.sum())} manager(s) have no fixed pay: their grade's pay coefficient is not in "
+            "the policy (set it in your bank's policy file)."
+        )
+        warnings.warn(record[-1], PolicyWarning, stacklevel=2)
+    return PayResult(t[STEPS], record)
+
+
+def _managers(managers: pd.DataFrame, ladder: list) -> pd.DataFrame:
+    """The managers by id, each once and each on the ladder."""
+    require(managers, ["manager_id", "level", "simulated_profit"], "managers")
+    unique_ids(managers["manager_id"], "manager_id")
+    m = managers.set_index("manager_id")
+    unknown = ~m["level"].isin(ladder)
+    if unknown.any():
+        raise DataError(
+            f"level {m['level'][unknown].iloc[0]!r} of manager {m.index[unknown][0]!r} is not on the "
+            f"ladder ({', '.join(ladder)})."
+        )
+    return m
+
+
+def _protected(m: pd.DataFrame, as_of: pd.Timestamp, rules: dict) -> pd.Series:
+    """First-time managers still within the protection period on as_of."""
     first = strict_bool(m["first_time"], "first_time") if "first_time" in m else pd.Series(False, index=m.index)
-    if first.any():
-        require(m, ["appointed"], "first-time managers (to judge their protection)")
-        appointed = strict_dates(m["appointed"], "appointed", rows=first)
-        t["protected"] = first & (as_of < appointed + pd.DateOffset(years=rules.get("protection_years", 2)))
-    else:
-        t["protected"] = False
+    if not first.any():
+        return pd.Series(False, index=m.index)
+    require(m, ["appointed"], "first-time managers (to judge their protection)")
+    appointed = strict_dates(m["appointed"], "appointed", rows=first)
+    return first & (as_of < appointed + pd.DateOffset(years=rules.get("protection_years", 2)))
 
-    def floor(column: str, value: pd.Series) -> pd.Series:
-        if column not in m:
-            if t["protected"].any():
-                raise DataError(f"protected first-time managers need {column!r} (the previous post's level).")
-            return value
-        prev = strict_numbers(m[column], column, lo=0, allow_missing=True)
-        need = t["protected"] & prev.isna()
-        if need.any():
-            raise DataError(f"{column} of protected manager {need[need].index[0]!r} is missing.")
-        return value.where(~t["protected"], np.fmax(value, prev))
 
-    t["coefficient_paid"] = floor("previous_pay_coefficient", t["pay_coefficient"])
+def _floor(m: pd.DataFrame, protected: pd.Series, column: str, value: pd.Series) -> pd.Series:
+    """value, raised for protected managers to the previous post's figure in column."""
+    if column not in m:
+        if protected.any():
+            raise DataError(f"protected first-time managers need {column!r} (the previous post's level).")
+        return value
+    prev = strict_numbers(m[column], column, lo=0, allow_missing=True)
+    need = protected & prev.isna()
+    if need.any():
+        raise DataError(f"{column} of protected manager {need[need].index[0]!r} is missing.")
+    return value.where(~protected, np.fmax(value, prev))
+
+
+def _money(t: pd.DataFrame, m: pd.DataFrame, rules: dict, dp: dict) -> None:
+    """Steps 5 to 7 of the chain, added to t: fixed and performance pay, deferral, release, total."""
+    t["coefficient_paid"] = _floor(m, t["protected"], "previous_pay_coefficient", t["pay_coefficient"])
     t["base_pay"] = t["paid_level"].map(rules["base_pay"]).astype(float)
     t["fixed_pay"] = t["base_pay"] * t["coefficient_paid"]
     t["simulated_profit"] = strict_numbers(m["simulated_profit"], "simulated_profit")
-    t["performance_pay"] = floor(
-        "previous_performance_pay", rules["performance_pay_rate"] * t["simulated_profit"].clip(lower=0)
+    t["performance_pay"] = _floor(
+        m,
+        t["protected"],
+        "previous_performance_pay",
+        rules["performance_pay_rate"] * t["simulated_profit"].clip(lower=0),
     )
     t["deferred"] = dp["share"] * t["performance_pay"]
     t["paid_now"] = t["performance_pay"] - t["deferred"]
@@ -197,26 +228,20 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     t["released"] = t["deferred_in"].where(confirmed, 0.0)
     t["forfeited"] = t["deferred_in"].where(~confirmed, 0.0)
     t["total_paid"] = t["fixed_pay"] + t["paid_now"] + t["released"]
-    if "part_time" in m:
-        part = strict_bool(m["part_time"], "part_time")
-        money = [
-            "coefficient_paid",
-            "base_pay",
-            "fixed_pay",
-            "performance_pay",
-            "deferred",
-            "paid_now",
-            "released",
-            "forfeited",
-            "total_paid",
-        ]
-        t.loc[part, money] = np.nan
-        t.loc[part, "paid_level"] = "part-time"
-    lost = t["fixed_pay"].isna() & t["paid_level"].ne("part-time")
-    if lost.any():
-        record.append(
-            f"{int(lost.sum())} manager(s) have no fixed pay: their grade's pay coefficient is not in "
-            "the policy (set it in your bank's policy file)."
-        )
-        warnings.warn(record[-1], PolicyWarning, stacklevel=2)
-    return PayResult(t[STEPS], record)
+
+
+def _part_time(t: pd.DataFrame, part: pd.Series) -> None:
+    """Part-time managers are paid in their own post: no customer-manager pay on their rows."""
+    money = [
+        "coefficient_paid",
+        "base_pay",
+        "fixed_pay",
+        "performance_pay",
+        "deferred",
+        "paid_now",
+        "released",
+        "forfeited",
+        "total_paid",
+    ]
+    t.loc[part, money] = np.nan
+    t.loc[part, "paid_level"] = "part-time"

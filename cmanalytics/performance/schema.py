@@ -252,80 +252,114 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _check_table(value, spec: Table, source: str, path: str) -> None:
+    """A table: known keys only (the nearest suggested), the required ones present, each value checked."""
+    if not isinstance(value, dict):
+        _fail(source, path, f"must be a table, not {type(value).__name__}")
+    for key in value:
+        if key not in spec.keys:
+            near = difflib.get_close_matches(key, list(spec.keys), n=1, cutoff=0.6)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(spec.keys)}"
+            _fail(source, f"{path}.{key}".lstrip("."), f"unknown key{hint}")
+    for key in sorted(spec.required - set(value)):
+        _fail(source, f"{path}.{key}".lstrip("."), "required but missing")
+    for key, v in value.items():
+        check(v, spec.keys[key], source, f"{path}.{key}".lstrip("."))
+
+
+def _check_map(value, spec: Map, source: str, path: str) -> None:
+    """A table of any keys whose values share one spec."""
+    if not isinstance(value, dict):
+        _fail(source, path, f"must be a table, not {type(value).__name__}")
+    if len(value) < spec.min_len:
+        _fail(source, path, f"needs at least {spec.min_len} entry")
+    for key, v in value.items():
+        check(v, spec.value, source, f"{path}.{key}")
+
+
+def _check_list(value, spec: List, source: str, path: str) -> None:
+    """A list of at least min_len entries, each checked."""
+    if not isinstance(value, list):
+        _fail(source, path, f"must be a list, not {type(value).__name__}")
+    if len(value) < spec.min_len:
+        _fail(source, path, f"needs at least {spec.min_len} entr{'y' if spec.min_len == 1 else 'ies'}")
+    for k, v in enumerate(value):
+        check(v, spec.item, source, f"{path}[{k}]")
+
+
+def _check_num(value, spec: Num, source: str, path: str) -> None:
+    """A finite number, whole where a count, within its bounds."""
+    if not _is_number(value) or not math.isfinite(value):
+        _fail(source, path, f"must be a number, not {value!r}")
+    if spec.integer and value != int(value):
+        _fail(source, path, f"must be a whole number, not {value!r}")
+    if spec.integer and not isinstance(value, int):
+        _fail(source, path, f"must be written as a whole number (a count), not {value!r}")
+    if spec.lo is not None and value < spec.lo:
+        _fail(source, path, f"{value!r} is below its minimum {spec.lo:g}")
+    if spec.hi is not None and value > spec.hi:
+        _fail(source, path, f"{value!r} is above its maximum {spec.hi:g}")
+
+
+def _check_str(value, spec: Str, source: str, path: str) -> None:
+    """Text, one of the choices where there are choices (the nearest suggested)."""
+    if not isinstance(value, str):
+        _fail(source, path, f"must be text, not {value!r}")
+    if spec.choices and value not in spec.choices:
+        near = difflib.get_close_matches(value, spec.choices, n=1, cutoff=0.5)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        _fail(source, path, f"{value!r} is not one of {', '.join(map(repr, spec.choices))}{hint}")
+
+
+def _check_bool(value, spec: Bool, source: str, path: str) -> None:
+    """true or false, not a number standing for one."""
+    if not isinstance(value, bool):
+        _fail(source, path, f"must be true or false, not {value!r}")
+
+
+def _check_either(value, spec: Either, source: str, path: str) -> None:
+    """The first of the options that fits; if none does, one error naming why each did not."""
+    errors = []
+    for option in spec.options:
+        try:
+            check(value, option, source, path)
+            return
+        except PolicyError as exc:
+            errors.append(str(exc))
+    _fail(
+        source,
+        path,
+        f"{value!r} fits none of the allowed shapes ({'; '.join(e.split(': ', 1)[1] for e in errors)})",
+    )
+
+
+def _check_rank_band(value, spec: RankBand, source: str, path: str) -> None:
+    """[from, to, grade] or [from, grade], whole ranks from 1."""
+    ok = (
+        isinstance(value, list)
+        and len(value) in (2, 3)
+        and isinstance(value[-1], str)
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value[:-1])
+    )
+    if not ok:
+        _fail(source, path, f"a rank band is [from, to, grade] or [from, grade] with whole ranks from 1, not {value!r}")
+
+
+_CHECKS = {
+    Table: _check_table,
+    Map: _check_map,
+    List: _check_list,
+    Num: _check_num,
+    Str: _check_str,
+    Bool: _check_bool,
+    Either: _check_either,
+    RankBand: _check_rank_band,
+}
+
+
 def check(value, spec, source: str, path: str = "") -> None:
     """Check ``value`` against ``spec``; the first breach raises :class:`PolicyError`."""
-    if isinstance(spec, Table):
-        if not isinstance(value, dict):
-            _fail(source, path, f"must be a table, not {type(value).__name__}")
-        for key in value:
-            if key not in spec.keys:
-                near = difflib.get_close_matches(key, list(spec.keys), n=1, cutoff=0.6)
-                hint = f"; did you mean {near[0]!r}?" if near else f"; valid keys: {', '.join(spec.keys)}"
-                _fail(source, f"{path}.{key}".lstrip("."), f"unknown key{hint}")
-        for key in sorted(spec.required - set(value)):
-            _fail(source, f"{path}.{key}".lstrip("."), "required but missing")
-        for key, v in value.items():
-            check(v, spec.keys[key], source, f"{path}.{key}".lstrip("."))
-    elif isinstance(spec, Map):
-        if not isinstance(value, dict):
-            _fail(source, path, f"must be a table, not {type(value).__name__}")
-        if len(value) < spec.min_len:
-            _fail(source, path, f"needs at least {spec.min_len} entry")
-        for key, v in value.items():
-            check(v, spec.value, source, f"{path}.{key}")
-    elif isinstance(spec, List):
-        if not isinstance(value, list):
-            _fail(source, path, f"must be a list, not {type(value).__name__}")
-        if len(value) < spec.min_len:
-            _fail(source, path, f"needs at least {spec.min_len} entr{'y' if spec.min_len == 1 else 'ies'}")
-        for k, v in enumerate(value):
-            check(v, spec.item, source, f"{path}[{k}]")
-    elif isinstance(spec, Num):
-        if not _is_number(value) or not math.isfinite(value):
-            _fail(source, path, f"must be a number, not {value!r}")
-        if spec.integer and value != int(value):
-            _fail(source, path, f"must be a whole number, not {value!r}")
-        if spec.integer and not isinstance(value, int):
-            _fail(source, path, f"must be written as a whole number (a count), not {value!r}")
-        if spec.lo is not None and value < spec.lo:
-            _fail(source, path, f"{value!r} is below its minimum {spec.lo:g}")
-        if spec.hi is not None and value > spec.hi:
-            _fail(source, path, f"{value!r} is above its maximum {spec.hi:g}")
-    elif isinstance(spec, Str):
-        if not isinstance(value, str):
-            _fail(source, path, f"must be text, not {value!r}")
-        if spec.choices and value not in spec.choices:
-            near = difflib.get_close_matches(value, spec.choices, n=1, cutoff=0.5)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            _fail(source, path, f"{value!r} is not one of {', '.join(map(repr, spec.choices))}{hint}")
-    elif isinstance(spec, Bool):
-        if not isinstance(value, bool):
-            _fail(source, path, f"must be true or false, not {value!r}")
-    elif isinstance(spec, Either):
-        errors = []
-        for option in spec.options:
-            try:
-                check(value, option, source, path)
-                return
-            except PolicyError as exc:
-                errors.append(str(exc))
-        _fail(
-            source,
-            path,
-            f"{value!r} fits none of the allowed shapes ({'; '.join(e.split(': ', 1)[1] for e in errors)})",
-        )
-    elif isinstance(spec, RankBand):
-        ok = (
-            isinstance(value, list)
-            and len(value) in (2, 3)
-            and isinstance(value[-1], str)
-            and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value[:-1])
-        )
-        if not ok:
-            _fail(
-                source,
-                path,
-                f"a rank band is [from, to, grade] or [from, grade] with whole ranks from 1, not {value!r}",
-            )
-    else:  # pragma: no cover - a schema bug
+    step = _CHECKS.get(type(spec))
+    if step is None:  # pragma: no cover - a schema bug
         raise TypeError(spec)
+    step(value, spec, source, path)

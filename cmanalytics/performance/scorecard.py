@@ -127,29 +127,25 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def scorecard(
-    bank,
-    manager_id: str,
-    policy=None,
-    *,
-    as_of: str = "2025-12-31",
-    year: int | None = None,
-    outcome: PolicyOutcome | None = None,
-) -> ManagerScorecard:
-    """One manager's scorecard under a policy (defaults, a Policy or a file). The peer group is the
-    manager's role and level in the bank; ``rank`` is by annual score, ties sharing the better rank. Pass
-    ``outcome`` (from :func:`apply_policy`) to make many scorecards from one run."""
-    res = outcome if outcome is not None else apply_policy(bank, policy, as_of=as_of, year=year)
-    pol = res.policy
-    m = res.managers
-    if manager_id not in m.index:
+def _check_outcome_arguments(outcome, policy, as_of, year) -> None:
+    """Refuse policy=, as_of= or year= beside an outcome=, which was made with its own."""
+    if outcome is None:
+        return
+    # the outcome was made with its own policy, date and year: these would change nothing on the page
+    given = [
+        f"{k}={v!r}"
+        for k, v, d in (("policy", policy, None), ("as_of", as_of, "2025-12-31"), ("year", year, None))
+        if v != d
+    ]
+    if given:
         raise ArgumentError(
-            f"manager {manager_id!r} is not among the customer managers appraised on results "
-            f"({len(m)} managers; trainees and assistants are not appraised)."
+            f"{', '.join(given)}: the outcome= given was made by apply_policy with its own policy, as_of and "
+            "year; pass them to apply_policy, or leave outcome out."
         )
-    row = m.loc[manager_id]
-    peers = m[(m["role"] == row["role"]) & (m["level"] == row["level"])]
-    rank = int(peers["score"].rank(method="min", ascending=False)[manager_id])
+
+
+def _own_scores(res, pol, manager_id: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The manager's indicator scores (with area and weight) and area scores, means over the periods."""
     # the manager's rows of the bank-wide scorecards: peer standings need the peers
     mine = res.card.indicator_scores.index.get_level_values(0) == manager_id
     specs = pol.indicators()
@@ -163,6 +159,34 @@ def scorecard(
         index=ind.index,
     )
     areas = pol.round(res.card.area_scores[mine].mean())
+    return indicators, areas
+
+
+def scorecard(
+    bank,
+    manager_id: str,
+    policy=None,
+    *,
+    as_of: str = "2025-12-31",
+    year: int | None = None,
+    outcome: PolicyOutcome | None = None,
+) -> ManagerScorecard:
+    """One manager's scorecard under a policy (defaults, a Policy or a file). The peer group is the
+    manager's role and level in the bank; ``rank`` is by annual score, ties sharing the better rank. Pass
+    ``outcome`` (from :func:`apply_policy`) to make many scorecards from one run."""
+    _check_outcome_arguments(outcome, policy, as_of, year)
+    res = outcome if outcome is not None else apply_policy(bank, policy, as_of=as_of, year=year)
+    pol = res.policy
+    m = res.managers
+    if manager_id not in m.index:
+        raise ArgumentError(
+            f"manager {manager_id!r} is not among the customer managers appraised on results "
+            f"({len(m)} managers; trainees and assistants are not appraised)."
+        )
+    row = m.loc[manager_id]
+    peers = m[(m["role"] == row["role"]) & (m["level"] == row["level"])]
+    rank = int(peers["score"].rank(method="min", ascending=False)[manager_id])
+    indicators, areas = _own_scores(res, pol, manager_id)
     clients = res.assignment.table[res.assignment.table["manager_id"] == manager_id]
     clients = clients[["client_id", "tier", "value", "rule"]].reset_index(drop=True)
     facts = {

@@ -12,6 +12,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, PolicyWarning
 from cmanalytics.performance.appraisal import bottom_n_elimination, review
+from cmanalytics.performance.columns import required_date
 from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.policy import Policy
 from cmanalytics.performance.rounding import reaches
@@ -141,6 +142,31 @@ def _recruit(bank, pol: Policy, need: int, year: int, rng, scheme: str, n_candid
     return new, need - len(hired)
 
 
+def _check_arguments(years, seed, candidates_per_year, score_sd, leave_rate) -> None:
+    """Refuse years and seed that are not whole numbers, and a candidates_per_year, score_sd or leave_rate that
+    would be replaced or makes no sense."""
+    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
+        raise ArgumentError(f"years must be a whole number, 1 or more (got {years!r}).")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ArgumentError(f"seed must be a whole number (got {seed!r}).")
+    # 0 candidates would otherwise fall back to the bank's number: refused rather than silently replaced
+    if candidates_per_year is not None and (
+        isinstance(candidates_per_year, bool)
+        or not isinstance(candidates_per_year, (int, np.integer))
+        or candidates_per_year < 1
+    ):
+        raise ArgumentError(
+            f"candidates_per_year must be a whole number, 1 or more, or None for the bank's candidates "
+            f"(got {candidates_per_year!r})."
+        )
+    if isinstance(score_sd, bool) or not isinstance(score_sd, (int, float)) or not 0 <= score_sd < float("inf"):
+        raise ArgumentError(f"score_sd must be a number, 0 or more (got {score_sd!r}).")
+    if leave_rate is not None and (
+        isinstance(leave_rate, bool) or not isinstance(leave_rate, (int, float)) or not 0 <= leave_rate <= 1
+    ):
+        raise ArgumentError(f"leave_rate must be a share in [0, 1], or None for the bank's (got {leave_rate!r}).")
+
+
 def simulate_years(
     bank,
     policy=None,
@@ -170,19 +196,13 @@ def simulate_years(
     counted (``short``). Seeded: the same seed gives the same flows.
     """
     pol = _policy(policy)
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise ArgumentError(f"years must be a whole number, 1 or more (got {years!r}).")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ArgumentError(f"seed must be a whole number (got {seed!r}).")
+    _check_arguments(years, seed, candidates_per_year, score_sd, leave_rate)
     rng = np.random.default_rng(seed)
-    start = pd.Timestamp(as_of)
+    start = required_date(as_of, "as_of", "the day the team is taken from the bank")
     record: list = []
     wf = pol.data["workforce"]
     plan = wf.get("plan", {"start_share": 0.0, "target_share": 0.0, "years": 1})
     floor = wf.get("cm_share_floor", 0.2)
-    ladder = list(pol.data["review"]["ladder"])
-    standard = pol.data["pay"]["standard"]
-    renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PolicyWarning)
         team, n_formal = _start(bank, pol, start, rng)
@@ -193,29 +213,8 @@ def simulate_years(
         rows = []
         for t in range(1, years + 1):
             year = start.year + t
-            day = pd.Timestamp(f"{year}-12-31")
             row = {"year": year, "start": len(team)}
-            was_trainee = team["level"] == "trainee"
-            team.loc[was_trainee, "level"] = "junior"
-            score = pol.round(np.clip(team["mu"] + rng.normal(0, score_sd, len(team)), 0, 100))
-            rv = review(score, team["level"], pol)
-            up = rv["move"].apply(lambda v: v if v != "exit" else 0).astype(int)
-            promoted = (up > 0) & (rv["new_level"] != team["level"])
-            team["level"] = rv["new_level"].where(~rv["exits"], team["level"])
-            failed = rv["exits"]
-            due = (team["renewal"] == year) & ~failed
-            short = due & ~reaches(score, team["level"].map(standard), pol.data["pay"].get("standard_inclusive", True))
-            pos = team["level"].map(ladder.index)
-            down = short & (pos > 0)
-            team.loc[down, "level"] = (pos[down] - 1).map(lambda k: ladder[int(k)])
-            team.loc[due, "renewal"] = year + renewal_years
-            frame = team.assign(score=score)
-            elim = bottom_n_elimination(frame[~failed], as_of=day, policy=pol)
-            eliminated = pd.Series(False, index=team.index)
-            eliminated[elim.index[elim["status"] == "eliminated"]] = True
-            voluntary = ~failed & ~eliminated & pd.Series(rng.uniform(size=len(team)) < leave_rate, index=team.index)
-            out = failed | eliminated | voluntary
-            team = team[~out]
+            team, moves = _review_and_leave(team, year, pol, rng, score_sd, leave_rate)
             target = (
                 plan["start_share"]
                 + (plan["target_share"] - plan["start_share"]) * min(t, plan["years"]) / plan["years"]
@@ -226,12 +225,7 @@ def simulate_years(
             row.update(
                 {
                     "in": len(new),
-                    "up": int(promoted.sum()),
-                    "down": int(down.sum()),
-                    "out": int(out.sum()),
-                    "out_review_fail": int(failed.sum()),
-                    "out_eliminated": int(eliminated.sum()),
-                    "out_voluntary": int(voluntary.sum()),
+                    **moves,
                     "end": len(team),
                     "formal_staff": n_formal,
                     "share_end": len(team) / n_formal,
@@ -246,3 +240,41 @@ def simulate_years(
             record.append(str(w.message))
     flows = pd.DataFrame(rows).set_index("year")
     return SimulationResult(flows, team, int(seed), record)
+
+
+def _review_and_leave(team: pd.DataFrame, year: int, pol: Policy, rng, score_sd: float, leave_rate: float):
+    """One year of the team before recruitment: scores, the review, renewal, elimination, voluntary leaving.
+    Returns the team that stays and the counts of the moves (up, down, out by cause)."""
+    ladder = list(pol.data["review"]["ladder"])
+    standard = pol.data["pay"]["standard"]
+    renewal_years = pol.data["exam"].get("renewal", {}).get("qualification_years", 2)
+    day = pd.Timestamp(f"{year}-12-31")
+    was_trainee = team["level"] == "trainee"
+    team.loc[was_trainee, "level"] = "junior"
+    score = pol.round(np.clip(team["mu"] + rng.normal(0, score_sd, len(team)), 0, 100))
+    rv = review(score, team["level"], pol)
+    up = rv["move"].apply(lambda v: v if v != "exit" else 0).astype(int)
+    promoted = (up > 0) & (rv["new_level"] != team["level"])
+    team["level"] = rv["new_level"].where(~rv["exits"], team["level"])
+    failed = rv["exits"]
+    due = (team["renewal"] == year) & ~failed
+    short = due & ~reaches(score, team["level"].map(standard), pol.data["pay"].get("standard_inclusive", True))
+    pos = team["level"].map(ladder.index)
+    down = short & (pos > 0)
+    team.loc[down, "level"] = (pos[down] - 1).map(lambda k: ladder[int(k)])
+    team.loc[due, "renewal"] = year + renewal_years
+    frame = team.assign(score=score)
+    elim = bottom_n_elimination(frame[~failed], as_of=day, policy=pol)
+    eliminated = pd.Series(False, index=team.index)
+    eliminated[elim.index[elim["status"] == "eliminated"]] = True
+    voluntary = ~failed & ~eliminated & pd.Series(rng.uniform(size=len(team)) < leave_rate, index=team.index)
+    out = failed | eliminated | voluntary
+    moves = {
+        "up": int(promoted.sum()),
+        "down": int(down.sum()),
+        "out": int(out.sum()),
+        "out_review_fail": int(failed.sum()),
+        "out_eliminated": int(eliminated.sum()),
+        "out_voluntary": int(voluntary.sum()),
+    }
+    return team[~out], moves

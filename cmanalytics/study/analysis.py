@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 import cmanalytics.psychometrics as pm
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.study.codebook import Codebook
+from cmanalytics.study.labels import _lab
 
 
 def published() -> dict:
@@ -187,7 +188,7 @@ def analyse(
     loadings on them); dimensions are ranked by it, largest first.
     SPSS equivalent: Factor (KMO and Bartlett, Principal components, Varimax) and Reliability per scale.
     """
-    from cmanalytics.study.keys import _codebook, check_reverse_keys, reverse_key
+    from cmanalytics.study.keys import _codebook
 
     cb = _codebook(codebook)
     if compare not in (None, "published"):
@@ -199,6 +200,7 @@ def analyse(
         )
     if not isinstance(data, pd.DataFrame):
         raise ArgumentError(f"analyse takes a DataFrame of answers; got {type(data).__name__}.")
+    _lab(lang)  # the tables are built on first use: an unsupported language is refused here, not later
     if part is None:
         if len(cb.parts) > 1:
             return SurveyAnalysis(
@@ -220,12 +222,20 @@ def analyse(
                 cb,
             )
         part = cb.parts[0].id
-    items = cb.items_of(part)
+    an = _analyse_part(data, cb, part, n_factors, reverse, rotation, missing, lang, seed)
+    if compare == "published":
+        from cmanalytics.study.tables import comparison_table
+
+        object.__setattr__(an, "comparison", comparison_table({part: an}, published()).loc[part])
+    return an
+
+
+def _analyse_part(data, cb: Codebook, part: str, n_factors, reverse, rotation, missing, lang, seed) -> PartAnalysis:
+    """One part: reverse keys, the number of components, PCA with rotation, alpha, and the ranking."""
+    from cmanalytics.study.keys import check_reverse_keys, keyed_part
+
     dims = cb.dimensions_of(part)
-    absent = [i for i in items if i not in data.columns]
-    if absent:
-        raise DataError(f"the data lack item(s) {', '.join(absent)} of part {part!r}.")
-    keyed = reverse_key(data[items].copy().__finalize__(data), cb, reverse)
+    items, keyed = keyed_part(data, cb, part, reverse)
     notes: list[str] = []
     check_reverse_keys(keyed, cb, dims, notes)
     block = keyed[items]
@@ -233,17 +243,10 @@ def analyse(
     prepared = pm.prepare(block, missing=missing)
     res = pm.efa(prepared, n_factors=k, method="pca", rotation=rotation)
     alpha = pm.cronbach_alpha(prepared)
-    dim_index = {d.id: j for j, d in enumerate(dims)}
-    owner = [dim_index[cb.dimension_of(i).id] for i in items]
-    lam = res.loadings.to_numpy()
-    means, comp = dimension_loadings(lam, owner, len(dims))
-    comp_to_dim = {c: dims[d].id for d, c in enumerate(comp)}
-    dominant = pd.Series(
-        [comp_to_dim.get(int(np.argmax(np.abs(lam[i]))), "?") for i in range(len(items))], index=items, name="dimension"
-    )
+    means, comp, dominant = _dimension_ranking(res.loadings.to_numpy(), cb, items, dims)
     d_alpha = {d.id: pm.cronbach_alpha(block[list(d.items)], missing=missing).alpha for d in dims if len(d.items) >= 2}
     order = list(np.argsort(-means, kind="stable"))
-    an = PartAnalysis(
+    return PartAnalysis(
         part=part,
         codebook=cb,
         kmo=pm.kmo(prepared),
@@ -260,8 +263,18 @@ def analyse(
         n_factors_rule=rule,
         warnings=tuple(notes),
     )
-    if compare == "published":
-        from cmanalytics.study.tables import comparison_table
 
-        object.__setattr__(an, "comparison", comparison_table({part: an}, published()).loc[part])
-    return an
+
+def _dimension_ranking(
+    lam: np.ndarray, cb: Codebook, items: list[str], dims
+) -> tuple[np.ndarray, list[int], pd.Series]:
+    """Each dimension's mean loading on its component, the component of each dimension, and each item's
+    dominant dimension (the dimension whose component carries its largest absolute loading)."""
+    dim_index = {d.id: j for j, d in enumerate(dims)}
+    owner = [dim_index[cb.dimension_of(i).id] for i in items]
+    means, comp = dimension_loadings(lam, owner, len(dims))
+    comp_to_dim = {c: dims[d].id for d, c in enumerate(comp)}
+    dominant = pd.Series(
+        [comp_to_dim.get(int(np.argmax(np.abs(lam[i]))), "?") for i in range(len(items))], index=items, name="dimension"
+    )
+    return means, comp, dominant

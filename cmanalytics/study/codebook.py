@@ -155,12 +155,8 @@ def _need(table: dict, key: str, where: str):
     return table[key]
 
 
-def codebook_from_dict(d: dict) -> Codebook:
-    """Build and validate a codebook from parsed TOML (or any dict of the same shape)."""
-    _check_keys(d, "", "the codebook")
-    inst = _need(d, "instrument", "the codebook")
-    _check_keys(inst, "instrument", "[instrument]")
-    scale = d.get("scale", {})
+def _scale(scale) -> tuple[float, float, tuple[str, ...], tuple[str, ...], tuple[float, ...]]:
+    """The [scale] table: min, max, the two anchor lists and the missing codes, checked against each other."""
     _check_keys(scale, "scale", "[scale]")
     try:
         smin, smax = float(scale.get("min", 1)), float(scale.get("max", 5))
@@ -183,27 +179,42 @@ def codebook_from_dict(d: dict) -> Codebook:
     for name, anchors in (("anchors_en", anchors_en), ("anchors_zh", anchors_zh)):
         if anchors and len(anchors) != n_points:
             raise CodebookError(f"the scale has {n_points} points but {name} names {len(anchors)}.")
+    return smin, smax, anchors_en, anchors_zh, missing
 
-    for p in d.get("parts", ()):
+
+def _parts(entries) -> tuple[Part, ...]:
+    """The [[parts]] entries, each id once."""
+    for p in entries:
         _check_keys(p, "parts", "a [[parts]] entry")
     parts = tuple(
         Part(_need(p, "id", "a part"), p.get("name_en", p["id"]), p.get("name_zh", p.get("name_en", p["id"])))
-        for p in d.get("parts", ())
+        for p in entries
     )
     part_ids = [p.id for p in parts]
     if len(set(part_ids)) != len(part_ids):
         raise CodebookError(
             "a part id is used twice: " + ", ".join(sorted({p for p in part_ids if part_ids.count(p) > 1}))
         )
+    return parts
 
+
+def _entry_id(entry, section: str, what: str, seen: set, twice: str) -> str:
+    """An [[items]] or [[dimensions]] entry's keys checked and its id, refused when already seen."""
+    one = f"{'an' if what[0] in 'aeiou' else 'a'} {what}"
+    _check_keys(entry, section, f"{what} {entry.get('id', '?')!r}" if isinstance(entry, dict) else one)
+    eid = str(_need(entry, "id", one))
+    if eid in seen:
+        raise CodebookError(f"{what} {eid!r} {twice}.")
+    seen.add(eid)
+    return eid
+
+
+def _items(entries, smin: float, smax: float, missing: tuple[float, ...]) -> tuple[Item, ...]:
+    """The [[items]] entries, each id once, with the scale's range and codes where an item gives none."""
     items = []
     seen: set[str] = set()
-    for it in d.get("items", ()):
-        _check_keys(it, "items", f"item {it.get('id', '?')!r}" if isinstance(it, dict) else "an item")
-        iid = str(_need(it, "id", "an item"))
-        if iid in seen:
-            raise CodebookError(f"item {iid!r} is named twice in the codebook; each item needs one entry.")
-        seen.add(iid)
+    for it in entries:
+        iid = _entry_id(it, "items", "item", seen, "is named twice in the codebook; each item needs one entry")
         lo, hi = float(it.get("scale_min", smin)), float(it.get("scale_max", smax))
         if not lo < hi:
             raise CodebookError(f"item {iid!r}: scale_min ({lo:g}) must be below scale_max ({hi:g}).")
@@ -215,16 +226,17 @@ def codebook_from_dict(d: dict) -> Codebook:
         )
     if not items:
         raise CodebookError("the codebook lists no items.")
+    return tuple(items)
 
+
+def _dimensions(entries, part_ids: list[str], items: tuple[Item, ...]) -> tuple[Dimension, ...]:
+    """The [[dimensions]] entries: each in a known part, each item in exactly one dimension."""
+    seen = {i.id for i in items}
     dims = []
     owner: dict[str, str] = {}
     dim_ids = set()
-    for dm in d.get("dimensions", ()):
-        _check_keys(dm, "dimensions", f"dimension {dm.get('id', '?')!r}" if isinstance(dm, dict) else "a dimension")
-        did = str(_need(dm, "id", "a dimension"))
-        if did in dim_ids:
-            raise CodebookError(f"dimension {did!r} is defined twice.")
-        dim_ids.add(did)
+    for dm in entries:
+        did = _entry_id(dm, "dimensions", "dimension", dim_ids, "is defined twice")
         part = str(_need(dm, "part", f"dimension {did!r}"))
         if part not in part_ids:
             raise CodebookError(f"dimension {did!r} is in part {part!r}, which the codebook does not define.")
@@ -239,19 +251,23 @@ def codebook_from_dict(d: dict) -> Codebook:
             owner[i] = did
         if not members:
             raise CodebookError(f"dimension {did!r} has no items.")
-        dims.append(
-            Dimension(
-                did,
-                part,
-                dm.get("name_en", did),
-                dm.get("name_zh", dm.get("name_en", did)),
-                dm.get("kind", ""),
-                members,
-            )
-        )
+        name_en = dm.get("name_en", did)
+        dims.append(Dimension(did, part, name_en, dm.get("name_zh", name_en), dm.get("kind", ""), members))
     orphans = [i.id for i in items if i.id not in owner]
     if orphans:
         raise CodebookError("item(s) " + ", ".join(orphans) + " belong to no dimension; assign each to one.")
+    return tuple(dims)
+
+
+def codebook_from_dict(d: dict) -> Codebook:
+    """Build and validate a codebook from parsed TOML (or any dict of the same shape)."""
+    _check_keys(d, "", "the codebook")
+    inst = _need(d, "instrument", "the codebook")
+    _check_keys(inst, "instrument", "[instrument]")
+    smin, smax, anchors_en, anchors_zh, missing = _scale(d.get("scale", {}))
+    parts = _parts(d.get("parts", ()))
+    items = _items(d.get("items", ()), smin, smax, missing)
+    dims = _dimensions(d.get("dimensions", ()), [p.id for p in parts], items)
     return Codebook(
         str(_need(inst, "id", "[instrument]")),
         inst.get("name_en", ""),
@@ -262,8 +278,8 @@ def codebook_from_dict(d: dict) -> Codebook:
         anchors_en,
         anchors_zh,
         parts,
-        tuple(dims),
-        tuple(items),
+        dims,
+        items,
         missing,
     )
 

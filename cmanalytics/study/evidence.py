@@ -19,7 +19,7 @@ import pandas as pd
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.validity import CFAResult, HarmanResult, OmegaResult, cfa, harman, htmt, omega
-from cmanalytics.study.keys import _codebook, reverse_key
+from cmanalytics.study.keys import _codebook, keyed_part
 
 
 @dataclass(frozen=True, repr=False)
@@ -71,11 +71,7 @@ def validity(
         part = cb.parts[0].id
     if missing not in ("listwise", "fiml"):
         raise ArgumentError(f"missing={missing!r}; use 'listwise' or 'fiml'.")
-    items = cb.items_of(part)
-    absent = [i for i in items if i not in data.columns]
-    if absent:
-        raise DataError(f"the data lack item(s) {', '.join(absent)} of part {part!r}.")
-    keyed = reverse_key(data[items].copy().__finalize__(data), cb, reverse)
+    items, keyed = keyed_part(data, cb, part, reverse)
     model = {d.id: list(d.items) for d in cb.dimensions_of(part)}
     small = [d for d, its in model.items() if len(its) < 2]
     if small:

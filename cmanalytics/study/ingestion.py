@@ -150,6 +150,16 @@ def _read_stats_file(path: Path, kind: str) -> tuple[pd.DataFrame, FileInfo]:
     )
 
 
+def _check_reading_options(path: Path, kind: str, sheet, encoding) -> None:
+    """sheet= is read only from Excel workbooks and encoding= only from text files: refused elsewhere."""
+    if sheet != 0 and kind != "excel":
+        raise ArgumentError(f"sheet={sheet!r} chooses a sheet of an Excel workbook; {path.name} is not one.")
+    if encoding != "auto" and kind != "csv":
+        raise ArgumentError(
+            f"encoding={encoding!r} reads a text export (.csv, .tsv, .txt); {path.name} records its own encoding."
+        )
+
+
 def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd.DataFrame, FileInfo]:
     path = Path(path)
     if not path.exists():
@@ -161,6 +171,7 @@ def _read_file(path: str | Path, *, sheet=0, encoding: str = "auto") -> tuple[pd
         raise ReadError(
             f"cannot read {path.name}: give a .csv/.tsv/.txt, .xlsx/.xls, .sav/.zsav, .dta or .parquet export."
         )
+    _check_reading_options(path, kind, sheet, encoding)
     try:
         if kind == "csv":
             return _read_text(path, encoding)
@@ -388,9 +399,35 @@ def map_to_codebook(
         absent = [k for k in keep_list if k not in columns]
         if absent:
             raise DataError(f"keep names column(s) {', '.join(map(repr, absent))} that the export lacks.")
-    skip = {id_col} | set(keep_list or ())
+    matches = _match_items(export, cb, info, column_map, skip={id_col} | set(keep_list or ()))
+    ids = _tidy_ids(export[id_col].rename(id_col)) if id_col else pd.Series(np.arange(1, len(export) + 1))
+    ids = ids.reset_index(drop=True)
+    codes = _missing_codes(cb, missing_codes, info)
+    by_item = {m.item: m for m in matches}
+    records, items = _read_items(export, cb, info, by_item, ids, codes, out_of_range)
+    others = [c for c in columns if c != id_col and c not in {m.column for m in matches}]
+    kept = others if keep_list is None else keep_list
+    frame = pd.DataFrame({ID_COLUMN: ids.to_numpy(), **items}, index=pd.RangeIndex(len(export)))
+    for k in kept:
+        if k == ID_COLUMN:
+            continue
+        frame[k] = export[k].to_numpy()
+    report = _report(
+        info, len(export), id_col, id_how, matches, kept, [c for c in others if c not in kept], records, by_item
+    )
+    frame.attrs.update({k: v for k, v in export.attrs.items() if k != "file"})
+    if info.value_labels:
+        frame.attrs["value_labels"] = info.value_labels
+    if info.variable_labels:
+        frame.attrs["variable_labels"] = info.variable_labels
+    frame.attrs["read_report"] = report
+    return frame
+
+
+def _match_items(export: pd.DataFrame, cb: Codebook, info: FileInfo, column_map, skip: set) -> list:
+    """The export's columns matched to the codebook's items; every item must find one."""
     matches, unmatched = match_columns(
-        columns,
+        list(export.columns),
         cb,
         column_map=column_map,
         skip=skip,
@@ -404,11 +441,13 @@ def map_to_codebook(
             f"(columns not matched: {', '.join(map(repr, unmatched[:12])) or 'none'}"
             f"{' ...' if len(unmatched) > 12 else ''}). Map them with column_map= (column -> item)."
         )
-    ids = _tidy_ids(export[id_col].rename(id_col)) if id_col else pd.Series(np.arange(1, len(export) + 1))
-    ids = ids.reset_index(drop=True)
-    codes = _missing_codes(cb, missing_codes, info)
+    return matches
+
+
+def _read_items(export, cb: Codebook, info: FileInfo, by_item: dict, ids, codes, out_of_range) -> tuple[dict, dict]:
+    """Each item's answers as numbers, its missing codes made missing and its range checked; a record per
+    item of what was done. Every item outside its scale is named in one error."""
     value_labels = info.value_labels or export.attrs.get("value_labels") or {}
-    by_item = {m.item: m for m in matches}
     records, items, outside = {}, {}, []
     for item in cb.items:
         col = by_item[item.id].column
@@ -429,23 +468,7 @@ def map_to_codebook(
         records[item.id], items[item.id] = rec, values
     if outside:
         raise DataError(f"{info.path}: " + " ".join(outside))
-    others = [c for c in columns if c != id_col and c not in {m.column for m in matches}]
-    kept = others if keep_list is None else keep_list
-    frame = pd.DataFrame({ID_COLUMN: ids.to_numpy(), **items}, index=pd.RangeIndex(len(export)))
-    for k in kept:
-        if k == ID_COLUMN:
-            continue
-        frame[k] = export[k].to_numpy()
-    report = _report(
-        info, len(export), id_col, id_how, matches, kept, [c for c in others if c not in kept], records, by_item
-    )
-    frame.attrs.update({k: v for k, v in export.attrs.items() if k != "file"})
-    if info.value_labels:
-        frame.attrs["value_labels"] = info.value_labels
-    if info.variable_labels:
-        frame.attrs["variable_labels"] = info.variable_labels
-    frame.attrs["read_report"] = report
-    return frame
+    return records, items
 
 
 def _report(info, n, id_col, id_how, matches, kept, ignored, records, by_item) -> ReadReport:

@@ -71,6 +71,16 @@ def reverse_key(data: pd.DataFrame, codebook: Codebook | None = None, reverse=No
     return out
 
 
+def keyed_part(data: pd.DataFrame, codebook: Codebook, part: str, reverse=None) -> tuple[list[str], pd.DataFrame]:
+    """A part's item ids and its items reverse-keyed (:func:`reverse_key`), in a new frame; every item of the
+    part must be in ``data``."""
+    items = codebook.items_of(part)
+    absent = [i for i in items if i not in data.columns]
+    if absent:
+        raise DataError(f"the data lack item(s) {', '.join(absent)} of part {part!r}.")
+    return items, reverse_key(data[items].copy().__finalize__(data), codebook, reverse)
+
+
 def check_reverse_keys(keyed: pd.DataFrame, codebook: Codebook, dimensions, record: list | None = None) -> list[str]:
     """Warn (:class:`~cmanalytics.errors.ReverseKeyWarning`) for every item that correlates negatively with
     the sum of the rest of its dimension once the declared reverse keys are applied: it looks reverse-keyed

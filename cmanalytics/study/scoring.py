@@ -72,6 +72,15 @@ def score(
         raise ArgumentError(f"method={method!r}; choose one of {', '.join(SCORE_METHODS)}.")
     if not isinstance(data, pd.DataFrame):
         raise ArgumentError(f"score takes a DataFrame of answers; got {type(data).__name__}.")
+    if method == "regression" and min_items is not None:
+        raise ArgumentError(
+            "min_items applies to mean and sum scores; regression scores need every item of the part answered."
+        )
+    if method != "regression" and missing != "listwise":
+        raise ArgumentError(
+            f"missing={missing!r} applies to regression scores (the components' correlations); mean and sum "
+            "scores use each respondent's answered items (see min_items)."
+        )
     cb = _codebook(codebook)
     parts = [part] if part is not None else [p.id for p in cb.parts]
     dims = [d for p in parts for d in cb.dimensions_of(p)]

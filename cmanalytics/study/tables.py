@@ -499,6 +499,23 @@ def cell_kinds(df: pd.DataFrame, suppressed: pd.DataFrame | None = None) -> pd.D
     return kinds
 
 
+def _check_min_cell(min_cell, df: pd.DataFrame, any_suppressed: bool) -> None:
+    """min_cell only states the threshold in the footnote of suppressed cells: refused where there is none, or
+    where it contradicts the threshold the table was suppressed with (``attrs["min_cell"]``)."""
+    if min_cell is None:
+        return
+    if not any_suppressed:
+        raise ArgumentError(
+            f"min_cell={min_cell!r} states the threshold in the footnote of suppressed cells; this table has none."
+        )
+    own = df.attrs.get("min_cell")
+    if own is not None and own != min_cell:
+        raise ArgumentError(
+            f"min_cell={min_cell!r} contradicts the threshold the table was suppressed with ({own!r}, its "
+            "attrs['min_cell']); leave min_cell out."
+        )
+
+
 def format_table(
     df: pd.DataFrame,
     *,
@@ -518,6 +535,7 @@ def format_table(
     and the suppression footnote, in ``lang``."""
     lab = _lab(lang)
     mask = suppression_mask(df) if suppressed is None else suppressed.reindex_like(df).fillna(False).astype(bool)
+    _check_min_cell(min_cell, df, bool(mask.to_numpy().any()))
     kinds = cell_kinds(df, mask)
     shown = df.drop(columns=["suppressed"]) if "suppressed" in df.columns and suppressed is None else df
     cells = pd.DataFrame("", index=df.index, columns=df.columns, dtype=object)
@@ -626,6 +644,18 @@ def export_tables(
     _lab(lang)
     if style not in STYLES:
         raise ArgumentError(f"style={style!r}; choose from {STYLES}.")
+    if formats and set(formats) <= {"csv"}:
+        # CSV is written at full precision with no caption or note: these would change nothing in it
+        given = [
+            f"{k}={v!r}"
+            for k, v, d in (("digits", digits, 3), ("note", note, None), ("lang", lang, "en"), ("style", style, "apa"))
+            if v != d
+        ]
+        if given:
+            raise ArgumentError(
+                f"{', '.join(given)} shape the formatted tables (xlsx, md, docx, tex); a CSV keeps full precision "
+                "and carries no note: add one of those formats or leave the argument out."
+            )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -124,6 +124,8 @@ def codebook_template(
     """
     lo, hi = _scale(scale)
     if isinstance(source, pd.DataFrame):
+        if sheet != 0 or encoding != "auto":
+            raise ArgumentError("sheet= and encoding= read a file; a DataFrame is already read: leave them out.")
         df, info, name = source, FileInfo("<DataFrame>", "DataFrame"), "survey"
     else:
         df, info = _read_file(source, sheet=sheet, encoding=encoding)

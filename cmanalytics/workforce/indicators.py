@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.workforce.anonymity import min_cell_from, suppress, suppress_distribution, suppress_wide
 
 CM_ROLES = ("corporate_cm", "personal_cm", "wealth_manager")
@@ -48,6 +48,19 @@ TENURE_BANDS = [(0, 3, "under 3 years"), (3, 10, "3-9 years"), (10, 20, "10-19 y
 EDUCATION_ORDER = ["below bachelor", "bachelor", "master or above"]
 TITLE_ORDER = ["none", "junior", "intermediate", "senior"]
 GRADE_ORDER = ["trainee", "junior", "intermediate", "senior"]
+
+
+def _threshold(policy, min_cell, allow_small: bool) -> int:
+    """The suppression threshold (:func:`min_cell_from`); a ``min_cell`` that contradicts the policy's own
+    ``[workforce] min_cell`` is refused rather than letting one of the two pass unheard."""
+    if min_cell is not None and policy is not None:
+        own = policy.data.get("workforce", {}).get("min_cell")
+        if own is not None and own != min_cell:
+            raise ArgumentError(
+                f"min_cell={min_cell!r} contradicts the policy's [workforce] min_cell = {own!r}; give one of "
+                "them (the policy alone, or min_cell without a policy)."
+            )
+    return min_cell_from(policy, min_cell, allow_small=allow_small)
 
 
 def require(df: pd.DataFrame, columns, what: str = "the HR extract") -> None:
@@ -179,7 +192,7 @@ def _manager_distribution(
     """Customer managers by ``column`` (in ``order``), per ``by`` group and overall, small cells suppressed."""
     df = _managers(staff)
     require(df, [column])
-    return _distribution(df, column, order, by, min_cell_from(policy, min_cell, allow_small=allow_small))
+    return _distribution(df, column, order, by, _threshold(policy, min_cell, allow_small))
 
 
 def headcount(
@@ -223,7 +236,7 @@ def headcount(
         out,
         list(CM_ROLES),
         group=by,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         allow_small=True,
     )
 
@@ -249,7 +262,7 @@ def age_structure(
         "age_band",
         labels,
         by,
-        min_cell_from(policy, min_cell, allow_small=allow_small),
+        _threshold(policy, min_cell, allow_small),
     )
     out.attrs["mean_age"] = mean_age(df, by=by, min_cell=min_cell, policy=policy, allow_small=allow_small)
     return out
@@ -268,7 +281,7 @@ def mean_age(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         value_cols=["mean_age", "median_age"],
         group=by or "group",
         allow_small=True,
@@ -311,7 +324,7 @@ def certificate_coverage(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         shares=["share_one_or_more", "share_three_or_more"],
         allow_small=True,
@@ -332,7 +345,7 @@ def tenure(
         "tenure_band",
         labels,
         by,
-        min_cell_from(policy, min_cell, allow_small=allow_small),
+        _threshold(policy, min_cell, allow_small),
     )
 
 
@@ -347,7 +360,7 @@ def caseload(
     pol = _policy(policy)
     require(staff, ["role", "caseload"])
     staff = _read(staff, numeric=["caseload"])
-    k = min_cell_from(policy, min_cell, allow_small=allow_small)
+    k = _threshold(policy, min_cell, allow_small)
     caps = pol.data.get("workforce", {}).get("caseload_caps", {})
     parts = []
     for role, cap in caps.items():
@@ -407,7 +420,7 @@ def pass_rates(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         subcounts={"passed": ["pass_rate"]},
         allow_small=True,
@@ -444,7 +457,7 @@ def appraisal_distribution(
         group=by or "group",
         category="rating",
         outside=("eliminated",),
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         allow_small=True,
     )
 
@@ -471,7 +484,7 @@ def turnover(
     )
     return suppress(
         out,
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         subcounts={"leavers": ["turnover_rate"]},
         allow_small=True,
@@ -524,7 +537,7 @@ def contract_scores(
 
     return suppress(
         _with_all(long, by, one),
-        min_cell=min_cell_from(policy, min_cell, allow_small=allow_small),
+        min_cell=_threshold(policy, min_cell, allow_small),
         group=by or "group",
         blocks=["dimension"],
         shares=["share_4_or_more"],
@@ -574,9 +587,7 @@ def npl_ratio_by_grade(
     out = pd.concat([out.reindex([x for x in GRADE_ORDER if x in out.index]), total])
     out["npl_ratio"] = out["npl_balance"] / out["loan_balance"]
     out = out.rename_axis("grade").reset_index()
-    return suppress(
-        out, min_cell=min_cell_from(policy, min_cell, allow_small=allow_small), group="grade", allow_small=True
-    )
+    return suppress(out, min_cell=_threshold(policy, min_cell, allow_small), group="grade", allow_small=True)
 
 
 def wellbeing(
@@ -597,30 +608,9 @@ def wellbeing(
     require(df, ["weekly_hours"])
     df = _read(df, numeric=["weekly_hours"])
     if survey is not None:
-        require(survey, ["staff_id", "wellbeing_index"], "the survey")
-        require(df, ["staff_id"])
-        unique_ids(staff)
-        unique_ids(survey, what="the survey")
-        survey = _read(survey, numeric=["wellbeing_index"], optional_flag=["turnover_intention"], what="the survey")
-        cols = ["staff_id", "wellbeing_index"] + (["turnover_intention"] if "turnover_intention" in survey else [])
-        df = df.merge(survey[cols], on="staff_id", how="left")
-
-    def one(g):
-        row = {
-            "n": [len(g)],
-            "mean_weekly_hours": [g["weekly_hours"].mean()],
-            "share_long_hours": [(g["weekly_hours"] > long_hours).mean()],
-        }
-        if survey is not None:
-            answered = g["wellbeing_index"].notna()
-            row["respondents"] = [int(answered.sum())]
-            row["mean_wellbeing"] = [g.loc[answered, "wellbeing_index"].mean()]
-            if "turnover_intention" in g:
-                row["share_intending_to_leave"] = [g.loc[answered, "turnover_intention"].astype(float).mean()]
-        return pd.DataFrame(row)
-
-    k = min_cell_from(policy, min_cell, allow_small=allow_small)
-    out = _with_all(df, by, one)
+        df = _with_wellbeing(df, staff, survey)
+    k = _threshold(policy, min_cell, allow_small)
+    out = _with_all(df, by, lambda g: _wellbeing_row(g, long_hours, survey is not None))
     survey_cols = [c for c in ("respondents", "mean_wellbeing", "share_intending_to_leave") if c in out]
     staff_part = suppress(
         out,
@@ -632,7 +622,38 @@ def wellbeing(
     )
     if survey is None:
         return staff_part
-    # survey cells: suppressed by the number who answered (and wherever the row is blank)
+    return _suppress_answers(staff_part, out, survey_cols, k, by)
+
+
+def _with_wellbeing(df: pd.DataFrame, staff: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """The managers with their survey's wellbeing index (and turnover intention, where asked)."""
+    require(survey, ["staff_id", "wellbeing_index"], "the survey")
+    require(df, ["staff_id"])
+    unique_ids(staff)
+    unique_ids(survey, what="the survey")
+    survey = _read(survey, numeric=["wellbeing_index"], optional_flag=["turnover_intention"], what="the survey")
+    cols = ["staff_id", "wellbeing_index"] + (["turnover_intention"] if "turnover_intention" in survey else [])
+    return df.merge(survey[cols], on="staff_id", how="left")
+
+
+def _wellbeing_row(g: pd.DataFrame, long_hours: float, surveyed: bool) -> pd.DataFrame:
+    """One group's row: hours, the share over long_hours, and the survey's figures among those who answered."""
+    row = {
+        "n": [len(g)],
+        "mean_weekly_hours": [g["weekly_hours"].mean()],
+        "share_long_hours": [(g["weekly_hours"] > long_hours).mean()],
+    }
+    if surveyed:
+        answered = g["wellbeing_index"].notna()
+        row["respondents"] = [int(answered.sum())]
+        row["mean_wellbeing"] = [g.loc[answered, "wellbeing_index"].mean()]
+        if "turnover_intention" in g:
+            row["share_intending_to_leave"] = [g.loc[answered, "turnover_intention"].astype(float).mean()]
+    return pd.DataFrame(row)
+
+
+def _suppress_answers(staff_part: pd.DataFrame, out: pd.DataFrame, survey_cols: list, k: int, by) -> pd.DataFrame:
+    """Survey cells suppressed by the number who answered (and wherever the staff row is blank)."""
     answers = suppress(
         staff_part.drop(columns="suppressed"),
         count_col="respondents",

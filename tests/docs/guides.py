@@ -61,3 +61,10 @@ def backing_tests(page: str) -> list[str]:
         assert found, f"{page}: the row {row[0]!r} names no test backing it"
         names += found
     return names
+
+
+def missing_backing_tests(page: str, module_globals: dict, at_least: int) -> list[str]:
+    """The tests a page's rows name that the test module does not define (there must be ``at_least`` names)."""
+    names = backing_tests(page)
+    assert len(names) >= at_least, f"{page}: {len(names)} backing tests named, fewer than {at_least}"
+    return [n for n in names if not callable(module_globals.get(n))]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from tests.docs.guides import HS_MODEL, LOCAL, backing_tests, block, holzinger, local_csv, matched, shared
+from tests.docs.guides import HS_MODEL, LOCAL, block, holzinger, local_csv, matched, missing_backing_tests, shared
 
 CLOSED = 1e-12
 ITERATIVE = 5e-5
@@ -25,9 +25,7 @@ TOL = {"paf": CLOSED, "minres": ITERATIVE, "ml": 1e-5}
 
 
 def test_every_row_is_backed_by_a_test_here():
-    names = backing_tests("from-r.md")
-    assert len(names) >= 10
-    missing = [n for n in names if not callable(globals().get(n))]
+    missing = missing_backing_tests("from-r.md", globals(), at_least=10)
     assert not missing, f"from-r.md names tests that do not exist: {missing}"
 
 

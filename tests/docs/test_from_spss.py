@@ -14,15 +14,13 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from tests.docs.guides import backing_tests, block, holzinger, local_csv, matched
+from tests.docs.guides import block, holzinger, local_csv, matched, missing_backing_tests
 
 CLOSED = 1e-12  # reached ~1e-15 (principal axis factoring too: both run to convergence)
 
 
 def test_every_row_is_backed_by_a_test_here():
-    names = backing_tests("from-spss.md")
-    assert len(names) >= 8
-    missing = [n for n in names if not callable(globals().get(n))]
+    missing = missing_backing_tests("from-spss.md", globals(), at_least=8)
     assert not missing, f"from-spss.md names tests that do not exist: {missing}"
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
 from cmanalytics.performance.columns import strict_bool, strict_numbers
 
 P = cma.performance
@@ -85,3 +85,25 @@ def test_numbers_as_text_or_not_numbers(value):
     with pytest.raises(DataError, match="column 'v' must hold numbers; row\\(s\\) 1"):
         strict_numbers(s, "v")
     assert strict_numbers(pd.Series(["1", " 2.5 "]), "v").tolist() == [1.0, 2.5]
+
+
+# The rules judged on a day (pay's protection, elimination, the simulation's start) read their date through
+# one helper: a missing date and a value that is not a date are refused the same way by each, with its why.
+DATED = [
+    (lambda as_of: P.pay(pd.DataFrame(), pd.Series(dtype=float), as_of=as_of), "protection is judged"),
+    (lambda as_of: P.bottom_n_elimination(pd.DataFrame({"score": [1.0]}), as_of=as_of), "the day of the elimination"),
+]
+
+
+@pytest.mark.parametrize("call, why", DATED)
+@pytest.mark.parametrize("bad", [None, "", float("nan")])
+def test_a_missing_date_is_refused_with_why(call, why, bad):
+    with pytest.raises(ArgumentError, match=f"as_of is required: .*{why}"):
+        call(bad)
+
+
+@pytest.mark.parametrize("call, why", DATED)
+@pytest.mark.parametrize("bad", ["not a date", "2025-13-45", [2025]])
+def test_a_value_that_is_not_a_date_is_refused(call, why, bad):
+    with pytest.raises(ArgumentError, match=r"as_of=.* is not a date"):
+        call(bad)

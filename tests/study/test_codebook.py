@@ -40,7 +40,24 @@ def test_a_small_codebook_loads():
 @pytest.mark.parametrize(
     "change,message",
     [
-        ({"items": [{"id": "i1"}, {"id": "i1"}, {"id": "i3"}]}, "'i1' is named twice"),
+        ({"items": [{"id": "i1"}, {"id": "i1"}, {"id": "i3"}]}, "item 'i1' is named twice"),
+        ({"items": [{"id": "i1"}, {"en": "no id"}, {"id": "i3"}]}, "^an item lacks the field 'id'"),
+        ({"items": [{"id": "i1"}, "i2", {"id": "i3"}]}, "^an item must be a table of keys; got str"),
+        (
+            {"items": [{"id": "i1"}, {"id": "i2", "revers": True}]},
+            "item 'i2': unknown key 'revers'; did you mean 'reverse'",
+        ),
+        (
+            {
+                "dimensions": [
+                    {"id": "d1", "part": "P", "items": ["i1", "i2"]},
+                    {"id": "d1", "part": "P", "items": ["i3"]},
+                ]
+            },
+            "^dimension 'd1' is defined twice",
+        ),
+        ({"dimensions": [{"part": "P", "items": ["i1", "i2", "i3"]}]}, "^a dimension lacks the field 'id'"),
+        ({"dimensions": [["i1", "i2", "i3"]]}, "^a dimension must be a table of keys; got list"),
         (
             {
                 "dimensions": [

@@ -171,3 +171,12 @@ def test_items_of_a_dimension_have_their_own_answer_distributions(twin):
     w = np.array([0.01, 0.04, 0.15, 0.40, 0.40]) * np.exp(-0.15 * np.array([-2, -1, 0, 1, 2]))
     np.testing.assert_allclose(item_shares(MARGINALS["pay"], 1), w / w.sum(), rtol=1e-12)
     np.testing.assert_allclose(item_shares(MARGINALS["pay"], 0), MARGINALS["pay"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("run", [cma.study.analyse, cma.study.validity], ids=["analyse", "validity"])
+def test_a_part_missing_items_is_named_and_the_data_untouched(run):
+    data = cma.study.clean(cma.study.synthetic_twin(seed=0)).data.drop(columns=["A3", "A11"])
+    before = data.copy()
+    with pytest.raises(cma.errors.DataError, match=r"the data lack item\(s\) A3, A11 of part 'A'"):
+        run(data, part="A")
+    pd.testing.assert_frame_equal(data, before)

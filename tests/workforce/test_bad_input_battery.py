@@ -152,51 +152,28 @@ def test_first_time_text_false_is_false_not_true():
 BAD_FLAGS = [("maybe", "'maybe'"), ("2", "'2'"), ("Falsch", "'Falsch'"), ("", "''"), ("1.5", "'1.5'")]
 
 
+def spoiled(frame: pd.DataFrame, column: str, row: int, value) -> pd.DataFrame:
+    """A copy of frame with one cell of column replaced by value (the column read as text, as from a CSV)."""
+    return frame.assign(**{column: frame[column].astype(object).where(frame.index != row, value)})
+
+
+# where -> (the indicator on the spoiled frame, the frame, the yes/no column, the row spoiled); for turnover
+# row 1 (a customer manager): only managers' rows are read, and row 4 is not one
+FLAG_CASES = {
+    "turnover": (W.turnover, STAFF, "left_in_year", 1),
+    "headcount": (W.headcount, STAFF, "formal", 4),
+    "pass_rates": (W.pass_rates, EXAM, "passed", 4),
+    "npl": (lambda clients: W.npl_ratio_by_grade(clients, STAFF), CLIENTS, "non_performing", 4),
+    "appraisal": (W.appraisal_distribution, REVIEWED, "eliminated", 4),
+}
+
+
 @pytest.mark.parametrize("value,named", BAD_FLAGS)
-@pytest.mark.parametrize("where", ["turnover", "headcount", "pass_rates", "npl", "appraisal"])
+@pytest.mark.parametrize("where", list(FLAG_CASES))
 def test_a_bad_flag_names_the_rows_and_values(where, value, named):
-    if where == "turnover":
-        # row 4 is not a customer manager: only managers' rows are read for turnover; row 1 is one
-        def call():
-            return W.turnover(
-                STAFF.assign(left_in_year=STAFF["left_in_year"].astype(object).where(STAFF.index != 1, value))
-            )  # noqa: E731
-
-        column = "left_in_year"
-    elif where == "headcount":
-        call = lambda: W.headcount(STAFF.assign(formal=STAFF["formal"].astype(object).where(STAFF.index != 4, value)))  # noqa: E731
-        column = "formal"
-    elif where == "pass_rates":
-        call = lambda: W.pass_rates(EXAM.assign(passed=EXAM["passed"].astype(object).where(EXAM.index != 4, value)))  # noqa: E731
-        column = "passed"
-    elif where == "npl":
-
-        def call():
-            return W.npl_ratio_by_grade(
-                CLIENTS.assign(
-                    non_performing=CLIENTS["non_performing"]
-                    .astype(object)  # noqa: E731
-                    .where(CLIENTS.index != 4, value)
-                ),
-                STAFF,
-            )
-
-        column = "non_performing"
-    else:
-
-        def call():
-            return W.appraisal_distribution(
-                REVIEWED.assign(
-                    eliminated=REVIEWED["eliminated"]
-                    .astype(object)  # noqa: E731
-                    .where(REVIEWED.index != 4, value)
-                )
-            )
-
-        column = "eliminated"
-    row = 1 if where == "turnover" else 4
+    indicator, frame, column, row = FLAG_CASES[where]
     with pytest.raises(DataError, match=f"column '{column}' must hold True/False.*row\\(s\\) {row} hold {named}"):
-        call()
+        indicator(spoiled(frame, column, row, value))
 
 
 @pytest.mark.parametrize("where", ["turnover", "headcount"])
@@ -229,7 +206,7 @@ def test_numbers_as_text_give_the_same_result(column, name):
 @pytest.mark.parametrize("bad", ["thirty", "3O", "n/a", "1,5"])
 @pytest.mark.parametrize("column,name", NUMERIC)
 def test_text_that_is_no_number_names_the_rows(column, name, bad):
-    text = STAFF.assign(**{column: STAFF[column].astype(object).where(STAFF.index != 1, bad)})
+    text = spoiled(STAFF, column, 1, bad)
     with pytest.raises(DataError, match=f"'{column}' must hold numbers; row\\(s\\) 1 hold '{bad}'"):
         _call(name, staff=text)
 
