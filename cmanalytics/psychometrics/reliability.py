@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning, diagnose
+from cmanalytics.errors import ArgumentError, DataError, DataWarning, ReverseKeyWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import Moments, check_missing, gather, moments_from_array, response_matrix
 
@@ -163,13 +163,7 @@ def cronbach_alpha(
     Psychometrika 16, 297-334.
     """
     check_missing(missing)
-    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
-        raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
-    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
-        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
-    reverse = (
-        (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
-    )
+    reverse = _check_alpha_options(ci, reverse)
     if isinstance(data, Moments):
         if data.method == "polychoric":
             unknown = [r for r in reverse if r not in data.names]
@@ -189,32 +183,7 @@ def cronbach_alpha(
     names = m.names
     bounds = None
     if reverse:
-        unknown = [r for r in reverse if r not in names]
-        if unknown:
-            raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
-        if scale is not None:
-            try:
-                bounds = (float(scale[0]), float(scale[1]))
-            except (TypeError, ValueError, IndexError, KeyError):
-                raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
-            if not bounds[0] < bounds[1]:
-                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
-            if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
-                raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
-        elif x is not None:
-            bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
-            import warnings as _w
-
-            from cmanalytics.errors import DataWarning
-
-            _w.warn(
-                f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
-                "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
-                DataWarning,
-                stacklevel=2,
-            )
-        else:
-            raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
+        bounds = _reverse_bounds(names, x, reverse, scale)
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
     if not c.sum() > 0:  # alpha divides by the variance of the sum score
@@ -231,49 +200,9 @@ def cronbach_alpha(
     average_r = float((r.sum() - p) / (p * (p - 1)))
     std = p * average_r / (1 + (p - 1) * average_r)
     lower, upper = feldt_interval(raw, m.n_obs, p, ci)
-
-    total = c.sum()
-    col = c.sum(axis=0)
-    var = np.diag(c)
-    rest_var = total - 2 * col + var  # variance of the sum of the other items
-    r_drop = (col - var) / np.sqrt(var * rest_var)
-    smc = 1.0 - 1.0 / np.diag(m.inverse) if p > 2 else np.full(p, r[0, 1] ** 2)
-    if p > 2:
-        # alpha of the p - 1 items left: trace and total of C without row and column j
-        alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)
-        std_drop = std_alpha_if_deleted(r)
-    else:
-        alpha_drop = std_drop = np.full(p, np.nan)
-    with np.errstate(over="ignore"):  # in the data's units; beyond 1e308 it is honestly infinite
-        scale_var = rest_var * m.cov_unit * m.cov_unit
-    item_arrays = {
-        "mean": m.means,
-        "sd": m.sds,
-        "scale_mean_if_deleted": m.means.sum() - m.means,
-        "scale_var_if_deleted": scale_var,
-        "r_drop": r_drop,
-        "smc": smc,
-        "alpha_if_deleted": alpha_drop,
-        "std_alpha_if_deleted": std_drop,
-        "raw_r": col / np.sqrt(var * total),
-        "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
-    }
+    item_arrays = _item_total_statistics(m, r)
     warnings: list[str] = []
-    if raw < 0:
-        diagnose(
-            "alpha is negative because the average covariance among items is negative; this violates "
-            "the reliability model. Check whether some items need reverse-keying.",
-            ReverseKeyWarning,
-            warnings,
-        )
-    neg = [names[j] for j in range(p) if r_drop[j] < 0]
-    if neg:
-        diagnose(
-            "item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
-            "reverse-keying.",
-            ReverseKeyWarning,
-            warnings,
-        )
+    _alpha_diagnostics(raw, item_arrays["r_drop"], names, warnings)
     return AlphaResult(
         alpha=raw,
         std_alpha=float(std),
@@ -290,6 +219,96 @@ def cronbach_alpha(
         warnings=tuple(warnings),
         corr=r,
     )
+
+
+def _check_alpha_options(ci, reverse) -> tuple[str, ...]:
+    """Step 1 of cronbach_alpha: the interval's level is a probability; ``reverse`` as a tuple of names."""
+    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
+        raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
+    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
+        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
+    return (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+
+
+def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
+    """Step 2 of cronbach_alpha: the (min, max) that reverse-keying mirrors about: ``scale``, checked against
+    the answers, or psych's smallest and largest answer observed (raw data only)."""
+    unknown = [r for r in reverse if r not in names]
+    if unknown:
+        raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+    if scale is not None:
+        try:
+            bounds = (float(scale[0]), float(scale[1]))
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
+        if not bounds[0] < bounds[1]:
+            raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
+        if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
+            raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
+        return bounds
+    if x is None:
+        raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
+    bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
+    diagnose(
+        f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
+        "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
+        DataWarning,
+        stacklevel=4,
+    )
+    return bounds
+
+
+def _item_total_statistics(m: Moments, r: np.ndarray) -> dict:
+    """Step 3 of cronbach_alpha: SPSS's item-total statistics and psych's item columns, from the covariances."""
+    c = m.cov
+    p = c.shape[0]
+    total = c.sum()
+    col = c.sum(axis=0)
+    var = np.diag(c)
+    rest_var = total - 2 * col + var  # variance of the sum of the other items
+    r_drop = (col - var) / np.sqrt(var * rest_var)
+    smc = 1.0 - 1.0 / np.diag(m.inverse) if p > 2 else np.full(p, r[0, 1] ** 2)
+    if p > 2:
+        # alpha of the p - 1 items left: trace and total of C without row and column j
+        alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)
+        std_drop = std_alpha_if_deleted(r)
+    else:
+        alpha_drop = std_drop = np.full(p, np.nan)
+    with np.errstate(over="ignore"):  # in the data's units; beyond 1e308 it is honestly infinite
+        scale_var = rest_var * m.cov_unit * m.cov_unit
+    return {
+        "mean": m.means,
+        "sd": m.sds,
+        "scale_mean_if_deleted": m.means.sum() - m.means,
+        "scale_var_if_deleted": scale_var,
+        "r_drop": r_drop,
+        "smc": smc,
+        "alpha_if_deleted": alpha_drop,
+        "std_alpha_if_deleted": std_drop,
+        "raw_r": col / np.sqrt(var * total),
+        "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
+    }
+
+
+def _alpha_diagnostics(raw, r_drop, names, warnings) -> None:
+    """Step 4 of cronbach_alpha: a negative alpha and items that correlate negatively with the rest."""
+    if raw < 0:
+        diagnose(
+            "alpha is negative because the average covariance among items is negative; this violates "
+            "the reliability model. Check whether some items need reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+            4,
+        )
+    neg = [names[j] for j in range(len(names)) if r_drop[j] < 0]
+    if neg:
+        diagnose(
+            "item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
+            "reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+            4,
+        )
 
 
 def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
