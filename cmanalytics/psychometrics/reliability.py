@@ -569,13 +569,8 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     n, k = x.shape
     if n < 2:
         raise DataError(f"ICC needs at least 2 complete targets (rows); got {n}.")
-    grand = x.mean()
-    ssb = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ssj = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    sse = ((x - grand) ** 2).sum() - ssb - ssj
-    msb, msj = ssb / (n - 1), ssj / (k - 1)
-    mse = sse / ((n - 1) * (k - 1))
-    msw = (ssj + sse) / (n * (k - 1))
+    ms = _two_way_anova(x)
+    msb, msj, mse, msw = ms["MSB"], ms["MSJ"], ms["MSE"], ms["MSW"]
     icc1 = (msb - msw) / (msb + (k - 1) * msw)
     icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
     icc3 = (msb - mse) / (msb + (k - 1) * mse)
@@ -584,14 +579,7 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     q = 1 - (1 - ci) / 2
     f1l, f1u = f1 / special.fdtri(d1n, d1d, q), f1 * special.fdtri(d1d, d1n, q)
     f3l, f3u = f3 / special.fdtri(d1n, d3d, q), f3 * special.fdtri(d3d, d1n, q)
-    # ICC2's interval: Satterthwaite's df for the judges' and residual mean squares (McGraw & Wong 1996)
-    fj = msj / mse
-    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    v = vn / vd
-    fu, fl = special.fdtri(n - 1, v, q), special.fdtri(v, n - 1, q)
-    l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
-    u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
+    l2, u2 = _icc2_interval(ms, icc2, n, k, q)
     p1, p3 = special.fdtrc(d1n, d1d, f1), special.fdtrc(d1n, d3d, f3)
     table = pd.DataFrame(
         {
@@ -628,3 +616,32 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
         index=pd.Index(["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"], name="form"),
     )
     return ICCResult(table, {"MSB": msb, "MSW": msw, "MSJ": msj, "MSE": mse}, n, k, ci)
+
+
+def _two_way_anova(x: np.ndarray) -> dict:
+    """Step 1 of icc: the mean squares of targets (MSB), judges (MSJ), residual (MSE) and within targets (MSW)."""
+    n, k = x.shape
+    grand = x.mean()
+    ssb = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ssj = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    sse = ((x - grand) ** 2).sum() - ssb - ssj
+    return {
+        "MSB": ssb / (n - 1),
+        "MSJ": ssj / (k - 1),
+        "MSE": sse / ((n - 1) * (k - 1)),
+        "MSW": (ssj + sse) / (n * (k - 1)),
+    }
+
+
+def _icc2_interval(ms: dict, icc2: float, n: int, k: int, q: float) -> tuple[float, float]:
+    """Step 2 of icc: ICC2's interval, with Satterthwaite's df for the judges' and residual mean squares
+    (McGraw & Wong 1996)."""
+    msb, msj, mse = ms["MSB"], ms["MSJ"], ms["MSE"]
+    fj = msj / mse
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    fu, fl = special.fdtri(n - 1, v, q), special.fdtri(v, n - 1, q)
+    l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
+    u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
+    return l2, u2
