@@ -125,14 +125,7 @@ def parallel_analysis(
     Psychometrika 30, 179-185. Glorfeld, L. W. (1995). An improvement on Horn's parallel analysis
     methodology. Educational and Psychological Measurement 55, 377-393.
     """
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
-        raise ArgumentError(f"n_iter must be a whole number of at least 1; got {n_iter!r}.")
-    if not 0 < quantile < 1:
-        raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
-    if simulation not in SIMULATIONS:
-        raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
-    if cor not in ("pearson", "polychoric"):
-        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+    _check_parallel_options(n_iter, quantile, simulation, cor)
     if cor == "polychoric":
         if data is None or isinstance(data, Moments):
             raise ArgumentError(
@@ -147,14 +140,7 @@ def parallel_analysis(
             f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
             "random correlation matrices are singular."
         )
-    rng = random_generator(seed)
-    pc = np.empty((n_iter, p))
-    fa = np.empty((n_iter, p))
-    for start in range(0, n_iter, _BATCH):
-        size = min(_BATCH, n_iter - start)
-        r = random_correlations(n, p, size, rng, simulation)
-        pc[start : start + size] = np.linalg.eigvalsh(r)[:, ::-1]
-        fa[start : start + size] = _reduced_eigenvalues(r)
+    pc, fa = _random_eigenvalues(n, p, n_iter, random_generator(seed), simulation)
     obs_pc = np.linalg.eigvalsh(m.corr)[::-1]
     obs_fa = _reduced_eigenvalues(m.corr[None])[0]
     q_pc, q_fa = np.quantile(pc, quantile, axis=0), np.quantile(fa, quantile, axis=0)
@@ -179,6 +165,31 @@ def parallel_analysis(
         n_obs=n,
         simulation=simulation,
     )
+
+
+def _check_parallel_options(n_iter, quantile, simulation, cor) -> None:
+    """Step 1 of parallel_analysis: refuse arguments outside their domains."""
+    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
+        raise ArgumentError(f"n_iter must be a whole number of at least 1; got {n_iter!r}.")
+    if not 0 < quantile < 1:
+        raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
+    if simulation not in SIMULATIONS:
+        raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
+    if cor not in ("pearson", "polychoric"):
+        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+
+
+def _random_eigenvalues(n, p, n_iter, rng, simulation) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2 of parallel_analysis: the eigenvalues of ``n_iter`` random correlation matrices (n_iter, p),
+    unreduced (components) and reduced with SMCs on the diagonal (factors), drawn in batches."""
+    pc = np.empty((n_iter, p))
+    fa = np.empty((n_iter, p))
+    for start in range(0, n_iter, _BATCH):
+        size = min(_BATCH, n_iter - start)
+        r = random_correlations(n, p, size, rng, simulation)
+        pc[start : start + size] = np.linalg.eigvalsh(r)[:, ::-1]
+        fa[start : start + size] = _reduced_eigenvalues(r)
+    return pc, fa
 
 
 @dataclass(frozen=True, repr=False)
