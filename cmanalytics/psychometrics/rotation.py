@@ -402,6 +402,13 @@ def rotate(
         weight=weight,
         n_small=n_small,
     )
+    return _best_start(loadings, method, vgq, norm, eps, max_iter, random_starts, seed)
+
+
+def _best_start(loadings, method, vgq, norm, eps, max_iter, random_starts, seed) -> Rotation:
+    """The gradient projection step of rotate: from the identity and ``random_starts`` random orthogonal
+    starts, the best solution, with every start's criterion when there were several."""
+    k = loadings.shape[1]
     rng = np.random.default_rng(seed)
     starts = [None] + [random_start(k, rng) for _ in range(int(random_starts))]
     best = None
