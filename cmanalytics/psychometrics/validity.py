@@ -258,6 +258,15 @@ def cfa(
         information=information,
         ordered=ordered,
     )
+    std, phi = _standardized_solution(fit)
+    indices = _fit_indices(fit)
+    n = sum(fit.n_obs)
+    return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
+
+
+def _standardized_solution(fit) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 2 of cfa: the standardized loadings (std.all; a row per item and factor) and factor correlations
+    of the first group."""
     rows = fit.table.rows
     std_all = fit.estimates["std.all"].to_numpy(float)
     lv = fit.table.structure.lv
@@ -270,9 +279,13 @@ def cfa(
     for k, r in enumerate(rows):
         if r.group == 0 and r.op == "~~" and r.lhs != r.rhs and r.lhs in pos and r.rhs in pos:
             phi[pos[r.lhs], pos[r.rhs]] = phi[pos[r.rhs], pos[r.lhs]] = std_all[k]
-    phi = pd.DataFrame(phi, index=lv, columns=lv)
+    return std, pd.DataFrame(phi, index=lv, columns=lv)
+
+
+def _fit_indices(fit) -> dict:
+    """Step 3 of cfa: the fit indices under this package's names, from lavaan's fitMeasures names."""
     f = fit.fit_measures
-    indices = {
+    return {
         "chi2": f["chisq"],
         "df": f["df"],
         "p": f["pvalue"],
@@ -286,8 +299,6 @@ def cfa(
         "aic": f.get("aic", np.nan),
         "bic": f.get("bic", np.nan),
     }
-    n = sum(fit.n_obs)
-    return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
 
 
 def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.DataFrame:
