@@ -130,6 +130,48 @@ def check_missing(missing: str) -> str:
     return missing
 
 
+def _frame_matrix(data: pd.DataFrame, what: str, as_float: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The DataFrame step of response_matrix: its numbers and item names, non-numeric columns named."""
+    if data.columns.has_duplicates:
+        dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+        raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
+    columns = data.columns.tolist()
+    names = tuple(str(c) for c in columns)
+    # Fast path: a frame of plain numeric columns comes back from to_numpy() numeric (any text, date
+    # or nullable column turns it into object), so the per-column checks run only when needed.
+    x = data.to_numpy() if data.shape[1] else np.empty((len(data), 0))
+    if x.dtype.kind in "biuf":
+        if as_float and x.dtype != np.float64:
+            x = x.astype(np.float64)
+    else:
+        bad = [
+            (str(c), rows)
+            for c, dt in zip(columns, data.dtypes.tolist())
+            if not _is_numeric_dtype(dt)
+            for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None]
+            if rows is None or len(rows)
+        ]
+        if bad:
+            where = "; ".join(
+                f"{c!r}"
+                + (
+                    f" (row(s) {', '.join(map(repr, rows[:5]))}{' and more' if len(rows) > 5 else ''})"
+                    if rows is not None
+                    else ""
+                )
+                for c, rows in bad
+            )
+            raise DataError(
+                f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
+                "answers, or drop id and comment columns before the analysis)."
+            )
+        try:
+            x = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
+            raise DataError(f"{what} could not be read as numbers: {exc}") from None
+    return x, names
+
+
 def response_matrix(
     data, *, min_items: int = 3, what: str = "data", as_float: bool = True
 ) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -145,43 +187,7 @@ def response_matrix(
     if isinstance(data, pd.Series):
         data = data.to_frame()
     if isinstance(data, pd.DataFrame):
-        if data.columns.has_duplicates:
-            dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
-            raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
-        columns = data.columns.tolist()
-        names = tuple(str(c) for c in columns)
-        # Fast path: a frame of plain numeric columns comes back from to_numpy() numeric (any text, date
-        # or nullable column turns it into object), so the per-column checks run only when needed.
-        x = data.to_numpy() if data.shape[1] else np.empty((len(data), 0))
-        if x.dtype.kind in "biuf":
-            if as_float and x.dtype != np.float64:
-                x = x.astype(np.float64)
-        else:
-            bad = [
-                (str(c), rows)
-                for c, dt in zip(columns, data.dtypes.tolist())
-                if not _is_numeric_dtype(dt)
-                for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None]
-                if rows is None or len(rows)
-            ]
-            if bad:
-                where = "; ".join(
-                    f"{c!r}"
-                    + (
-                        f" (row(s) {', '.join(map(repr, rows[:5]))}{' and more' if len(rows) > 5 else ''})"
-                        if rows is not None
-                        else ""
-                    )
-                    for c, rows in bad
-                )
-                raise DataError(
-                    f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
-                    "answers, or drop id and comment columns before the analysis)."
-                )
-            try:
-                x = data.to_numpy(dtype=np.float64, na_value=np.nan)
-            except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
-                raise DataError(f"{what} could not be read as numbers: {exc}") from None
+        x, names = _frame_matrix(data, what, as_float)
     else:
         try:
             x = np.asarray(data)
@@ -421,8 +427,8 @@ def _finish(names, cov, means, n_obs, pairwise_n, missing, n_rows) -> Moments:
     return Moments(names, corr, cov, means, sds, int(n_obs), pairwise_n, missing, n_rows)
 
 
-def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> Moments:
-    """Validate a published correlation matrix and its sample size."""
+def _check_n_obs(n_obs) -> None:
+    """Step 1 of moments_from_corr: the sample size is given and a whole number of at least 2."""
     if n_obs is None:
         raise ArgumentError(
             "a correlation matrix needs n_obs (the number of respondents it was computed from): "
@@ -435,6 +441,10 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
         or n_obs < 2
     ):
         raise ArgumentError(f"n_obs must be a whole number of at least 2; got {n_obs!r}.")
+
+
+def _corr_array(corr) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Step 2 of moments_from_corr: the matrix as floats and its item names (labels, or item1..itemp)."""
     if isinstance(corr, pd.DataFrame):
         names = tuple(str(c) for c in corr.columns)
         if list(map(str, corr.index)) != list(names) and not isinstance(corr.index, pd.RangeIndex):
@@ -450,14 +460,11 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
         except (TypeError, ValueError):
             raise CorrelationMatrixError("corr must be a square matrix of numbers.") from None
         names = tuple(f"item{j + 1}" for j in range(r.shape[-1])) if r.ndim == 2 else ()
-    if r.ndim != 2 or r.shape[0] != r.shape[1]:
-        raise CorrelationMatrixError(f"corr must be a square matrix; got shape {r.shape}.")
-    p = r.shape[0]
-    if p < min_items:
-        raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
-    size_guard(0, p)
-    if not np.isfinite(r).all():
-        raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
+    return r, names
+
+
+def _check_corr_entries(r: np.ndarray, names, tol: float) -> None:
+    """Step 3 of moments_from_corr: symmetric, unit diagonal, entries within [-1, 1] (to ``tol``)."""
     asym = np.abs(r - r.T)
     if asym.max() > tol:
         i, j = np.unravel_index(np.argmax(asym), asym.shape)
@@ -475,6 +482,21 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     if np.abs(r).max() > 1 + tol:
         i, j = np.unravel_index(np.argmax(np.abs(r)), r.shape)
         raise CorrelationMatrixError(f"corr entry ({names[i]}, {names[j]}) = {r[i, j]:.6g} lies outside [-1, 1].")
+
+
+def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> Moments:
+    """Validate a published correlation matrix and its sample size."""
+    _check_n_obs(n_obs)
+    r, names = _corr_array(corr)
+    if r.ndim != 2 or r.shape[0] != r.shape[1]:
+        raise CorrelationMatrixError(f"corr must be a square matrix; got shape {r.shape}.")
+    p = r.shape[0]
+    if p < min_items:
+        raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
+    size_guard(0, p)
+    if not np.isfinite(r).all():
+        raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
+    _check_corr_entries(r, names, tol)
     r = (r + r.T) / 2
     np.fill_diagonal(r, 1.0)
     lam_min = np.linalg.eigvalsh(r)[0]
