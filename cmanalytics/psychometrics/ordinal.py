@@ -200,7 +200,7 @@ class PolychoricResult(Reportable):
 
 
 def polychoric(
-    data, *, correct: float = 0.0, smooth: bool = False, missing: str = "pairwise", max_iter: int = 50
+    data, *, correct: float = 0.0, smooth: bool = False, missing: str = "listwise", max_iter: int = 50
 ) -> PolychoricResult:
     r"""Polychoric correlation matrix of ordinal items, by two-step maximum likelihood.
 
@@ -209,10 +209,24 @@ def polychoric(
     :math:`\pi_{ab}` the bivariate normal probability of the rectangle of cells (a, b). All pairs are
     solved at once by Fisher scoring, using :math:`\partial\Phi_2(x, y; \rho)/\partial\rho = \phi_2(x, y; \rho)`.
 
-    R: ``psych::polychoric(x, correct = 0)`` (psych's default ``correct = 0.5`` puts 0.5 in empty cells
-    of each pair's table: pass ``correct=0.5`` for that). ``smooth=True`` makes a non-positive-definite
-    result positive definite (eigenvalues floored, as ``psych::cor.smooth``) and says so.
-    ``missing="pairwise"``: thresholds from each item's answers, each table from the pair's.
+    ``missing="listwise"`` (the default, as every other entry point of the package, SPSS and lavaan) keeps
+    the respondents who answered every item. ``missing="pairwise"`` is psych's rule: each item's thresholds
+    from all its answers, each pair's table from the respondents who answered both. On complete data the
+    two are the same.
+
+    ``correct`` is added to each empty cell of a pair's table before its correlation is estimated (a
+    continuity correction; 0, the default, for none). psych::polychoric's signature says ``correct = 0.5``,
+    but with the thresholds of each item taken from its own answers (``global = TRUE``, psych's default
+    whenever the items have the same number of categories, and this function's only way) psych applies no
+    correction: ``psych::polychoric(x)`` and ``psych::polychoric(x, correct = 0)`` print the same matrix,
+    and the default here gives it (tests/reference/psych_polychoric_defaults.json). ``correct=0.5`` gives
+    the corrected estimate psych computes only with pair-wise thresholds (``global = FALSE``).
+    :func:`~cmanalytics.tetrachoric` defaults to 0.5, because ``psych::tetrachoric`` does apply it.
+
+    R: ``psych::polychoric(x)`` (pairwise) is ``cma.polychoric(x, missing="pairwise")``, and on complete
+    data ``cma.polychoric(x)``; this function's listwise default is ``psych::polychoric(na.omit(x))``.
+    ``smooth=True`` makes a non-positive-definite result positive definite (eigenvalues floored, as
+    ``psych::cor.smooth``) and says so.
 
     Reference: Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation coefficient.
     Psychometrika 44, 443-460.
