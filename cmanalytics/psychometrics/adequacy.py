@@ -15,7 +15,7 @@ from scipy import special
 
 from cmanalytics.errors import DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
+from cmanalytics.psychometrics.inputs import LISTWISE, SINGULAR_TOL, Moments, gather, pseudo_inverse
 
 
 def is_singular(r: np.ndarray) -> bool:
@@ -127,7 +127,7 @@ class KMOResult(Reportable):
         return "KMO", rows, [("Measure of sampling adequacy per item", self.to_frame())], self.warnings, ()
 
 
-def kmo(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> KMOResult:
+def kmo(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> KMOResult:
     r"""Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item (MSA).
 
     .. math::
@@ -202,7 +202,7 @@ class BartlettResult(Reportable):
         return "Bartlett's test of sphericity", rows, (), self.warnings, ()
 
 
-def bartlett(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> BartlettResult:
+def bartlett(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> BartlettResult:
     r"""Bartlett's test of sphericity: is R an identity matrix?
 
     .. math::
@@ -264,7 +264,7 @@ class AntiImageResult(Reportable):
         )
 
 
-def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> AntiImageResult:
+def anti_image(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> AntiImageResult:
     r"""Anti-image covariance and correlation matrices, as SPSS prints them (Descriptives > Anti-image).
 
     Anti-image covariance: :math:`a_{ij} = s^{ij} / (s^{ii} s^{jj})` with :math:`S = R^{-1}`; anti-image
@@ -283,7 +283,7 @@ def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -
     )
 
 
-def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Series:
+def smc(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> pd.Series:
     r"""Squared multiple correlation of each item with all the others, :math:`1 - 1/(R^{-1})_{jj}`.
 
     The initial communalities of principal axis factoring (SPSS "Communalities: Initial"); R ``psych::smc(R)``.
@@ -293,7 +293,7 @@ def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Se
     return pd.Series(1.0 - 1.0 / np.diag(m.inverse), index=list(m.names), name="SMC")
 
 
-def determinant(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> float:
+def determinant(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> float:
     """Determinant of the correlation matrix, as SPSS prints under the correlation matrix; R ``det(cor(x))``.
 
     Near 0 means multicollinearity (SPSS warns below 0.00001, Field's rule of thumb).

@@ -21,7 +21,7 @@ from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
 from cmanalytics.psychometrics.adequacy import singular_warning
-from cmanalytics.psychometrics.inputs import Moments, gather
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather
 
 METHOD_ALIASES = {
     "pca": "pca",
@@ -278,7 +278,7 @@ def efa(
     n_factors: int | None = None,
     method: str = "pca",
     rotation: str | None = "varimax",
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     normalize: bool | None = None,
     max_iter: int | None = None,
     tol: float | None = None,
@@ -498,6 +498,19 @@ def efa_from_moments(
     warnings: list[str] = []
     k, rule = _factor_count(n_factors, m.eigenvalues, method, p)
     _check_starts(n_starts, method)
+    _check_inapplicable(
+        method,
+        rotation,
+        max_iter=max_iter,
+        tol=tol,
+        normalize=normalize,
+        gamma=gamma,
+        delta=delta,
+        target=target,
+        n_small=n_small,
+        random_starts=random_starts,
+        rotation_max_iter=rotation_max_iter,
+    )
     opts = (
         {}
         if rotation is None
@@ -508,6 +521,12 @@ def efa_from_moments(
     _check_singular(m, method, warnings)
     xt, unrot = _extracted(m, k, method, max_iter, tol, n_starts, seed, warnings)
     rr = _rotated(unrot, rotation, k, normalize, rotation_max_iter, seed, opts, warnings)
+    return _efa_result(m, k, rule, method, rotation, xt, unrot, rr, warnings)
+
+
+def _efa_result(m: Moments, k, rule, method, rotation, xt, unrot, rr, warnings) -> EFAResult:
+    """Step 7 of efa_from_moments: the result, with the rotated solution when there is one."""
+    p = m.n_items
     col_prefix = "RC" if rr is not None and method == "pca" else COLUMN_PREFIX[method]
     return EFAResult(
         method=method,
@@ -593,6 +612,28 @@ def _check_starts(n_starts, method) -> None:
         raise ArgumentError(f"n_starts must be a whole number of at least 0; got {n_starts!r}.")
     if n_starts is not None and method in ("pca", "paf"):
         raise ArgumentError(f"n_starts applies to minres, ml, wls and gls; {METHOD_LABELS[method]} has no starts.")
+
+
+def _check_inapplicable(method, rotation, *, rotation_max_iter, **given) -> None:
+    """Step 2b of efa_from_moments: refuse options the chosen method or the absence of a rotation would
+    leave unused (principal components do not iterate; without a rotation nothing uses a rotation's options)."""
+    if method == "pca":
+        for name in ("max_iter", "tol"):
+            if given[name] is not None:
+                raise ArgumentError(
+                    f"{name} applies to the iterative extractions (paf, minres, ml, wls, gls); principal "
+                    "components are computed in one step. Leave it out or choose another method."
+                )
+    if rotation is None:
+        for name in ("normalize", "gamma", "delta", "target", "n_small", "random_starts"):
+            if given[name] is not None:
+                raise ArgumentError(
+                    f"{name} is an option of the rotation, and rotation=None: give a rotation or leave {name} out."
+                )
+        if rotation_max_iter != 1000:
+            raise ArgumentError(
+                "rotation_max_iter is an option of the rotation, and rotation=None: give a rotation or leave it out."
+            )
 
 
 def _check_singular(m: Moments, method, warnings) -> None:

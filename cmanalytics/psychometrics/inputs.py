@@ -25,6 +25,43 @@ from scipy.linalg import lapack
 from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
 
 MISSING_POLICIES = ("listwise", "pairwise")
+
+
+class _DefaultPolicy(str):
+    """The default of ``missing=``: it is "listwise" (it compares, prints and reads as that string), but it is
+    also a distinct object, so that an entry point can tell a policy the caller chose from the default and
+    refuse a chosen one that cannot apply: prepared items keep the policy they were prepared with, and a
+    correlation matrix has no answers to delete."""
+
+    __slots__ = ()
+
+
+LISTWISE = _DefaultPolicy("listwise")
+
+
+def chosen_policy(missing) -> bool:
+    """Did the caller pass ``missing=`` (rather than leave the default)?"""
+    return missing is not LISTWISE
+
+
+def check_policy_applies(data, corr, missing) -> None:
+    """Refuse a ``missing=`` the caller chose where it cannot apply: to prepared items whose policy differs
+    (it was applied when they were read), or to a correlation matrix."""
+    if not chosen_policy(missing):
+        return
+    if isinstance(data, Moments) and missing != data.missing:
+        raise ArgumentError(
+            f"missing={missing!r}, but these items were prepared with missing={data.missing!r}: the policy is "
+            f"applied when the data are read. Prepare them again (cma.prepare(df, missing={missing!r})) or "
+            "leave missing= out."
+        )
+    if data is None and corr is not None:
+        raise ArgumentError(
+            f"missing={missing!r} applies to raw responses; a correlation matrix (corr=) has no answers to "
+            "delete. Leave missing= out."
+        )
+
+
 # An eigenvalue below this (times p) makes R singular for our purposes: its inverse and log-determinant
 # are then dominated by rounding.
 SINGULAR_TOL = 1e-10
@@ -227,10 +264,11 @@ def _is_numeric_dtype(dtype) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
-def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+def moments_from_data(data, *, missing: str = LISTWISE, min_items: int = 3) -> Moments:
     """One pass over raw responses: means, covariance and correlation under a missing-data policy."""
     check_missing(missing)
     if isinstance(data, Moments):
+        check_policy_applies(data, None, missing)
         return data
     x, names = response_matrix(data, min_items=min_items, as_float=False)
     size_guard(x.shape[0], x.shape[1])
@@ -272,6 +310,7 @@ def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> M
 
     Data of any magnitude (1e-300 to 1e155) give the correlations of the data rescaled to ordinary units:
     columns beyond the safe range are divided by a power of two first (:func:`column_units`)."""
+    missing = str(missing)  # the policy as a plain string on the result, the default's marker dropped
     n_rows = x.shape[0]
     if n_rows < 2:
         raise DataError(f"data has {n_rows} row(s); at least 2 respondents are needed for a correlation.")
@@ -605,8 +644,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours"
 
 
-def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+def gather(data=None, corr=None, n_obs=None, *, missing: str = LISTWISE, min_items: int = 3) -> Moments:
     """The single entry point: raw responses, prepared moments, or a correlation matrix with ``n_obs``."""
+    check_missing(missing)
+    if corr is None or data is None:
+        check_policy_applies(data, corr, missing)
     if isinstance(data, Moments):  # prepared items carry the missing-data policy they were prepared with
         if data.n_items < min_items:
             raise DataError(f"{data.n_items} item(s); this analysis needs at least {min_items}.")

@@ -14,7 +14,15 @@ from scipy import special
 
 from cmanalytics.errors import ArgumentError, DataError, DataWarning, ReverseKeyWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import Moments, check_missing, gather, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import (
+    LISTWISE,
+    Moments,
+    check_missing,
+    check_policy_applies,
+    gather,
+    moments_from_array,
+    response_matrix,
+)
 
 
 def alpha_from_cov(c: np.ndarray):
@@ -138,7 +146,7 @@ class AlphaResult(Reportable):
 
 
 def cronbach_alpha(
-    data, *, reverse=(), missing: str = "listwise", ci: float = 0.95, scale: tuple[float, float] | None = None
+    data, *, reverse=(), missing: str = LISTWISE, ci: float = 0.95, scale: tuple[float, float] | None = None
 ) -> AlphaResult:
     r"""Cronbach's alpha, its Feldt interval and SPSS's item-total statistics.
 
@@ -157,21 +165,21 @@ def cronbach_alpha(
 
     ``reverse`` names items to reverse-key as (scale min + scale max - x). ``scale`` gives those bounds
     (e.g. ``(1, 5)``); when omitted, the smallest and largest answer observed over all items are used, as
-    ``psych::alpha`` does. The caller's data are not modified.
+    ``psych::alpha`` does. ``scale`` without ``reverse`` is refused (it would change nothing), and so is
+    ``scale`` for ordinal alpha, where reversing needs no bounds. The caller's data are not modified.
+
+    ``data`` may be items prepared by :func:`~cmanalytics.prepare` (Pearson: alpha; polychoric: ordinal
+    alpha); they keep the ``missing`` policy they were prepared with, and another ``missing=`` is refused.
 
     Reference: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
     Psychometrika 16, 297-334.
     """
     check_missing(missing)
-    reverse = _check_alpha_options(ci, reverse)
+    reverse = _check_alpha_options(ci, reverse, scale)
     if isinstance(data, Moments):
+        check_policy_applies(data, None, missing)
         if data.method == "polychoric":
-            unknown = [r for r in reverse if r not in data.names]
-            if unknown:
-                raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
-            if scale is not None and not float(scale[0]) < float(scale[1]):
-                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
-            return _ordinal_alpha(data, ci, reverse)
+            return _ordinal_alpha_of_prepared(data, ci, reverse, scale)
         if not data.from_data:
             raise ArgumentError(
                 "alpha needs item variances: give raw responses or cma.prepare(data), not a correlation matrix."
@@ -221,17 +229,37 @@ def cronbach_alpha(
     )
 
 
-def _check_alpha_options(ci, reverse) -> tuple[str, ...]:
-    """Step 1 of cronbach_alpha: the interval's level is a probability; ``reverse`` as a tuple of names."""
+def _check_alpha_options(ci, reverse, scale) -> tuple[str, ...]:
+    """Step 1 of cronbach_alpha: the interval's level is a probability; ``reverse`` as a tuple of names;
+    ``scale`` only with items to reverse."""
     if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
         raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
     if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
         raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
-    return (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+    names = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+    if scale is not None and not names:
+        raise ArgumentError(
+            "scale=(min, max) is used to reverse-key items; name them with reverse=, or leave scale out."
+        )
+    return names
+
+
+def _ordinal_alpha_of_prepared(m: Moments, ci, reverse, scale) -> AlphaResult:
+    """Step 2 of cronbach_alpha for polychoric items: ordinal alpha, reverse-keyed items named in the data,
+    no scale (reversing an ordinal item needs no bounds)."""
+    unknown = [r for r in reverse if r not in m.names]
+    if unknown:
+        raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+    if scale is not None:
+        raise ArgumentError(
+            "scale does not apply to ordinal alpha: reversing an ordinal item reverses the order of its "
+            "categories whatever the scale's bounds. Leave scale out."
+        )
+    return _ordinal_alpha(m, ci, reverse)
 
 
 def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
-    """Step 2 of cronbach_alpha: the (min, max) that reverse-keying mirrors about: ``scale``, checked against
+    """Step 3 of cronbach_alpha: the (min, max) that reverse-keying mirrors about: ``scale``, checked against
     the answers, or psych's smallest and largest answer observed (raw data only)."""
     unknown = [r for r in reverse if r not in names]
     if unknown:
@@ -259,7 +287,7 @@ def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
 
 
 def _item_total_statistics(m: Moments, r: np.ndarray) -> dict:
-    """Step 3 of cronbach_alpha: SPSS's item-total statistics and psych's item columns, from the covariances."""
+    """Step 4 of cronbach_alpha: SPSS's item-total statistics and psych's item columns, from the covariances."""
     c = m.cov
     p = c.shape[0]
     total = c.sum()
@@ -291,7 +319,7 @@ def _item_total_statistics(m: Moments, r: np.ndarray) -> dict:
 
 
 def _alpha_diagnostics(raw, r_drop, names, warnings) -> None:
-    """Step 4 of cronbach_alpha: a negative alpha and items that correlate negatively with the rest."""
+    """Step 5 of cronbach_alpha: a negative alpha and items that correlate negatively with the rest."""
     if raw < 0:
         diagnose(
             "alpha is negative because the average covariance among items is negative; this violates "
@@ -409,7 +437,7 @@ def split_half(
     *,
     corr=None,
     n_obs=None,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     check_keys: bool = True,
     n_sample: int = 10_000,
     seed: int | None = 0,
@@ -488,7 +516,7 @@ class GuttmanResult(Reportable):
 
 
 def guttman(
-    data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sample: int = 10_000, seed: int | None = 0
+    data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, n_sample: int = 10_000, seed: int | None = 0
 ) -> GuttmanResult:
     r"""Guttman's lambdas on the correlation matrix R (:math:`V = \mathbf 1'R\mathbf 1`, C the off-diagonal
     part):
@@ -562,7 +590,7 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     Reference: Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
     reliability. Psychological Bulletin 86, 420-428.
     """
-    if not 0 < ci < 1:
+    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
         raise ArgumentError(f"ci must be a confidence level between 0 and 1; got {ci!r}.")
     x, names = response_matrix(data, min_items=2)
     x = x[~np.isnan(x).any(axis=1)]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import Moments, gather, random_generator
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather, random_generator
 from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
@@ -100,7 +100,7 @@ def parallel_analysis(
     n_iter: int = 1000,
     quantile: float = 0.95,
     seed: int | None = None,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     simulation: str = "wishart",
     cor: str = "pearson",
 ) -> ParallelAnalysisResult:
@@ -216,7 +216,7 @@ class MAPResult(Reportable):
 
 
 def velicer_map(
-    data=None, *, corr=None, n_obs=None, missing: str = "listwise", max_factors: int | None = None
+    data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, max_factors: int | None = None
 ) -> MAPResult:
     r"""Velicer's minimum average partial (MAP) test, original and revised.
 

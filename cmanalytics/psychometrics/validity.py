@@ -13,7 +13,7 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.efa import _extraction_diagnostics, psych_order
 from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
-from cmanalytics.psychometrics.inputs import gather, response_matrix
+from cmanalytics.psychometrics.inputs import LISTWISE, gather, response_matrix
 from cmanalytics.psychometrics.rotation import rotate
 from cmanalytics.psychometrics.sem import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.fitting import sections
@@ -392,7 +392,7 @@ class HarmanResult(Reportable):
         )
 
 
-def harman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", threshold: float = 50.0) -> HarmanResult:
+def harman(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, threshold: float = 50.0) -> HarmanResult:
     r"""Harman's single-factor test for common-method bias: the share of variance of the first unrotated
     principal component of all items, :math:`100\,\lambda_1 / p`; above 50% a single (method) factor is
     suspected. SPSS: Factor, Principal components, fixed 1 factor, no rotation, "% of Variance".
@@ -539,7 +539,7 @@ def omega(
     corr=None,
     n_obs=None,
     n_factors: int = 3,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     flip: bool = True,
     option: str = "equal",
     n_boot: int = 0,
@@ -574,6 +574,7 @@ def omega(
         raise ArgumentError(f"option must be 'equal', 'first' or 'second' (psych's, for two factors); got {option!r}.")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise ArgumentError(f"n_boot must be a whole number of at least 0; got {n_boot!r}.")
+    _check_omega_inapplicable(int(n_factors), option, n_boot, ci, seed)
     warnings: list[str] = []
     g, groups, h2, gamma, xt = schmid_leiman(r, int(n_factors), option=option)
     _extraction_diagnostics(xt, "minres", list(m.names), warnings)
@@ -603,6 +604,21 @@ def omega(
         ci_table,
         tuple(warnings),
     )
+
+
+def _check_omega_inapplicable(k, option, n_boot, ci, seed) -> None:
+    """Refuse omega's options that would go unused: psych's ``option`` fixes the general loadings of two
+    group factors only, and ``ci`` and ``seed`` belong to the bootstrap (``n_boot`` > 0)."""
+    if option != "equal" and k != 2:
+        raise ArgumentError(
+            f"option={option!r} applies to two group factors (psych's option); with n_factors={k} the general "
+            "loadings come from a factor of the group factors' correlations. Leave option out."
+        )
+    if not n_boot:
+        if seed is not None:
+            raise ArgumentError("seed is for the bootstrap intervals; give n_boot > 0, or leave seed out.")
+        if ci != 0.95:
+            raise ArgumentError("ci is the level of the bootstrap intervals; give n_boot > 0, or leave ci out.")
 
 
 def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi0) -> pd.DataFrame:
