@@ -15,11 +15,7 @@ from scipy import special
 
 from cmanalytics.errors import DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import LISTWISE, SINGULAR_TOL, Moments, gather, pseudo_inverse
-
-
-def is_singular(r: np.ndarray) -> bool:
-    return bool(np.linalg.eigvalsh(r)[0] < SINGULAR_TOL * r.shape[0])
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather, inverse
 
 
 def singular_warning(names) -> str:
@@ -28,13 +24,6 @@ def singular_warning(names) -> str:
         f"items ({len(names)}) than the data can separate): a pseudo-inverse was used and statistics that "
         "need the inverse are unreliable. Drop redundant items."
     )
-
-
-def inverse(r: np.ndarray) -> tuple[np.ndarray, bool]:
-    """R^-1, or the Moore-Penrose pseudo-inverse when R is singular (flagged)."""
-    if is_singular(r):
-        return pseudo_inverse(*np.linalg.eigh(r)), True
-    return np.linalg.inv(r), False
 
 
 def smc_array(r: np.ndarray) -> np.ndarray:

@@ -6,12 +6,12 @@ import functools
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import optimize
 
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import bartlett_multiplier
+from cmanalytics.psychometrics.inputs import check_whole
 
 
 def _half_unit(x: float | None, rounding: bool) -> float:
@@ -165,10 +165,10 @@ def audit_efa_report(
 
 def _check_counts(n_obs, n_items, n_factors) -> tuple[int, int, int]:
     """Step 1 of audit_efa_report: the three counts are positive whole numbers, and k <= p."""
-    for name, value in (("n_obs", n_obs), ("n_items", n_items), ("n_factors", n_factors)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ArgumentError(f"{name} must be a positive whole number; got {value!r}.")
-    p, k, n = int(n_items), int(n_factors), int(n_obs)
+    n, p, k = (
+        check_whole(name, value, 1)
+        for name, value in (("n_obs", n_obs), ("n_items", n_items), ("n_factors", n_factors))
+    )
     if k > p:
         raise ArgumentError(f"n_factors ({k}) cannot exceed n_items ({p}).")
     return p, k, n

@@ -21,7 +21,7 @@ from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
 from cmanalytics.psychometrics.adequacy import singular_warning
-from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, check_whole, gather
 
 METHOD_ALIASES = {
     "pca": "pca",
@@ -412,10 +412,8 @@ def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_s
         raise ArgumentError(f"delta must be positive; got {delta!r}.")
     if "n_small" in opts and not (isinstance(n_small, (int, np.integer)) and 1 <= n_small <= m.n_items * k):
         raise ArgumentError(f"n_small must be a whole number from 1 to {m.n_items * k}; got {n_small!r}.")
-    if random_starts is not None and (
-        isinstance(random_starts, bool) or not isinstance(random_starts, (int, np.integer)) or random_starts < 0
-    ):
-        raise ArgumentError(f"random_starts must be a whole number of at least 0; got {random_starts!r}.")
+    if random_starts is not None:
+        check_whole("random_starts", random_starts, 0)
     if random_starts is not None and rotation in ("varimax", "promax") and random_starts > 0:
         raise ArgumentError(f"random_starts applies to the gradient projection rotations, not to {rotation}.")
     default = 10 if rotation in MULTIMODAL else 0
@@ -426,8 +424,7 @@ def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_s
 def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     r"""psych's column convention: signs so each column sums positive, order by :math:`\mathrm{diag}(\Phi L'L)`
     descending (the variance each factor accounts for). Returns (signs, order)."""
-    sign = np.sign(lam.sum(axis=0))
-    sign[sign == 0] = 1
+    sign = ex.column_signs(lam)
     ltl = lam.T @ lam
     var = np.diag(ltl) if phi is None else np.diag(phi @ ltl)
     return sign, np.argsort(-var, kind="stable")
@@ -591,9 +588,7 @@ def _factor_count(n_factors, eigenvalues, method, p) -> tuple[int, str]:
         k = kaiser_count(eigenvalues)
         rule = "eigenvalues greater than 1 (Kaiser's criterion)"
     else:
-        if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 1:
-            raise ArgumentError(f"n_factors must be a positive whole number or None; got {n_factors!r}.")
-        k = int(n_factors)
+        k = check_whole("n_factors", n_factors, 1)
         rule = "set by the user"
     k_max = ex.max_factors(method, p)
     if k > k_max:
@@ -606,10 +601,8 @@ def _factor_count(n_factors, eigenvalues, method, p) -> tuple[int, str]:
 
 def _check_starts(n_starts, method) -> None:
     """Step 2 of efa_from_moments: n_starts is a count, and only for the methods that have starts."""
-    if n_starts is not None and (
-        isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 0
-    ):
-        raise ArgumentError(f"n_starts must be a whole number of at least 0; got {n_starts!r}.")
+    if n_starts is not None:
+        check_whole("n_starts", n_starts, 0)
     if n_starts is not None and method in ("pca", "paf"):
         raise ArgumentError(f"n_starts applies to minres, ml, wls and gls; {METHOD_LABELS[method]} has no starts.")
 

@@ -72,11 +72,17 @@ def eigh_desc(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[::-1], vectors[:, ::-1]
 
 
-def sign_columns(loadings: np.ndarray) -> np.ndarray:
-    """Flip each column so its loadings sum positive (psych's convention; a column summing 0 is kept)."""
+def column_signs(loadings: np.ndarray) -> np.ndarray:
+    """+1/-1 per column: the sign that makes its loadings sum positive (psych's convention; a column summing
+    0 keeps its sign)."""
     s = np.sign(loadings.sum(axis=0))
     s[s == 0] = 1.0
-    return loadings * s
+    return s
+
+
+def sign_columns(loadings: np.ndarray) -> np.ndarray:
+    """Flip each column so its loadings sum positive (:func:`column_signs`)."""
+    return loadings * column_signs(loadings)
 
 
 def max_factors(method: str, p: int) -> int:

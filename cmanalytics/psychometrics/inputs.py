@@ -124,14 +124,12 @@ class Moments:
     @cached_property
     def singular(self) -> bool:
         """Is the correlation matrix singular (smallest eigenvalue below 1e-10 p)?"""
-        return bool(self.eigenvalues[-1] < SINGULAR_TOL * self.n_items)
+        return is_singular(self.eigenvalues)
 
     @cached_property
     def inverse(self) -> np.ndarray:
         """R^-1, or the Moore-Penrose pseudo-inverse when R is singular."""
-        if self.singular:
-            return pseudo_inverse(*self.eigh)
-        return np.linalg.inv(self.corr)
+        return inverse(self.corr, self.eigh)[0]
 
     @property
     def from_data(self) -> bool:
@@ -144,6 +142,47 @@ def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     keep = values > SINGULAR_TOL * len(values)
     v = vectors[:, keep]
     return (v / values[keep]) @ v.T
+
+
+def is_singular(values: np.ndarray) -> bool:
+    """Is a correlation matrix with these eigenvalues singular for our purposes: its smallest below 1e-10 p?"""
+    return bool(np.min(values) < SINGULAR_TOL * len(values))
+
+
+def inverse(r: np.ndarray, eigh: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, bool]:
+    """R^-1, or the Moore-Penrose pseudo-inverse when R is singular (flagged); ``eigh``: R's eigen-
+    decomposition when it is at hand."""
+    if is_singular(np.linalg.eigvalsh(r) if eigh is None else eigh[0]):
+        return pseudo_inverse(*(np.linalg.eigh(r) if eigh is None else eigh)), True
+    return np.linalg.inv(r), False
+
+
+def stack_inverse(r: np.ndarray) -> np.ndarray:
+    """Inverses of a stack of correlation matrices (..., p, p), as LAPACK gives them, or the pseudo-inverses
+    when one of them is singular (random and resampled matrices: one eigendecomposition per matrix would
+    cost more than the inverses)."""
+    try:
+        return np.linalg.inv(r)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(r, hermitian=True)
+
+
+def check_whole(name: str, value, minimum: int = 1) -> int:
+    """A whole-number argument (not a bool) of at least ``minimum``, or an ArgumentError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ArgumentError(f"{name} must be a whole number of at least {minimum}; got {value!r}.")
+    return int(value)
+
+
+def check_level(name: str, value) -> float:
+    """A probability strictly between 0 and 1 (a confidence level, a quantile), or an ArgumentError naming it."""
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 < value < 1
+    ):
+        raise ArgumentError(f"{name} must be a level between 0 and 1 (e.g. 0.95); got {value!r}.")
+    return float(value)
 
 
 def random_generator(seed) -> np.random.Generator:

@@ -11,7 +11,7 @@ from scipy import special
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import check_missing, response_matrix, smooth_eigenvalues
+from cmanalytics.psychometrics.inputs import check_missing, check_whole, response_matrix, smooth_eigenvalues
 
 MAX_CATEGORIES = 20
 _BIG = 38.0  # stands in for an infinite threshold: Phi(-38) underflows to 0
@@ -256,8 +256,7 @@ def _check_options(missing, correct, smooth, max_iter) -> None:
         raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ArgumentError(f"max_iter must be a whole number of at least 1; got {max_iter!r}.")
+    check_whole("max_iter", max_iter, 1)
 
 
 def _ordinal_responses(data, missing) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -17,6 +17,7 @@ from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import (
     LISTWISE,
     Moments,
+    check_level,
     check_missing,
     check_policy_applies,
     gather,
@@ -232,8 +233,7 @@ def cronbach_alpha(
 def _check_alpha_options(ci, reverse, scale) -> tuple[str, ...]:
     """Step 1 of cronbach_alpha: the interval's level is a probability; ``reverse`` as a tuple of names;
     ``scale`` only with items to reverse."""
-    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
-        raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
+    check_level("ci", ci)
     if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
         raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
     names = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
@@ -590,8 +590,7 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     Reference: Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
     reliability. Psychological Bulletin 86, 420-428.
     """
-    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
-        raise ArgumentError(f"ci must be a confidence level between 0 and 1; got {ci!r}.")
+    check_level("ci", ci)
     x, names = response_matrix(data, min_items=2)
     x = x[~np.isnan(x).any(axis=1)]
     n, k = x.shape

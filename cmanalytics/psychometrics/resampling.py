@@ -14,39 +14,19 @@ from cmanalytics.errors import ArgumentError, CmanalyticsWarning, DataError, dia
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
-from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, random_generator, response_matrix
+from cmanalytics.psychometrics.inputs import (
+    check_level,
+    check_missing,
+    check_whole,
+    moments_from_array,
+    random_generator,
+    response_matrix,
+    stack_inverse,
+)
 from cmanalytics.psychometrics.reliability import alpha_from_cov, cronbach_alpha
-from cmanalytics.psychometrics.rotation import ROTATIONS
+from cmanalytics.psychometrics.rotation import ROTATIONS, varimax_stack
 
 _BATCH = 500
-
-
-def _batched_varimax(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
-    """``stats::varimax`` (Kaiser-normalized) on a stack of loading matrices (B, p, k); each matrix stops by
-    its own criterion, exactly as it would alone."""
-    b_, p, k = a.shape
-    w = np.sqrt((a**2).sum(axis=2, keepdims=True))
-    w[w == 0] = 1.0
-    x = a / w
-    xt = np.swapaxes(x, 1, 2)
-    t = np.broadcast_to(np.eye(k), (b_, k, k)).copy()
-    d = np.zeros(b_)
-    active = np.ones(b_, bool)
-    for _ in range(max_iter):
-        idx = np.where(active)[0]
-        if idx.size == 0:
-            break
-        z = x[idx] @ t[idx]
-        g = z * z
-        g -= g.sum(axis=1, keepdims=True) / p
-        g *= z
-        u, sv, vt = np.linalg.svd(xt[idx] @ g)
-        t[idx] = u @ vt
-        d_new = sv.sum(axis=1)
-        done = d_new < d[idx] * (1 + eps)
-        d[idx] = d_new
-        active[idx[done]] = False
-    return (x @ t) * w
 
 
 def align(draws: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -182,10 +162,8 @@ def bootstrap(
 
 def _check_bootstrap_options(n_boot, level, missing, method, rotation) -> tuple[str, str | None]:
     """Step 1 of bootstrap: refuse arguments outside their domains; the extraction and rotation keys."""
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ArgumentError(f"n_boot must be a whole number of at least 1; got {n_boot!r}.")
-    if not 0 < level < 1:
-        raise ArgumentError(f"level must lie between 0 and 1; got {level!r}.")
+    check_whole("n_boot", n_boot, 1)
+    check_level("level", level)
     check_missing(missing)
     key = METHOD_ALIASES.get(str(method).lower())
     if key is None:
@@ -282,14 +260,10 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     r = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)
     r[:, idx, idx] = 1.0
-    try:
-        inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:  # a singular resample (duplicated rows): the pseudo-inverse, as for the data
-        inv = np.linalg.pinv(r, hermitian=True)
-    kmo = kmo_arrays(r, inv)[0]
+    kmo = kmo_arrays(r, stack_inverse(r))[0]  # a singular resample (duplicated rows): pseudo-inverses
     values, vectors = np.linalg.eigh(r)
     values, vectors = values[:, ::-1][:, :k], vectors[:, :, ::-1][:, :, :k]
     lam = vectors * np.sqrt(np.maximum(values, np.finfo(float).eps))[:, None, :]
     if rotation == "varimax" and k > 1:
-        lam = _batched_varimax(lam)
+        lam = varimax_stack(lam)
     return alpha, kmo, lam, None

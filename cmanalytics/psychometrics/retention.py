@@ -9,7 +9,15 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather, random_generator
+from cmanalytics.psychometrics.inputs import (
+    LISTWISE,
+    Moments,
+    check_level,
+    check_whole,
+    gather,
+    random_generator,
+    stack_inverse,
+)
 from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
@@ -24,11 +32,7 @@ def _leading_count(observed: np.ndarray, reference: np.ndarray) -> int:
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues (descending) of R with squared multiple correlations on the diagonal, for a batch."""
-    try:
-        inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:  # a singular observed matrix: the pseudo-inverse, as everywhere else
-        inv = np.linalg.pinv(r, hermitian=True)
-    smc = 1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1)
+    smc = 1.0 - 1.0 / np.diagonal(stack_inverse(r), axis1=-2, axis2=-1)
     reduced = r.copy()
     idx = np.arange(r.shape[-1])
     reduced[..., idx, idx] = smc
@@ -169,10 +173,8 @@ def parallel_analysis(
 
 def _check_parallel_options(n_iter, quantile, simulation, cor) -> None:
     """Step 1 of parallel_analysis: refuse arguments outside their domains."""
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
-        raise ArgumentError(f"n_iter must be a whole number of at least 1; got {n_iter!r}.")
-    if not 0 < quantile < 1:
-        raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
+    check_whole("n_iter", n_iter, 1)
+    check_level("quantile", quantile)
     if simulation not in SIMULATIONS:
         raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
     if cor not in ("pearson", "polychoric"):

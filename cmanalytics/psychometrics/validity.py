@@ -13,7 +13,7 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.efa import _extraction_diagnostics, psych_order
 from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
-from cmanalytics.psychometrics.inputs import LISTWISE, gather, response_matrix
+from cmanalytics.psychometrics.inputs import LISTWISE, check_level, check_whole, gather, response_matrix
 from cmanalytics.psychometrics.rotation import rotate
 from cmanalytics.psychometrics.sem import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.fitting import sections
@@ -568,12 +568,11 @@ def omega(
     """
     m = gather(data, corr, n_obs, missing=missing)
     r = m.corr
-    if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 2:
-        raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
+    check_whole("n_factors", n_factors, 2)  # omega needs at least two group factors
     if option not in ("equal", "first", "second"):
         raise ArgumentError(f"option must be 'equal', 'first' or 'second' (psych's, for two factors); got {option!r}.")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
-        raise ArgumentError(f"n_boot must be a whole number of at least 0; got {n_boot!r}.")
+    check_whole("n_boot", n_boot, 0)
+    check_level("ci", ci)
     _check_omega_inapplicable(int(n_factors), option, n_boot, ci, seed)
     warnings: list[str] = []
     g, groups, h2, gamma, xt = schmid_leiman(r, int(n_factors), option=option)
@@ -625,8 +624,6 @@ def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi
     """Percentile intervals from ``n_boot`` resamples of the respondents (seeded)."""
     if data is None or not m.from_data:
         raise ArgumentError("bootstrap intervals for omega need the raw responses (data=), not a correlation matrix.")
-    if not 0 < level < 1:
-        raise ArgumentError(f"ci must lie between 0 and 1; got {level!r}.")
     import warnings as w
 
     x, names = response_matrix(data, min_items=2)

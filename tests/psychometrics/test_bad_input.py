@@ -111,8 +111,8 @@ def test_both_or_neither_input(survey):
         ({"method": "svd"}, "not an extraction method"),
         ({"rotation": "bogus"}, "not available"),
         ({"missing": "mean"}, "not a missing-data policy"),
-        ({"n_factors": 0}, "positive whole number"),
-        ({"n_factors": 2.5}, "positive whole number"),
+        ({"n_factors": 0}, "n_factors must be a whole number of at least 1"),
+        ({"n_factors": 2.5}, "n_factors must be a whole number of at least 1"),
     ],
 )
 def test_bad_arguments(survey, kwargs, pattern):
