@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError, DataError, SingularityWarning, diagnose
 from cmanalytics.presentation import Reportable
 from cmanalytics.psychometrics.inputs import check_missing, check_whole, response_matrix, smooth_eigenvalues
 
@@ -400,18 +400,22 @@ def _fisher_scoring(tables, cut, codes, iu, ju, max_iter) -> np.ndarray:
 
 
 def _definiteness(r, smooth) -> tuple[np.ndarray, bool, tuple[str, ...]]:
-    """Step 7 of polychoric: flag a matrix that is not positive definite, or smooth it when asked."""
+    """Step 7 of polychoric: flag a matrix that is not positive definite (a SingularityWarning), or smooth it
+    when asked."""
     lam_min = np.linalg.eigvalsh(r)[0]
     if lam_min > 0:
         return r, False, ()
+    record: list[str] = []
     if smooth:
         note = (
             f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
             "was smoothed (psych::cor.smooth's method)."
         )
-        return smooth_eigenvalues(r), True, (note,)
+        diagnose(note, SingularityWarning, record, 4)
+        return smooth_eigenvalues(r), True, tuple(record)
     note = (
         f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
         "pass smooth=True before factoring it."
     )
-    return r, False, (note,)
+    diagnose(note, SingularityWarning, record, 4)
+    return r, False, tuple(record)

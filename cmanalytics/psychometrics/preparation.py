@@ -35,11 +35,10 @@ def prepare(data, *, missing: str = LISTWISE, method: str = "pearson", smooth: b
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
     if method == "polychoric":
-        from cmanalytics.errors import SingularityWarning, diagnose
         from cmanalytics.psychometrics.ordinal import polychoric
 
-        res = polychoric(data, missing=missing, smooth=smooth, **options)
-        notes = tuple(diagnose(w, SingularityWarning) for w in res.warnings) if res.smoothed else ()
+        res = polychoric(data, missing=missing, smooth=smooth, **options)  # warns of smoothing itself
+        notes = res.warnings if res.smoothed else ()
         m = Moments(
             res.items, res.rho, None, None, None, res.n_obs, None, str(missing), res.n_obs, "polychoric", notes=notes
         )
