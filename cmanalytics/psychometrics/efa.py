@@ -430,14 +430,16 @@ def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np
     return sign, np.argsort(-var, kind="stable")
 
 
-def _extraction_diagnostics(xt, method, names, warnings) -> None:
+def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) -> None:
+    """Non-convergence, starts that disagree, Heywood cases and clipped eigenvalues of an extraction, as
+    warnings that point at the caller ``stacklevel`` frames up (efa's by default) and on ``warnings``."""
     if not xt.converged:
         diagnose(
             f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
             "not a solution. Increase max_iter or extract fewer factors.",
             ConvergenceWarning,
             warnings,
-            6,
+            stacklevel,
         )
     if len(xt.start_objectives) > 1:
         values = np.asarray(xt.start_objectives)
@@ -451,7 +453,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
                 + ".",
                 ConvergenceWarning,
                 warnings,
-                6,
+                stacklevel,
             )
     if method != "pca":
         heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
@@ -461,7 +463,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
                 "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
                 HeywoodWarning,
                 warnings,
-                6,
+                stacklevel,
             )
     if xt.clipped:
         diagnose(
@@ -469,7 +471,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
             "too many factors are being extracted.",
             SingularityWarning,
             warnings,
-            6,
+            stacklevel,
         )
 
 
