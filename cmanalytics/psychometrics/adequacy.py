@@ -15,13 +15,9 @@ import pandas as pd
 from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import DataError
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import SINGULAR_TOL, Moments, gather, pseudo_inverse
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, gather, inverse
 
 special = lazy_module("scipy.special")
-
-
-def is_singular(r: np.ndarray) -> bool:
-    return bool(np.linalg.eigvalsh(r)[0] < SINGULAR_TOL * r.shape[0])
 
 
 def singular_warning(names) -> str:
@@ -30,13 +26,6 @@ def singular_warning(names) -> str:
         f"items ({len(names)}) than the data can separate): a pseudo-inverse was used and statistics that "
         "need the inverse are unreliable. Drop redundant items."
     )
-
-
-def inverse(r: np.ndarray) -> tuple[np.ndarray, bool]:
-    """R^-1, or the Moore-Penrose pseudo-inverse when R is singular (flagged)."""
-    if is_singular(r):
-        return pseudo_inverse(*np.linalg.eigh(r)), True
-    return np.linalg.inv(r), False
 
 
 def smc_array(r: np.ndarray) -> np.ndarray:
@@ -129,7 +118,7 @@ class KMOResult(Reportable):
         return "KMO", rows, [("Measure of sampling adequacy per item", self.to_frame())], self.warnings, ()
 
 
-def kmo(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> KMOResult:
+def kmo(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> KMOResult:
     r"""Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item (MSA).
 
     .. math::
@@ -204,7 +193,7 @@ class BartlettResult(Reportable):
         return "Bartlett's test of sphericity", rows, (), self.warnings, ()
 
 
-def bartlett(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> BartlettResult:
+def bartlett(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> BartlettResult:
     r"""Bartlett's test of sphericity: is R an identity matrix?
 
     .. math::
@@ -266,7 +255,7 @@ class AntiImageResult(Reportable):
         )
 
 
-def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> AntiImageResult:
+def anti_image(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> AntiImageResult:
     r"""Anti-image covariance and correlation matrices, as SPSS prints them (Descriptives > Anti-image).
 
     Anti-image covariance: :math:`a_{ij} = s^{ij} / (s^{ii} s^{jj})` with :math:`S = R^{-1}`; anti-image
@@ -285,7 +274,7 @@ def anti_image(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -
     )
 
 
-def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Series:
+def smc(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> pd.Series:
     r"""Squared multiple correlation of each item with all the others, :math:`1 - 1/(R^{-1})_{jj}`.
 
     The initial communalities of principal axis factoring (SPSS "Communalities: Initial"); R ``psych::smc(R)``.
@@ -295,7 +284,7 @@ def smc(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> pd.Se
     return pd.Series(1.0 - 1.0 / np.diag(m.inverse), index=list(m.names), name="SMC")
 
 
-def determinant(data=None, *, corr=None, n_obs=None, missing: str = "listwise") -> float:
+def determinant(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE) -> float:
     """Determinant of the correlation matrix, as SPSS prints under the correlation matrix; R ``det(cor(x))``.
 
     Near 0 means multicollinearity (SPSS warns below 0.00001, Field's rule of thumb).

@@ -95,6 +95,32 @@ def agreement(
     non-independence, and reliability. In Klein & Kozlowski (Eds.), Multilevel Theory, Research, and Methods
     in Organizations (pp. 349-381).
     """
+    x, g, names = _agreement_responses(data, group, items)
+    low, high, sigma = _null_distribution(x, scale, null)
+    warnings: list[str] = []
+    labels, inverse = np.unique(g, return_inverse=True)
+    rows, rwg_rows, awg_rows = _within_groups(x, inverse, labels, sigma, (low, high), warnings)
+    index = pd.Index(labels, name=group)
+    table = pd.DataFrame(rows, index=index, columns=["n", "mean", "rwg", "rwg_j", "awg"])
+    table["n"] = table["n"].astype(int)
+    msb, msw, kbar = _one_way_anova(x.mean(axis=1), inverse, labels.size)
+    return AgreementResult(
+        table,
+        pd.DataFrame(rwg_rows, index=index, columns=names),
+        pd.DataFrame(awg_rows, index=index, columns=names),
+        (msb - msw) / (msb + (kbar - 1) * msw),
+        (msb - msw) / msb,
+        msb,
+        msw,
+        kbar,
+        sigma,
+        (low, high),
+        tuple(warnings),
+    )
+
+
+def _agreement_responses(data, group, items) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Step 1 of agreement: the answers and the group labels, rows with a missing answer or group dropped."""
     if not isinstance(data, pd.DataFrame):
         raise DataError("agreement() takes a DataFrame with the answers and a group column.")
     if group not in data.columns:
@@ -106,7 +132,11 @@ def agreement(
     x, names = response_matrix(data[items], min_items=1)
     g = data[group].to_numpy()
     keep = ~np.isnan(x).any(axis=1) & ~pd.isna(g)
-    x, g = x[keep], g[keep]
+    return x[keep], g[keep], names
+
+
+def _null_distribution(x, scale, null) -> tuple[float, float, float]:
+    """Step 2 of agreement: the scale's lowest and highest option, and the null variance over its options."""
     low, high = (float(np.min(x)), float(np.max(x))) if scale is None else (float(scale[0]), float(scale[1]))
     if not low < high or x.min() < low or x.max() > high:
         raise ArgumentError(f"scale={scale!r} must be (lowest, highest) option and contain every answer.")
@@ -114,8 +144,12 @@ def agreement(
     sigma = uniform_null_variance(n_options) if null is None else null_variance(null)
     if null is not None and len(null) != n_options:
         raise ArgumentError(f"null gives {len(null)} probabilities; the scale has {n_options} options.")
-    warnings: list[str] = []
-    labels, inverse = np.unique(g, return_inverse=True)
+    return low, high, sigma
+
+
+def _within_groups(x, inverse, labels, sigma, bounds, warnings) -> tuple[list, list, list]:
+    """Step 3 of agreement: per group, the table row (n, mean, rwg, rwg_j, awg), rwg and awg per item."""
+    low, high = bounds
     rows, rwg_rows, awg_rows = [], [], []
     small = []
     for j, label in enumerate(labels):
@@ -140,29 +174,18 @@ def agreement(
             "group(s) " + ", ".join(small) + " have fewer than 2 members: no within-group agreement.",
             SmallSampleWarning,
             warnings,
+            4,
         )
-    index = pd.Index(labels, name=group)
-    table = pd.DataFrame(rows, index=index, columns=["n", "mean", "rwg", "rwg_j", "awg"])
-    table["n"] = table["n"].astype(int)
-    score = x.mean(axis=1)
-    n_total, n_groups = score.size, labels.size
+    return rows, rwg_rows, awg_rows
+
+
+def _one_way_anova(score, inverse, n_groups) -> tuple[float, float, float]:
+    """Step 4 of agreement: the mean squares between and within groups of the scale mean, and the mean group size."""
+    n_total = score.size
     if n_groups < 2 or n_total <= n_groups:
         raise DataError("ICC(1) and ICC(2) need at least 2 groups and more people than groups.")
-    group_means = np.bincount(inverse, weights=score) / np.bincount(inverse)
     counts = np.bincount(inverse)
+    group_means = np.bincount(inverse, weights=score) / counts
     msb = float((counts * (group_means - score.mean()) ** 2).sum() / (n_groups - 1))
     msw = float(((score - group_means[inverse]) ** 2).sum() / (n_total - n_groups))
-    kbar = n_total / n_groups
-    return AgreementResult(
-        table,
-        pd.DataFrame(rwg_rows, index=index, columns=names),
-        pd.DataFrame(awg_rows, index=index, columns=names),
-        (msb - msw) / (msb + (kbar - 1) * msw),
-        (msb - msw) / msb,
-        msb,
-        msw,
-        kbar,
-        sigma,
-        (low, high),
-        tuple(warnings),
-    )
+    return msb, msw, n_total / n_groups

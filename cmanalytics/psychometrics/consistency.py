@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-
-import numpy as np
 
 from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import bartlett_multiplier
+from cmanalytics.psychometrics.inputs import check_whole
 
 optimize = lazy_module("scipy.optimize")
 
@@ -117,26 +117,18 @@ def audit_efa_report(
     Example: the psychological-contract study (part A: n = 112, 14 items, 3 components, 73.39%, alpha
     0.913) needs a chi-square of at least about 927.8, but 830.506 was printed.
     """
-    for name, value in (("n_obs", n_obs), ("n_items", n_items), ("n_factors", n_factors)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ArgumentError(f"{name} must be a positive whole number; got {value!r}.")
-    p, k, n = int(n_items), int(n_factors), int(n_obs)
-    if k > p:
-        raise ArgumentError(f"n_factors ({k}) cannot exceed n_items ({p}).")
+    p, k, n = _check_counts(n_obs, n_items, n_factors)
+    reported = {
+        "n_obs": n,
+        "n_items": p,
+        "n_factors": k,
+        "kmo": kmo,
+        "bartlett_chi2": bartlett_chi2,
+        "variance_pct": variance_pct,
+        "alpha": alpha,
+    }
     findings: list[str] = []
-    ok = True
-    if kmo is not None and not 0 <= kmo <= 1:
-        ok = False
-        findings.append(f"KMO must lie between 0 and 1; {kmo} was reported.")
-    elif kmo is not None:
-        findings.append("KMO depends on the partial correlations, not on the eigenvalues alone; it enters no bound.")
-    if alpha is not None and alpha > 1:
-        ok = False
-        findings.append(f"alpha cannot exceed 1; {alpha} was reported.")
-    if variance_pct is not None and not 0 < variance_pct <= 100:
-        ok = False
-        findings.append(f"the variance explained must lie in (0, 100]; {variance_pct} was reported.")
-    c = bartlett_multiplier(n, p)
+    ok = _range_checks(kmo, alpha, variance_pct, findings)
     h_alpha, h_var, h_chi = (
         _half_unit(alpha, rounding),
         _half_unit(variance_pct, rounding),
@@ -144,17 +136,7 @@ def audit_efa_report(
     )
     lam1_min = lambda1_floor(alpha - h_alpha, p) if alpha is not None else 1.0
     bounds: dict = {"lambda1_min": lam1_min}
-
-    def best_logdet(lam1: float) -> float:
-        if variance_pct is None:
-            return max_log_det(p, k, lam1, None)
-        lo, hi = variance_pct - h_var, variance_pct + h_var
-        f = lambda v: -max_log_det(p, k, lam1, p * v / 100)  # noqa: E731
-        cands = [lo, hi]
-        if hi > lo:
-            cands.append(optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}).x)
-        return max(-f(v) for v in cands)
-
+    best_logdet = functools.partial(_best_logdet, p, k, variance_pct, h_var)
     logdet = best_logdet(lam1_min)
     if variance_pct is not None and alpha is not None and logdet == -math.inf:
         ok = False
@@ -170,56 +152,101 @@ def audit_efa_report(
             f"{100 * k / p:.2f}% by the ordering of eigenvalues)."
         )
     if logdet > -math.inf:
-        chi_min = -c * logdet
-        bounds["bartlett_chi2_min"] = max(chi_min, 0.0)
+        bounds["bartlett_chi2_min"] = max(-bartlett_multiplier(n, p) * logdet, 0.0)
         bounds["log_det_max"] = logdet
         if bartlett_chi2 is not None:
-            if -logdet > 0:
-                bounds["n_max"] = int(math.floor((bartlett_chi2 + h_chi) / -logdet + n - c))
-            if bartlett_chi2 + h_chi < chi_min:
-                ok = False
-                findings.append(
-                    f"Bartlett's chi-square of {bartlett_chi2} is below {chi_min:.1f}, the least that any correlation "
-                    f"matrix of {p} items with the other reported figures gives at n = {n}: the figures cannot "
-                    f"all hold. The reported chi-square is attainable only with n <= {bounds.get('n_max')}."
-                )
-            else:
-                findings.append(f"Bartlett's chi-square of {bartlett_chi2} is at least the bound {chi_min:.1f}.")
-            if variance_pct is not None:
-                a_max = _alpha_max(p, k, n, bartlett_chi2 + h_chi, best_logdet, variance_pct)
-                var_only = -c * best_logdet(1.0)
-                bounds["bartlett_chi2_min_variance_only"] = max(var_only, 0.0)
-                if a_max is not None:
-                    bounds["alpha_max"] = a_max
-                    if alpha is not None and alpha - h_alpha > a_max:
-                        findings.append(f"With that chi-square and variance, alpha could be at most {a_max:.3f}.")
-                elif bartlett_chi2 + h_chi < var_only:
-                    findings.append(
-                        f"Even without alpha, {variance_pct}% of variance in {k} components needs a chi-square of at "
-                        f"least {var_only:.1f} at n = {n}."
-                    )
-            if alpha is not None:
-                alpha_only = -c * max_log_det(p, k, lam1_min, None)
-                bounds["bartlett_chi2_min_alpha_only"] = max(alpha_only, 0.0)
-                if bartlett_chi2 + h_chi < alpha_only:
-                    findings.append(
-                        f"Even without the variance explained, alpha {alpha} needs a chi-square of at "
-                        f"least {alpha_only:.1f} at n = {n}."
-                    )
+            halves = (h_alpha, h_chi)
+            ok = _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, findings) and ok
     if ok:
         findings.insert(
             0, "The reported figures are mutually consistent: some correlation matrix can produce all of them."
         )
-    reported = {
-        "n_obs": n,
-        "n_items": p,
-        "n_factors": k,
-        "kmo": kmo,
-        "bartlett_chi2": bartlett_chi2,
-        "variance_pct": variance_pct,
-        "alpha": alpha,
-    }
     return EFAReportAudit(ok, bounds, tuple(findings), reported)
+
+
+def _check_counts(n_obs, n_items, n_factors) -> tuple[int, int, int]:
+    """Step 1 of audit_efa_report: the three counts are positive whole numbers, and k <= p."""
+    n, p, k = (
+        check_whole(name, value, 1)
+        for name, value in (("n_obs", n_obs), ("n_items", n_items), ("n_factors", n_factors))
+    )
+    if k > p:
+        raise ArgumentError(f"n_factors ({k}) cannot exceed n_items ({p}).")
+    return p, k, n
+
+
+def _range_checks(kmo, alpha, variance_pct, findings) -> bool:
+    """Step 2 of audit_efa_report: each figure within its own range; False when one is not."""
+    ok = True
+    if kmo is not None and not 0 <= kmo <= 1:
+        ok = False
+        findings.append(f"KMO must lie between 0 and 1; {kmo} was reported.")
+    elif kmo is not None:
+        findings.append("KMO depends on the partial correlations, not on the eigenvalues alone; it enters no bound.")
+    if alpha is not None and alpha > 1:
+        ok = False
+        findings.append(f"alpha cannot exceed 1; {alpha} was reported.")
+    if variance_pct is not None and not 0 < variance_pct <= 100:
+        ok = False
+        findings.append(f"the variance explained must lie in (0, 100]; {variance_pct} was reported.")
+    return ok
+
+
+def _best_logdet(p, k, variance_pct, h_var, lam1: float) -> float:
+    """Step 3 of audit_efa_report: the largest ln|R| with first eigenvalue at least ``lam1``, over the
+    variances explained that round to the one printed."""
+    if variance_pct is None:
+        return max_log_det(p, k, lam1, None)
+    lo, hi = variance_pct - h_var, variance_pct + h_var
+    f = lambda v: -max_log_det(p, k, lam1, p * v / 100)  # noqa: E731
+    cands = [lo, hi]
+    if hi > lo:
+        cands.append(optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}).x)
+    return max(-f(v) for v in cands)
+
+
+def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, findings) -> bool:
+    """Step 4 of audit_efa_report: the reported chi-square against its least value, and what it allows of
+    n and alpha; False when it is below the bound. ``halves``: the rounding margins of alpha and chi-square."""
+    n, p, k = reported["n_obs"], reported["n_items"], reported["n_factors"]
+    chi2, alpha, variance_pct = reported["bartlett_chi2"], reported["alpha"], reported["variance_pct"]
+    h_alpha, h_chi = halves
+    c = bartlett_multiplier(n, p)
+    chi_min = -c * logdet
+    ok = True
+    if -logdet > 0:
+        bounds["n_max"] = int(math.floor((chi2 + h_chi) / -logdet + n - c))
+    if chi2 + h_chi < chi_min:
+        ok = False
+        findings.append(
+            f"Bartlett's chi-square of {chi2} is below {chi_min:.1f}, the least that any correlation "
+            f"matrix of {p} items with the other reported figures gives at n = {n}: the figures cannot "
+            f"all hold. The reported chi-square is attainable only with n <= {bounds.get('n_max')}."
+        )
+    else:
+        findings.append(f"Bartlett's chi-square of {chi2} is at least the bound {chi_min:.1f}.")
+    if variance_pct is not None:
+        a_max = _alpha_max(p, k, n, chi2 + h_chi, best_logdet, variance_pct)
+        var_only = -c * best_logdet(1.0)
+        bounds["bartlett_chi2_min_variance_only"] = max(var_only, 0.0)
+        if a_max is not None:
+            bounds["alpha_max"] = a_max
+            if alpha is not None and alpha - h_alpha > a_max:
+                findings.append(f"With that chi-square and variance, alpha could be at most {a_max:.3f}.")
+        elif chi2 + h_chi < var_only:
+            findings.append(
+                f"Even without alpha, {variance_pct}% of variance in {k} components needs a chi-square of at "
+                f"least {var_only:.1f} at n = {n}."
+            )
+    if alpha is not None:
+        alpha_only = -c * max_log_det(p, k, lam1_min, None)
+        bounds["bartlett_chi2_min_alpha_only"] = max(alpha_only, 0.0)
+        if chi2 + h_chi < alpha_only:
+            findings.append(
+                f"Even without the variance explained, alpha {alpha} needs a chi-square of at "
+                f"least {alpha_only:.1f} at n = {n}."
+            )
+    return ok
 
 
 def _alpha_max(p, k, n, chi2, best_logdet, variance_pct) -> float | None:

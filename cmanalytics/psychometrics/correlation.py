@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from cmanalytics.errors import ArgumentError
-from cmanalytics.psychometrics.inputs import moments_from_data
+from cmanalytics.psychometrics.inputs import LISTWISE, moments_from_data
 
 METHODS = ("pearson", "polychoric")
 
 
-def correlation(data, method: str = "pearson", missing: str = "listwise") -> pd.DataFrame:
+def correlation(data, method: str = "pearson", missing: str = LISTWISE) -> pd.DataFrame:
     r"""Pearson (or polychoric) correlation matrix of item responses.
 
     .. math:: r_{ij} = \frac{\sum_k (x_{ki} - \bar x_i)(x_{kj} - \bar x_j)}

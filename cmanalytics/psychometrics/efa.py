@@ -21,7 +21,7 @@ from cmanalytics.presentation import Reportable, fmt, html_report, text_report
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
 from cmanalytics.psychometrics.adequacy import singular_warning
-from cmanalytics.psychometrics.inputs import Moments, gather
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, check_whole, gather
 
 METHOD_ALIASES = {
     "pca": "pca",
@@ -278,7 +278,7 @@ def efa(
     n_factors: int | None = None,
     method: str = "pca",
     rotation: str | None = "varimax",
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     normalize: bool | None = None,
     max_iter: int | None = None,
     tol: float | None = None,
@@ -412,10 +412,8 @@ def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_s
         raise ArgumentError(f"delta must be positive; got {delta!r}.")
     if "n_small" in opts and not (isinstance(n_small, (int, np.integer)) and 1 <= n_small <= m.n_items * k):
         raise ArgumentError(f"n_small must be a whole number from 1 to {m.n_items * k}; got {n_small!r}.")
-    if random_starts is not None and (
-        isinstance(random_starts, bool) or not isinstance(random_starts, (int, np.integer)) or random_starts < 0
-    ):
-        raise ArgumentError(f"random_starts must be a whole number of at least 0; got {random_starts!r}.")
+    if random_starts is not None:
+        check_whole("random_starts", random_starts, 0)
     if random_starts is not None and rotation in ("varimax", "promax") and random_starts > 0:
         raise ArgumentError(f"random_starts applies to the gradient projection rotations, not to {rotation}.")
     default = 10 if rotation in MULTIMODAL else 0
@@ -426,21 +424,22 @@ def _rotation_options(rotation, m: Moments, k: int, *, gamma, delta, target, n_s
 def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     r"""psych's column convention: signs so each column sums positive, order by :math:`\mathrm{diag}(\Phi L'L)`
     descending (the variance each factor accounts for). Returns (signs, order)."""
-    sign = np.sign(lam.sum(axis=0))
-    sign[sign == 0] = 1
+    sign = ex.column_signs(lam)
     ltl = lam.T @ lam
     var = np.diag(ltl) if phi is None else np.diag(phi @ ltl)
     return sign, np.argsort(-var, kind="stable")
 
 
-def _extraction_diagnostics(xt, method, names, warnings) -> None:
+def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) -> None:
+    """Non-convergence, starts that disagree, Heywood cases and clipped eigenvalues of an extraction, as
+    warnings that point at the caller ``stacklevel`` frames up (efa's by default) and on ``warnings``."""
     if not xt.converged:
         diagnose(
             f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
             "not a solution. Increase max_iter or extract fewer factors.",
             ConvergenceWarning,
             warnings,
-            5,
+            stacklevel,
         )
     if len(xt.start_objectives) > 1:
         values = np.asarray(xt.start_objectives)
@@ -454,7 +453,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
                 + ".",
                 ConvergenceWarning,
                 warnings,
-                5,
+                stacklevel,
             )
     if method != "pca":
         heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
@@ -464,7 +463,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
                 "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
                 HeywoodWarning,
                 warnings,
-                5,
+                stacklevel,
             )
     if xt.clipped:
         diagnose(
@@ -472,7 +471,7 @@ def _extraction_diagnostics(xt, method, names, warnings) -> None:
             "too many factors are being extracted.",
             SingularityWarning,
             warnings,
-            5,
+            stacklevel,
         )
 
 
@@ -494,18 +493,104 @@ def efa_from_moments(
     n_starts=None,
     seed=0,
 ) -> EFAResult:
-    r = m.corr
     p = m.n_items
-    names = list(m.names)
-    eigenvalues = m.eigenvalues
     warnings: list[str] = []
+    k, rule = _factor_count(n_factors, m.eigenvalues, method, p)
+    _check_starts(n_starts, method)
+    _check_inapplicable(
+        method,
+        rotation,
+        max_iter=max_iter,
+        tol=tol,
+        normalize=normalize,
+        gamma=gamma,
+        delta=delta,
+        target=target,
+        n_small=n_small,
+        random_starts=random_starts,
+        rotation_max_iter=rotation_max_iter,
+    )
+    opts = (
+        {}
+        if rotation is None
+        else _rotation_options(
+            rotation, m, k, gamma=gamma, delta=delta, target=target, n_small=n_small, random_starts=random_starts
+        )
+    )
+    _check_singular(m, method, warnings)
+    xt, unrot = _extracted(m, k, method, max_iter, tol, n_starts, seed, warnings)
+    rr = _rotated(unrot, rotation, k, normalize, rotation_max_iter, seed, opts, warnings)
+    return _efa_result(m, k, rule, method, rotation, xt, unrot, rr, warnings)
+
+
+def _efa_result(m: Moments, k, rule, method, rotation, xt, unrot, rr, warnings) -> EFAResult:
+    """Step 7 of efa_from_moments: the result, with the rotated solution when there is one."""
+    p = m.n_items
+    col_prefix = "RC" if rr is not None and method == "pca" else COLUMN_PREFIX[method]
+    return EFAResult(
+        method=method,
+        rotation=rotation if k > 1 else None,
+        n_factors=k,
+        n_factors_rule=rule,
+        fit=_fit_statistics(m, unrot, xt, rr, method),
+        n_obs=m.n_obs,
+        missing=m.missing,
+        iterations={
+            "extraction": xt.iterations,
+            "rotation": 0 if rr is None else rr.iterations,
+            "normalized": None if rr is None else rr.normalized,
+        },
+        warnings=tuple(warnings),
+        items=m.names,
+        factors=tuple(f"{col_prefix}{j + 1}" for j in range(k)),
+        arrays={
+            "lam": unrot if rr is None else rr.loadings,
+            "unrot": unrot,
+            "phi": None if rr is None else rr.phi,
+            "rotmat": None if rr is None else rr.rotmat,
+            "eigenvalues": m.eigenvalues,
+            "initial": np.ones(p) if method == "pca" else 1.0 - 1.0 / np.diag(m.inverse),
+        },
+        _moments=m,
+    )
+
+
+def _extracted(m: Moments, k, method, max_iter, tol, n_starts, seed, warnings):
+    """Step 4 of efa_from_moments: the extraction, its diagnostics, and the unrotated loadings in psych's
+    signs and order."""
+    xt = ex.extract(
+        m.corr,
+        k,
+        method,
+        max_iter=max_iter,
+        tol=tol,
+        eig=m.eigh if method == "pca" else None,
+        n_starts=n_starts,
+        seed=seed,
+    )
+    _extraction_diagnostics(xt, method, list(m.names), warnings)
+    sign, order = psych_order(xt.loadings, None)
+    return xt, (xt.loadings * sign)[:, order]
+
+
+def _fit_statistics(m: Moments, unrot, xt, rr, method) -> dict | None:
+    """Step 6 of efa_from_moments: psych's fit statistics of a factor model (None for components)."""
+    if method == "pca":
+        return None
+    fit = ex.model_fit(m.corr, unrot, None, m.n_obs)
+    fit["criterion"] = xt.objective
+    if rr is not None:
+        fit["rotation_criterion"] = rr.criterion
+    return fit
+
+
+def _factor_count(n_factors, eigenvalues, method, p) -> tuple[int, str]:
+    """Step 1 of efa_from_moments: the number of factors (Kaiser's rule when None) and the rule that set it."""
     if n_factors is None:
         k = kaiser_count(eigenvalues)
         rule = "eigenvalues greater than 1 (Kaiser's criterion)"
     else:
-        if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 1:
-            raise ArgumentError(f"n_factors must be a positive whole number or None; got {n_factors!r}.")
-        k = int(n_factors)
+        k = check_whole("n_factors", n_factors, 1)
         rule = "set by the user"
     k_max = ex.max_factors(method, p)
     if k > k_max:
@@ -513,106 +598,85 @@ def efa_from_moments(
             f"{k} factors cannot be extracted from {p} items by {METHOD_LABELS[method]}: at most {k_max} "
             + ("(the model would have negative degrees of freedom)." if method == "ml" else "(fewer than the items).")
         )
-    if n_starts is not None and (
-        isinstance(n_starts, bool) or not isinstance(n_starts, (int, np.integer)) or n_starts < 0
-    ):
-        raise ArgumentError(f"n_starts must be a whole number of at least 0; got {n_starts!r}.")
+    return k, rule
+
+
+def _check_starts(n_starts, method) -> None:
+    """Step 2 of efa_from_moments: n_starts is a count, and only for the methods that have starts."""
+    if n_starts is not None:
+        check_whole("n_starts", n_starts, 0)
     if n_starts is not None and method in ("pca", "paf"):
         raise ArgumentError(f"n_starts applies to minres, ml, wls and gls; {METHOD_LABELS[method]} has no starts.")
-    opts = (
-        _rotation_options(
-            rotation, m, k, gamma=gamma, delta=delta, target=target, n_small=n_small, random_starts=random_starts
-        )
-        if rotation is not None
-        else {}
-    )
+
+
+def _check_inapplicable(method, rotation, *, rotation_max_iter, **given) -> None:
+    """Step 2b of efa_from_moments: refuse options the chosen method or the absence of a rotation would
+    leave unused (principal components do not iterate; without a rotation nothing uses a rotation's options)."""
+    if method == "pca":
+        for name in ("max_iter", "tol"):
+            if given[name] is not None:
+                raise ArgumentError(
+                    f"{name} applies to the iterative extractions (paf, minres, ml, wls, gls); principal "
+                    "components are computed in one step. Leave it out or choose another method."
+                )
+    if rotation is None:
+        for name in ("normalize", "gamma", "delta", "target", "n_small", "random_starts"):
+            if given[name] is not None:
+                raise ArgumentError(
+                    f"{name} is an option of the rotation, and rotation=None: give a rotation or leave {name} out."
+                )
+        if rotation_max_iter != 1000:
+            raise ArgumentError(
+                "rotation_max_iter is an option of the rotation, and rotation=None: give a rotation or leave it out."
+            )
+
+
+def _check_singular(m: Moments, method, warnings) -> None:
+    """Step 3 of efa_from_moments: a singular matrix is refused by the likelihood methods, flagged by the rest."""
     if m.singular:
         if method in ("ml", "wls", "gls"):
             raise ArgumentError(
                 f"{METHOD_LABELS[method]} needs a nonsingular correlation matrix; " + singular_warning(m.names)
             )
-        diagnose(singular_warning(m.names), SingularityWarning, warnings, 4)
+        diagnose(singular_warning(m.names), SingularityWarning, warnings, 5)
 
-    xt = ex.extract(
-        r, k, method, max_iter=max_iter, tol=tol, eig=m.eigh if method == "pca" else None, n_starts=n_starts, seed=seed
-    )
-    _extraction_diagnostics(xt, method, names, warnings)
 
-    prefix = COLUMN_PREFIX[method]
-    sign, order = psych_order(xt.loadings, None)
-    unrot = (xt.loadings * sign)[:, order]
-    rotmat = None
-    phi = None
-    normalized = None
-    rot_iter = 0
-    criterion = None
-    if rotation is not None and k > 1:
-        rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=rotation_max_iter, seed=seed, **opts)
-        lam, phi, rotmat, rot_iter, normalized = rr.loadings, rr.phi, rr.rotmat, rr.iterations, rr.normalized
-        criterion = rr.criterion
-        label = rot.R_NAMES.get(rotation, rotation)
-        if not rr.converged:
-            diagnose(
-                f"the {label} rotation did not converge in {rr.iterations} iterations; the rotated "
-                "loadings are not at the criterion's optimum.",
-                ConvergenceWarning,
-                warnings,
-                4,
-            )
-        if rr.start_criteria and rr.start_criteria[0] > rr.criterion + START_AGREEMENT * max(1.0, abs(rr.criterion)):
-            diagnose(
-                f"the {label} rotation from the identity (R's start) ended at criterion "
-                f"{rr.start_criteria[0]:.6g}; a random start reached {rr.criterion:.6g}, which is kept "
-                "(R's printout shows the other solution).",
-                ConvergenceWarning,
-                warnings,
-                4,
-            )
-        sign, order = psych_order(lam, phi)
-        lam = (lam * sign)[:, order]
-        rotmat = (rotmat * sign)[:, order]
-        if phi is not None:
-            phi = (phi * np.outer(sign, sign))[np.ix_(order, order)]
-        col_prefix = "RC" if method == "pca" else prefix
-    else:
-        lam = unrot
-        col_prefix = prefix
-        if rotation is not None:
-            diagnose(
-                f"only one factor was extracted, so the {rotation} rotation was not applied.",
-                CmanalyticsWarning,
-                warnings,
-                4,
-            )
-    cols = tuple(f"{col_prefix}{j + 1}" for j in range(k))
-    initial = np.ones(p) if method == "pca" else 1.0 - 1.0 / np.diag(m.inverse)
-    fit = None
-    if method != "pca":
-        fit = ex.model_fit(r, unrot, None, m.n_obs)
-        fit["criterion"] = xt.objective
-        if criterion is not None:
-            fit["rotation_criterion"] = criterion
-    return EFAResult(
-        method=method,
-        rotation=rotation if k > 1 else None,
-        n_factors=k,
-        n_factors_rule=rule,
-        fit=fit,
-        n_obs=m.n_obs,
-        missing=m.missing,
-        iterations={"extraction": xt.iterations, "rotation": rot_iter, "normalized": normalized},
-        warnings=tuple(warnings),
-        items=m.names,
-        factors=cols,
-        arrays={
-            "lam": lam,
-            "unrot": unrot,
-            "phi": phi,
-            "rotmat": rotmat,
-            "eigenvalues": eigenvalues,
-            "initial": initial,
-        },
-        _moments=m,
+def _rotated(unrot, rotation, k, normalize, max_iter, seed, opts, warnings) -> rot.Rotation | None:
+    """Step 5 of efa_from_moments: the rotation, its diagnostics, and psych's signs and order of the columns
+    (None when there is no rotation, or one factor to rotate)."""
+    if rotation is None:
+        return None
+    if k == 1:
+        diagnose(
+            f"only one factor was extracted, so the {rotation} rotation was not applied.",
+            CmanalyticsWarning,
+            warnings,
+            5,
+        )
+        return None
+    rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=max_iter, seed=seed, **opts)
+    label = rot.R_NAMES.get(rotation, rotation)
+    if not rr.converged:
+        diagnose(
+            f"the {label} rotation did not converge in {rr.iterations} iterations; the rotated "
+            "loadings are not at the criterion's optimum.",
+            ConvergenceWarning,
+            warnings,
+            5,
+        )
+    if rr.start_criteria and rr.start_criteria[0] > rr.criterion + START_AGREEMENT * max(1.0, abs(rr.criterion)):
+        diagnose(
+            f"the {label} rotation from the identity (R's start) ended at criterion "
+            f"{rr.start_criteria[0]:.6g}; a random start reached {rr.criterion:.6g}, which is kept "
+            "(R's printout shows the other solution).",
+            ConvergenceWarning,
+            warnings,
+            5,
+        )
+    sign, order = psych_order(rr.loadings, rr.phi)
+    phi = None if rr.phi is None else (rr.phi * np.outer(sign, sign))[np.ix_(order, order)]
+    return dataclasses.replace(
+        rr, loadings=(rr.loadings * sign)[:, order], rotmat=(rr.rotmat * sign)[:, order], phi=phi
     )
 
 

@@ -75,11 +75,17 @@ def eigh_desc(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[::-1], vectors[:, ::-1]
 
 
-def sign_columns(loadings: np.ndarray) -> np.ndarray:
-    """Flip each column so its loadings sum positive (psych's convention; a column summing 0 is kept)."""
+def column_signs(loadings: np.ndarray) -> np.ndarray:
+    """+1/-1 per column: the sign that makes its loadings sum positive (psych's convention; a column summing
+    0 keeps its sign)."""
     s = np.sign(loadings.sum(axis=0))
     s[s == 0] = 1.0
-    return loadings * s
+    return s
+
+
+def sign_columns(loadings: np.ndarray) -> np.ndarray:
+    """Flip each column so its loadings sum positive (:func:`column_signs`)."""
+    return loadings * column_signs(loadings)
 
 
 def max_factors(method: str, p: int) -> int:
@@ -298,10 +304,16 @@ def minres(
     psi, iterations, converged, f, values, grad = _fit_uniquenesses(
         _uls_objective, r, k, max_iter, _minres_starts(r, k, n_random, seed) if start is None else [start], gtol
     )
+    return _residual_extraction("minres", r, k, psi, iterations, converged, f, values, grad)
+
+
+def _residual_extraction(method, r, k, psi, iterations, converged, f, values, grad) -> Extraction:
+    r"""The Extraction of a least-squares fit of the uniquenesses (minres, wls, gls): loadings from the top
+    eigenpairs of :math:`R - \mathrm{diag}(\psi)`, signed as psych."""
     loadings, clipped = _top_loadings(r - np.diag(psi), k)
     loadings = sign_columns(loadings)
     return Extraction(
-        "minres",
+        method,
         loadings,
         (loadings**2).sum(axis=1),
         iterations,
@@ -377,20 +389,7 @@ def weighted_least_squares(
     psi, iterations, converged, f, values, grad = _fit_uniquenesses(
         objective, r, k, max_iter, _starts(r, k, weighting, n_random, seed)
     )
-    loadings, clipped = _top_loadings(r - np.diag(psi), k)
-    loadings = sign_columns(loadings)
-    return Extraction(
-        weighting,
-        loadings,
-        (loadings**2).sum(axis=1),
-        iterations,
-        converged,
-        psi <= PSI_LOWER * (1 + 1e-6),
-        clipped,
-        f,
-        values,
-        grad,
-    )
+    return _residual_extraction(weighting, r, k, psi, iterations, converged, f, values, grad)
 
 
 def extract(

@@ -27,6 +27,43 @@ from cmanalytics.errors import ArgumentError, CorrelationMatrixError, DataError
 lapack = lazy_module("scipy.linalg.lapack")
 
 MISSING_POLICIES = ("listwise", "pairwise")
+
+
+class _DefaultPolicy(str):
+    """The default of ``missing=``: it is "listwise" (it compares, prints and reads as that string), but it is
+    also a distinct object, so that an entry point can tell a policy the caller chose from the default and
+    refuse a chosen one that cannot apply: prepared items keep the policy they were prepared with, and a
+    correlation matrix has no answers to delete."""
+
+    __slots__ = ()
+
+
+LISTWISE = _DefaultPolicy("listwise")
+
+
+def chosen_policy(missing) -> bool:
+    """Did the caller pass ``missing=`` (rather than leave the default)?"""
+    return missing is not LISTWISE
+
+
+def check_policy_applies(data, corr, missing) -> None:
+    """Refuse a ``missing=`` the caller chose where it cannot apply: to prepared items whose policy differs
+    (it was applied when they were read), or to a correlation matrix."""
+    if not chosen_policy(missing):
+        return
+    if isinstance(data, Moments) and missing != data.missing:
+        raise ArgumentError(
+            f"missing={missing!r}, but these items were prepared with missing={data.missing!r}: the policy is "
+            f"applied when the data are read. Prepare them again (cma.prepare(df, missing={missing!r})) or "
+            "leave missing= out."
+        )
+    if data is None and corr is not None:
+        raise ArgumentError(
+            f"missing={missing!r} applies to raw responses; a correlation matrix (corr=) has no answers to "
+            "delete. Leave missing= out."
+        )
+
+
 # An eigenvalue below this (times p) makes R singular for our purposes: its inverse and log-determinant
 # are then dominated by rounding.
 SINGULAR_TOL = 1e-10
@@ -89,14 +126,12 @@ class Moments:
     @cached_property
     def singular(self) -> bool:
         """Is the correlation matrix singular (smallest eigenvalue below 1e-10 p)?"""
-        return bool(self.eigenvalues[-1] < SINGULAR_TOL * self.n_items)
+        return is_singular(self.eigenvalues)
 
     @cached_property
     def inverse(self) -> np.ndarray:
         """R^-1, or the Moore-Penrose pseudo-inverse when R is singular."""
-        if self.singular:
-            return pseudo_inverse(*self.eigh)
-        return np.linalg.inv(self.corr)
+        return inverse(self.corr, self.eigh)[0]
 
     @property
     def from_data(self) -> bool:
@@ -109,6 +144,47 @@ def pseudo_inverse(values: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     keep = values > SINGULAR_TOL * len(values)
     v = vectors[:, keep]
     return (v / values[keep]) @ v.T
+
+
+def is_singular(values: np.ndarray) -> bool:
+    """Is a correlation matrix with these eigenvalues singular for our purposes: its smallest below 1e-10 p?"""
+    return bool(np.min(values) < SINGULAR_TOL * len(values))
+
+
+def inverse(r: np.ndarray, eigh: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, bool]:
+    """R^-1, or the Moore-Penrose pseudo-inverse when R is singular (flagged); ``eigh``: R's eigen-
+    decomposition when it is at hand."""
+    if is_singular(np.linalg.eigvalsh(r) if eigh is None else eigh[0]):
+        return pseudo_inverse(*(np.linalg.eigh(r) if eigh is None else eigh)), True
+    return np.linalg.inv(r), False
+
+
+def stack_inverse(r: np.ndarray) -> np.ndarray:
+    """Inverses of a stack of correlation matrices (..., p, p), as LAPACK gives them, or the pseudo-inverses
+    when one of them is singular (random and resampled matrices: one eigendecomposition per matrix would
+    cost more than the inverses)."""
+    try:
+        return np.linalg.inv(r)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(r, hermitian=True)
+
+
+def check_whole(name: str, value, minimum: int = 1) -> int:
+    """A whole-number argument (not a bool) of at least ``minimum``, or an ArgumentError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ArgumentError(f"{name} must be a whole number of at least {minimum}; got {value!r}.")
+    return int(value)
+
+
+def check_level(name: str, value) -> float:
+    """A probability strictly between 0 and 1 (a confidence level, a quantile), or an ArgumentError naming it."""
+    if (
+        isinstance(value, (bool, np.bool_))
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not 0 < value < 1
+    ):
+        raise ArgumentError(f"{name} must be a level between 0 and 1 (e.g. 0.95); got {value!r}.")
+    return float(value)
 
 
 def random_generator(seed) -> np.random.Generator:
@@ -132,6 +208,48 @@ def check_missing(missing: str) -> str:
     return missing
 
 
+def _frame_matrix(data: pd.DataFrame, what: str, as_float: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The DataFrame step of response_matrix: its numbers and item names, non-numeric columns named."""
+    if data.columns.has_duplicates:
+        dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+        raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
+    columns = data.columns.tolist()
+    names = tuple(str(c) for c in columns)
+    # Fast path: a frame of plain numeric columns comes back from to_numpy() numeric (any text, date
+    # or nullable column turns it into object), so the per-column checks run only when needed.
+    x = data.to_numpy() if data.shape[1] else np.empty((len(data), 0))
+    if x.dtype.kind in "biuf":
+        if as_float and x.dtype != np.float64:
+            x = x.astype(np.float64)
+    else:
+        bad = [
+            (str(c), rows)
+            for c, dt in zip(columns, data.dtypes.tolist())
+            if not _is_numeric_dtype(dt)
+            for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None]
+            if rows is None or len(rows)
+        ]
+        if bad:
+            where = "; ".join(
+                f"{c!r}"
+                + (
+                    f" (row(s) {', '.join(map(repr, rows[:5]))}{' and more' if len(rows) > 5 else ''})"
+                    if rows is not None
+                    else ""
+                )
+                for c, rows in bad
+            )
+            raise DataError(
+                f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
+                "answers, or drop id and comment columns before the analysis)."
+            )
+        try:
+            x = data.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
+            raise DataError(f"{what} could not be read as numbers: {exc}") from None
+    return x, names
+
+
 def response_matrix(
     data, *, min_items: int = 3, what: str = "data", as_float: bool = True
 ) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -147,43 +265,7 @@ def response_matrix(
     if isinstance(data, pd.Series):
         data = data.to_frame()
     if isinstance(data, pd.DataFrame):
-        if data.columns.has_duplicates:
-            dup = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
-            raise DataError(f"{what} has duplicated column names: {', '.join(dup)}. Give each item one column.")
-        columns = data.columns.tolist()
-        names = tuple(str(c) for c in columns)
-        # Fast path: a frame of plain numeric columns comes back from to_numpy() numeric (any text, date
-        # or nullable column turns it into object), so the per-column checks run only when needed.
-        x = data.to_numpy() if data.shape[1] else np.empty((len(data), 0))
-        if x.dtype.kind in "biuf":
-            if as_float and x.dtype != np.float64:
-                x = x.astype(np.float64)
-        else:
-            bad = [
-                (str(c), rows)
-                for c, dt in zip(columns, data.dtypes.tolist())
-                if not _is_numeric_dtype(dt)
-                for rows in [_non_numbers(data[c]) if pd.api.types.is_object_dtype(dt) else None]
-                if rows is None or len(rows)
-            ]
-            if bad:
-                where = "; ".join(
-                    f"{c!r}"
-                    + (
-                        f" (row(s) {', '.join(map(repr, rows[:5]))}{' and more' if len(rows) > 5 else ''})"
-                        if rows is not None
-                        else ""
-                    )
-                    for c, rows in bad
-                )
-                raise DataError(
-                    f"{what} has non-numeric column(s) {where}; item responses must be numbers (recode text "
-                    "answers, or drop id and comment columns before the analysis)."
-                )
-            try:
-                x = data.to_numpy(dtype=np.float64, na_value=np.nan)
-            except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
-                raise DataError(f"{what} could not be read as numbers: {exc}") from None
+        x, names = _frame_matrix(data, what, as_float)
     else:
         try:
             x = np.asarray(data)
@@ -223,10 +305,11 @@ def _is_numeric_dtype(dtype) -> bool:
     return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
-def moments_from_data(data, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+def moments_from_data(data, *, missing: str = LISTWISE, min_items: int = 3) -> Moments:
     """One pass over raw responses: means, covariance and correlation under a missing-data policy."""
     check_missing(missing)
     if isinstance(data, Moments):
+        check_policy_applies(data, None, missing)
         return data
     x, names = response_matrix(data, min_items=min_items, as_float=False)
     size_guard(x.shape[0], x.shape[1])
@@ -268,6 +351,7 @@ def moments_from_array(x: np.ndarray, names: tuple[str, ...], missing: str) -> M
 
     Data of any magnitude (1e-300 to 1e155) give the correlations of the data rescaled to ordinary units:
     columns beyond the safe range are divided by a power of two first (:func:`column_units`)."""
+    missing = str(missing)  # the policy as a plain string on the result, the default's marker dropped
     n_rows = x.shape[0]
     if n_rows < 2:
         raise DataError(f"data has {n_rows} row(s); at least 2 respondents are needed for a correlation.")
@@ -423,8 +507,8 @@ def _finish(names, cov, means, n_obs, pairwise_n, missing, n_rows) -> Moments:
     return Moments(names, corr, cov, means, sds, int(n_obs), pairwise_n, missing, n_rows)
 
 
-def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> Moments:
-    """Validate a published correlation matrix and its sample size."""
+def _check_n_obs(n_obs) -> None:
+    """Step 1 of moments_from_corr: the sample size is given and a whole number of at least 2."""
     if n_obs is None:
         raise ArgumentError(
             "a correlation matrix needs n_obs (the number of respondents it was computed from): "
@@ -437,6 +521,10 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
         or n_obs < 2
     ):
         raise ArgumentError(f"n_obs must be a whole number of at least 2; got {n_obs!r}.")
+
+
+def _corr_array(corr) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Step 2 of moments_from_corr: the matrix as floats and its item names (labels, or item1..itemp)."""
     if isinstance(corr, pd.DataFrame):
         names = tuple(str(c) for c in corr.columns)
         if list(map(str, corr.index)) != list(names) and not isinstance(corr.index, pd.RangeIndex):
@@ -452,14 +540,11 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
         except (TypeError, ValueError):
             raise CorrelationMatrixError("corr must be a square matrix of numbers.") from None
         names = tuple(f"item{j + 1}" for j in range(r.shape[-1])) if r.ndim == 2 else ()
-    if r.ndim != 2 or r.shape[0] != r.shape[1]:
-        raise CorrelationMatrixError(f"corr must be a square matrix; got shape {r.shape}.")
-    p = r.shape[0]
-    if p < min_items:
-        raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
-    size_guard(0, p)
-    if not np.isfinite(r).all():
-        raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
+    return r, names
+
+
+def _check_corr_entries(r: np.ndarray, names, tol: float) -> None:
+    """Step 3 of moments_from_corr: symmetric, unit diagonal, entries within [-1, 1] (to ``tol``)."""
     asym = np.abs(r - r.T)
     if asym.max() > tol:
         i, j = np.unravel_index(np.argmax(asym), asym.shape)
@@ -477,6 +562,21 @@ def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> 
     if np.abs(r).max() > 1 + tol:
         i, j = np.unravel_index(np.argmax(np.abs(r)), r.shape)
         raise CorrelationMatrixError(f"corr entry ({names[i]}, {names[j]}) = {r[i, j]:.6g} lies outside [-1, 1].")
+
+
+def moments_from_corr(corr, n_obs, *, min_items: int = 3, tol: float = 1e-6) -> Moments:
+    """Validate a published correlation matrix and its sample size."""
+    _check_n_obs(n_obs)
+    r, names = _corr_array(corr)
+    if r.ndim != 2 or r.shape[0] != r.shape[1]:
+        raise CorrelationMatrixError(f"corr must be a square matrix; got shape {r.shape}.")
+    p = r.shape[0]
+    if p < min_items:
+        raise CorrelationMatrixError(f"corr has {p} item(s); this analysis needs at least {min_items}.")
+    size_guard(0, p)
+    if not np.isfinite(r).all():
+        raise CorrelationMatrixError("corr has missing or infinite entries; a correlation matrix must be complete.")
+    _check_corr_entries(r, names, tol)
     r = (r + r.T) / 2
     np.fill_diagonal(r, 1.0)
     lam_min = np.linalg.eigvalsh(r)[0]
@@ -585,8 +685,11 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours"
 
 
-def gather(data=None, corr=None, n_obs=None, *, missing: str = "listwise", min_items: int = 3) -> Moments:
+def gather(data=None, corr=None, n_obs=None, *, missing: str = LISTWISE, min_items: int = 3) -> Moments:
     """The single entry point: raw responses, prepared moments, or a correlation matrix with ``n_obs``."""
+    check_missing(missing)
+    if corr is None or data is None:
+        check_policy_applies(data, corr, missing)
     if isinstance(data, Moments):  # prepared items carry the missing-data policy they were prepared with
         if data.n_items < min_items:
             raise DataError(f"{data.n_items} item(s); this analysis needs at least {min_items}.")

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics._lazy import lazy_module
-from cmanalytics.errors import ArgumentError, DataError
+from cmanalytics.errors import ArgumentError, DataError, SingularityWarning, diagnose
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import check_missing, response_matrix, smooth_eigenvalues
+from cmanalytics.psychometrics.inputs import check_missing, check_whole, response_matrix, smooth_eigenvalues
 
 special = lazy_module("scipy.special")
 
@@ -202,7 +202,7 @@ class PolychoricResult(Reportable):
 
 
 def polychoric(
-    data, *, correct: float = 0.0, smooth: bool = False, missing: str = "pairwise", max_iter: int = 50
+    data, *, correct: float = 0.0, smooth: bool = False, missing: str = "listwise", max_iter: int = 50
 ) -> PolychoricResult:
     r"""Polychoric correlation matrix of ordinal items, by two-step maximum likelihood.
 
@@ -211,27 +211,58 @@ def polychoric(
     :math:`\pi_{ab}` the bivariate normal probability of the rectangle of cells (a, b). All pairs are
     solved at once by Fisher scoring, using :math:`\partial\Phi_2(x, y; \rho)/\partial\rho = \phi_2(x, y; \rho)`.
 
-    R: ``psych::polychoric(x, correct = 0)`` (psych's default ``correct = 0.5`` puts 0.5 in empty cells
-    of each pair's table: pass ``correct=0.5`` for that). ``smooth=True`` makes a non-positive-definite
-    result positive definite (eigenvalues floored, as ``psych::cor.smooth``) and says so.
-    ``missing="pairwise"``: thresholds from each item's answers, each table from the pair's.
+    ``missing="listwise"`` (the default, as every other entry point of the package, SPSS and lavaan) keeps
+    the respondents who answered every item. ``missing="pairwise"`` is psych's rule: each item's thresholds
+    from all its answers, each pair's table from the respondents who answered both. On complete data the
+    two are the same.
+
+    ``correct`` is added to each empty cell of a pair's table before its correlation is estimated (a
+    continuity correction; 0, the default, for none). psych::polychoric's signature says ``correct = 0.5``,
+    but with the thresholds of each item taken from its own answers (``global = TRUE``, psych's default
+    whenever the items have the same number of categories, and this function's only way) psych applies no
+    correction: ``psych::polychoric(x)`` and ``psych::polychoric(x, correct = 0)`` print the same matrix,
+    and the default here gives it (tests/reference/psych_polychoric_defaults.json). ``correct=0.5`` gives
+    the corrected estimate psych computes only with pair-wise thresholds (``global = FALSE``).
+    :func:`~cmanalytics.tetrachoric` defaults to 0.5, because ``psych::tetrachoric`` does apply it.
+
+    R: ``psych::polychoric(x)`` (pairwise) is ``cma.polychoric(x, missing="pairwise")``, and on complete
+    data ``cma.polychoric(x)``; this function's listwise default is ``psych::polychoric(na.omit(x))``.
+    ``smooth=True`` makes a non-positive-definite result positive definite (eigenvalues floored, as
+    ``psych::cor.smooth``) and says so.
 
     Reference: Olsson, U. (1979). Maximum likelihood estimation of the polychoric correlation coefficient.
     Psychometrika 44, 443-460.
     """
+    _check_options(missing, correct, smooth, max_iter)
+    x, names = _ordinal_responses(data, missing)
+    codes, cats = _category_codes(x, names)
+    tau, cut = _thresholds(codes, cats)
+    tables, iu, ju = _pair_tables(codes, cats, names, correct)
+    rho = _fisher_scoring(tables, cut, codes, iu, ju, max_iter)
+    p = len(names)
+    r = np.eye(p)
+    r[iu, ju] = r[ju, iu] = rho
+    r, smoothed, warnings = _definiteness(r, smooth)
+    return PolychoricResult(names, r, tau, x.shape[0], smoothed, warnings, cats)
+
+
+def _check_options(missing, correct, smooth, max_iter) -> None:
+    """Step 1 of polychoric: refuse arguments outside their domains."""
     check_missing(missing)
     if (
         isinstance(correct, bool)
         or not isinstance(correct, (int, float, np.integer, np.floating))
         or not np.isfinite(correct)
+        or correct < 0
     ):
         raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ArgumentError(f"max_iter must be a whole number of at least 1; got {max_iter!r}.")
-    if correct < 0:
-        raise ArgumentError(f"correct must be 0 or a positive count for empty cells; got {correct!r}.")
+    check_whole("max_iter", max_iter, 1)
+
+
+def _ordinal_responses(data, missing) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Step 2 of polychoric: the response matrix, checked, with incomplete rows dropped under listwise."""
     x, names = response_matrix(data, min_items=2)
     if x.shape[0] < 2:
         raise DataError(f"data has {x.shape[0]} row(s); at least 2 respondents are needed for a correlation.")
@@ -247,19 +278,23 @@ def polychoric(
             f"item(s) {', '.join(repr(names[j]) for j in np.where(empty)[0])} were answered by no one; "
             "drop them and run again."
         )
-    x_all = x
     if missing == "listwise":
-        x = x[~np.isnan(x).any(axis=1)]
-    n, p = x.shape
-    codes, cats = [], []
-    for j in range(p):
-        col = x[:, j]
-        values = np.unique(col[~np.isnan(col)])
-        if not len(values):
+        complete = ~np.isnan(x).any(axis=1)
+        if not complete.any():
             raise DataError(
-                f"no complete rows under listwise deletion (none of {len(x_all)} respondents answered "
+                f"no complete rows under listwise deletion (none of {len(x)} respondents answered "
                 "every item); use missing='pairwise'."
             )
+        x = x[complete]
+    return x, names
+
+
+def _category_codes(x, names) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Step 3 of polychoric: each item's answers as category codes 0..c-1 (-1 for missing), and its categories."""
+    codes, cats = [], []
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        values = np.unique(col[~np.isnan(col)])
         if len(values) < 2:
             raise DataError(
                 f"item {names[j]!r} has a single category ({values[0]:g}); a polychoric correlation needs at least two."
@@ -269,30 +304,43 @@ def polychoric(
                 f"item {names[j]!r} has {len(values)} categories; polychoric correlations are for "
                 f"ordinal items with at most {MAX_CATEGORIES} (use Pearson correlations)."
             )
-        c = np.full(n, -1, dtype=np.int64)
+        c = np.full(len(col), -1, dtype=np.int64)
         ok = ~np.isnan(col)
         c[ok] = np.searchsorted(values, col[ok])
         codes.append(c)
         cats.append(values)
+    return codes, cats
+
+
+def _thresholds(codes, cats) -> tuple[list[np.ndarray], np.ndarray]:
+    """Step 4 of polychoric: each item's thresholds from its marginal proportions, and the cut points
+    padded with +BIG for the empty extra categories of items with fewer categories than the most."""
     kmax = max(len(v) for v in cats)
-    # thresholds, padded with +BIG (empty extra categories)
     tau = []
-    cut = np.full((p, kmax + 1), _BIG)
+    cut = np.full((len(codes), kmax + 1), _BIG)
     cut[:, 0] = -_BIG
-    for j in range(p):
-        ok = codes[j] >= 0
-        counts = np.bincount(codes[j][ok], minlength=len(cats[j]))
+    for j, c in enumerate(codes):
+        ok = c >= 0
+        counts = np.bincount(c[ok], minlength=len(cats[j]))
         t = special.ndtri(np.cumsum(counts)[:-1] / ok.sum())
         tau.append(t)
         cut[j, 1 : len(t) + 1] = t
+    return tau, cut
+
+
+def _pair_tables(codes, cats, names, correct) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 5 of polychoric: every pair's contingency table (pairs, kmax, kmax), with ``correct`` in its
+    empty cells; returns the tables and the pairs' item indices."""
+    n, p = len(codes[0]), len(codes)
+    kmax = max(len(v) for v in cats)
     # all pairwise tables at once: one-hot indicator matrix, then its cross-products
     onehot = np.zeros((n, p * kmax))
-    for j in range(p):
-        ok = codes[j] >= 0
-        onehot[np.where(ok)[0], j * kmax + codes[j][ok]] = 1.0
+    for j, c in enumerate(codes):
+        ok = c >= 0
+        onehot[np.where(ok)[0], j * kmax + c[ok]] = 1.0
     tables_all = (onehot.T @ onehot).reshape(p, kmax, p, kmax).transpose(0, 2, 1, 3)
     iu, ju = np.triu_indices(p, 1)
-    tables = tables_all[iu, ju].copy()  # (pairs, kmax, kmax)
+    tables = tables_all[iu, ju].copy()
     together = tables.sum(axis=(1, 2))
     if (together < 2).any():
         q = int(np.argmax(together < 2))
@@ -301,11 +349,17 @@ def polychoric(
             "respondent(s); a polychoric correlation needs at least 2."
         )
     if correct > 0:
+        # only the cells of categories an item has: the padding of a shorter item stays empty
         real = np.zeros_like(tables, dtype=bool)
         for q, (a, b) in enumerate(zip(iu, ju)):
             real[q, : len(cats[a]), : len(cats[b])] = True
         tables = np.where(real & (tables == 0), correct, tables)
-    # start from the Pearson correlation of the codes
+    return tables, iu, ju
+
+
+def _fisher_scoring(tables, cut, codes, iu, ju, max_iter) -> np.ndarray:
+    """Step 6 of polychoric: each pair's maximum-likelihood correlation, all pairs at once, by Fisher
+    scoring with step halving, from the Pearson correlation of the codes."""
     rho = np.empty(len(iu))
     for q, (a, b) in enumerate(zip(iu, ju)):
         ok = (codes[a] >= 0) & (codes[b] >= 0)
@@ -314,6 +368,7 @@ def polychoric(
     xa = cut[iu][:, :, None]  # (pairs, kmax+1, 1)
     yb = cut[ju][:, None, :]  # (pairs, 1, kmax+1)
     mask = tables > 0
+    total = tables.sum(axis=(1, 2))
 
     def loglik_parts(r):
         rr = r[:, None, None]
@@ -324,7 +379,6 @@ def polychoric(
         pi = np.maximum(pi, 1e-300)
         ll = np.where(mask, tables * np.log(pi), 0.0).sum(axis=(1, 2))
         score = np.where(mask, tables * dpi / pi, 0.0).sum(axis=(1, 2))
-        total = tables.sum(axis=(1, 2))
         info = total * np.where(pi > 1e-300, dpi**2 / pi, 0.0).sum(axis=(1, 2))
         return ll, score, info
 
@@ -344,22 +398,26 @@ def polychoric(
             scale = np.where(worse, scale / 2, scale)
         rho = np.where(active, trial, rho)
         ll, score, info = np.where(active, ll_t, ll), np.where(active, score_t, score), np.where(active, info_t, info)
-    r = np.eye(p)
-    r[iu, ju] = r[ju, iu] = rho
-    warnings = []
-    smoothed = False
+    return rho
+
+
+def _definiteness(r, smooth) -> tuple[np.ndarray, bool, tuple[str, ...]]:
+    """Step 7 of polychoric: flag a matrix that is not positive definite (a SingularityWarning), or smooth it
+    when asked."""
     lam_min = np.linalg.eigvalsh(r)[0]
-    if lam_min <= 0:
-        if smooth:
-            r = smooth_eigenvalues(r)
-            smoothed = True
-            warnings.append(
-                f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
-                "was smoothed (psych::cor.smooth's method)."
-            )
-        else:
-            warnings.append(
-                f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
-                "pass smooth=True before factoring it."
-            )
-    return PolychoricResult(names, r, tau, n, smoothed, tuple(warnings), cats)
+    if lam_min > 0:
+        return r, False, ()
+    record: list[str] = []
+    if smooth:
+        note = (
+            f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
+            "was smoothed (psych::cor.smooth's method)."
+        )
+        diagnose(note, SingularityWarning, record, 4)
+        return smooth_eigenvalues(r), True, tuple(record)
+    note = (
+        f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
+        "pass smooth=True before factoring it."
+    )
+    diagnose(note, SingularityWarning, record, 4)
+    return r, False, tuple(record)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from cmanalytics.errors import ArgumentError
-from cmanalytics.psychometrics.inputs import Moments, check_definite, check_missing, moments_from_data
+from cmanalytics.psychometrics.inputs import LISTWISE, Moments, check_definite, check_missing, moments_from_data
 
 
-def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth: bool = False, **options) -> Moments:
+def prepare(data, *, missing: str = LISTWISE, method: str = "pearson", smooth: bool = False, **options) -> Moments:
     """One pass over raw responses, reusable by every analysis.
 
     ``kmo``, ``bartlett``, ``efa``, ``parallel_analysis`` and ``cronbach_alpha`` each take the returned
@@ -17,6 +17,9 @@ def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth:
 
         items = cma.prepare(df)                       # means, covariances, correlations; n
         cma.kmo(items); cma.efa(items, n_factors=3); cma.cronbach_alpha(items)
+
+    The missing-data policy is applied here, once: the analyses keep it, and refuse a ``missing=`` that
+    differs from it (an ArgumentError), as they refuse ``missing=`` with a correlation matrix.
 
     ``method="polychoric"`` prepares the polychoric matrix of ordinal items instead (``options`` go to
     :func:`~cmanalytics.psychometrics.ordinal.polychoric`); KMO, Bartlett, EFA and parallel analysis then
@@ -32,14 +35,14 @@ def prepare(data, *, missing: str = "listwise", method: str = "pearson", smooth:
     if not isinstance(smooth, (bool, np.bool_)):
         raise ArgumentError(f"smooth must be True or False; got {smooth!r}.")
     if method == "polychoric":
-        from cmanalytics.errors import SingularityWarning, check_keywords, diagnose
+        from cmanalytics.errors import check_keywords
         from cmanalytics.psychometrics.ordinal import polychoric
 
         # the options are polychoric's: one it does not take is an ArgumentError naming those it does
-        res = check_keywords(polychoric)(data, missing=missing, smooth=smooth, **options)
-        notes = tuple(diagnose(w, SingularityWarning) for w in res.warnings) if res.smoothed else ()
+        res = check_keywords(polychoric)(data, missing=missing, smooth=smooth, **options)  # warns of smoothing
+        notes = res.warnings if res.smoothed else ()
         m = Moments(
-            res.items, res.rho, None, None, None, res.n_obs, None, missing, res.n_obs, "polychoric", notes=notes
+            res.items, res.rho, None, None, None, res.n_obs, None, str(missing), res.n_obs, "polychoric", notes=notes
         )
         return check_definite(m, smooth=smooth)
     if options:

@@ -12,9 +12,18 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics._lazy import lazy_module
-from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning, diagnose
+from cmanalytics.errors import ArgumentError, DataError, DataWarning, ReverseKeyWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
-from cmanalytics.psychometrics.inputs import Moments, check_missing, gather, moments_from_array, response_matrix
+from cmanalytics.psychometrics.inputs import (
+    LISTWISE,
+    Moments,
+    check_level,
+    check_missing,
+    check_policy_applies,
+    gather,
+    moments_from_array,
+    response_matrix,
+)
 
 special = lazy_module("scipy.special")
 
@@ -140,7 +149,7 @@ class AlphaResult(Reportable):
 
 
 def cronbach_alpha(
-    data, *, reverse=(), missing: str = "listwise", ci: float = 0.95, scale: tuple[float, float] | None = None
+    data, *, reverse=(), missing: str = LISTWISE, ci: float = 0.95, scale: tuple[float, float] | None = None
 ) -> AlphaResult:
     r"""Cronbach's alpha, its Feldt interval and SPSS's item-total statistics.
 
@@ -159,27 +168,21 @@ def cronbach_alpha(
 
     ``reverse`` names items to reverse-key as (scale min + scale max - x). ``scale`` gives those bounds
     (e.g. ``(1, 5)``); when omitted, the smallest and largest answer observed over all items are used, as
-    ``psych::alpha`` does. The caller's data are not modified.
+    ``psych::alpha`` does. ``scale`` without ``reverse`` is refused (it would change nothing), and so is
+    ``scale`` for ordinal alpha, where reversing needs no bounds. The caller's data are not modified.
+
+    ``data`` may be items prepared by :func:`~cmanalytics.prepare` (Pearson: alpha; polychoric: ordinal
+    alpha); they keep the ``missing`` policy they were prepared with, and another ``missing=`` is refused.
 
     Reference: Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
     Psychometrika 16, 297-334.
     """
     check_missing(missing)
-    if isinstance(ci, bool) or not isinstance(ci, (int, float, np.integer, np.floating)) or not 0 < ci < 1:
-        raise ArgumentError(f"ci must be a confidence level between 0 and 1 (e.g. 0.95); got {ci!r}.")
-    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
-        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
-    reverse = (
-        (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
-    )
+    reverse = _check_alpha_options(ci, reverse, scale)
     if isinstance(data, Moments):
+        check_policy_applies(data, None, missing)
         if data.method == "polychoric":
-            unknown = [r for r in reverse if r not in data.names]
-            if unknown:
-                raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
-            if scale is not None and not float(scale[0]) < float(scale[1]):
-                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
-            return _ordinal_alpha(data, ci, reverse)
+            return _ordinal_alpha_of_prepared(data, ci, reverse, scale)
         if not data.from_data:
             raise ArgumentError(
                 "alpha needs item variances: give raw responses or cma.prepare(data), not a correlation matrix."
@@ -191,32 +194,7 @@ def cronbach_alpha(
     names = m.names
     bounds = None
     if reverse:
-        unknown = [r for r in reverse if r not in names]
-        if unknown:
-            raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
-        if scale is not None:
-            try:
-                bounds = (float(scale[0]), float(scale[1]))
-            except (TypeError, ValueError, IndexError, KeyError):
-                raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
-            if not bounds[0] < bounds[1]:
-                raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
-            if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
-                raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
-        elif x is not None:
-            bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
-            import warnings as _w
-
-            from cmanalytics.errors import DataWarning
-
-            _w.warn(
-                f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
-                "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
-                DataWarning,
-                stacklevel=2,
-            )
-        else:
-            raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
+        bounds = _reverse_bounds(names, x, reverse, scale)
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
     if not c.sum() > 0:  # alpha divides by the variance of the sum score
@@ -233,49 +211,9 @@ def cronbach_alpha(
     average_r = float((r.sum() - p) / (p * (p - 1)))
     std = p * average_r / (1 + (p - 1) * average_r)
     lower, upper = feldt_interval(raw, m.n_obs, p, ci)
-
-    total = c.sum()
-    col = c.sum(axis=0)
-    var = np.diag(c)
-    rest_var = total - 2 * col + var  # variance of the sum of the other items
-    r_drop = (col - var) / np.sqrt(var * rest_var)
-    smc = 1.0 - 1.0 / np.diag(m.inverse) if p > 2 else np.full(p, r[0, 1] ** 2)
-    if p > 2:
-        # alpha of the p - 1 items left: trace and total of C without row and column j
-        alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)
-        std_drop = std_alpha_if_deleted(r)
-    else:
-        alpha_drop = std_drop = np.full(p, np.nan)
-    with np.errstate(over="ignore"):  # in the data's units; beyond 1e308 it is honestly infinite
-        scale_var = rest_var * m.cov_unit * m.cov_unit
-    item_arrays = {
-        "mean": m.means,
-        "sd": m.sds,
-        "scale_mean_if_deleted": m.means.sum() - m.means,
-        "scale_var_if_deleted": scale_var,
-        "r_drop": r_drop,
-        "smc": smc,
-        "alpha_if_deleted": alpha_drop,
-        "std_alpha_if_deleted": std_drop,
-        "raw_r": col / np.sqrt(var * total),
-        "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
-    }
+    item_arrays = _item_total_statistics(m, r)
     warnings: list[str] = []
-    if raw < 0:
-        diagnose(
-            "alpha is negative because the average covariance among items is negative; this violates "
-            "the reliability model. Check whether some items need reverse-keying.",
-            ReverseKeyWarning,
-            warnings,
-        )
-    neg = [names[j] for j in range(p) if r_drop[j] < 0]
-    if neg:
-        diagnose(
-            "item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
-            "reverse-keying.",
-            ReverseKeyWarning,
-            warnings,
-        )
+    _alpha_diagnostics(raw, item_arrays["r_drop"], names, warnings)
     return AlphaResult(
         alpha=raw,
         std_alpha=float(std),
@@ -292,6 +230,115 @@ def cronbach_alpha(
         warnings=tuple(warnings),
         corr=r,
     )
+
+
+def _check_alpha_options(ci, reverse, scale) -> tuple[str, ...]:
+    """Step 1 of cronbach_alpha: the interval's level is a probability; ``reverse`` as a tuple of names;
+    ``scale`` only with items to reverse."""
+    check_level("ci", ci)
+    if reverse is not None and not isinstance(reverse, (str, list, tuple, set, pd.Index, np.ndarray)):
+        raise ArgumentError(f"reverse names the items to reverse-key (a name or a list of names); got {reverse!r}.")
+    names = (reverse,) if isinstance(reverse, str) else tuple(str(r) for r in (reverse if reverse is not None else ()))
+    if scale is not None and not names:
+        raise ArgumentError(
+            "scale=(min, max) is used to reverse-key items; name them with reverse=, or leave scale out."
+        )
+    return names
+
+
+def _ordinal_alpha_of_prepared(m: Moments, ci, reverse, scale) -> AlphaResult:
+    """Step 2 of cronbach_alpha for polychoric items: ordinal alpha, reverse-keyed items named in the data,
+    no scale (reversing an ordinal item needs no bounds)."""
+    unknown = [r for r in reverse if r not in m.names]
+    if unknown:
+        raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+    if scale is not None:
+        raise ArgumentError(
+            "scale does not apply to ordinal alpha: reversing an ordinal item reverses the order of its "
+            "categories whatever the scale's bounds. Leave scale out."
+        )
+    return _ordinal_alpha(m, ci, reverse)
+
+
+def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
+    """Step 3 of cronbach_alpha: the (min, max) that reverse-keying mirrors about: ``scale``, checked against
+    the answers, or psych's smallest and largest answer observed (raw data only)."""
+    unknown = [r for r in reverse if r not in names]
+    if unknown:
+        raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
+    if scale is not None:
+        try:
+            bounds = (float(scale[0]), float(scale[1]))
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise ArgumentError(f"scale must be (min, max), for example (1, 5); got {scale!r}.") from None
+        if not bounds[0] < bounds[1]:
+            raise ArgumentError(f"scale must be (min, max) with min < max; got {scale!r}.")
+        if x is not None and (np.nanmax(x) > bounds[1] or np.nanmin(x) < bounds[0]):
+            raise DataError(f"some answers lie outside the scale {scale!r}; reverse-keying would be wrong.")
+        return bounds
+    if x is None:
+        raise ArgumentError("to reverse-key prepared items, give scale=(min, max) (for example (1, 5)).")
+    bounds = (float(np.nanmin(x)), float(np.nanmax(x)))
+    diagnose(
+        f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
+        "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
+        DataWarning,
+        stacklevel=4,
+    )
+    return bounds
+
+
+def _item_total_statistics(m: Moments, r: np.ndarray) -> dict:
+    """Step 4 of cronbach_alpha: SPSS's item-total statistics and psych's item columns, from the covariances."""
+    c = m.cov
+    p = c.shape[0]
+    total = c.sum()
+    col = c.sum(axis=0)
+    var = np.diag(c)
+    rest_var = total - 2 * col + var  # variance of the sum of the other items
+    r_drop = (col - var) / np.sqrt(var * rest_var)
+    smc = 1.0 - 1.0 / np.diag(m.inverse) if p > 2 else np.full(p, r[0, 1] ** 2)
+    if p > 2:
+        # alpha of the p - 1 items left: trace and total of C without row and column j
+        alpha_drop = (p - 1) / (p - 2) * (1 - (np.trace(c) - var) / rest_var)
+        std_drop = std_alpha_if_deleted(r)
+    else:
+        alpha_drop = std_drop = np.full(p, np.nan)
+    with np.errstate(over="ignore"):  # in the data's units; beyond 1e308 it is honestly infinite
+        scale_var = rest_var * m.cov_unit * m.cov_unit
+    return {
+        "mean": m.means,
+        "sd": m.sds,
+        "scale_mean_if_deleted": m.means.sum() - m.means,
+        "scale_var_if_deleted": scale_var,
+        "r_drop": r_drop,
+        "smc": smc,
+        "alpha_if_deleted": alpha_drop,
+        "std_alpha_if_deleted": std_drop,
+        "raw_r": col / np.sqrt(var * total),
+        "std_r": r.sum(axis=0) / np.sqrt(r.sum()),
+    }
+
+
+def _alpha_diagnostics(raw, r_drop, names, warnings) -> None:
+    """Step 5 of cronbach_alpha: a negative alpha and items that correlate negatively with the rest."""
+    if raw < 0:
+        diagnose(
+            "alpha is negative because the average covariance among items is negative; this violates "
+            "the reliability model. Check whether some items need reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+            4,
+        )
+    neg = [names[j] for j in range(len(names)) if r_drop[j] < 0]
+    if neg:
+        diagnose(
+            "item(s) " + ", ".join(neg) + " correlate negatively with the rest of the scale; they may need "
+            "reverse-keying.",
+            ReverseKeyWarning,
+            warnings,
+            4,
+        )
 
 
 def _ordinal_alpha(m: Moments, ci: float, reverse=()) -> AlphaResult:
@@ -392,7 +439,7 @@ def split_half(
     *,
     corr=None,
     n_obs=None,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     check_keys: bool = True,
     n_sample: int = 10_000,
     seed: int | None = 0,
@@ -471,7 +518,7 @@ class GuttmanResult(Reportable):
 
 
 def guttman(
-    data=None, *, corr=None, n_obs=None, missing: str = "listwise", n_sample: int = 10_000, seed: int | None = 0
+    data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, n_sample: int = 10_000, seed: int | None = 0
 ) -> GuttmanResult:
     r"""Guttman's lambdas on the correlation matrix R (:math:`V = \mathbf 1'R\mathbf 1`, C the off-diagonal
     part):
@@ -545,20 +592,14 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     Reference: Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
     reliability. Psychological Bulletin 86, 420-428.
     """
-    if not 0 < ci < 1:
-        raise ArgumentError(f"ci must be a confidence level between 0 and 1; got {ci!r}.")
+    check_level("ci", ci)
     x, names = response_matrix(data, min_items=2)
     x = x[~np.isnan(x).any(axis=1)]
     n, k = x.shape
     if n < 2:
         raise DataError(f"ICC needs at least 2 complete targets (rows); got {n}.")
-    grand = x.mean()
-    ssb = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ssj = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    sse = ((x - grand) ** 2).sum() - ssb - ssj
-    msb, msj = ssb / (n - 1), ssj / (k - 1)
-    mse = sse / ((n - 1) * (k - 1))
-    msw = (ssj + sse) / (n * (k - 1))
+    ms = _two_way_anova(x)
+    msb, msj, mse, msw = ms["MSB"], ms["MSJ"], ms["MSE"], ms["MSW"]
     icc1 = (msb - msw) / (msb + (k - 1) * msw)
     icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
     icc3 = (msb - mse) / (msb + (k - 1) * mse)
@@ -567,14 +608,7 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
     q = 1 - (1 - ci) / 2
     f1l, f1u = f1 / special.fdtri(d1n, d1d, q), f1 * special.fdtri(d1d, d1n, q)
     f3l, f3u = f3 / special.fdtri(d1n, d3d, q), f3 * special.fdtri(d3d, d1n, q)
-    # ICC2's interval: Satterthwaite's df for the judges' and residual mean squares (McGraw & Wong 1996)
-    fj = msj / mse
-    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    v = vn / vd
-    fu, fl = special.fdtri(n - 1, v, q), special.fdtri(v, n - 1, q)
-    l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
-    u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
+    l2, u2 = _icc2_interval(ms, icc2, n, k, q)
     p1, p3 = special.fdtrc(d1n, d1d, f1), special.fdtrc(d1n, d3d, f3)
     table = pd.DataFrame(
         {
@@ -611,3 +645,32 @@ def icc(data, *, ci: float = 0.95) -> ICCResult:
         index=pd.Index(["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"], name="form"),
     )
     return ICCResult(table, {"MSB": msb, "MSW": msw, "MSJ": msj, "MSE": mse}, n, k, ci)
+
+
+def _two_way_anova(x: np.ndarray) -> dict:
+    """Step 1 of icc: the mean squares of targets (MSB), judges (MSJ), residual (MSE) and within targets (MSW)."""
+    n, k = x.shape
+    grand = x.mean()
+    ssb = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ssj = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    sse = ((x - grand) ** 2).sum() - ssb - ssj
+    return {
+        "MSB": ssb / (n - 1),
+        "MSJ": ssj / (k - 1),
+        "MSE": sse / ((n - 1) * (k - 1)),
+        "MSW": (ssj + sse) / (n * (k - 1)),
+    }
+
+
+def _icc2_interval(ms: dict, icc2: float, n: int, k: int, q: float) -> tuple[float, float]:
+    """Step 2 of icc: ICC2's interval, with Satterthwaite's df for the judges' and residual mean squares
+    (McGraw & Wong 1996)."""
+    msb, msj, mse = ms["MSB"], ms["MSJ"], ms["MSE"]
+    fj = msj / mse
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    fu, fl = special.fdtri(n - 1, v, q), special.fdtri(v, n - 1, q)
+    l2 = n * (msb - fu * mse) / (fu * (k * msj + (k * n - k - n) * mse) + n * msb)
+    u2 = n * (fl * msb - mse) / (k * msj + (k * n - k - n) * mse + n * fl * msb)
+    return l2, u2

@@ -14,39 +14,19 @@ from cmanalytics.errors import ArgumentError, CmanalyticsWarning, DataError, dia
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.adequacy import kmo_arrays, kmo_from_moments
 from cmanalytics.psychometrics.efa import METHOD_ALIASES, efa_from_moments
-from cmanalytics.psychometrics.inputs import check_missing, moments_from_array, random_generator, response_matrix
+from cmanalytics.psychometrics.inputs import (
+    check_level,
+    check_missing,
+    check_whole,
+    moments_from_array,
+    random_generator,
+    response_matrix,
+    stack_inverse,
+)
 from cmanalytics.psychometrics.reliability import alpha_from_cov, cronbach_alpha
-from cmanalytics.psychometrics.rotation import ROTATIONS
+from cmanalytics.psychometrics.rotation import ROTATIONS, varimax_stack
 
 _BATCH = 500
-
-
-def _batched_varimax(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
-    """``stats::varimax`` (Kaiser-normalized) on a stack of loading matrices (B, p, k); each matrix stops by
-    its own criterion, exactly as it would alone."""
-    b_, p, k = a.shape
-    w = np.sqrt((a**2).sum(axis=2, keepdims=True))
-    w[w == 0] = 1.0
-    x = a / w
-    xt = np.swapaxes(x, 1, 2)
-    t = np.broadcast_to(np.eye(k), (b_, k, k)).copy()
-    d = np.zeros(b_)
-    active = np.ones(b_, bool)
-    for _ in range(max_iter):
-        idx = np.where(active)[0]
-        if idx.size == 0:
-            break
-        z = x[idx] @ t[idx]
-        g = z * z
-        g -= g.sum(axis=1, keepdims=True) / p
-        g *= z
-        u, sv, vt = np.linalg.svd(xt[idx] @ g)
-        t[idx] = u @ vt
-        d_new = sv.sum(axis=1)
-        done = d_new < d[idx] * (1 + eps)
-        d[idx] = d_new
-        active[idx[done]] = False
-    return (x @ t) * w
 
 
 def align(draws: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -140,21 +120,10 @@ def bootstrap(
     R: ``psych::fa(x, nfactors, n.iter = n_boot)`` (loadings) and ``psych::alpha(x, n.iter = n_boot)``.
     Reference: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
     """
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ArgumentError(f"n_boot must be a whole number of at least 1; got {n_boot!r}.")
-    if not 0 < level < 1:
-        raise ArgumentError(f"level must lie between 0 and 1; got {level!r}.")
-    check_missing(missing)
-    key = METHOD_ALIASES.get(str(method).lower())
-    if key is None:
-        raise ArgumentError(f"method={method!r} is not an extraction method; choose 'pca', 'paf', 'minres' or 'ml'.")
-    rot = None if rotation is None or str(rotation).lower() == "none" else str(rotation).lower()
-    if rot is not None and rot not in ROTATIONS:
-        raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of {', '.join(ROTATIONS)}.")
+    key, rot = _check_bootstrap_options(n_boot, level, missing, method, rotation)
     x, names = response_matrix(data, min_items=3)
     full_m = moments_from_array(x, names, missing)
     full = efa_from_moments(full_m, n_factors=n_factors, method=key, rotation=rot)
-
     est_alpha = cronbach_alpha(full_m).alpha
     est_kmo = kmo_from_moments(full_m).overall
     reference = full.loadings.to_numpy()
@@ -167,43 +136,8 @@ def bootstrap(
             f"a bootstrap needs more respondents ({n}) than items ({p}): every resample's correlation "
             "matrix would be singular."
         )
-    k = full.n_factors
-    alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
-    fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
-    diagnosed: dict = {}
-    for start in range(0, n_boot, _BATCH):
-        size = min(_BATCH, n_boot - start)
-        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
-        sl = slice(start, start + size)
-        if fast:
-            alphas[sl], kmos[sl], loads[sl], flat = _batch_pca(x, counts, k, rot)
-            if flat is not None:
-                raise _degenerate(start + flat[0], n, DataError(f"item {names[flat[1]]!r} has no variance"))
-        else:
-            for b in range(size):
-                rows = np.repeat(np.arange(n), counts[b].astype(int))
-                # a resample's own diagnostics (a Heywood case, ML starts that disagree) are counted and said
-                # once below, not repeated two thousand times
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", CmanalyticsWarning)
-                    try:
-                        m = moments_from_array(x[rows], names, missing)
-                        alphas[start + b] = cronbach_alpha(m).alpha
-                        kmos[start + b] = kmo_from_moments(m).overall
-                        loads[start + b] = efa_from_moments(
-                            m, n_factors=k, method=key, rotation=rot
-                        ).loadings.to_numpy()
-                    except (DataError, np.linalg.LinAlgError) as exc:
-                        raise _degenerate(start + b, n, exc) from None
-                for w in caught:
-                    if issubclass(w.category, CmanalyticsWarning):
-                        diagnosed[w.category] = diagnosed.get(w.category, 0) + 1
-                    else:
-                        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    notes = []
-    for category, count in diagnosed.items():
-        what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
-        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes, stacklevel=2)
+    alphas, kmos, loads, diagnosed = _draws(x, names, missing, full.n_factors, key, rot, n_boot, rng)
+    notes = _resample_diagnostics(diagnosed, n_boot)
     loads = align(loads, reference)
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     q = lambda a: (np.quantile(a, lo_q, axis=0), np.quantile(a, hi_q, axis=0))  # noqa: E731
@@ -224,6 +158,76 @@ def bootstrap(
         draws={"alpha": alphas, "kmo": kmos, "loadings": loads},
         warnings=tuple(notes),
     )
+
+
+def _check_bootstrap_options(n_boot, level, missing, method, rotation) -> tuple[str, str | None]:
+    """Step 1 of bootstrap: refuse arguments outside their domains; the extraction and rotation keys."""
+    check_whole("n_boot", n_boot, 1)
+    check_level("level", level)
+    check_missing(missing)
+    key = METHOD_ALIASES.get(str(method).lower())
+    if key is None:
+        raise ArgumentError(f"method={method!r} is not an extraction method; choose 'pca', 'paf', 'minres' or 'ml'.")
+    rot = None if rotation is None or str(rotation).lower() == "none" else str(rotation).lower()
+    if rot is not None and rot not in ROTATIONS:
+        raise ArgumentError(f"rotation={rotation!r} is not available; choose None or one of {', '.join(ROTATIONS)}.")
+    return key, rot
+
+
+def _draws(x, names, missing, k, key, rot, n_boot, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Step 2 of bootstrap: alpha, KMO and loadings of every resample, in batches (all at once for principal
+    components under listwise deletion), and the count of each kind of diagnostic the resamples raised."""
+    n, p = x.shape
+    alphas, kmos, loads = np.empty(n_boot), np.empty(n_boot), np.empty((n_boot, p, k))
+    fast = key == "pca" and missing == "listwise" and rot in (None, "varimax")
+    diagnosed: dict = {}
+    for start in range(0, n_boot, _BATCH):
+        size = min(_BATCH, n_boot - start)
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(float)
+        sl = slice(start, start + size)
+        if fast:
+            alphas[sl], kmos[sl], loads[sl], flat = _batch_pca(x, counts, k, rot)
+            if flat is not None:
+                raise _degenerate(start + flat[0], n, DataError(f"item {names[flat[1]]!r} has no variance"))
+        else:
+            for b in range(size):
+                rows = np.repeat(np.arange(n), counts[b].astype(int))
+                try:
+                    alphas[start + b], kmos[start + b], loads[start + b] = _one_resample(
+                        x[rows], names, missing, k, key, rot, diagnosed
+                    )
+                except (DataError, np.linalg.LinAlgError) as exc:
+                    raise _degenerate(start + b, n, exc) from None
+    return alphas, kmos, loads, diagnosed
+
+
+def _one_resample(x, names, missing, k, key, rot, diagnosed) -> tuple[float, float, np.ndarray]:
+    """Step 3 of bootstrap (the general path): alpha, KMO and loadings of one resample; its diagnostics
+    (a Heywood case, ML starts that disagree) are counted in ``diagnosed``, to be said once, not repeated
+    two thousand times."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CmanalyticsWarning)
+        m = moments_from_array(x, names, missing)
+        out = (
+            cronbach_alpha(m).alpha,
+            kmo_from_moments(m).overall,
+            efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy(),
+        )
+    for w in caught:
+        if issubclass(w.category, CmanalyticsWarning):
+            diagnosed[w.category] = diagnosed.get(w.category, 0) + 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return out
+
+
+def _resample_diagnostics(diagnosed: dict, n_boot: int) -> list[str]:
+    """Step 4 of bootstrap: one warning per kind of diagnostic, with the number of resamples it came from."""
+    notes: list[str] = []
+    for category, count in diagnosed.items():
+        what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
+        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes, stacklevel=3)
+    return notes
 
 
 def _degenerate(b: int, n: int, exc: Exception) -> DataError:
@@ -256,14 +260,10 @@ def _batch_pca(x: np.ndarray, counts: np.ndarray, k: int, rotation):
     r = cov / (sd[:, :, None] * sd[:, None, :])
     idx = np.arange(p)
     r[:, idx, idx] = 1.0
-    try:
-        inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:  # a singular resample (duplicated rows): the pseudo-inverse, as for the data
-        inv = np.linalg.pinv(r, hermitian=True)
-    kmo = kmo_arrays(r, inv)[0]
+    kmo = kmo_arrays(r, stack_inverse(r))[0]  # a singular resample (duplicated rows): pseudo-inverses
     values, vectors = np.linalg.eigh(r)
     values, vectors = values[:, ::-1][:, :k], vectors[:, :, ::-1][:, :, :k]
     lam = vectors * np.sqrt(np.maximum(values, np.finfo(float).eps))[:, None, :]
     if rotation == "varimax" and k > 1:
-        lam = _batched_varimax(lam)
+        lam = varimax_stack(lam)
     return alpha, kmo, lam, None

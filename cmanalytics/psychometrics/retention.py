@@ -9,7 +9,15 @@ import pandas as pd
 
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable
-from cmanalytics.psychometrics.inputs import Moments, gather, random_generator
+from cmanalytics.psychometrics.inputs import (
+    LISTWISE,
+    Moments,
+    check_level,
+    check_whole,
+    gather,
+    random_generator,
+    stack_inverse,
+)
 from cmanalytics.psychometrics.preparation import prepare
 
 SIMULATIONS = ("wishart", "normal")
@@ -24,11 +32,7 @@ def _leading_count(observed: np.ndarray, reference: np.ndarray) -> int:
 
 def _reduced_eigenvalues(r: np.ndarray) -> np.ndarray:
     """Eigenvalues (descending) of R with squared multiple correlations on the diagonal, for a batch."""
-    try:
-        inv = np.linalg.inv(r)
-    except np.linalg.LinAlgError:  # a singular observed matrix: the pseudo-inverse, as everywhere else
-        inv = np.linalg.pinv(r, hermitian=True)
-    smc = 1.0 - 1.0 / np.diagonal(inv, axis1=-2, axis2=-1)
+    smc = 1.0 - 1.0 / np.diagonal(stack_inverse(r), axis1=-2, axis2=-1)
     reduced = r.copy()
     idx = np.arange(r.shape[-1])
     reduced[..., idx, idx] = smc
@@ -100,7 +104,7 @@ def parallel_analysis(
     n_iter: int = 1000,
     quantile: float = 0.95,
     seed: int | None = None,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     simulation: str = "wishart",
     cor: str = "pearson",
 ) -> ParallelAnalysisResult:
@@ -125,14 +129,7 @@ def parallel_analysis(
     Psychometrika 30, 179-185. Glorfeld, L. W. (1995). An improvement on Horn's parallel analysis
     methodology. Educational and Psychological Measurement 55, 377-393.
     """
-    if isinstance(n_iter, bool) or not isinstance(n_iter, (int, np.integer)) or n_iter < 1:
-        raise ArgumentError(f"n_iter must be a whole number of at least 1; got {n_iter!r}.")
-    if not 0 < quantile < 1:
-        raise ArgumentError(f"quantile must lie between 0 and 1; got {quantile!r}.")
-    if simulation not in SIMULATIONS:
-        raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
-    if cor not in ("pearson", "polychoric"):
-        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+    _check_parallel_options(n_iter, quantile, simulation, cor)
     if cor == "polychoric":
         if data is None or isinstance(data, Moments):
             raise ArgumentError(
@@ -147,14 +144,7 @@ def parallel_analysis(
             f"parallel analysis needs more respondents ({n}) than items plus one ({p + 1}): with fewer, "
             "random correlation matrices are singular."
         )
-    rng = random_generator(seed)
-    pc = np.empty((n_iter, p))
-    fa = np.empty((n_iter, p))
-    for start in range(0, n_iter, _BATCH):
-        size = min(_BATCH, n_iter - start)
-        r = random_correlations(n, p, size, rng, simulation)
-        pc[start : start + size] = np.linalg.eigvalsh(r)[:, ::-1]
-        fa[start : start + size] = _reduced_eigenvalues(r)
+    pc, fa = _random_eigenvalues(n, p, n_iter, random_generator(seed), simulation)
     obs_pc = np.linalg.eigvalsh(m.corr)[::-1]
     obs_fa = _reduced_eigenvalues(m.corr[None])[0]
     q_pc, q_fa = np.quantile(pc, quantile, axis=0), np.quantile(fa, quantile, axis=0)
@@ -181,6 +171,29 @@ def parallel_analysis(
     )
 
 
+def _check_parallel_options(n_iter, quantile, simulation, cor) -> None:
+    """Step 1 of parallel_analysis: refuse arguments outside their domains."""
+    check_whole("n_iter", n_iter, 1)
+    check_level("quantile", quantile)
+    if simulation not in SIMULATIONS:
+        raise ArgumentError(f"simulation={simulation!r}; choose 'wishart' or 'normal'.")
+    if cor not in ("pearson", "polychoric"):
+        raise ArgumentError(f"cor={cor!r}; choose 'pearson' or 'polychoric'.")
+
+
+def _random_eigenvalues(n, p, n_iter, rng, simulation) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2 of parallel_analysis: the eigenvalues of ``n_iter`` random correlation matrices (n_iter, p),
+    unreduced (components) and reduced with SMCs on the diagonal (factors), drawn in batches."""
+    pc = np.empty((n_iter, p))
+    fa = np.empty((n_iter, p))
+    for start in range(0, n_iter, _BATCH):
+        size = min(_BATCH, n_iter - start)
+        r = random_correlations(n, p, size, rng, simulation)
+        pc[start : start + size] = np.linalg.eigvalsh(r)[:, ::-1]
+        fa[start : start + size] = _reduced_eigenvalues(r)
+    return pc, fa
+
+
 @dataclass(frozen=True, repr=False)
 class MAPResult(Reportable):
     """Velicer's minimum average partial: ``table`` (per number of components m = 0, 1, ...: the average
@@ -205,7 +218,7 @@ class MAPResult(Reportable):
 
 
 def velicer_map(
-    data=None, *, corr=None, n_obs=None, missing: str = "listwise", max_factors: int | None = None
+    data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, max_factors: int | None = None
 ) -> MAPResult:
     r"""Velicer's minimum average partial (MAP) test, original and revised.
 

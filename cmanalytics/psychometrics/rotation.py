@@ -78,9 +78,20 @@ def _svd(b: np.ndarray):
 
 
 def _row_norms(a: np.ndarray) -> np.ndarray:
-    w = np.sqrt((a**2).sum(axis=1))
+    """Kaiser's weights: each item's (row's) length, of one loading matrix or a stack of them."""
+    w = np.sqrt((a**2).sum(axis=-1))
     w[w == 0] = 1.0  # an item with no loading stays as it is
     return w
+
+
+def _varimax_target(x: np.ndarray, xt: np.ndarray, t: np.ndarray, p: int) -> np.ndarray:
+    r"""The matrix whose SVD gives varimax's next rotation, :math:`B = X'(Z^3 - Z\,\mathrm{diag}(1'Z^2)/p)`
+    with :math:`Z = XT`, for one loading matrix or a stack of them (``xt`` is X transposed)."""
+    z = x @ t
+    g = z * z
+    g -= np.add.reduce(g, axis=-2, keepdims=True) / p
+    g *= z
+    return xt @ g
 
 
 def varimax(a: np.ndarray, *, normalize: bool = True, eps: float = 1e-5, max_iter: int = 1000):
@@ -104,21 +115,39 @@ def varimax(a: np.ndarray, *, normalize: bool = True, eps: float = 1e-5, max_ite
     converged = False
     iterations = 0
     xt = np.ascontiguousarray(x.T)
-    reduce = np.add.reduce  # the loop runs on tiny arrays, where numpy's per-call overhead dominates
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is read after the loop
-        z = x @ t
-        g = z * z
-        g -= reduce(g, axis=0) / p
-        g *= z  # Z^3 - Z diag(1'Z^2) / p
-        u, sv, vt = _svd(xt @ g)
+        u, sv, vt = _svd(_varimax_target(x, xt, t, p))
         t = u @ vt
         d_past = d
-        d = float(reduce(sv))
+        d = float(np.add.reduce(sv))
         if d < d_past * (1 + eps):
             converged = True
             break
     z = (x @ t) * w[:, None]
     return z, t, iterations, converged
+
+
+def varimax_stack(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
+    """:func:`varimax` (Kaiser-normalized) on a stack of loading matrices (B, p, k) at once; each matrix stops
+    by its own criterion, exactly as it would alone (the bootstrap rotates thousands of resamples)."""
+    b_, p, k = a.shape
+    w = _row_norms(a)[..., None]
+    x = a / w
+    xt = np.swapaxes(x, 1, 2)
+    t = np.broadcast_to(np.eye(k), (b_, k, k)).copy()
+    d = np.zeros(b_)
+    active = np.ones(b_, bool)
+    for _ in range(max_iter):
+        idx = np.where(active)[0]
+        if idx.size == 0:
+            break
+        u, sv, vt = np.linalg.svd(_varimax_target(x[idx], xt[idx], t[idx], p))
+        t[idx] = u @ vt
+        d_new = sv.sum(axis=1)
+        done = d_new < d[idx] * (1 + eps)
+        d[idx] = d_new
+        active[idx[done]] = False
+    return (x @ t) * w
 
 
 def _orthomax_criterion(gamma: float):
@@ -406,6 +435,13 @@ def rotate(
         weight=weight,
         n_small=n_small,
     )
+    return _best_start(loadings, method, vgq, norm, eps, max_iter, random_starts, seed)
+
+
+def _best_start(loadings, method, vgq, norm, eps, max_iter, random_starts, seed) -> Rotation:
+    """The gradient projection step of rotate: from the identity and ``random_starts`` random orthogonal
+    starts, the best solution, with every start's criterion when there were several."""
+    k = loadings.shape[1]
     rng = np.random.default_rng(seed)
     starts = [None] + [random_start(k, rng) for _ in range(int(random_starts))]
     best = None

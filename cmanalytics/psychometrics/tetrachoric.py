@@ -9,13 +9,15 @@ from cmanalytics.psychometrics.inputs import response_matrix
 from cmanalytics.psychometrics.ordinal import PolychoricResult, polychoric
 
 
-def tetrachoric(data, *, correct: float = 0.5, smooth: bool = False, missing: str = "pairwise") -> PolychoricResult:
+def tetrachoric(data, *, correct: float = 0.5, smooth: bool = False, missing: str = "listwise") -> PolychoricResult:
     r"""Tetrachoric correlation matrix: the polychoric correlation of items with two categories, the
     correlation of two standard normal variables cut at the thresholds :math:`\tau_j = \Phi^{-1}(P(X_j = 0))`
     that reproduces each 2 x 2 table (two-step maximum likelihood, as :func:`~cmanalytics.polychoric`).
 
     ``correct``: psych's continuity correction, 0.5 added to an empty cell of a pair's table (psych's
-    default; 0 for none). R: ``psych::tetrachoric(x)``; ordinal alpha on it is
+    default, which ``psych::tetrachoric`` applies with the global thresholds as here; 0 for none).
+    ``missing``: "listwise" (the default, as everywhere in the package) or "pairwise" (psych's rule; the
+    same on complete data). R: ``psych::tetrachoric(x)``; ordinal alpha on it is
     ``psych::alpha(tetrachoric(x)$rho)`` or ``cma.ordinal_alpha(tetrachoric(x).corr)``.
     Reference: Pearson, K. (1900). Mathematical contributions to the theory of evolution VII. Philosophical
     Transactions of the Royal Society A 195, 1-47.

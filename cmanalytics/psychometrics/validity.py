@@ -13,7 +13,7 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.efa import _extraction_diagnostics, psych_order
 from cmanalytics.psychometrics.extraction import minres, one_blas_thread, sign_columns
-from cmanalytics.psychometrics.inputs import gather, response_matrix
+from cmanalytics.psychometrics.inputs import LISTWISE, check_level, check_whole, gather, response_matrix
 from cmanalytics.psychometrics.rotation import rotate
 from cmanalytics.psychometrics.sem import SEMFit, sem_fit
 from cmanalytics.psychometrics.sem.fitting import sections
@@ -259,6 +259,15 @@ def cfa(
         information=information,
         ordered=ordered,
     )
+    std, phi = _standardized_solution(fit)
+    indices = _fit_indices(fit)
+    n = sum(fit.n_obs)
+    return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
+
+
+def _standardized_solution(fit) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 2 of cfa: the standardized loadings (std.all; a row per item and factor) and factor correlations
+    of the first group."""
     rows = fit.table.rows
     std_all = fit.estimates["std.all"].to_numpy(float)
     lv = fit.table.structure.lv
@@ -271,9 +280,13 @@ def cfa(
     for k, r in enumerate(rows):
         if r.group == 0 and r.op == "~~" and r.lhs != r.rhs and r.lhs in pos and r.rhs in pos:
             phi[pos[r.lhs], pos[r.rhs]] = phi[pos[r.rhs], pos[r.lhs]] = std_all[k]
-    phi = pd.DataFrame(phi, index=lv, columns=lv)
+    return std, pd.DataFrame(phi, index=lv, columns=lv)
+
+
+def _fit_indices(fit) -> dict:
+    """Step 3 of cfa: the fit indices under this package's names, from lavaan's fitMeasures names."""
     f = fit.fit_measures
-    indices = {
+    return {
         "chi2": f["chisq"],
         "df": f["df"],
         "p_value": f["pvalue"],
@@ -287,8 +300,6 @@ def cfa(
         "aic": f.get("aic", np.nan),
         "bic": f.get("bic", np.nan),
     }
-    n = sum(fit.n_obs)
-    return CFAResult(indices, std, phi, n, dict(model) if isinstance(model, dict) else model, fit, fit.warnings)
 
 
 def htmt(data: pd.DataFrame, model: dict, *, missing: str = "listwise") -> pd.DataFrame:
@@ -382,7 +393,7 @@ class HarmanResult(Reportable):
         )
 
 
-def harman(data=None, *, corr=None, n_obs=None, missing: str = "listwise", threshold: float = 50.0) -> HarmanResult:
+def harman(data=None, *, corr=None, n_obs=None, missing: str = LISTWISE, threshold: float = 50.0) -> HarmanResult:
     r"""Harman's single-factor test for common-method bias: the share of variance of the first unrotated
     principal component of all items, :math:`100\,\lambda_1 / p`; above 50% a single (method) factor is
     suspected. SPSS: Factor, Principal components, fixed 1 factor, no rotation, "% of Variance".
@@ -529,7 +540,7 @@ def omega(
     corr=None,
     n_obs=None,
     n_factors: int = 3,
-    missing: str = "listwise",
+    missing: str = LISTWISE,
     flip: bool = True,
     option: str = "equal",
     n_boot: int = 0,
@@ -558,15 +569,15 @@ def omega(
     """
     m = gather(data, corr, n_obs, missing=missing)
     r = m.corr
-    if isinstance(n_factors, bool) or not isinstance(n_factors, (int, np.integer)) or n_factors < 2:
-        raise ArgumentError("omega needs at least 2 group factors (n_factors >= 2).")
+    check_whole("n_factors", n_factors, 2)  # omega needs at least two group factors
     if option not in ("equal", "first", "second"):
         raise ArgumentError(f"option must be 'equal', 'first' or 'second' (psych's, for two factors); got {option!r}.")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
-        raise ArgumentError(f"n_boot must be a whole number of at least 0; got {n_boot!r}.")
+    check_whole("n_boot", n_boot, 0)
+    check_level("ci", ci)
+    _check_omega_inapplicable(int(n_factors), option, n_boot, ci, seed)
     warnings: list[str] = []
     g, groups, h2, gamma, xt = schmid_leiman(r, int(n_factors), option=option)
-    _extraction_diagnostics(xt, "minres", list(m.names), warnings)
+    _extraction_diagnostics(xt, "minres", list(m.names), warnings, stacklevel=4)  # omega's caller
     vals, rows, key, g, groups = _omega_values(r, g, groups, h2, flip)
     names = list(m.names)
     labels = [f"{n}-" if s < 0 else n for n, s in zip(names, key)]
@@ -595,12 +606,25 @@ def omega(
     )
 
 
+def _check_omega_inapplicable(k, option, n_boot, ci, seed) -> None:
+    """Refuse omega's options that would go unused: psych's ``option`` fixes the general loadings of two
+    group factors only, and ``ci`` and ``seed`` belong to the bootstrap (``n_boot`` > 0)."""
+    if option != "equal" and k != 2:
+        raise ArgumentError(
+            f"option={option!r} applies to two group factors (psych's option); with n_factors={k} the general "
+            "loadings come from a factor of the group factors' correlations. Leave option out."
+        )
+    if not n_boot:
+        if seed is not None:
+            raise ArgumentError("seed is for the bootstrap intervals; give n_boot > 0, or leave seed out.")
+        if ci != 0.95:
+            raise ArgumentError("ci is the level of the bootstrap intervals; give n_boot > 0, or leave ci out.")
+
+
 def _omega_bootstrap(data, m, k, option, flip, n_boot, level, seed, missing, psi0) -> pd.DataFrame:
     """Percentile intervals from ``n_boot`` resamples of the respondents (seeded)."""
     if data is None or not m.from_data:
         raise ArgumentError("bootstrap intervals for omega need the raw responses (data=), not a correlation matrix.")
-    if not 0 < level < 1:
-        raise ArgumentError(f"ci must lie between 0 and 1; got {level!r}.")
     import warnings as w
 
     x, names = response_matrix(data, min_items=2)

@@ -115,7 +115,8 @@ def test_psych_omega():
 
 
 def test_psych_polychoric():
-    # psych::polychoric(x, correct = 0)$rho and $tau
+    # psych::polychoric(x, correct = 0)$rho and $tau, which psych::polychoric(x) also prints (no correction
+    # under global thresholds: tests/psychometrics/test_polychoric_defaults.py)
     data = local_csv("ordinal_300x8.csv")
     res = cma.polychoric(data)
     np.testing.assert_allclose(res.rho, local_csv("psych_polychoric_rho.csv", index_col=0).to_numpy(), atol=1e-4)

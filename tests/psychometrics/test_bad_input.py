@@ -111,8 +111,8 @@ def test_both_or_neither_input(survey):
         ({"method": "svd"}, "not an extraction method"),
         ({"rotation": "bogus"}, "not available"),
         ({"missing": "mean"}, "not a missing-data policy"),
-        ({"n_factors": 0}, "positive whole number"),
-        ({"n_factors": 2.5}, "positive whole number"),
+        ({"n_factors": 0}, "n_factors must be a whole number of at least 1"),
+        ({"n_factors": 2.5}, "n_factors must be a whole number of at least 1"),
     ],
 )
 def test_bad_arguments(survey, kwargs, pattern):
@@ -197,3 +197,21 @@ def test_constant_item_with_inexact_value_is_named():
     df = likert(500, 5, seed=3).astype(float).assign(q4=0.1)
     with pytest.raises(DataError, match="'q4'.*no variance"):
         cma.kmo(df)
+
+
+def test_diagnostics_point_at_the_callers_line(survey):
+    # efa and alpha warn from the named steps they were split into: the warning still names this file
+    from cmanalytics.errors import DataWarning, ReverseKeyWarning
+
+    r = np.array([[1, 0.9, 0.9], [0.9, 1, 0.7], [0.9, 0.7, 1.0]])
+    with pytest.warns(HeywoodWarning) as heywood:
+        cma.efa(corr=r, n_obs=200, n_factors=1, method="minres", rotation=None)
+    with pytest.warns(ConvergenceWarning) as rotation:
+        cma.efa(survey, n_factors=2, method="paf", rotation="oblimin", rotation_max_iter=1)
+    flipped = survey.assign(**{survey.columns[0]: -survey.iloc[:, 0]})
+    with pytest.warns(ReverseKeyWarning) as keyed:
+        cma.cronbach_alpha(flipped)
+    with pytest.warns(DataWarning) as bounds:
+        cma.cronbach_alpha(survey, reverse=[survey.columns[0]])
+    for record in (heywood, rotation, keyed, bounds):
+        assert record.list and all(w.filename == __file__ for w in record.list), [w.filename for w in record.list]

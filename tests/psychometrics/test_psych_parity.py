@@ -286,7 +286,7 @@ def test_tetrachoric_and_ordinal_alpha_as_psych(ref):
 
     x = pd.read_csv(REF.parent / "lsat6.csv")
     t = ref["tetrachoric"]
-    res = cma.tetrachoric(x)
+    res = cma.tetrachoric(x, correct=0.5)  # the reference is psych::tetrachoric(x), whose correct is 0.5
     np.testing.assert_allclose(res.corr.to_numpy(), mat(t["rho"]), atol=1e-4)  # iterative: 1.2e-5 reached
     np.testing.assert_allclose(res.thresholds.to_numpy()[:, 0], t["tau"], atol=1e-10)
     assert cma.ordinal_alpha(res.corr) == pytest.approx(t["ordinal_alpha"], abs=1e-4)

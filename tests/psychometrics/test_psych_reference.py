@@ -54,7 +54,7 @@ def test_adequacy_alpha_and_loadings_under_missing_data(policy):
 
 def test_polychoric_matches_psych():
     data = pd.read_csv(REF / "ordinal_300x8.csv")
-    res = cma.polychoric(data)
+    res = cma.polychoric(data, correct=0)  # the reference is psych::polychoric(x, correct = 0)
     np.testing.assert_allclose(res.rho, read("psych_polychoric_rho.csv").to_numpy(), atol=1e-3)
     np.testing.assert_allclose(res.thresholds.to_numpy(), read("psych_polychoric_tau.csv").to_numpy(), atol=1e-10)
     # the same through the public entry points
