@@ -111,9 +111,7 @@ def outside_stacklevel() -> int:
     return level
 
 
-def diagnose(
-    message: str, category: type[CmanalyticsWarning], record: list | None = None, stacklevel: int | None = None
-) -> str:
+def diagnose(message: str, category: type[CmanalyticsWarning], record: list | None = None) -> str:
     """Signal a diagnostic: warn with ``category`` and append ``message`` to ``record`` (the result's list).
 
     The warning points at the caller's own line (the first frame outside the package). Returns the message,
@@ -121,7 +119,7 @@ def diagnose(
     """
     import warnings
 
-    warnings.warn(message, category, stacklevel=outside_stacklevel() if stacklevel is None else stacklevel)
+    warnings.warn(message, category, stacklevel=outside_stacklevel())
     if record is not None:
         record.append(message)
     return message

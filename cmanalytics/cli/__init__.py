@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, CmanalyticsError, DataError
+from cmanalytics.errors import ArgumentError, CmanalyticsError, DataError, outside_stacklevel
 
 MIN_RESPONDENTS = 5
 """The fewest respondents the command line computes statistics on (fewer would let a reader recover
@@ -271,7 +271,7 @@ def _warn_code_like(block: pd.DataFrame, path) -> None:
                 f"apart from its other answers ({rest.min():g}-{rest.max():g}): if they mean 'no answer', "
                 "declare --missing-codes; give --scale to check every answer.",
                 DataWarning,
-                stacklevel=2,
+                stacklevel=outside_stacklevel(),
             )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, diagnose, outside_stacklevel
 from cmanalytics.performance.columns import require, required_date, strict_bool, strict_dates, strict_numbers
 from cmanalytics.performance.grades import band_index, checked_scores
 from cmanalytics.performance.policy import Policy, load_policy
@@ -173,7 +173,7 @@ def appraise(
     area = pd.DataFrame(areas, index=index)
     weights = appraisal.get("area_weights") or {a: 1.0 / len(areas) for a in areas}
     if "source_note" in appraisal:
-        warnings.warn(f"appraisal: {appraisal['source_note']}", PolicyWarning, stacklevel=2)
+        warnings.warn(f"appraisal: {appraisal['source_note']}", PolicyWarning, stacklevel=outside_stacklevel())
     total = pol.round(sum(w * area[a] for a, w in weights.items())).rename("total")
     return Scorecard(ind, area, total, dict(weights))
 
@@ -231,7 +231,7 @@ def review(scores, levels: pd.Series | None = None, policy: Policy | None = None
     rv = pol.data["review"]
     s = checked_scores(scores, pol, "annual score")
     if "source_note" in rv:
-        warnings.warn(f"review: {rv['source_note']}", PolicyWarning, stacklevel=2)
+        warnings.warn(f"review: {rv['source_note']}", PolicyWarning, stacklevel=outside_stacklevel())
     k = band_index(s, rv["bands"], rv["inclusion"])
     out = pd.DataFrame(index=s.index, columns=["rating", "rating_zh", "move"], dtype=object)
     for j, band in enumerate(rv["bands"]):
@@ -420,7 +420,7 @@ def deferred_pay(pay: pd.Series, scores: pd.Series, policy: Policy | None = None
     if not dp:
         raise ArgumentError("the policy has no [deferred_pay] section.")
     if "source_note" in dp:
-        warnings.warn(f"deferred pay: {dp['source_note']}", PolicyWarning, stacklevel=2)
+        warnings.warn(f"deferred pay: {dp['source_note']}", PolicyWarning, stacklevel=outside_stacklevel())
     share, k, floor = dp["share"], dp["confirm_quarters"], dp["confirm_min_score"]
     inclusive = dp.get("confirm_min_inclusive", True)
     df = pd.DataFrame({"performance_pay": pay}).join(pd.Series(scores, name="score"), how="left")

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.errors import DataError, PolicyWarning, outside_stacklevel
 from cmanalytics.performance.columns import strict_numbers
 from cmanalytics.performance.policy import Policy, load_policy
 from cmanalytics.performance.rounding import reaches
@@ -70,7 +70,7 @@ def score_exam(candidates: pd.DataFrame, scheme: str = "B", policy: Policy | Non
     pol = policy or load_policy()
     sch = pol.scheme(scheme)
     if "source_note" in sch:
-        warnings.warn(f"exam scheme {scheme}: {sch['source_note']}", PolicyWarning, stacklevel=2)
+        warnings.warn(f"exam scheme {scheme}: {sch['source_note']}", PolicyWarning, stacklevel=outside_stacklevel())
     parts = {"written": sch["written"], **sch["interview"]}
     missing = [c for c in parts if c not in candidates.columns]
     if missing:

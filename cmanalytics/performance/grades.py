@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import DataError, PolicyWarning
+from cmanalytics.errors import DataError, PolicyWarning, outside_stacklevel
 from cmanalytics.performance.policy import Policy, load_policy
 
 
@@ -69,6 +69,6 @@ def annual_grade(scores, policy: Policy | None = None) -> pd.DataFrame:
                 f"{band['grade']}: {band.get('source_note', 'no pay coefficient in the policy')}; "
                 f"{int(inside.sum())} manager(s) get a missing coefficient.",
                 PolicyWarning,
-                stacklevel=2,
+                stacklevel=outside_stacklevel(),
             )
     return pd.DataFrame({"score": values, "grade": grade, "grade_zh": zh, "pay_coefficient": pay}, index=values.index)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, outside_stacklevel
 from cmanalytics.performance.appraisal import Scorecard, annual_scores
 from cmanalytics.performance.columns import (
     require,
@@ -137,7 +137,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
     record: list = []
     if "source_note" in rules:
         record.append(f"pay: {rules['source_note']}")
-        warnings.warn(record[-1], PolicyWarning, stacklevel=2)
+        warnings.warn(record[-1], PolicyWarning, stacklevel=outside_stacklevel())
     as_of = required_date(as_of, "as_of", "the date on which a first-time manager's protection is judged")
     m = _managers(managers, ladder)
     scores = _scores(card, year, pol)
@@ -149,7 +149,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
         graded = annual_grade(scores.reindex(m.index), pol)
     for w in caught:
         record.append(str(w.message))
-        warnings.warn(str(w.message), w.category, stacklevel=2)
+        warnings.warn(str(w.message), w.category, stacklevel=outside_stacklevel())
     t = pd.DataFrame(index=m.index)
     t["level"] = m["level"]
     t[["score", "grade", "grade_zh", "pay_coefficient"]] = graded[["score", "grade", "grade_zh", "pay_coefficient"]]
@@ -166,7 +166,7 @@ def pay(managers: pd.DataFrame, card, policy: Policy | None = None, *, as_of, ye
             f"{int(lost.sum())} manager(s) have no fixed pay: their grade's pay coefficient is not in "
             "the policy (set it in your bank's policy file)."
         )
-        warnings.warn(record[-1], PolicyWarning, stacklevel=2)
+        warnings.warn(record[-1], PolicyWarning, stacklevel=outside_stacklevel())
     return PayResult(t[STEPS], record)
 
 

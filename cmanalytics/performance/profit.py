@@ -6,7 +6,7 @@ import warnings
 
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, PolicyWarning
+from cmanalytics.errors import ArgumentError, DataError, PolicyWarning, outside_stacklevel
 from cmanalytics.performance.columns import strict_bool
 from cmanalytics.performance.policy import Policy, load_policy
 
@@ -36,7 +36,7 @@ def simulated_profit(clients: pd.DataFrame, policy: Policy | None = None) -> pd.
     pol = policy or load_policy()
     sp = pol.data["simulated_profit"]
     if "source_note" in sp:
-        warnings.warn(f"simulated profit: {sp['source_note']}", PolicyWarning, stacklevel=2)
+        warnings.warn(f"simulated profit: {sp['source_note']}", PolicyWarning, stacklevel=outside_stacklevel())
     for col in ("loan_balance", "deposit_balance"):
         if col not in clients.columns:
             raise DataError(f"clients lack the column {col!r}.")

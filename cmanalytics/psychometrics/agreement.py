@@ -174,7 +174,6 @@ def _within_groups(x, inverse, labels, sigma, bounds, warnings) -> tuple[list, l
             "group(s) " + ", ".join(small) + " have fewer than 2 members: no within-group agreement.",
             SmallSampleWarning,
             warnings,
-            4,
         )
     return rows, rwg_rows, awg_rows
 

@@ -430,16 +430,15 @@ def psych_order(lam: np.ndarray, phi: np.ndarray | None) -> tuple[np.ndarray, np
     return sign, np.argsort(-var, kind="stable")
 
 
-def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) -> None:
+def _extraction_diagnostics(xt, method, names, warnings) -> None:
     """Non-convergence, starts that disagree, Heywood cases and clipped eigenvalues of an extraction, as
-    warnings that point at the caller ``stacklevel`` frames up (efa's by default) and on ``warnings``."""
+    warnings that point at the first line outside the package, and on ``warnings``."""
     if not xt.converged:
         diagnose(
             f"{METHOD_LABELS[method]} did not converge in {xt.iterations} iterations; the loadings are "
             "not a solution. Increase max_iter or extract fewer factors.",
             ConvergenceWarning,
             warnings,
-            stacklevel,
         )
     if len(xt.start_objectives) > 1:
         values = np.asarray(xt.start_objectives)
@@ -453,7 +452,6 @@ def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) ->
                 + ".",
                 ConvergenceWarning,
                 warnings,
-                stacklevel,
             )
     if method != "pca":
         heywood = [names[i] for i in np.where((xt.communalities >= 1 - HEYWOOD_TOL) | xt.at_bound)[0]]
@@ -463,7 +461,6 @@ def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) ->
                 "(uniqueness at its bound); the solution is improper. Extract fewer factors or drop the item.",
                 HeywoodWarning,
                 warnings,
-                stacklevel,
             )
     if xt.clipped:
         diagnose(
@@ -471,7 +468,6 @@ def _extraction_diagnostics(xt, method, names, warnings, stacklevel: int = 6) ->
             "too many factors are being extracted.",
             SingularityWarning,
             warnings,
-            stacklevel,
         )
 
 
@@ -638,7 +634,7 @@ def _check_singular(m: Moments, method, warnings) -> None:
             raise ArgumentError(
                 f"{METHOD_LABELS[method]} needs a nonsingular correlation matrix; " + singular_warning(m.names)
             )
-        diagnose(singular_warning(m.names), SingularityWarning, warnings, 5)
+        diagnose(singular_warning(m.names), SingularityWarning, warnings)
 
 
 def _rotated(unrot, rotation, k, normalize, max_iter, seed, opts, warnings) -> rot.Rotation | None:
@@ -651,7 +647,6 @@ def _rotated(unrot, rotation, k, normalize, max_iter, seed, opts, warnings) -> r
             f"only one factor was extracted, so the {rotation} rotation was not applied.",
             CmanalyticsWarning,
             warnings,
-            5,
         )
         return None
     rr = rot.rotate(unrot, rotation, normalize=normalize, max_iter=max_iter, seed=seed, **opts)
@@ -662,7 +657,6 @@ def _rotated(unrot, rotation, k, normalize, max_iter, seed, opts, warnings) -> r
             "loadings are not at the criterion's optimum.",
             ConvergenceWarning,
             warnings,
-            5,
         )
     if rr.start_criteria and rr.start_criteria[0] > rr.criterion + START_AGREEMENT * max(1.0, abs(rr.criterion)):
         diagnose(
@@ -671,7 +665,6 @@ def _rotated(unrot, rotation, k, normalize, max_iter, seed, opts, warnings) -> r
             "(R's printout shows the other solution).",
             ConvergenceWarning,
             warnings,
-            5,
         )
     sign, order = psych_order(rr.loadings, rr.phi)
     phi = None if rr.phi is None else (rr.phi * np.outer(sign, sign))[np.ix_(order, order)]

@@ -413,11 +413,11 @@ def _definiteness(r, smooth) -> tuple[np.ndarray, bool, tuple[str, ...]]:
             f"the polychoric matrix was not positive definite (smallest eigenvalue {lam_min:.3g}) and "
             "was smoothed (psych::cor.smooth's method)."
         )
-        diagnose(note, SingularityWarning, record, 4)
+        diagnose(note, SingularityWarning, record)
         return smooth_eigenvalues(r), True, tuple(record)
     note = (
         f"the polychoric matrix is not positive definite (smallest eigenvalue {lam_min:.3g}); "
         "pass smooth=True before factoring it."
     )
-    diagnose(note, SingularityWarning, record, 4)
+    diagnose(note, SingularityWarning, record)
     return r, False, tuple(record)

@@ -283,7 +283,6 @@ def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
         f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
         "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
         DataWarning,
-        stacklevel=4,
     )
     return bounds
 
@@ -328,7 +327,6 @@ def _alpha_diagnostics(raw, r_drop, names, warnings) -> None:
             "the reliability model. Check whether some items need reverse-keying.",
             ReverseKeyWarning,
             warnings,
-            4,
         )
     neg = [names[j] for j in range(len(names)) if r_drop[j] < 0]
     if neg:
@@ -337,7 +335,6 @@ def _alpha_diagnostics(raw, r_drop, names, warnings) -> None:
             "reverse-keying.",
             ReverseKeyWarning,
             warnings,
-            4,
         )
 
 

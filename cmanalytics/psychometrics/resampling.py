@@ -226,7 +226,7 @@ def _resample_diagnostics(diagnosed: dict, n_boot: int) -> list[str]:
     notes: list[str] = []
     for category, count in diagnosed.items():
         what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
-        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes, stacklevel=3)
+        diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes)
     return notes
 
 

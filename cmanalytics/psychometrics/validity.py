@@ -577,7 +577,7 @@ def omega(
     _check_omega_inapplicable(int(n_factors), option, n_boot, ci, seed)
     warnings: list[str] = []
     g, groups, h2, gamma, xt = schmid_leiman(r, int(n_factors), option=option)
-    _extraction_diagnostics(xt, "minres", list(m.names), warnings, stacklevel=4)  # omega's caller
+    _extraction_diagnostics(xt, "minres", list(m.names), warnings)
     vals, rows, key, g, groups = _omega_values(r, g, groups, h2, flip)
     names = list(m.names)
     labels = [f"{n}-" if s < 0 else n for n, s in zip(names, key)]

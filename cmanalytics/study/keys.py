@@ -110,7 +110,6 @@ def check_reverse_keys(keyed: pd.DataFrame, codebook: Codebook, dimensions, reco
                     f"item {c!r} correlates negatively (r = {r:.2f}) with the rest of dimension {d.id!r}; {why}",
                     ReverseKeyWarning,
                     record,
-                    stacklevel=4,
                 )
                 flagged.append(c)
     return flagged

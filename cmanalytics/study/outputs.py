@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError
+from cmanalytics.errors import ArgumentError, outside_stacklevel
 from cmanalytics.study.tables import (
     _flatten,
     _lab,
@@ -101,7 +101,7 @@ def _figure_style(lang: str) -> tuple[dict, str]:
                 "no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
                 "figures are labelled in English.",
                 FontWarning,
-                stacklevel=3,
+                stacklevel=outside_stacklevel(),
             )
             return rc, "en"
         rc.update({"font.family": [font, "DejaVu Sans"], "axes.unicode_minus": False})

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, CmanalyticsWarning
+from cmanalytics.errors import ArgumentError, CmanalyticsWarning, outside_stacklevel
 from cmanalytics.workforce import indicators as ind
 from cmanalytics.workforce.anonymity import min_cell_from, suppress
 
@@ -249,7 +249,7 @@ def _style(lang: str):
                 "no CJK font is installed (on Debian: apt-get install fonts-wqy-microhei); the "
                 "dashboard is drawn with English labels.",
                 FontWarning,
-                stacklevel=3,
+                stacklevel=outside_stacklevel(),
             )
             lang = "en"
         else:

@@ -326,7 +326,6 @@ def _group_moments(data, ov, group, thresholds_equal: bool, warnings: list):
                 "are unstable below a few hundred cases.",
                 SmallSampleWarning,
                 warnings,
-                stacklevel=6,
             )
         xs.append(x)
     if len(xs) > 1:

@@ -106,7 +106,6 @@ def _group_data(data: pd.DataFrame, ov: list[str], group, missing: str, warnings
                 "about 100 to 200 cases.",
                 SmallSampleWarning,
                 warnings,
-                stacklevel=5,
             )
         out.append(gd)
         labels.append(lv)
@@ -380,7 +379,6 @@ def _drop_missing_x(data: pd.DataFrame, ov_x: list[str], warnings: list) -> pd.D
             f"{', '.join(ov_x)} (fixed_x=True conditions on them; fixed_x=False models them instead).",
             DataWarning,
             warnings,
-            stacklevel=5,
         )
     return data.loc[~gone]
 
@@ -425,7 +423,6 @@ def _vcov(disc, theta, estimator, information, warnings) -> np.ndarray:
             "be identified at this solution).",
             ConvergenceWarning,
             warnings,
-            stacklevel=5,
         )
         return np.full(info.shape, np.nan)
 

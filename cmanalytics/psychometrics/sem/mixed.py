@@ -82,7 +82,6 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
             f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
             ConvergenceWarning,
             warnings,
-            stacklevel=5,
         )
     mats = par.matrices(opt.theta)
     mt = mats[0]

@@ -147,7 +147,6 @@ def optimize(disc, theta0: np.ndarray, max_iter: int, warnings: list):
             f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
             ConvergenceWarning,
             warnings,
-            stacklevel=6,
         )
     return opt
 
@@ -163,7 +162,6 @@ def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
                 "fits these items too well; check for a misspecified factor or too few cases.",
                 HeywoodWarning,
                 warnings,
-                stacklevel=5,
             )
         lat = [k for k, e in enumerate(st.eta) if e in st.lv]
         if lat:
@@ -174,7 +172,6 @@ def _heywood(table: ParTable, mats, labels, warnings: list) -> None:
                     "negative variance or a correlation beyond 1 among the factors).",
                     HeywoodWarning,
                     warnings,
-                    stacklevel=5,
                 )
 
 
