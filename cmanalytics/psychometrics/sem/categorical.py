@@ -615,16 +615,3 @@ def _constraints(jac1: np.ndarray, jac0: np.ndarray) -> np.ndarray:
     q, r = linalg.qr(h)
     rank = int(np.sum(np.abs(np.diag(r)) > np.abs(r).max() * max(h.shape) * 1e-12))
     return q[:, rank:].T
-
-
-def residual_correlations(fit: SEMFit) -> list[np.ndarray]:
-    """Per group, the polychoric correlations minus the model's (with the scaling factors), zero on the
-    diagonal: ``lavaan::resid(fit)$cov`` for ordinal items (raw and "cor" residuals are the same here)."""
-    disc = fit.discrepancy
-    out = []
-    for m, part in zip(disc.moments, disc.parts(fit.theta)):
-        r = np.zeros_like(m.corr)
-        nt = m.n_thresholds
-        r[disc.ii, disc.jj] = r[disc.jj, disc.ii] = m.corr[disc.ii, disc.jj] - part[-1][nt:]
-        out.append(r)
-    return out

@@ -207,11 +207,9 @@ def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
         _check_residual_se(fit, kind)
     ov = fit.table.structure.ov
     if fit.estimator == "WLSMV":
-        from cmanalytics.psychometrics.sem.categorical import residual_correlations
-
         if kind == "normalized":
             raise ArgumentError("kind='normalized' is for continuous items; ordinal items have 'raw' or 'cor'.")
-        return [pd.DataFrame(r, index=ov, columns=ov) for r in residual_correlations(fit)]
+        return [pd.DataFrame(r, index=ov, columns=ov) for r in _ordinal_residuals(fit)]
     disc = fit.discrepancy
     mats = disc.par.matrices(fit.theta)
     ms = fit.table.meanstructure
@@ -337,3 +335,16 @@ def _divide(r: np.ndarray, rm: np.ndarray, acov: np.ndarray, tri, ms: bool):
         z = np.where(np.abs(r) < 1e-5, r, r / se_mat)
         zm = np.where(np.abs(rm) < 1e-5, rm, rm / se_m)
     return z, zm
+
+
+def _ordinal_residuals(fit) -> list[np.ndarray]:
+    """Per group, the polychoric correlations minus the model's (with the scaling factors), zero on the
+    diagonal: ``lavaan::resid(fit)$cov`` for ordinal items (raw and "cor" residuals are the same here)."""
+    disc = fit.discrepancy
+    out = []
+    for m, part in zip(disc.moments, disc.parts(fit.theta)):
+        r = np.zeros_like(m.corr)
+        nt = m.n_thresholds
+        r[disc.ii, disc.jj] = r[disc.jj, disc.ii] = m.corr[disc.ii, disc.jj] - part[-1][nt:]
+        out.append(r)
+    return out
