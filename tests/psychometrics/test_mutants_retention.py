@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import cmanalytics as cma
@@ -83,3 +84,19 @@ def test_parallel_analysis_simulations_agree_in_distribution():
     n = cma.parallel_analysis(corr=R3, n_obs=30, n_iter=2000, seed=12, simulation="normal").table
     np.testing.assert_allclose(w["mean_pc"], n["mean_pc"], atol=0.02)
     np.testing.assert_allclose(w["mean_fa"], n["mean_fa"], atol=0.02)
+
+
+def test_missing_pairwise_is_honoured_by_map_and_parallel_analysis():
+    # With holes, missing="pairwise" analyses pandas' pairwise Pearson matrix; listwise, the complete rows'.
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((40, 4)) + rng.standard_normal((40, 1))
+    x[[1, 5, 9, 13, 17], [0, 1, 2, 3, 0]] = np.nan
+    df = pd.DataFrame(x, columns=list("abcd"))
+    pair, complete = df.corr().to_numpy(), df.dropna().corr().to_numpy()
+    want = cma.velicer_map(corr=pair, n_obs=40).table
+    pd.testing.assert_frame_equal(cma.velicer_map(df, missing="pairwise").table, want, atol=1e-12, rtol=0)
+    listwise = cma.velicer_map(df).table
+    assert np.abs(listwise.to_numpy() - want.to_numpy()).max() > 1e-3
+    pd.testing.assert_frame_equal(listwise, cma.velicer_map(corr=complete, n_obs=35).table, atol=1e-12, rtol=0)
+    pa = cma.parallel_analysis(df, missing="pairwise", n_iter=5, seed=1).table
+    np.testing.assert_allclose(pa["observed_pc"], np.linalg.eigvalsh(pair)[::-1], atol=1e-12)
