@@ -77,7 +77,8 @@ docs: $(STAMP)
 # functions (the numerics); methods of the result classes (<module>.xǁClassǁmethod: summary text, repr, HTML) are
 # left out. MUTANTS='cmanalytics.psychometrics.*' runs everything (17,500 mutants, most of a day). Results are kept
 # in mutants/ between runs (an unchanged mutant is not run again). The survivors and the counts are written to
-# reports/mutants.txt and mutants/mutmut-cicd-stats.json; the reasons for the survivors are in docs/mutants.md.
+# reports/mutants.txt, mutants/mutmut-cicd-stats.json and reports/mutants.md (counts per module, each survivor with
+# its line, mutation and reason: docs/mutants_report.py); the reviewed copy of that table is docs/mutants.md.
 # The R references must be there: a run without them would count skipped tests as passing ones.
 .PHONY: mutants
 MUTANTS_MODULES  ?= preparation scores rotation adequacy retention extraction
@@ -93,5 +94,6 @@ mutants: $(STAMP)
 	mkdir -p reports
 	$(VENV)/bin/mutmut results --all true > reports/mutants.txt
 	$(VENV)/bin/mutmut export-cicd-stats
+	$(PY) docs/mutants_report.py $(MUTANTS_MODULES) > reports/mutants.md
 	@grep -c ': killed' reports/mutants.txt | xargs echo "killed:"
 	@cat mutants/mutmut-cicd-stats.json

@@ -52,3 +52,22 @@ def test_refusals_name_the_choices(oblique):
         ArgumentError, match=r"^this result does not hold its correlation matrix; refit it with cma\.efa\.$"
     ):
         cma.factor_scores(bare, holzinger_swineford()[ITEMS])
+
+
+def test_factor_scores_keep_the_rows_and_name_what_is_wrong(oblique):
+    data = holzinger_swineford()[ITEMS].iloc[:6].set_axis([f"r{i}" for i in range(6)])
+    scores = cma.factor_scores(oblique, data)
+    assert list(scores.index) == list(data.index)
+    # An array is matched by position and gets the default row numbers; the scores are those of the frame.
+    from_array = cma.factor_scores(oblique, data.to_numpy())
+    assert list(from_array.index) == list(range(6))
+    np.testing.assert_allclose(from_array.to_numpy(), scores.to_numpy(), atol=1e-12)
+    with pytest.raises(cma.errors.DataError, match=r"^data lack the item\(s\) the solution was fitted to: x8, x9\.$"):
+        cma.factor_scores(oblique, data.drop(columns=["x8", "x9"]))
+    with pytest.raises(cma.errors.DataError, match=r"^data have 8 columns; the solution has 9 items\.$"):
+        cma.factor_scores(oblique, data.to_numpy()[:, :8])
+    with pytest.raises(
+        ArgumentError,
+        match=r"^method='pca' is not a scoring method; choose one of regression, bartlett, tenberge, anderson\.$",
+    ):
+        cma.factor_scores(oblique, data, method="pca")
