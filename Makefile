@@ -75,8 +75,9 @@ docs: $(STAMP)
 # Mutation testing of the numerics (mutmut 3, configured in [tool.mutmut] of pyproject.toml; not in CI: about an hour
 # on two cores for the default scope). MUTANTS is the scope as mutant-name globs: <module>.x_* are the module-level
 # functions (the numerics); methods of the result classes (<module>.xǁClassǁmethod: summary text, repr, HTML) are
-# left out. MUTANTS='cmanalytics.psychometrics.*' runs everything (17,500 mutants, most of a day). Results are kept
-# in mutants/ between runs (an unchanged mutant is not run again). The survivors and the counts are written to
+# left out. MUTANTS='cmanalytics.psychometrics.*' runs everything (17,500 mutants, most of a day). mutmut runs every
+# mutant named on its command line afresh (the generated mutants and test timings are kept in mutants/, so a second
+# run skips the ten-minute generation). The survivors and the counts are written to
 # reports/mutants.txt, mutants/mutmut-cicd-stats.json and reports/mutants.md (counts per module, each survivor with
 # its line, mutation and reason: docs/mutants_report.py); the reviewed copy of that table is docs/mutants.md.
 # The R references must be there: a run without them would count skipped tests as passing ones.

@@ -59,6 +59,10 @@ def test_parallel_analysis_observed_columns_by_hand_and_random_traces():
     assert t["quantile_pc"].iloc[0] > t["mean_pc"].iloc[0]
     assert t["quantile_pc"].iloc[-1] > t["mean_pc"].iloc[-1] - 1e-12
     assert (res.n_iter, res.quantile, res.seed, res.n_obs, res.simulation) == (300, 0.95, 3, 60, "wishart")
+    assert list(t.columns) == ["observed_pc", "mean_pc", "quantile_pc", "observed_fa", "mean_fa", "quantile_fa"]
+    # Per position: the random eigenvalues fall from the first to the last, their means and quantiles too.
+    for col in ("mean_pc", "quantile_pc", "mean_fa", "quantile_fa"):
+        assert t[col].is_monotonic_decreasing and t[col].iloc[0] > t[col].iloc[-1] + 0.1, col
 
 
 def test_parallel_analysis_bounds_and_their_messages():
@@ -70,6 +74,8 @@ def test_parallel_analysis_bounds_and_their_messages():
             cma.parallel_analysis(corr=R3, n_obs=60, n_iter=5, quantile=q)
     with pytest.raises(ArgumentError, match=r"^n_iter must be a whole number of at least 1; got 0\.$"):
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=0)
+    with pytest.raises(ArgumentError, match=r"^n_iter must be a whole number of at least 1; got True\.$"):
+        cma.parallel_analysis(corr=R3, n_obs=60, n_iter=True)
     with pytest.raises(ArgumentError, match=r"^simulation='bootstrap'; choose 'wishart' or 'normal'\.$"):
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=5, simulation="bootstrap")
     with pytest.raises(ArgumentError, match=r"^cor='polychoric' needs the raw ordinal responses as data"):
