@@ -40,6 +40,10 @@ REASONS = [
     ),
     (r"p \* \(p - 1\) / 2", "equivalent: p(p - 1) is even and df is made an int before it is used"),
     (r"bartlett_multiplier\(m\.n_obs, p\) < 0", "equivalent: n - 1 - (2p + 5)/6 = 0 needs 6n = 2p + 11, no whole n, p"),
+    (
+        r"bartlett_multiplier\(m\.n_obs, p\) <= 1",
+        "equivalent: with n > p and the 3 items every analysis needs, n - 1 - (2p + 5)/6 >= 7/6",
+    ),
     (r"tril_indices\(p, \)", "equivalent in law: the diagonal drawn here is overwritten by the chi draws"),
     (r"range\(0, n_iter, \)", "equivalent in law: overlapping batches overwrite rows with draws of the same law"),
     (

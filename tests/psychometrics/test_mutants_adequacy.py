@@ -75,3 +75,17 @@ def test_determinant_by_hand_and_of_pairwise_correlations():
     assert abs(pair - listwise) > 1e-3  # the two policies differ on these data
     assert cma.determinant(df, missing="pairwise") == pytest.approx(pair, abs=1e-12)
     assert cma.determinant(df) == pytest.approx(listwise, abs=1e-12)
+
+
+def test_bartlett_with_one_respondent_more_than_items_by_hand_and_the_refusal_word_for_word():
+    # p = 3, n = 4: the factor n - 1 - (2p + 5)/6 = 3 - 11/6 = 7/6, so chi2 = -(7/6) ln .62 with df = 3.
+    res = cma.bartlett(corr=R3, n_obs=4)
+    assert res.chi2 == pytest.approx(-(7 / 6) * np.log(0.62), abs=1e-14)
+    assert res.df == 3
+    with pytest.raises(
+        cma.errors.DataError,
+        match=r"^Bartlett's test needs more respondents than items: n = 3, p = 3\. With n <= p the correlation matrix "
+        r"is singular \(its determinant is 0\), and with n - 1 - \(2p \+ 5\)/6 <= 0 the chi-square would be negative "
+        r"or infinite; collect more answers or test fewer items\.$",
+    ):
+        cma.bartlett(corr=R3, n_obs=3)

@@ -67,7 +67,11 @@ def test_parallel_analysis_observed_columns_by_hand_and_random_traces():
 
 def test_parallel_analysis_bounds_and_their_messages():
     cma.parallel_analysis(corr=R3, n_obs=5, n_iter=1, seed=1)  # n = p + 2 and a single data set are enough
-    with pytest.raises(cma.errors.DataError, match=r"more respondents \(4\) than items plus one \(4\)"):
+    with pytest.raises(
+        cma.errors.DataError,
+        match=r"^parallel analysis needs more respondents \(4\) than items plus one \(4\): with fewer, random "
+        r"correlation matrices are singular\.$",
+    ):
         cma.parallel_analysis(corr=R3, n_obs=4, n_iter=1, seed=1)
     for q in (0.0, 1.0):
         with pytest.raises(ArgumentError, match=rf"^quantile must lie between 0 and 1; got {q}\.$"):
@@ -78,7 +82,11 @@ def test_parallel_analysis_bounds_and_their_messages():
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=True)
     with pytest.raises(ArgumentError, match=r"^simulation='bootstrap'; choose 'wishart' or 'normal'\.$"):
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=5, simulation="bootstrap")
-    with pytest.raises(ArgumentError, match=r"^cor='polychoric' needs the raw ordinal responses as data"):
+    with pytest.raises(
+        ArgumentError,
+        match=r"^cor='polychoric' needs the raw ordinal responses as data \(or pass "
+        r"cma\.prepare\(data, method='polychoric'\) as data with cor='pearson'\)\.$",
+    ):
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=5, cor="polychoric")
 
 

@@ -26,7 +26,7 @@ def test_weights_are_labelled_and_the_alias_is_resolved(oblique):
     assert w.method == "regression"
     assert list(w.weights.index) == ITEMS and list(w.weights.columns) == factors
     assert list(w.r_scores.index) == factors and list(w.r_scores.columns) == factors
-    assert list(w.r2.index) == factors
+    assert list(w.r2.index) == factors and w.r2.name == "R2"
     assert cma.factor_score_weights(oblique).method == "regression"  # the default
     # Thurstone's regression weights W = R^-1 S, with the structure S = P Phi of the oblique solution, and
     # R2 = diag(W'S); both from the matrices the solution reports.
