@@ -1,0 +1,125 @@
+"""Write docs/mutants.md from the results mutmut keeps in mutants/ (run by `make mutants`).
+
+For each module of the scope: how many mutants were killed, survived, had no test, timed out or were not run;
+then every surviving mutant with its line in cmanalytics/psychometrics/, the mutation (the original line and
+the mutated one) and why it survives. mutmut has no report of this shape (its `results` lists names only), so
+the mutated functions are read back from the copies in mutants/ and compared with the originals.
+
+Usage: python docs/mutants_report.py MODULE [MODULE ...] > docs/mutants.md
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTATED = ROOT / "mutants" / "cmanalytics" / "psychometrics"
+SOURCE = ROOT / "cmanalytics" / "psychometrics"
+# mutmut's exit codes as it reports them (mutmut/__main__.py status_by_exit_code)
+STATUS = {None: "not run", 0: "survived", 1: "killed", 3: "killed", 33: "no tests", 34: "skipped", 35: "suspicious"}
+STATUS.update({36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 37: "caught by type check"})
+
+# Why a mutant survives, by a pattern of the mutated line (first match wins). Equivalent mutants change no
+# behaviour; the others are gaps in the tests, named as such.
+REASONS = [
+    (r'method: str = "[A-Z]+"', "equivalent: the method's name is lower-cased before it is looked up"),
+    (r"np\.finfo\(None\)", "equivalent: np.finfo(None) is float64's, the same eps"),
+    (r"RangeIndex\(None, |RangeIndex\(top \+ 1, ", "equivalent: a RangeIndex starts at 0 by default"),
+    (r"inv=None\)|key, \)$", "equivalent: the inverse is recomputed from R (same numbers, more time)"),
+    (r"if power >= 0", "equivalent: _sym_power is never called with power 0"),
+    (r"values <= 0, eps|values <= eps, 100", "equivalent: an eigenvalue exactly 0 (or eps) gets eps either way"),
+    (
+        r"101 \* eps|100 / eps|if power > 1:|np\.where\(None",
+        "gap: the eigenvalue floor is reached only by an indefinite matrix, which no scoring test feeds in",
+    ),
+    (r"p \* \(p - 1\) / 2", "equivalent: p(p - 1) is even and df is made an int before it is used"),
+    (r"bartlett_multiplier\(m\.n_obs, p\) < 0", "equivalent: n - 1 - (2p + 5)/6 = 0 needs 6n = 2p + 11, no whole n, p"),
+    (
+        r"bartlett_multiplier\(m\.n_obs, p\) <= 1",
+        "equivalent: with n > p and the 3 items every analysis needs, n - 1 - (2p + 5)/6 >= 7/6",
+    ),
+    (r"tril_indices\(p, \)", "equivalent in law: the diagonal drawn here is overwritten by the chi draws"),
+    (r"range\(0, n_iter, \)", "equivalent in law: overlapping batches overwrite rows with draws of the same law"),
+    (
+        r'method != "normal"|method == "XXnormalXX"|method == "NORMAL"|str = "XXwishartXX"|str = "WISHART"',
+        "equivalent in law: the Wishart and raw-data routes draw the same random matrices in distribution",
+    ),
+    (
+        r"n_obs [+-] [12]\) - np\.arange",
+        "gap: Wishart df off by 1 or 2 moves mean eigenvalues below the MC test's 0.02",
+    ),
+    (r"chisquare\(df, (size=None)?\)", "gap: one chi draw shared by a batch; only an exact-stream test sees it"),
+    (r"hermitian=", "equivalent: the pseudo-inverse of a symmetric matrix, by eigh or by SVD, same to rounding"),
+    (r"r\.shape\[(\+1|-2)\]", "equivalent: the matrices are square (..., p, p), so these sizes are all p"),
+    (r'einsum\("BNI', "equivalent: einsum's labels may be upper case; the same contraction"),
+    (r"linalg\.inv\(None\)", "equivalent: the LinAlgError falls back to the pseudo-inverse, equal to the inverse here"),
+    (r"gather\(data, corr, n_obs, \)|prepare\(data, method=", "gap: missing='pairwise' is not tried on this path"),
+    (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
+]
+
+
+def functions(path: Path) -> dict[str, tuple[int, list[str]]]:
+    src = path.read_text()
+    lines = src.splitlines()
+    out = {}
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            out[node.name] = (node.lineno, lines[node.lineno - 1 : node.end_lineno])
+    return out
+
+
+def reason(mutated: str) -> str:
+    for pattern, why in REASONS:
+        if re.search(pattern, mutated):
+            return why
+    return "gap: no test distinguishes this change"
+
+
+def main(modules: list[str]) -> None:
+    counts = {}
+    rows = []
+    for mod in modules:
+        codes = json.loads((MUTATED / f"{mod}.py.meta").read_text())["exit_code_by_key"]
+        codes = {k: v for k, v in codes.items() if f".{mod}.x_" in k}  # module-level functions: the scope
+        counts[mod] = Counter(STATUS.get(v, "killed" if v else "survived") for v in codes.values())
+        survivors = [k for k, v in codes.items() if v == 0]
+        if not survivors:
+            continue
+        mutated, original = functions(MUTATED / f"{mod}.py"), functions(SOURCE / f"{mod}.py")
+        for key in survivors:
+            name = key.rsplit(".", 1)[1]
+            base = name.rsplit("__mutmut_", 1)[0]
+            _, orig = mutated[base + "__mutmut_orig"]
+            _, mut = mutated[name]
+            start, _ = original[base[2:]]
+            # the def line differs by the function's name; a default argument's mutation shows there
+            head = [orig[0], mut[0].replace(name, base + "__mutmut_orig", 1)]
+            diff = list(difflib.unified_diff([head[0], *orig[1:]], [head[1], *mut[1:]], lineterm="", n=0))
+            hunk = next((d for d in diff if d.startswith("@@")), "@@ -0 @@")
+            offset = int(re.match(r"@@ -(\d+)", hunk).group(1)) - 1
+            old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
+            new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
+            old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
+            rows.append((f"{mod}.py", start + offset, base[2:], old, new, reason(new)))
+    total = sum(counts.values(), Counter())
+    print("| module | mutants | killed | survived | no tests | timeout | not run |")
+    print("|---|---|---|---|---|---|---|")
+    for mod, c in [*counts.items(), ("all", total)]:
+        cells = [c[s] for s in ("killed", "survived", "no tests", "timeout", "not run")]
+        print(f"| {mod} | {sum(c.values())} | " + " | ".join(map(str, cells)) + " |")
+    print()
+    print("| file | line | function | original | mutated | why it survives |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        f, line, fn, old, new, why = row
+        print(f"| {f} | {line} | {fn} | `{old.replace('|', '/')}` | `{new.replace('|', '/')}` | {why} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
