@@ -19,10 +19,10 @@ from cmanalytics.psychometrics.inputs import (
 
 
 def test_integer_answers_beyond_one_chunk_give_numpys_covariance():
-    # 20 000 rows of 5 items exceed one chunk (13 107 rows for p = 5 at 1 MB per chunk): the integer path
+    # 30 000 rows of 5 items exceed one chunk (26 214 rows for p = 5 at 1 MB of float64): the integer path
     # converts chunk by chunk after shifting by the first chunk's means.
     rng = np.random.default_rng(3)
-    x = rng.integers(1, 6, size=(20_000, 5)).astype(np.int16)
+    x = rng.integers(1, 6, size=(30_000, 5)).astype(np.int16)
     means, cov = streamed_moments(x)
     xf = x.astype(np.float64)
     np.testing.assert_allclose(means, xf.mean(axis=0), rtol=0, atol=1e-14)
@@ -33,10 +33,10 @@ def test_large_means_beyond_one_chunk_keep_their_digits():
     # Means of 1e9 with unit spread: the textbook sum-of-squares formula would lose about 18 digits; the
     # shifted path keeps the covariance to numpy's two-pass value.
     rng = np.random.default_rng(4)
-    x = 1e9 + rng.standard_normal((20_000, 4))
+    x = 1e9 + rng.standard_normal((40_000, 4))  # beyond one chunk of 32 768 rows
     means, cov = streamed_moments(x)
-    np.testing.assert_allclose(means, x.mean(axis=0), rtol=1e-14)  # both sums round at 1e9 * 2**-52
-    np.testing.assert_allclose(cov, np.cov(x, rowvar=False), rtol=0, atol=1e-10)
+    np.testing.assert_allclose(means, x.mean(axis=0), rtol=1e-13)  # each sum rounds at 1e9 * 2**-52 per row
+    np.testing.assert_allclose(cov, np.cov(x, rowvar=False), rtol=0, atol=1e-9)
 
 
 def test_non_finite_data_give_no_moments():
