@@ -2,6 +2,8 @@
 
 * The notebooks live in ../notebooks (where `make lab` and `make reports` use them); they join the site as
   notebooks/<name>.ipynb without being copied, and mkdocs-jupyter executes them at build time.
+* docs/quality.md (coverage and mutation figures, kept beside the code's tooling rather than in content/) joins
+  the site as quality.md without being copied.
 * An API page holds a marker ``<!-- api: cmanalytics.study -->``; it becomes one mkdocstrings block per name in
   that module's ``__all__``, so every public function and result is documented and a new one appears without
   editing the docs. A name in ``__all__`` that is a module gets a link to its own page instead.
@@ -19,6 +21,7 @@ from mkdocs.structure.files import File
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+QUALITY = ROOT / "docs" / "quality.md"
 MARKER = re.compile(r"<!--\s*api:\s*([\w.]+)\s*-->")
 MODULE_PAGES = {
     "study": "study.md",
@@ -32,6 +35,7 @@ MODULE_PAGES = {
 def on_files(files, config):
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         files.append(File(f"notebooks/{nb.name}", str(ROOT), config["site_dir"], config["use_directory_urls"]))
+    files.append(File(QUALITY.name, str(QUALITY.parent), config["site_dir"], config["use_directory_urls"]))
     return files
 
 
