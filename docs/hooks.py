@@ -2,8 +2,8 @@
 
 * The notebooks live in ../notebooks (where `make lab` and `make reports` use them); they join the site as
   notebooks/<name>.ipynb without being copied, and mkdocs-jupyter executes them at build time.
-* docs/quality.md (coverage and mutation figures, kept beside the code's tooling rather than in content/) joins
-  the site as quality.md without being copied.
+* docs/quality.md (coverage and mutation figures, kept beside the code's tooling rather than in content/) and
+  docs/mutants.md (the surviving mutants it links to) join the site without being copied.
 * An API page holds a marker ``<!-- api: cmanalytics.study -->``; it becomes one mkdocstrings block per name in
   that module's ``__all__``, so every public function and result is documented and a new one appears without
   editing the docs. A name in ``__all__`` that is a module gets a link to its own page instead.
@@ -22,6 +22,7 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 QUALITY = ROOT / "docs" / "quality.md"
+MUTANTS = ROOT / "docs" / "mutants.md"  # the surviving mutants, linked from quality.md
 MARKER = re.compile(r"<!--\s*api:\s*([\w.]+)\s*-->")
 MODULE_PAGES = {
     "study": "study.md",
@@ -35,7 +36,8 @@ MODULE_PAGES = {
 def on_files(files, config):
     for nb in sorted(NOTEBOOKS.glob("*.ipynb")):
         files.append(File(f"notebooks/{nb.name}", str(ROOT), config["site_dir"], config["use_directory_urls"]))
-    files.append(File(QUALITY.name, str(QUALITY.parent), config["site_dir"], config["use_directory_urls"]))
+    for page in (QUALITY, MUTANTS):
+        files.append(File(page.name, str(page.parent), config["site_dir"], config["use_directory_urls"]))
     return files
 
 
