@@ -69,7 +69,7 @@ def test_largest_log_determinant_by_hand():
 
 
 def test_audit_refuses_counts_that_are_not_counts():
-    with pytest.raises(ArgumentError, match=r"n_obs must be a positive whole number; got 112.5"):
+    with pytest.raises(ArgumentError, match=r"n_obs must be a whole number of at least 1; got 112.5"):
         audit_efa_report(n_obs=112.5, n_items=14, n_factors=3)
     with pytest.raises(ArgumentError, match=r"n_factors \(15\) cannot exceed n_items \(14\)"):
         audit_efa_report(n_obs=112, n_items=14, n_factors=15)

@@ -36,7 +36,7 @@ def hs():
         ({"ordered": True, "estimator": "ML"}, ArgumentError, r"estimator='ML' with ordered items: WLSMV"),
         ({"ordered": True, "missing": "fiml"}, ArgumentError, r"missing='fiml' with ordered items: only 'listwise'"),
         ({"ordered": True, "meanstructure": True}, ArgumentError, r"meanstructure and information do not apply"),
-        ({"ordered": ["x1"]}, ArgumentError, r"ordered= must name every observed variable of the model"),
+        ({"ordered": ["x99"]}, ArgumentError, r"ordered= names x99, not observed variable"),
     ],
 )
 def test_an_argument_that_cannot_be_honoured_is_refused(hs, kwargs, error, message):
