@@ -55,27 +55,13 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
     ordinal = np.array([v in ordered for v in ov])
     mm = mixed_moments(x, ordinal)
     n = mm.n
-    num = np.flatnonzero(~ordinal)
-    ii, jj = mm.pairs
     nt = sum(len(t) for t in mm.thresholds)
-    # the structured part: the continuous variances, then the covariances; weights diag(Gamma)^-1
-    rows_var, rows_cov = num + num * p, ii + jj * p
-    g_rr = mm.gamma[nt:, nt:]
-    w_r = 1 / np.diag(g_rr)
-    wmat = np.zeros((p, p))
-    wmat[num, num] = w_r[: len(num)]
-    wmat[ii, jj] = wmat[jj, ii] = w_r[len(num) :] / 2  # half on each of the two cells of a covariance
+    rows_r, g_rr, w_r, wmat = _dwls_weights(mm, ordinal)
     group = GroupData(n, mm.cov, np.zeros(p), x=x)
     par = Parameterization(table)
     disc = Discrepancy(par, [group], "DWLS", False, weights=[wmat])
     theta0 = start_values(table, [group])
-    _check_identified(table, par, theta0, False)
-    df = len(w_r) - table.n_free
-    if df < 0:
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but only {len(w_r)} variances and covariances "
-            f"(df = {df}): it is not identified."
-        )
+    df = _check_mixed_identified(table, par, theta0, len(w_r))
     opt = minimize(disc, theta0, max_iter=max_iter)
     if not opt.converged:
         diagnose(
@@ -90,10 +76,44 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         mt.theta[i, i] = 1 - common[i]
     _heywood(table, mats, ["all"], warnings)
     ds, _ = par.jacobian(mt, 0)
-    delta_r = np.vstack([ds[rows_var], ds[rows_cov]])
+    delta_r = ds[rows_r]
     vcov = _robust_vcov(delta_r, w_r, g_rr, n)
     estimates = _estimates(table, par, opt.theta, vcov, mats, mm, ordinal, ov, st.lv)
     measures = _measures(disc, opt, mm, delta_r, w_r, g_rr, df, table.n_free + nt, mt, ordinal)
+    ordered = tuple(v for v in ov if v in ordered)
+    return _mixed_result(table, opt, disc, mats, estimates, measures, vcov, mm, std_lv, ordered, warnings)
+
+
+def _dwls_weights(mm, ordinal):
+    """The structured part of the sample statistics (the continuous variances, then the covariances): its rows
+    in vec(Sigma), its block of Gamma, the weights diag(Gamma)^-1, and those weights as a p x p matrix."""
+    p = len(ordinal)
+    num = np.flatnonzero(~ordinal)
+    ii, jj = mm.pairs
+    nt = sum(len(t) for t in mm.thresholds)
+    rows_r = np.concatenate([num + num * p, ii + jj * p])
+    g_rr = mm.gamma[nt:, nt:]
+    w_r = 1 / np.diag(g_rr)
+    wmat = np.zeros((p, p))
+    wmat[num, num] = w_r[: len(num)]
+    wmat[ii, jj] = wmat[jj, ii] = w_r[len(num) :] / 2  # half on each of the two cells of a covariance
+    return rows_r, g_rr, w_r, wmat
+
+
+def _check_mixed_identified(table, par, theta0, n_moments: int) -> int:
+    """Refuse a model that is not identified (rank of the Jacobian, or more parameters than moments); the df."""
+    _check_identified(table, par, theta0, False)
+    df = n_moments - table.n_free
+    if df < 0:
+        raise IdentificationError(
+            f"the model has {table.n_free} free parameters but only {n_moments} variances and covariances "
+            f"(df = {df}): it is not identified."
+        )
+    return df
+
+
+def _mixed_result(table, opt, disc, mats, estimates, measures, vcov, mm, std_lv, ordered, warnings) -> SEMFit:
+    """The fitted model as an SEMFit (one group, listwise, WLSMV)."""
     options = dict(
         group=None,
         std_lv=std_lv,
@@ -103,13 +123,13 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         information="expected",
         group_equal=(),
         group_partial=(),
-        ordered=tuple(v for v in ov if v in ordered),
+        ordered=ordered,
     )
     return SEMFit(
         estimates,
         measures,
         inference.r_squared(table, mats),
-        (n,),
+        (mm.n,),
         ("all",),
         "WLSMV",
         "listwise",
@@ -121,7 +141,7 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         vcov,
         disc,
         options,
-        ((mm.cov, np.zeros(p)),),
+        ((mm.cov, np.zeros(len(mm.ordinal))),),
     )
 
 
