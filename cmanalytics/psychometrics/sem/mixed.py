@@ -21,19 +21,20 @@ import numpy as np
 import pandas as pd
 
 from cmanalytics._lazy import lazy_module
-from cmanalytics.errors import ArgumentError, ConvergenceWarning, DataError, diagnose
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.categorical import scaled_shifted
-from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
+from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData
 from cmanalytics.psychometrics.sem.implied import Parameterization
 from cmanalytics.psychometrics.sem.model import THETA, build_table
 from cmanalytics.psychometrics.sem.polyserial import mixed_moments
 from cmanalytics.psychometrics.sem.results import (
-    IdentificationError,
     SEMFit,
     _check_identified,
     _heywood,
+    check_df,
+    optimize,
     start_values,
 )
 
@@ -61,14 +62,9 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
     par = Parameterization(table)
     disc = Discrepancy(par, [group], "DWLS", False, weights=[wmat])
     theta0 = start_values(table, [group])
-    df = _check_mixed_identified(table, par, theta0, len(w_r))
-    opt = minimize(disc, theta0, max_iter=max_iter)
-    if not opt.converged:
-        diagnose(
-            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-            ConvergenceWarning,
-            warnings,
-        )
+    _check_identified(table, par, theta0, False)
+    df = check_df(table.n_free, len(w_r), "variances and covariances")
+    opt = optimize(disc, theta0, max_iter, warnings)
     mats = par.matrices(opt.theta)
     mt = mats[0]
     common = np.diag(mt.lam @ mt.eta_cov() @ mt.lam.T)
@@ -98,18 +94,6 @@ def _dwls_weights(mm, ordinal):
     wmat[num, num] = w_r[: len(num)]
     wmat[ii, jj] = wmat[jj, ii] = w_r[len(num) :] / 2  # half on each of the two cells of a covariance
     return rows_r, g_rr, w_r, wmat
-
-
-def _check_mixed_identified(table, par, theta0, n_moments: int) -> int:
-    """Refuse a model that is not identified (rank of the Jacobian, or more parameters than moments); the df."""
-    _check_identified(table, par, theta0, False)
-    df = n_moments - table.n_free
-    if df < 0:
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but only {n_moments} variances and covariances "
-            f"(df = {df}): it is not identified."
-        )
-    return df
 
 
 def _mixed_result(table, opt, disc, mats, estimates, measures, vcov, mm, std_lv, ordered, warnings) -> SEMFit:
