@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
@@ -37,8 +36,6 @@ from cmanalytics.psychometrics.sem.results import (
     optimize,
     start_values,
 )
-
-stats = lazy_module("scipy.stats")
 
 
 def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter: int, warnings: list) -> SEMFit:
@@ -195,6 +192,7 @@ def _estimates(table, par, theta, vcov, mats, mm, ordinal, ov, lv) -> pd.DataFra
 
 
 def _measures(disc, opt, mm, delta_r, w_r, g_rr, df, npar, mt, ordinal) -> dict:
+    """The fit measures: the DWLS statistic and its baseline, each with its mean-and-variance adjusted version."""
     n = mm.n
     nv = int((~ordinal).sum())
     t = disc.statistic(opt.theta)
@@ -208,24 +206,4 @@ def _measures(disc, opt, mm, delta_r, w_r, g_rr, df, npar, mt, ordinal) -> dict:
     a0, b0, t_base_ss = scaled_shifted(t_base, df_base, None, w_c, g_cc)
     sigma, _ = mt.implied()
     srmr = fitm.srmr_group(mm.cov, sigma, None, None)
-    out = fitm.fit_measures(t, df, t_base, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
-        out.pop(k)
-    scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    out.update(
-        {
-            "chisq.scaled": t_ss,
-            "df.scaled": df,
-            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
-            "chisq.scaling.factor": 1 / a,
-            "chisq.shift.parameter": b,
-            "baseline.chisq.scaled": t_base_ss,
-            "baseline.df.scaled": df_base,
-            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
-            "baseline.chisq.scaling.factor": 1 / a0,
-        }
-    )
-    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
-        out[k + ".scaled"] = scaled[k]
-    out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
-    return out
+    return fitm.wlsmv_measures(t, df, t_base, df_base, (a, b, t_ss), (a0, b0, t_base_ss), n, 1, npar, srmr)
