@@ -12,19 +12,33 @@ import numpy as np
 
 from cmanalytics.errors import ArgumentError
 
+_Y_LV, _Y_OV = 2.6, 0.0  # the rows of the factors and of the items
+
 
 def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits: int = 2):
     """Draw the model of ``fit`` (a CFAResult or SEMFit) for ``group``; returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
 
     sem = getattr(fit, "sem", fit)
     if what not in ("est", "std.lv", "std.all"):
         raise ArgumentError(f"what={what!r}: label the paths with 'est', 'std.lv' or 'std.all'.")
     if not 1 <= group <= len(sem.group_labels):
         raise ArgumentError(f"group={group!r}: the model has {len(sem.group_labels)} group(s), numbered from 1.")
-    st = sem.table.structure
     est = sem.estimates[sem.estimates["group"] == group]
+    x_ov, x_lv = _layout(sem.table.structure, est)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(x_ov)), 4.5))
+    _draw_nodes(ax, x_ov, x_lv)
+    _draw_paths(ax, est, x_ov, x_lv, what, digits)
+    ax.set_xlim(-1, max(len(x_ov), 2))
+    ax.set_ylim(-1.6, 4.2)
+    ax.set_aspect("auto")
+    ax.axis("off")
+    return ax
+
+
+def _layout(st, est) -> tuple[dict, dict]:
+    """The horizontal places: items side by side grouped under their (first) factor, each factor over its items."""
     ov = [v for v in st.ov if v not in st.phantom]
     lv = list(st.lv) + [v for v in st.phantom]
     home = {}
@@ -37,33 +51,45 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
     for k, f in enumerate(lv):
         kids = [x_ov[v] for v in order if home.get(v) == f]
         x_lv[f] = float(np.mean(kids)) if kids else (len(order) - 1) * (k + 0.5) / max(len(lv), 1)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(order)), 4.5))
-    y_lv, y_ov = 2.6, 0.0
+    return x_ov, x_lv
+
+
+def _draw_nodes(ax, x_ov: dict, x_lv: dict) -> None:
+    """The boxes of the items and the ellipses of the factors, with their names."""
+    from matplotlib.patches import Ellipse, Rectangle
+
     for v, x in x_ov.items():
-        ax.add_patch(Rectangle((x - 0.35, y_ov - 0.25), 0.7, 0.5, fill=False, lw=1.2))
-        ax.text(x, y_ov, v, ha="center", va="center", fontsize=9)
+        ax.add_patch(Rectangle((x - 0.35, _Y_OV - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+        ax.text(x, _Y_OV, v, ha="center", va="center", fontsize=9)
     for f, x in x_lv.items():
-        ax.add_patch(Ellipse((x, y_lv), 1.3, 0.7, fill=False, lw=1.2))
-        ax.text(x, y_lv, f, ha="center", va="center", fontsize=9)
+        ax.add_patch(Ellipse((x, _Y_LV), 1.3, 0.7, fill=False, lw=1.2))
+        ax.text(x, _Y_LV, f, ha="center", va="center", fontsize=9)
 
-    def label(x, y, value):
-        ax.text(
-            x,
-            y,
-            f"{value:.{digits}f}",
-            ha="center",
-            va="center",
-            fontsize=7,
-            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
-        )
 
+def _label(ax, x, y, value, digits: int) -> None:
+    """A path's estimate written on a white patch at (x, y)."""
+    ax.text(
+        x,
+        y,
+        f"{value:.{digits}f}",
+        ha="center",
+        va="center",
+        fontsize=7,
+        bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none"),
+    )
+
+
+def _draw_paths(ax, est, x_ov: dict, x_lv: dict, what: str, digits: int) -> None:
+    """One arrow per loading, regression and covariance, labelled with its ``what`` column."""
+    from matplotlib.patches import FancyArrowPatch
+
+    y_lv, y_ov = _Y_LV, _Y_OV
     for _, row in est.iterrows():
         value = row[what]
         if row["op"] == "=~" and row["rhs"] in x_ov:
             start, end = (x_lv[row["lhs"]], y_lv - 0.35), (x_ov[row["rhs"]], y_ov + 0.25)
             ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, lw=0.9))
-            label(start[0] + 0.6 * (end[0] - start[0]), start[1] + 0.6 * (end[1] - start[1]), value)
+            _label(ax, start[0] + 0.6 * (end[0] - start[0]), start[1] + 0.6 * (end[1] - start[1]), value, digits)
         elif row["op"] in ("=~", "~") and row["lhs"] in x_lv and row["rhs"] in x_lv:
             a, b = (row["lhs"], row["rhs"]) if row["op"] == "=~" else (row["rhs"], row["lhs"])
             ax.add_patch(
@@ -76,7 +102,7 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
                     connectionstyle="arc3,rad=-0.25",
                 )
             )
-            label((x_lv[a] + x_lv[b]) / 2, y_lv + 0.55, value)
+            _label(ax, (x_lv[a] + x_lv[b]) / 2, y_lv + 0.55, value, digits)
         elif row["op"] == "~~" and row["lhs"] != row["rhs"]:
             if row["lhs"] in x_lv and row["rhs"] in x_lv:
                 xa, xb, y, rad, dy = x_lv[row["lhs"]], x_lv[row["rhs"]], y_lv + 0.35, -0.35, 0.9
@@ -89,9 +115,4 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
                     (xa, y), (xb, y), arrowstyle="<|-|>", mutation_scale=8, lw=0.8, connectionstyle=f"arc3,rad={rad}"
                 )
             )
-            label((xa + xb) / 2, y + dy * min(1.0, abs(xb - xa) / 4 + 0.3), value)
-    ax.set_xlim(-1, max(len(order), 2))
-    ax.set_ylim(-1.6, 4.2)
-    ax.set_aspect("auto")
-    ax.axis("off")
-    return ax
+            _label(ax, (xa + xb) / 2, y + dy * min(1.0, abs(xb - xa) / 4 + 0.3), value, digits)

@@ -102,6 +102,37 @@ def fit_measures(
     return out
 
 
+def wlsmv_measures(t, df, t_base, df_base, scaling, baseline_scaling, n, n_groups, npar, srmr) -> dict:
+    """The fit measures of a WLSMV fit as lavaan's ``fitMeasures()``: those of :func:`fit_measures` for the DWLS
+    statistic ``t`` and its baseline (no likelihood: logl, AIC and BIC left out), and the ".scaled" ones for the
+    mean-and-variance adjusted statistics, ``scaling`` = (a, b, aT + b) and ``baseline_scaling`` likewise for the
+    baseline (:func:`.categorical.scaled_shifted`); RMSEA on N minus the number of groups, as lavaan."""
+    a, b, t_ss = scaling
+    a0, _, t_base_ss = baseline_scaling
+    args = (n, n_groups, np.nan, np.nan, npar, srmr)
+    out = fit_measures(t, df, t_base, df_base, *args, n_rmsea=n - n_groups)
+    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
+        out.pop(k)
+    scaled = fit_measures(t_ss, df, t_base_ss, df_base, *args, n_rmsea=n - n_groups)
+    out.update(
+        {
+            "chisq.scaled": t_ss,
+            "df.scaled": df,
+            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
+            "chisq.scaling.factor": 1 / a,
+            "chisq.shift.parameter": b,
+            "baseline.chisq.scaled": t_base_ss,
+            "baseline.df.scaled": df_base,
+            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
+            "baseline.chisq.scaling.factor": 1 / a0,
+        }
+    )
+    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
+        out[k + ".scaled"] = scaled[k]
+    out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
+    return out
+
+
 def srmr_group(cov: np.ndarray, sigma: np.ndarray, mean: np.ndarray | None, mu: np.ndarray | None) -> float:
     """Bentler's SRMR of one group: residuals scaled by the observed standard deviations."""
     sd = np.sqrt(np.diag(cov))

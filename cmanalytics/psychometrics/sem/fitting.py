@@ -315,10 +315,16 @@ def _sem_fit(
     _check_identified(table, par, theta0, ms)
     check_df(table.n_free, n_moments(table), "moments in the data")
     opt = optimize(disc, theta0, max_iter, warnings)
-    options = dict(
+    options = _fit_options(table, group, std_lv, estimator, missing, information, group_equal, group_partial)
+    return _result(table, par, disc, opt, groups, labels, options, warnings)
+
+
+def _fit_options(table, group, std_lv, estimator, missing, information, group_equal, group_partial) -> dict:
+    """The options the fit was made with, as kept on the result (meanstructure and fixed.x as the table has them)."""
+    return dict(
         group=group,
         std_lv=std_lv,
-        meanstructure=ms,
+        meanstructure=table.meanstructure,
         estimator=estimator,
         missing=missing,
         information=information,
@@ -326,7 +332,6 @@ def _sem_fit(
         group_partial=group_partial,
         fixed_x=any(r.exo_x for r in table.rows),
     )
-    return _result(table, par, disc, opt, groups, labels, options, warnings)
 
 
 def _result(table, par, disc, opt, groups, labels, options, warnings) -> SEMFit:

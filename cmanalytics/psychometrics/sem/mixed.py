@@ -20,24 +20,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cmanalytics._lazy import lazy_module
-from cmanalytics.errors import ArgumentError, ConvergenceWarning, DataError, diagnose
+from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import fit as fitm
 from cmanalytics.psychometrics.sem import inference
 from cmanalytics.psychometrics.sem.categorical import scaled_shifted
-from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData, minimize
+from cmanalytics.psychometrics.sem.estimation import Discrepancy, GroupData
 from cmanalytics.psychometrics.sem.implied import Parameterization
 from cmanalytics.psychometrics.sem.model import THETA, build_table
 from cmanalytics.psychometrics.sem.polyserial import mixed_moments
 from cmanalytics.psychometrics.sem.results import (
-    IdentificationError,
     SEMFit,
     _check_identified,
     _heywood,
+    check_df,
+    optimize,
     start_values,
 )
-
-stats = lazy_module("scipy.stats")
 
 
 def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter: int, warnings: list) -> SEMFit:
@@ -55,34 +53,15 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
     ordinal = np.array([v in ordered for v in ov])
     mm = mixed_moments(x, ordinal)
     n = mm.n
-    num = np.flatnonzero(~ordinal)
-    ii, jj = mm.pairs
     nt = sum(len(t) for t in mm.thresholds)
-    # the structured part: the continuous variances, then the covariances; weights diag(Gamma)^-1
-    rows_var, rows_cov = num + num * p, ii + jj * p
-    g_rr = mm.gamma[nt:, nt:]
-    w_r = 1 / np.diag(g_rr)
-    wmat = np.zeros((p, p))
-    wmat[num, num] = w_r[: len(num)]
-    wmat[ii, jj] = wmat[jj, ii] = w_r[len(num) :] / 2  # half on each of the two cells of a covariance
+    rows_r, g_rr, w_r, wmat = _dwls_weights(mm, ordinal)
     group = GroupData(n, mm.cov, np.zeros(p), x=x)
     par = Parameterization(table)
     disc = Discrepancy(par, [group], "DWLS", False, weights=[wmat])
     theta0 = start_values(table, [group])
     _check_identified(table, par, theta0, False)
-    df = len(w_r) - table.n_free
-    if df < 0:
-        raise IdentificationError(
-            f"the model has {table.n_free} free parameters but only {len(w_r)} variances and covariances "
-            f"(df = {df}): it is not identified."
-        )
-    opt = minimize(disc, theta0, max_iter=max_iter)
-    if not opt.converged:
-        diagnose(
-            f"the optimizer did not converge ({opt.message}); the estimates are not the optimum.",
-            ConvergenceWarning,
-            warnings,
-        )
+    df = check_df(table.n_free, len(w_r), "variances and covariances")
+    opt = optimize(disc, theta0, max_iter, warnings)
     mats = par.matrices(opt.theta)
     mt = mats[0]
     common = np.diag(mt.lam @ mt.eta_cov() @ mt.lam.T)
@@ -90,10 +69,32 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         mt.theta[i, i] = 1 - common[i]
     _heywood(table, mats, ["all"], warnings)
     ds, _ = par.jacobian(mt, 0)
-    delta_r = np.vstack([ds[rows_var], ds[rows_cov]])
+    delta_r = ds[rows_r]
     vcov = _robust_vcov(delta_r, w_r, g_rr, n)
     estimates = _estimates(table, par, opt.theta, vcov, mats, mm, ordinal, ov, st.lv)
     measures = _measures(disc, opt, mm, delta_r, w_r, g_rr, df, table.n_free + nt, mt, ordinal)
+    ordered = tuple(v for v in ov if v in ordered)
+    return _mixed_result(table, opt, disc, mats, estimates, measures, vcov, mm, std_lv, ordered, warnings)
+
+
+def _dwls_weights(mm, ordinal):
+    """The structured part of the sample statistics (the continuous variances, then the covariances): its rows
+    in vec(Sigma), its block of Gamma, the weights diag(Gamma)^-1, and those weights as a p x p matrix."""
+    p = len(ordinal)
+    num = np.flatnonzero(~ordinal)
+    ii, jj = mm.pairs
+    nt = sum(len(t) for t in mm.thresholds)
+    rows_r = np.concatenate([num + num * p, ii + jj * p])
+    g_rr = mm.gamma[nt:, nt:]
+    w_r = 1 / np.diag(g_rr)
+    wmat = np.zeros((p, p))
+    wmat[num, num] = w_r[: len(num)]
+    wmat[ii, jj] = wmat[jj, ii] = w_r[len(num) :] / 2  # half on each of the two cells of a covariance
+    return rows_r, g_rr, w_r, wmat
+
+
+def _mixed_result(table, opt, disc, mats, estimates, measures, vcov, mm, std_lv, ordered, warnings) -> SEMFit:
+    """The fitted model as an SEMFit (one group, listwise, WLSMV)."""
     options = dict(
         group=None,
         std_lv=std_lv,
@@ -103,13 +104,13 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         information="expected",
         group_equal=(),
         group_partial=(),
-        ordered=tuple(v for v in ov if v in ordered),
+        ordered=ordered,
     )
     return SEMFit(
         estimates,
         measures,
         inference.r_squared(table, mats),
-        (n,),
+        (mm.n,),
         ("all",),
         "WLSMV",
         "listwise",
@@ -121,7 +122,7 @@ def fit_mixed(data: pd.DataFrame, statements, ordered, *, std_lv: bool, max_iter
         vcov,
         disc,
         options,
-        ((mm.cov, np.zeros(p)),),
+        ((mm.cov, np.zeros(len(mm.ordinal))),),
     )
 
 
@@ -191,6 +192,7 @@ def _estimates(table, par, theta, vcov, mats, mm, ordinal, ov, lv) -> pd.DataFra
 
 
 def _measures(disc, opt, mm, delta_r, w_r, g_rr, df, npar, mt, ordinal) -> dict:
+    """The fit measures: the DWLS statistic and its baseline, each with its mean-and-variance adjusted version."""
     n = mm.n
     nv = int((~ordinal).sum())
     t = disc.statistic(opt.theta)
@@ -204,24 +206,4 @@ def _measures(disc, opt, mm, delta_r, w_r, g_rr, df, npar, mt, ordinal) -> dict:
     a0, b0, t_base_ss = scaled_shifted(t_base, df_base, None, w_c, g_cc)
     sigma, _ = mt.implied()
     srmr = fitm.srmr_group(mm.cov, sigma, None, None)
-    out = fitm.fit_measures(t, df, t_base, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
-        out.pop(k)
-    scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, n, 1, np.nan, np.nan, npar, srmr, n_rmsea=n - 1)
-    out.update(
-        {
-            "chisq.scaled": t_ss,
-            "df.scaled": df,
-            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
-            "chisq.scaling.factor": 1 / a,
-            "chisq.shift.parameter": b,
-            "baseline.chisq.scaled": t_base_ss,
-            "baseline.df.scaled": df_base,
-            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
-            "baseline.chisq.scaling.factor": 1 / a0,
-        }
-    )
-    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
-        out[k + ".scaled"] = scaled[k]
-    out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
-    return out
+    return fitm.wlsmv_measures(t, df, t_base, df_base, (a, b, t_ss), (a0, b0, t_base_ss), n, 1, npar, srmr)

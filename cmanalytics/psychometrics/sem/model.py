@@ -287,6 +287,24 @@ def _group_rows(
     delta: bool = False,
     fixed_x: bool = False,
 ) -> list[Row]:
+    """One group's rows: those the statements write, lavaan's defaults, then fixed.x and equal-loadings rules."""
+    rows = _user_rows(statements, st, g, n_groups, std_lv)
+    _add_default_rows(rows, st, g, std_lv, meanstructure, group_equal, delta)
+    if fixed_x:
+        ov_x = set(st.ov_x)
+        for r in rows:
+            if not r.user and r.op in ("~~", "~1") and r.lhs in ov_x and (r.op == "~1" or r.rhs in ov_x):
+                r.free, r.value, r.exo_x = False, np.nan, True
+    if g > 0 and std_lv and "loadings" in group_equal and "lv.variances" not in group_equal:
+        for r in rows:  # with equal loadings the other groups' factor variances are free (as lavaan)
+            if r.op == "~~" and r.lhs == r.rhs and r.lhs in st.lv and not r.user:
+                r.free, r.value = True, np.nan
+    return rows
+
+
+def _user_rows(statements, st: Structure, g: int, n_groups: int, std_lv: bool) -> list[Row]:
+    """The rows the model's statements write, with their modifiers; the first loading of a factor fixed at 1
+    unless ``std_lv``."""
     rows: list[Row] = []
     first = {}
     for s in statements:
@@ -305,6 +323,12 @@ def _group_rows(
         elif op == "~1" and s.lhs in st.lv and not mod.free and not mod.label:
             pass  # a latent mean named without modifier is free, as in lavaan
         rows.append(row)
+    return rows
+
+
+def _add_default_rows(rows: list[Row], st: Structure, g: int, std_lv, meanstructure, group_equal, delta) -> None:
+    """Append the rows lavaan adds unasked (variances, exogenous and outcome covariances, means) that the
+    statements did not write."""
     have = {(r.lhs, r.op, r.rhs) for r in rows} | {(r.rhs, r.op, r.lhs) for r in rows if r.op == "~~"}
 
     def add(lhs, op, rhs, free, value=np.nan):
@@ -336,16 +360,6 @@ def _group_rows(
         for e in st.eta:
             free = e in st.phantom or (g > 0 and "intercepts" in group_equal and "means" not in group_equal)
             add(e, "~1", "", free, np.nan if free else 0.0)
-    if fixed_x:
-        ov_x = set(st.ov_x)
-        for r in rows:
-            if not r.user and r.op in ("~~", "~1") and r.lhs in ov_x and (r.op == "~1" or r.rhs in ov_x):
-                r.free, r.value, r.exo_x = False, np.nan, True
-    if g > 0 and std_lv and "loadings" in group_equal and "lv.variances" not in group_equal:
-        for r in rows:  # with equal loadings the other groups' factor variances are free (as lavaan)
-            if r.op == "~~" and r.lhs == r.rhs and r.lhs in st.lv and not r.user:
-                r.free, r.value = True, np.nan
-    return rows
 
 
 def _kind(r: Row, st_lv) -> str | None:

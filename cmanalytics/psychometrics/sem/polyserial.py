@@ -173,11 +173,51 @@ def _pair_continuous(y1, m1, v1, y2, m2, v2, rho):
     )
 
 
+@dataclass
+class _Margins:
+    """The first step, each variable on its own: ordinal codes and thresholds, continuous means and variances,
+    and the case-wise scores of all those parameters (thresholds or mean of each variable in turn, then the
+    continuous variances)."""
+
+    codes: dict
+    taus: dict
+    means: dict
+    vars_: dict
+    scores: np.ndarray  # N x n11
+    th_start: np.ndarray  # variable j's threshold (or mean) scores are columns th_start[j]:th_start[j + 1]
+    var_col: dict  # continuous variable -> the column of its variance's score
+    num: np.ndarray  # the continuous variables
+
+    @property
+    def n11(self) -> int:
+        return self.scores.shape[1]
+
+
 def mixed_moments(x: np.ndarray, ordinal: np.ndarray) -> MixedMoments:
     """Thresholds, means, variances, correlations as covariances, and Gamma for complete data ``x`` (N x p)
     whose columns flagged in ``ordinal`` are ordinal items (any ordered codes) and the others continuous."""
     n, p = x.shape
     ordinal = np.asarray(ordinal, bool)
+    m = _margins(x, ordinal)
+    # second step: the pairs, below the diagonal by columns (lavaan's order)
+    jj, ii = np.triu_indices(p, 1)
+    order = np.lexsort((ii, jj))
+    ii, jj = ii[order], jj[order]
+    rho, sc_cor, a21, h21, h22 = _pairs(x, ordinal, m, ii, jj)
+    gamma = _gamma(m, sc_cor, a21, h21, h22, n)
+    num = m.num
+    sd = np.ones(p)
+    sd[num] = np.sqrt([m.vars_[j] for j in num])
+    cov = rho * np.outer(sd, sd)
+    thresholds = [m.taus[j] if ordinal[j] else np.array([-m.means[j]]) for j in range(p)]
+    variances = np.array([m.vars_[j] for j in num])
+    obs = np.concatenate([np.concatenate(thresholds), variances, cov[ii, jj]])
+    return MixedMoments(n, ordinal, thresholds, variances, cov, obs, gamma, (ii, jj))
+
+
+def _margins(x: np.ndarray, ordinal: np.ndarray) -> _Margins:
+    """First step of :func:`mixed_moments`: each variable's thresholds or mean and variance, with their scores."""
+    n, p = x.shape
     num = np.flatnonzero(~ordinal)
     codes, taus, means, vars_ = {}, {}, {}, {}
     th_cols, sc_th = [], []
@@ -197,17 +237,20 @@ def mixed_moments(x: np.ndarray, ordinal: np.ndarray) -> MixedMoments:
         else np.zeros((n, 0))
     )
     var_col = {j: nt + k for k, j in enumerate(num)}
-    n11 = nt + len(num)
-    # second step: the pairs, below the diagonal by columns (lavaan's order)
-    jj, ii = np.triu_indices(p, 1)
-    order = np.lexsort((ii, jj))
-    ii, jj = ii[order], jj[order]
+    return _Margins(codes, taus, means, vars_, np.hstack([np.hstack(sc_th), sc_var]), th_start, var_col, num)
+
+
+def _pairs(x: np.ndarray, ordinal: np.ndarray, m: _Margins, ii, jj):
+    """Second step of :func:`mixed_moments`: each pair's correlation, its scores, their cross products with the
+    first-step scores (A21) and the Jacobian of correlation -> covariance (H21, H22)."""
+    n, p = x.shape
     ps = len(ii)
+    th_start, var_col, codes, taus, means, vars_ = m.th_start, m.var_col, m.codes, m.taus, m.means, m.vars_
     ord_idx = np.flatnonzero(ordinal)
     rho_ord = polychoric(x[:, ord_idx], correct=0.0, missing="listwise").rho if len(ord_idx) > 1 else None
     sc_cor = np.zeros((n, ps))
-    a21 = np.zeros((ps, n11))
-    h21 = np.zeros((ps, n11))
+    a21 = np.zeros((ps, m.n11))
+    h21 = np.zeros((ps, m.n11))
     h22 = np.ones(ps)
     rho = np.eye(p)
     for k, (i, j) in enumerate(zip(ii, jj)):
@@ -238,10 +281,16 @@ def mixed_moments(x: np.ndarray, ordinal: np.ndarray) -> MixedMoments:
             h21[k, var_col[j]] = np.sqrt(vars_[i]) * r / (2 * np.sqrt(vars_[j]))
             h22[k] = np.sqrt(vars_[i] * vars_[j])
         rho[i, j] = rho[j, i] = r
-    sc = np.hstack([np.hstack(sc_th), sc_var, sc_cor])
+    return rho, sc_cor, a21, h21, h22
+
+
+def _gamma(m: _Margins, sc_cor, a21, h21, h22, n: int) -> np.ndarray:
+    """Third step of :func:`mixed_moments`: Gamma = N H B^-1 S'S B^-T H' from the scores of both steps."""
+    th_start, var_col, n11, ps = m.th_start, m.var_col, m.n11, sc_cor.shape[1]
+    sc = np.hstack([m.scores, sc_cor])
     inner = sc.T @ sc
     a11 = np.zeros((n11, n11))
-    for j in range(p):
+    for j in range(len(th_start) - 1):
         idx = list(range(th_start[j], th_start[j + 1])) + ([var_col[j]] if j in var_col else [])
         a11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
     a22 = np.einsum("ij,ij->j", sc_cor, sc_cor)
@@ -259,12 +308,5 @@ def mixed_moments(x: np.ndarray, ordinal: np.ndarray) -> MixedMoments:
     gamma = n * (hb @ inner @ hb.T)
     # lavaan's sign for a continuous variable among the thresholds: minus its mean
     flip = np.ones(n11 + ps)
-    flip[[th_start[j] for j in num]] = -1.0
-    gamma = gamma * flip[:, None] * flip[None, :]
-    sd = np.ones(p)
-    sd[num] = np.sqrt([vars_[j] for j in num])
-    cov = rho * np.outer(sd, sd)
-    thresholds = [taus[j] if ordinal[j] else np.array([-means[j]]) for j in range(p)]
-    variances = np.array([vars_[j] for j in num])
-    obs = np.concatenate([np.concatenate(thresholds), variances, cov[ii, jj]])
-    return MixedMoments(n, ordinal, thresholds, variances, cov, obs, gamma, (ii, jj))
+    flip[[th_start[j] for j in m.num]] = -1.0
+    return gamma * flip[:, None] * flip[None, :]
