@@ -278,7 +278,7 @@ def _lavaan_uni(ref: dict) -> pd.DataFrame:
 @pytest.mark.parametrize("step", list(SCORE_STEPS))
 def test_score_tests_of_the_equalities_as_lavTestScore(stem, step):
     ref = score_reference(stem)[step]
-    ours = release_tests(fitted(SCORE_STEPS[step].replace("ordinal_groups", stem)))
+    ours = ordinal_release_tests(fitted(SCORE_STEPS[step].replace("ordinal_groups", stem)))
     both = _lavaan_uni(ref).merge(ours, on=["parameter", "group"], suffixes=("_r", ""), how="outer", indicator=True)
     assert (both["_merge"] == "both").all(), both.loc[both["_merge"] != "both", ["parameter", "group"]]
     np.testing.assert_allclose(both["x2"], both["x2_r"], rtol=SCORE_RTOL)
@@ -331,4 +331,6 @@ def test_the_score_tests_point_at_the_shifted_thresholds_of_u3():
 
 def test_score_tests_need_equalities_across_groups():
     with pytest.raises(ArgumentError, match="no equality constraint"):
-        release_tests(fitted("ordinal_groups_configural"))
+        ordinal_release_tests(fitted("ordinal_groups_configural"))
+    with pytest.raises(ArgumentError, match="ordinal_release_tests"):  # the continuous tests refuse WLSMV fits
+        release_tests(fitted("ordinal_groups_loadings"))

@@ -663,6 +663,8 @@ def ordinal_release_tests(fit: SEMFit):
     from cmanalytics.psychometrics.sem import ordinal_model as om_
 
     disc = fit.discrepancy
+    if not hasattr(disc, "layout"):  # the mixed ordinal/continuous model is for one group
+        raise ArgumentError("score tests of released constraints are for ordinal items in several groups.")
     table, lay = disc.table, disc.layout
     n_groups = len(disc.moments)
     used = [_parameters_of_group(table, lay, g) for g in range(n_groups)]

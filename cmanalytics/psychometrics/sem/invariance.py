@@ -172,7 +172,10 @@ def _result(table, fits, steps, delta_cfi, delta_rmsea) -> InvarianceResult:
         table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
     tests = None
     if failed is not None:
-        tests = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
+        score = release_tests
+        if fits[failed].estimator == "WLSMV":
+            from cmanalytics.psychometrics.sem.categorical import ordinal_release_tests as score
+        tests = score(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
     warnings = tuple(f"{step}: {w}" for step, f in fits.items() for w in f.warnings)
     return InvarianceResult(table, fits, failed, tests, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}, warnings)
 

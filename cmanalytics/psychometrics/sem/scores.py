@@ -124,13 +124,9 @@ def release_tests(fit) -> pd.DataFrame:
     """Score tests of releasing each across-group equality (lavaan's ``lavTestScore(fit)$uni``): for each
     equated parameter and each group after the first, the chi-square (df 1) of letting that group's value
     differ from the first group's. The attribute ``total`` holds the joint test of releasing all.
-    For ordinal items (WLSMV) the thresholds and loadings: :func:`.categorical.ordinal_release_tests`."""
+    For ordinal items (WLSMV): :func:`.categorical.ordinal_release_tests`."""
     if fit.estimator == "WLSMV":
-        if not hasattr(fit.discrepancy, "layout"):
-            raise ArgumentError("score tests of released constraints are for ordinal items in several groups.")
-        from cmanalytics.psychometrics.sem.categorical import ordinal_release_tests
-
-        return ordinal_release_tests(fit)
+        raise ArgumentError("this fit has ordinal items (WLSMV): use categorical.ordinal_release_tests(fit).")
     table = fit.table
     first = {}
     k = table.n_free
