@@ -74,7 +74,9 @@ def test_parallel_analysis_bounds_and_their_messages():
     ):
         cma.parallel_analysis(corr=R3, n_obs=4, n_iter=1, seed=1)
     for q in (0.0, 1.0):
-        with pytest.raises(ArgumentError, match=rf"^quantile must be a level between 0 and 1 \(e.g. 0.95\); got {q}\.$"):
+        with pytest.raises(
+            ArgumentError, match=rf"^quantile must be a level between 0 and 1 \(e.g. 0.95\); got {q}\.$"
+        ):
             cma.parallel_analysis(corr=R3, n_obs=60, n_iter=5, quantile=q)
     with pytest.raises(ArgumentError, match=r"^n_iter must be a whole number of at least 1; got 0\.$"):
         cma.parallel_analysis(corr=R3, n_obs=60, n_iter=0)

@@ -119,9 +119,12 @@ def invariance(
     so no step equates them. The table then holds the scaled-shifted statistics (``chisq.scaled``,
     ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled``) and each step's difference test is
     :func:`.categorical.satorra_2000`, ``lavTestLRT``'s default for WLSMV: the difference of two scaled
-    statistics is not chi-square, so the unscaled difference is scaled itself. The score tests for partial
-    invariance are not computed for ordinal items (``score_tests`` is None). R:
-    ``lavTestLRT(cfa(model, data, group = "g", ordered = TRUE), cfa(..., group.equal = "thresholds"), ...)``.
+    statistics is not chi-square, so the unscaled difference is scaled itself. When a step fails, its
+    ``score_tests`` are :func:`.categorical.ordinal_release_tests` (lavTestScore's ordinary score test at the
+    expected DWLS information, as lavaan gives it for WLSMV; one row per threshold or loading of each group
+    after the first). R:
+    ``lavTestLRT(cfa(model, data, group = "g", ordered = TRUE), cfa(..., group.equal = "thresholds"), ...)``,
+    ``lavTestScore(fit)``.
     Reference: Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis models of
     different levels of invariance for ordered categorical outcomes. Psychometrika 81, 1014-1045.
     """
@@ -143,9 +146,9 @@ def invariance(
         )
     if ordinal:
         table = _table_ordinal(fits, delta_cfi, delta_rmsea)
-        return _result(table, fits, steps, delta_cfi, delta_rmsea, score=False)
-    table = _table(fits, delta_cfi, delta_rmsea)
-    return _result(table, fits, steps, delta_cfi, delta_rmsea, score=True)
+    else:
+        table = _table(fits, delta_cfi, delta_rmsea)
+    return _result(table, fits, steps, delta_cfi, delta_rmsea)
 
 
 def _steps(steps, plan: dict, ordinal: bool) -> tuple:
@@ -162,14 +165,17 @@ def _steps(steps, plan: dict, ordinal: bool) -> tuple:
     return steps
 
 
-def _result(table, fits, steps, delta_cfi, delta_rmsea, score: bool) -> InvarianceResult:
+def _result(table, fits, steps, delta_cfi, delta_rmsea) -> InvarianceResult:
     failed = next((s for s in steps[1:] if table.loc[s, "verdict"] == "fails"), None)
     if failed is not None:  # a step after a failed one is compared with a model that does not hold
         after = steps[steps.index(failed) + 1 :]
         table.loc[list(after), "verdict"] = f"not assessed ({failed} fails)"
     tests = None
-    if failed is not None and score:
-        tests = release_tests(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
+    if failed is not None:
+        score = release_tests
+        if fits[failed].estimator == "WLSMV":
+            from cmanalytics.psychometrics.sem.categorical import ordinal_release_tests as score
+        tests = score(fits[failed]).sort_values("x2", ascending=False).reset_index(drop=True)
     warnings = tuple(f"{step}: {w}" for step, f in fits.items() for w in f.warnings)
     return InvarianceResult(table, fits, failed, tests, {"delta_cfi": delta_cfi, "delta_rmsea": delta_rmsea}, warnings)
 

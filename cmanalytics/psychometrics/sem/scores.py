@@ -123,7 +123,10 @@ def modification_indices(fit) -> pd.DataFrame:
 def release_tests(fit) -> pd.DataFrame:
     """Score tests of releasing each across-group equality (lavaan's ``lavTestScore(fit)$uni``): for each
     equated parameter and each group after the first, the chi-square (df 1) of letting that group's value
-    differ from the first group's. The attribute ``total`` holds the joint test of releasing all."""
+    differ from the first group's. The attribute ``total`` holds the joint test of releasing all.
+    For ordinal items (WLSMV): :func:`.categorical.ordinal_release_tests`."""
+    if fit.estimator == "WLSMV":
+        raise ArgumentError("this fit has ordinal items (WLSMV): use categorical.ordinal_release_tests(fit).")
     table = fit.table
     first = {}
     k = table.n_free
