@@ -504,7 +504,7 @@ def _ordinal_estimates(disc, theta, vcov, mats):
 def _ordinal_measures(disc, theta, df, jacs, e_inv, mats) -> dict:
     """The DWLS statistic, its scaled-shifted version and the baseline's, the fit indices from each, the SRMR
     of the correlations and (one group) the robust indices."""
-    from scipy import linalg, stats
+    from scipy import linalg
 
     from cmanalytics.psychometrics.sem import fit as fitm
 
@@ -526,28 +526,7 @@ def _ordinal_measures(disc, theta, df, jacs, e_inv, mats) -> dict:
         # the thresholds' residuals are left out (its srmr_bentler_nomean)
         resid = (s - part[-1])[m.n_thresholds :]
         srmr += f * float(np.sqrt(np.sum(resid**2) / (len(m.corr) * (len(m.corr) + 1) / 2)))
-    npar = len(theta)
-    args = (n, n_groups, np.nan, np.nan, npar, srmr)
-    out = fitm.fit_measures(t, df, t_base, df_base, *args, n_rmsea=n - n_groups)
-    for k in ("logl", "unrestricted.logl", "aic", "bic", "bic2"):
-        out.pop(k)
-    scaled = fitm.fit_measures(t_ss, df, t_base_ss, df_base, *args, n_rmsea=n - n_groups)
-    out.update(
-        {
-            "chisq.scaled": t_ss,
-            "df.scaled": df,
-            "pvalue.scaled": float(stats.chi2.sf(t_ss, df)),
-            "chisq.scaling.factor": 1 / a,
-            "chisq.shift.parameter": b,
-            "baseline.chisq.scaled": t_base_ss,
-            "baseline.df.scaled": df_base,
-            "baseline.pvalue.scaled": float(stats.chi2.sf(t_base_ss, df_base)),
-            "baseline.chisq.scaling.factor": 1 / a0,
-        }
-    )
-    for k in ("cfi", "tli", "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper"):
-        out[k + ".scaled"] = scaled[k]
-    out["rmsea.pvalue.scaled"] = scaled["rmsea.pvalue"]
+    out = fitm.wlsmv_measures(t, df, t_base, df_base, (a, b, t_ss), (a0, b0, t_base_ss), n, n_groups, len(theta), srmr)
     if not disc.layout.thresholds_modelled:  # lavaan's catML refit fails (NA) once thresholds are constrained
         out.update(_robust_indices(disc, mats, jacs, e_inv, df))
     return out
