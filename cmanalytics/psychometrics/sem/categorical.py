@@ -138,22 +138,34 @@ def _two_step_gamma(sc_th, sc_cor, a21, th_start) -> np.ndarray:
     r"""N times the asymptotic covariance of the two-step estimates: :math:`B^{-1}(\sum_i s_is_i')B^{-T}`
     with B block-triangular (thresholds item by item, then each correlation given its thresholds)."""
     n, nt = sc_th.shape
-    ps = sc_cor.shape[1]
     sc = np.hstack([sc_th, sc_cor])
     inner = sc.T @ sc
     a11 = np.zeros((nt, nt))
     for j in range(len(th_start) - 1):
         sl = slice(th_start[j], th_start[j + 1])
         a11[sl, sl] = inner[sl, sl]
+    b_inv = two_step_inverse(
+        a11, a21, sc_cor, "a pair of items has no information on its polychoric correlation (an empty table)."
+    )
+    return n * (b_inv @ inner @ b_inv.T)
+
+
+def two_step_inverse(a11: np.ndarray, a21: np.ndarray, sc_cor: np.ndarray, empty: str) -> np.ndarray:
+    r""":math:`B^{-1}` of two-step estimates, B block-triangular: :math:`A_{11}` (the first step's information,
+    block-diagonal by variable), :math:`A_{21}` (each correlation's cross-derivatives in the first step's
+    parameters) and diag(:math:`a_{22}`), each correlation's own information (its squared scores summed).
+    A correlation with no information is a DataError with the message ``empty``. Shared by the polychoric
+    (:func:`_two_step_gamma`) and the polyserial (:func:`.polyserial.mixed_moments`) asymptotic covariances."""
     a22 = np.einsum("ij,ij->j", sc_cor, sc_cor)
     if np.any(a22 <= 0):
-        raise DataError("a pair of items has no information on its polychoric correlation (an empty table).")
+        raise DataError(empty)
+    n1, ps = len(a11), len(a22)
     a11_inv = np.linalg.inv(a11)
-    b_inv = np.zeros((nt + ps, nt + ps))
-    b_inv[:nt, :nt] = a11_inv
-    b_inv[nt:, nt:] = np.diag(1 / a22)
-    b_inv[nt:, :nt] = -(a21 / a22[:, None]) @ a11_inv
-    return n * (b_inv @ inner @ b_inv.T)
+    b_inv = np.zeros((n1 + ps, n1 + ps))
+    b_inv[:n1, :n1] = a11_inv
+    b_inv[n1:, n1:] = np.diag(1 / a22)
+    b_inv[n1:, :n1] = -(a21 / a22[:, None]) @ a11_inv
+    return b_inv
 
 
 def scaled_shifted(t: float, df: int, delta: np.ndarray | None, w: np.ndarray, gamma: np.ndarray):

@@ -33,6 +33,7 @@ import numpy as np
 from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import DataError
 from cmanalytics.psychometrics.ordinal import bvn_cdf, bvn_density, polychoric
+from cmanalytics.psychometrics.sem.categorical import two_step_inverse
 
 optimize = lazy_module("scipy.optimize")
 special = lazy_module("scipy.special")
@@ -293,14 +294,9 @@ def _gamma(m: _Margins, sc_cor, a21, h21, h22, n: int) -> np.ndarray:
     for j in range(len(th_start) - 1):
         idx = list(range(th_start[j], th_start[j + 1])) + ([var_col[j]] if j in var_col else [])
         a11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
-    a22 = np.einsum("ij,ij->j", sc_cor, sc_cor)
-    if np.any(a22 <= 0):
-        raise DataError("a pair of variables has no information on its correlation (an empty table).")
-    a11_inv = np.linalg.inv(a11)
-    b_inv = np.zeros((n11 + ps, n11 + ps))
-    b_inv[:n11, :n11] = a11_inv
-    b_inv[n11:, n11:] = np.diag(1 / a22)
-    b_inv[n11:, :n11] = -(a21 / a22[:, None]) @ a11_inv
+    b_inv = two_step_inverse(
+        a11, a21, sc_cor, "a pair of variables has no information on its correlation (an empty table)."
+    )
     h = np.eye(n11 + ps)
     h[n11:, :n11] = h21
     h[n11:, n11:] = np.diag(h22)
