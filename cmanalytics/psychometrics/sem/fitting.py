@@ -141,6 +141,9 @@ def sem_fit(
     """
     # The engine's matrices are small (p^2 x q at most): BLAS threads cost more than they give, and on a
     # busy machine they made the invariance benchmark seven times slower. One thread for the whole fit.
+    if ordered is not None and ordered is not False and fixed_x is not True:
+        # honoured or refused: the ordinal estimators take no observed predictors, so fixed_x has nothing to fix
+        raise ArgumentError(f"fixed_x={fixed_x!r} with ordered items: WLSMV here takes no observed predictors.")
     with one_blas_thread():
         if ordered is not None and ordered is not False:
             return _sem_fit_ordered(

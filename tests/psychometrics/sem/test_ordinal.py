@@ -75,6 +75,8 @@ def test_ordered_arguments_are_checked(items):
         sem_fit(items.assign(g=np.arange(len(items)) % 2), ORD3, ordered=True, group="g", group_equal=["residuals"])
     with pytest.raises(cma.errors.ArgumentError, match="listwise"):
         sem_fit(items, ORD3, ordered=True, missing="fiml")
+    with pytest.raises(cma.errors.ArgumentError, match="fixed_x=False with ordered items"):
+        sem_fit(items, ORD3, ordered=True, fixed_x=False)
     with pytest.raises(cma.errors.ArgumentError, match="WLSMV"):
         sem_fit(items, ORD3, ordered=True, estimator="GLS")
     with pytest.raises(cma.errors.ArgumentError, match="WLSMV"):
