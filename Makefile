@@ -82,6 +82,8 @@ docs: $(STAMP)
 # reports/mutants.txt, mutants/mutmut-cicd-stats.json and reports/mutants.md (counts per module, each survivor with
 # its line, mutation and reason: docs/mutants_report.py); the reviewed copy of that table is docs/mutants.md.
 # The R references must be there: a run without them would count skipped tests as passing ones.
+# dask runs on its synchronous scheduler: mutmut forks a worker per mutant from a process whose dask thread pool
+# already ran, and the pool's threads do not exist in the fork (the streaming tests waited forever).
 .PHONY: mutants
 MUTANTS_MODULES  ?= preparation scores rotation adequacy retention extraction
 MUTANTS          ?= $(foreach m,$(MUTANTS_MODULES),cmanalytics.psychometrics.$(m).x_*)
@@ -92,7 +94,7 @@ mutants: $(STAMP)
 	test -x $(VENV)/bin/mutmut || $(PY) -m pip install --quiet -e ".[mutants]"
 	@test -f "$(CMA_SHARED)/reference/holzinger_swineford_1939.json" || \
 		{ echo "R references not found in $(CMA_SHARED)/reference (set CMA_SHARED)"; exit 1; }
-	CMA_SHARED="$(CMA_SHARED)" $(VENV)/bin/mutmut run --max-children $(MUTANTS_CHILDREN) $(foreach n,$(MUTANTS),'$(n)')
+	CMA_SHARED="$(CMA_SHARED)" DASK_SCHEDULER=synchronous $(VENV)/bin/mutmut run --max-children $(MUTANTS_CHILDREN) $(foreach n,$(MUTANTS),'$(n)')
 	mkdir -p reports
 	$(VENV)/bin/mutmut results --all true > reports/mutants.txt
 	$(VENV)/bin/mutmut export-cicd-stats

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,7 +43,9 @@ def test_csv_parquet_iterator_and_dask_equal_memory(survey, tmp_path, missing):
     ddf = dd.from_pandas(survey, npartitions=7)
     import dask
 
-    with dask.config.set(scheduler="threads"):  # dask's local threaded scheduler
+    # dask's local threaded scheduler, on a pool of this test's own (dask's shared pool does not survive a fork,
+    # and mutation testing forks a worker per mutant)
+    with ThreadPoolExecutor(2) as pool, dask.config.set(scheduler="threads", pool=pool):
         assert_same(cma.prepare_stream(ddf, missing=missing), memory)
     # and the analyses on it
     streamed = cma.prepare_stream(csv, missing=missing, chunksize=1000)
@@ -80,7 +84,7 @@ def test_dask_at_extreme_scales_gives_the_unscaled_correlations(survey, factor, 
     data = survey  # with 4% missing answers
     before = data.copy()
     ddf = dd.from_pandas(data * factor, npartitions=5)
-    with dask.config.set(scheduler="threads"):
+    with ThreadPoolExecutor(2) as pool, dask.config.set(scheduler="threads", pool=pool):  # a pool of its own
         m = cma.prepare_stream(ddf, missing=missing)
     unscaled = cma.prepare(data, missing=missing)
     # achieved: 1.6e-15 on the correlations, 3.8e-15 relative on the standard deviations
