@@ -43,3 +43,29 @@ def test_a_policy_reading_points_at_the_callers_line():
         cma.performance.appraise(bank.indicators)
     found = [w for w in caught if issubclass(w.category, cma.errors.PolicyWarning)]
     assert found and {w.filename for w in found} == {__file__}
+
+
+def test_the_simulation_and_the_whole_policy_repeat_their_readings_once_as_warnings():
+    """simulate_years and apply_policy run the rules many times (every year, every manager): each distinct
+    policy reading is kept on the result and warned once, at the caller's line, with its own class, so
+    ``simplefilter("error", PolicyWarning)`` stops them as it stops a direct call (they were only recorded)."""
+    import pytest
+
+    from cmanalytics.errors import PolicyWarning
+    from cmanalytics.synthetic.bank import synthetic_bank
+
+    bank = synthetic_bank(0)
+    P = cma.performance
+    for run in (lambda: P.simulate_years(bank, years=2, seed=3), lambda: P.apply_policy(bank)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = run()
+        policy = [str(w.message) for w in caught if issubclass(w.category, PolicyWarning)]
+        # the default policy's three illustrative readings (weights of the areas, rating bands, elimination)
+        assert any(m.startswith("appraisal: the source publishes the weights") for m in policy)
+        assert len(policy) == len(set(policy)) and set(policy) <= set(res.warnings)
+        assert {w.filename for w in caught if issubclass(w.category, PolicyWarning)} == {__file__}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PolicyWarning)
+            with pytest.raises(PolicyWarning, match="^appraisal: the source publishes the weights"):
+                run()

@@ -16,7 +16,7 @@ from cmanalytics.performance.columns import required_date
 from cmanalytics.performance.exam import score_exam
 from cmanalytics.performance.policy import Policy
 from cmanalytics.performance.rounding import reaches
-from cmanalytics.performance.whatif import CM_ROLES, _appraised, _policy
+from cmanalytics.performance.whatif import CM_ROLES, _appraised, _policy, _repeat_once
 from cmanalytics.presentation import Reportable
 
 LADDER_OF_EXAM = {
@@ -235,9 +235,7 @@ def simulate_years(
                 }
             )
             rows.append(row)
-    for w in caught:
-        if str(w.message) not in record:
-            record.append(str(w.message))
+    _repeat_once(caught, record)
     flows = pd.DataFrame(rows).set_index("year")
     return SimulationResult(flows, team, int(seed), record)
 

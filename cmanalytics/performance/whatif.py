@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, PolicyWarning
+from cmanalytics.errors import ArgumentError, PolicyWarning, outside_stacklevel
 from cmanalytics.performance.appraisal import Scorecard, annual_scores, appraise, bottom_n_elimination
 from cmanalytics.performance.assignment import AssignmentResult, assign_clients
 from cmanalytics.performance.exam import score_exam
@@ -73,6 +73,19 @@ class PolicyOutcome(Reportable):
         )
 
 
+def _repeat_once(caught: list, record: list) -> None:
+    """The warnings caught while the steps ran, each distinct message once: kept on the result (``record``) and
+    warned again with its own category at the caller's line, so a filter or ``-W error`` still sees them (the
+    steps repeat the same policy reading for every manager or year)."""
+    seen = set(record)
+    for w in caught:
+        text = str(w.message)
+        if text not in seen:
+            seen.add(text)
+            record.append(text)
+            warnings.warn(text, w.category, stacklevel=outside_stacklevel())
+
+
 def _appraised(bank, policy: Policy, year: int | None, card=None) -> pd.DataFrame:
     card = card if card is not None else appraise(bank.indicators, policy)
     annual = annual_scores(card, policy=policy).reset_index()
@@ -91,7 +104,7 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
     elimination (:func:`bottom_n_elimination`) and the client assignment (:func:`assign_clients`) among
     the corporate managers who stay (the clients of those eliminated are reassigned).
     ``policy``: a Policy, a path to a policy file, or None (or "default") for the defaults. PolicyWarnings about the
-    policy's illustrative readings are gathered on the result (``warnings``), not repeated."""
+    policy's illustrative readings are gathered on the result (``warnings``) and warned once each."""
     pol = _policy(policy)
     record: list = []
     with warnings.catch_warnings(record=True) as caught:
@@ -126,9 +139,7 @@ def apply_policy(bank, policy=None, *, as_of: str = "2025-12-31", year: int | No
             {"manager_id": corp.index, "level": corp["grade"].to_numpy(), "branch_id": corp["branch_id"].to_numpy()}
         )
         assignment = assign_clients(bank.clients, mgrs, pol)
-    for w in caught:
-        if str(w.message) not in record:
-            record.append(str(w.message))
+    _repeat_once(caught, record)
     managers = paid.join(elim[["status"]]).join(cms[["branch_id", "role"]])
     managers.index.name = "manager_id"
     return PolicyOutcome(pol, managers, assignment, card, record)
