@@ -41,8 +41,9 @@ def prepare(data, *, missing: str = LISTWISE, method: str = "pearson", smooth: b
         # the options are polychoric's: one it does not take is an ArgumentError naming those it does
         res = check_keywords(polychoric)(data, missing=missing, smooth=smooth, **options)  # warns of smoothing
         notes = res.warnings if res.smoothed else ()
+        # n_rows: the rows as given, before listwise deletion (len(data): polychoric has read it as 2-D)
         m = Moments(
-            res.items, res.rho, None, None, None, res.n_obs, None, str(missing), res.n_obs, "polychoric", notes=notes
+            res.items, res.rho, None, None, None, res.n_obs, None, str(missing), len(data), "polychoric", notes=notes
         )
         return check_definite(m, smooth=smooth)
     if options:

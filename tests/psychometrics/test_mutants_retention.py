@@ -1,14 +1,24 @@
 """Tests written to kill mutants of cmanalytics/psychometrics/retention.py (make mutants): Velicer's MAP on a
-3-item matrix by hand, and its argument bounds with their messages."""
+3-item matrix by hand, and its argument bounds with their messages; parallel analysis' counting rule
+(psych's), its default n_iter, the law of the random correlations (Student's t of a null Pearson r), the
+raw-data simulation drawn from the seed, and missing="pairwise" on the polychoric route (psych's matrix)."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError
+from cmanalytics.psychometrics.retention import _leading_count, random_correlations
+
+REF = Path(__file__).resolve().parents[1] / "reference"
+LIKERT = pd.read_csv(REF / "likert_missing.csv")  # 160 rows, 93 complete
 
 # Three items with r12 = .5, r13 = .4, r23 = .3.
 R3 = np.array([[1.0, 0.5, 0.4], [0.5, 1.0, 0.3], [0.4, 0.3, 1.0]])
@@ -116,3 +126,76 @@ def test_missing_pairwise_is_honoured_by_map_and_parallel_analysis():
     pd.testing.assert_frame_equal(listwise, cma.velicer_map(corr=complete, n_obs=35).table, atol=1e-12, rtol=0)
     pa = cma.parallel_analysis(df, missing="pairwise", n_iter=5, seed=1).table
     np.testing.assert_allclose(pa["observed_pc"], np.linalg.eigvalsh(pair)[::-1], atol=1e-12)
+
+
+# --- second session: the counting rule, the default number of data sets, the simulated reference's law and
+# stream, and the missing-data policy of the polychoric route.
+
+
+def test_leading_count_is_psychs_strict_rule():
+    # psych::fa.parallel counts the leading observed eigenvalues that exceed their reference strictly
+    # (which(!(fa.values > fa.simr))[1] - 1): a tie stops the count; all above count them all.
+    assert _leading_count(np.array([2.0, 1.0, 0.5]), np.array([1.5, 1.0, 0.7])) == 1  # tie at position 2
+    assert _leading_count(np.array([2.0, 1.0, 0.5]), np.array([2.0, 0.5, 0.1])) == 0  # tie at position 1
+    assert _leading_count(np.array([2.0, 1.0, 0.5]), np.array([1.5, 0.9, 0.4])) == 3  # every one above
+    assert _leading_count(np.array([2.0, 0.5, 0.9]), np.array([1.5, 0.9, 0.4])) == 1  # the first below stops
+
+
+def test_parallel_analysis_draws_1000_data_sets_by_default():
+    # The documented default n_iter = 1000 (psych's fa.parallel draws 20; Glorfeld's 95th percentile wants more).
+    assert cma.parallel_analysis(corr=R3, n_obs=60, seed=1).n_iter == 1000
+
+
+def _t_statistics(r: np.ndarray, n: int) -> np.ndarray:
+    rr = r[:, 0, 1]
+    return rr * np.sqrt(n - 2) / np.sqrt(1 - rr**2)
+
+
+@pytest.mark.parametrize("method", ["wishart", "normal"])
+def test_random_correlations_have_the_null_law_of_pearson_r(method):
+    # For n independent normal pairs, t = r sqrt(n - 2) / sqrt(1 - r^2) has Student's t distribution with n - 2
+    # degrees of freedom (Fisher 1915; every textbook's test of a correlation). With n = 5 and 100,000 random
+    # matrices in one batch, the Kolmogorov-Smirnov distance to t(3) is 0.002 to 0.005 for both routes, while
+    # a Wishart diagonal with the wrong degrees of freedom (n or n - 3 for the second item, t(5) or t(2) scaled)
+    # is 0.06 to 0.07 away, one chi-square draw shared by the whole batch (t then normal) at least 0.045, and
+    # raw data not centred on each variable's mean 0.04.
+    n = 5
+    r = random_correlations(n, 2, 100_000, np.random.default_rng(7), method)
+    assert r.shape == (100_000, 2, 2)
+    np.testing.assert_allclose(np.diagonal(r, axis1=1, axis2=2), 1.0, atol=1e-14)
+    ks = stats.kstest(_t_statistics(r, n), stats.t(n - 2).cdf).statistic
+    assert ks < 0.015
+
+
+def test_normal_simulation_correlates_raw_normal_data_from_the_seed():
+    # simulation="normal" is psych's route: n_iter data sets of n independent standard normal answers to p
+    # items, drawn one after another from numpy's generator for the seed, each correlated (Pearson). 300 data
+    # sets are more than one batch. The mean and 95th percentile of their eigenvalues, and of those of R with
+    # SMCs 1 - 1/(R^-1)_jj on the diagonal, are computed here from the draws.
+    n, p, n_iter = 8, 3, 300
+    res = cma.parallel_analysis(corr=R3, n_obs=n, n_iter=n_iter, seed=5, simulation="normal")
+    x = np.random.default_rng(5).standard_normal((n_iter, n, p))
+    pc, fa = [], []
+    for xi in x:
+        r = np.corrcoef(xi, rowvar=False)
+        pc.append(np.sort(np.linalg.eigvalsh(r))[::-1])
+        reduced = r.copy()
+        np.fill_diagonal(reduced, 1 - 1 / np.diag(np.linalg.inv(r)))
+        fa.append(np.sort(np.linalg.eigvalsh(reduced))[::-1])
+    t = res.table
+    np.testing.assert_allclose(t["mean_pc"], np.mean(pc, axis=0), atol=1e-12)
+    np.testing.assert_allclose(t["quantile_pc"], np.quantile(pc, 0.95, axis=0), atol=1e-12)
+    np.testing.assert_allclose(t["mean_fa"], np.mean(fa, axis=0), atol=1e-12)
+    np.testing.assert_allclose(t["quantile_fa"], np.quantile(fa, 0.95, axis=0), atol=1e-12)
+    assert res.simulation == "normal"
+
+
+def test_polychoric_parallel_analysis_honours_missing_pairwise():
+    # psych::polychoric on likert_missing is pairwise (tests/reference/psych_polychoric_defaults.json,
+    # likert_pairwise: n = 160, against 93 complete rows): cor="polychoric" with missing="pairwise" analyses
+    # that matrix, whose eigenvalues are the observed components (the estimates agree with psych to 2e-5).
+    ref = json.loads((REF / "psych_polychoric_defaults.json").read_text())["likert_pairwise"]
+    want = np.linalg.eigvalsh(np.array(ref["rho"], dtype=float))[::-1]
+    pa = cma.parallel_analysis(LIKERT, cor="polychoric", missing="pairwise", n_iter=5, seed=1)
+    assert pa.n_obs == ref["n"] == 160
+    np.testing.assert_allclose(pa.table["observed_pc"], want, atol=1e-4)
