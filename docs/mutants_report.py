@@ -60,6 +60,85 @@ REASONS = [
     (r"linalg\.inv\(None\)", "equivalent: the LinAlgError falls back to the pseudo-inverse, equal to the inverse here"),
     (r"gather\(data, corr, n_obs, \)|prepare\(data, method=", "gap: missing='pairwise' is not tried on this path"),
     # --- extraction and rotation (second session of mutation testing) ---
+    (
+        r"np\.where\(lam\[:k\] <= tiny, 100 \* tiny|\(lam\[:k\] > tiny\)\.astype\(float\)",
+        "equivalent: a computed eigenvalue exactly eps (2^-52) does not occur",
+    ),
+    (
+        r"np\.abs\(dl\) >= 1e-12, dh / dl, 0\.0|np\.abs\(dl\) > 1e-12, dh / dl, 1\.0",
+        "equivalent: every entry with |dl| <= 1e-12 (diagonal, ties) is overwritten two lines below",
+    ),
+    (
+        r"same = \(np\.abs\(dl\) < 1e-12\) & ~np\.eye",
+        "equivalent: two eigenvalues exactly 1e-12 apart do not occur",
+    ),
+    (
+        r"\(lam\[:k\] >= tiny\)\.astype\(None\)|\(~free\)\.astype\(None\) if weight",
+        "equivalent: astype(None) is astype(float64)",
+    ),
+    (r"deriv\[:, None\] / np\.ones_like\(dl\)", "equivalent: dividing by ones is multiplying by ones"),
+    (
+        r'weighting: str = "wls", max_iter: int = 10001',
+        "equivalent: L-BFGS-B stops within ~100 iterations here, never at the cap (and extract passes max_iter)",
+    ),
+    (
+        r'weighting: str = "wls", max_iter: int = 10_000, n_random: int = 0, seed: int \| None = 1',
+        "equivalent: the seed draws only random starts, and n_random defaults to 0 (extract passes both)",
+    ),
+    (
+        r"active = np\.ones\(b_, (None)?\)",
+        "equivalent: a float mask of ones and zeros selects as the boolean one (np.where, = False)",
+    ),
+    (r"active\[idx\[done\]\] = None", "equivalent: None stored in a boolean array is False"),
+    (
+        r"done = d_new <= d\[idx\] \* \(1 \+ eps\)",
+        "equivalent: d_new = d(1 + eps) exactly only when both are 0 (B = 0: T stays I, the matrix as it is)",
+    ),
+    (r"b = np\.where\(free, 1\.0, target\)", "equivalent: b at a free loading is multiplied by its weight, 0"),
+    (r"k \+ r\.shape\[1\]\)\)", "equivalent: R is square"),
+    (
+        r'_starts\(r, k, (None|"XXmlXX"|"ML"|"XXminresXX"|"MINRES"), n_random, seed\)',
+        "equivalent: _starts tells only wls and gls apart from the other methods",
+    ),
+    (
+        r"^max_iter: int = 10001,$|\*, max_iter: int = 10001, n_random: int = 3, seed",
+        "equivalent: L-BFGS-B stops within ~100 iterations here, never at the 10 000 cap",
+    ),
+    (r"psi < PSI_LOWER \* \(1 \+ 1e-6\)", "equivalent: a uniqueness at the bound is .005 exactly, not .005(1 + 1e-6)"),
+    (r"^bool\(None\),$", "gap: no ML solution with a retained eigenvalue below 1 (none in 3000 random matrices)"),
+    (r"bool\(\(values\[:k\] <= 1\)\.any\(\)\)", "equivalent: a retained eigenvalue exactly 1.0 does not occur"),
+    (
+        r"^p = lam\.shape\[1\]$|^col = l2\.sum\(axis=None\)$|np\.sum\(l2\*\*2\) \+ gamma / p|gamma / p / np\.sum\(col"
+        r"|gamma \* p \* np\.sum\(col|gamma / p \* np\.sum\(col (\* 2|\*\*3)\)|lam\*\*3 \+ \(gamma / p\)"
+        r"|lam\*\*3 - \(gamma \* p\)",
+        "equivalent: orthomax is built only with gamma = 0 (quartimax), where the gamma terms vanish",
+    ),
+    (
+        r"col_other = l2\.sum\(axis=0, (keepdims=False)?\) - l2",
+        "equivalent: a (k,) row of column sums broadcasts over the items as the (1, k) one",
+    ),
+    (r"\(l2 <= cut\)\.astype\(None\)", "equivalent: astype(None) is astype(float64)"),
+    (
+        r"normalize: bool, eps: float = 1\.00001, max_iter: int = 1000, start"
+        r"|normalize: bool, eps: float = 1e-5, max_iter: int = 1001, start",
+        "equivalent: the only caller, _best_start, passes eps and max_iter",
+    ),
+    (r"^if s <= eps:$", "equivalent: a gradient norm exactly eps does not occur"),
+    (r"^for _ in range\(12\):$", "gap: no reference run exhausts GPArotation's 11 step halvings"),
+    (
+        r"if f_new <= f - 0\.5 \* s\*\*2 \* alpha|if f - f_new >= 0\.5 \* s\*\*2 \* alpha",
+        "equivalent: f - s^2 alpha/2 rounds to f only if s^2 alpha/2 < ulp(f); s >= eps keeps it above",
+    ),
+    (
+        r"def (x_)?promax(__mutmut_orig)?\(a: np\.ndarray, \*, power: int = \d, normalize: bool = \w+, max_iter",
+        "equivalent: rotate, the only caller, passes power, normalize and max_iter",
+    ),
+    (r"varimax\(xw, max_iter=max_iter\)", "equivalent: varimax normalizes by default"),
+    (
+        r"varimax\(xw, normalize=True, \)",
+        "gap: promax with a max_iter other than stats::varimax's 1000 has no reference",
+    ),
+    (r"np\.linalg\.lstsq\(x, q, \)", "equivalent: rcond=None is numpy 2's default"),
     # --- end extraction and rotation ---
     # --- scores, adequacy, retention, preparation (second session) ---
     # moved here from the top of the list: random_correlations does not lower-case its method, and its
