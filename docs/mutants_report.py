@@ -28,7 +28,6 @@ STATUS.update({36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 37:
 # Why a mutant survives, by a pattern of the mutated line (first match wins). Equivalent mutants change no
 # behaviour; the others are gaps in the tests, named as such.
 REASONS = [
-    (r"np\.finfo\(None\)", "equivalent: np.finfo(None) is float64's, the same eps"),
     (r"RangeIndex\(None, |RangeIndex\(top \+ 1, ", "equivalent: a RangeIndex starts at 0 by default"),
     (r"inv=None\)|key, \)$", "equivalent: the inverse is recomputed from R (same numbers, more time)"),
     (r"if power >= 0", "equivalent: _sym_power is never called with power 0"),
