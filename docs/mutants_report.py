@@ -138,6 +138,61 @@ REASONS = [
         "gap: promax with a max_iter other than stats::varimax's 1000 has no reference",
     ),
     (r"np\.linalg\.lstsq\(x, q, \)", "equivalent: rcond=None is numpy 2's default"),
+    # (third helper: test_mutants_extraction_rotation_2.py)
+    (
+        r"if info (== 0|!= 1):$|return np\.linalg\.eigh\(None\)",
+        "equivalent: dsyevd does not fail (info != 0) on the finite symmetric matrices given, and numpy's eigh "
+        "runs the same LAPACK routine",
+    ),
+    (
+        r"np\.zeros\(r\.shape\[1\], bool\)|k / r\.shape\[1\]\)|np\.full\(r\.shape\[1\], 0\.5\)"
+        r"|uniform\(0\.1, 0\.9, r\.shape\[1\]\)|PSI_UPPER\)\] \* r\.shape\[1\]",
+        "equivalent: R is square (p x p)",
+    ),
+    (
+        r"def (x_)?principal_axis(__mutmut_orig)?\(r: np\.ndarray, k: int, \*, max_iter: int = 10001",
+        "gap: no test runs principal axis for 10 000 steps without converging",
+    ),
+    (
+        r"^\s*(clipped = (None|True)|iterations = (None|1))$",
+        "equivalent: overwritten in the first pass of the loop, which always runs (max_iter >= 1; with "
+        "principal_axis(max_iter=0) the loadings are unbound either way)",
+    ),
+    (
+        r"np\.clip\(x, PSI_LOWER, None\)",
+        "equivalent: no start exceeds PSI_UPPER = 1 (SMC >= 0 so 1 - SMC <= 1; factanal's is smaller; random < 0.9)",
+    ),
+    (
+        r"_minimize_from\(objective, r, k, max_iter, start, best, values, \)",
+        "gap: _fit_uniquenesses with a gtol other than 1e-12 is not tested directly",
+    ),
+    (
+        r"def (x_)?_minimize_from(__mutmut_orig)?\(objective, r, k, max_iter, start, best, values, gtol=1\.0",
+        "equivalent: _fit_uniquenesses, the only caller, always passes gtol",
+    ),
+    (
+        r'^\s*method=(None|"l-bfgs-b"),$',
+        "equivalent: scipy lower-cases method names and picks L-BFGS-B itself for a bounded, unconstrained problem",
+    ),
+    (
+        r'"ftol": 1e-16 if (\(gtol <= 1e-12\) (and False|or True)|gtol < 1e-12|gtol <= 1\.000000000001'
+        r'|gtol <= 1e-12 else gtol( \* 2|\*\*3))|"maxcor": 21',
+        "gap: L-BFGS-B's ftol and memory change only the last digits of the optimum, which no test pins",
+    ),
+    (
+        r"res\.fun <= best\.fun - 1e-12|f <= best\.criterion - 1e-8|if s <= eps:|if f - f_new >= 0\.5",
+        "equivalent: floating-point values exactly equal to these thresholds do not occur",
+    ),
+    (
+        r"res\.fun < best\.fun - 1e-12 (/ max\(1\.0|\* max\(2\.0)"
+        r"|f < best\.criterion - 1e-8 (/ max\(1\.0|\* max\(2\.0)",
+        "gap: the size of the tie tolerance between starts (no test has two starts within 1e-12/1e-8 to twice "
+        "that, or a criterion above 1)",
+    ),
+    (
+        r"eps: float = 1e-5, max_iter: int = 1001, start",
+        "equivalent: _best_start, the only caller, always passes max_iter",
+    ),
     # --- end extraction and rotation ---
     # --- scores, adequacy, retention, preparation (second session) ---
     # moved here from the top of the list: random_correlations does not lower-case its method, and its
