@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
@@ -272,3 +273,27 @@ def test_random_starts_reaching_the_same_optimum_keep_the_identitys_solution():
     t = rot.random_start(2, np.random.default_rng(2))
     other = rot.gpa_oblique(A, rot._oblimin_criterion(0.0), normalize=False, start=t)[0]
     assert not np.array_equal(other, alone.loadings)
+
+
+@pytest.mark.parametrize(
+    ("method", "key", "kwargs"),
+    [
+        ("cft", "cfT", {"kappa": 0.2}),
+        ("cfq", "cfQ", {"kappa": 0.2}),
+        ("simplimax", "simplimax3", {"n_small": 3}),
+        ("targetq", "pstQ", {"target": np.array(ROT["Target"]), "weight": np.array(ROT["W"])}),
+        ("quartimin", "eps3", {"gamma": 0.3, "eps": 1e-3}),  # quartimin ignores gamma: oblimin's gam = 0
+    ],
+)
+def test_rotate_by_name_is_gparotations(method, key, kwargs):
+    ref = ROT[key]
+    out = rot.rotate(A, method, normalize=False, **kwargs)
+    assert out.converged is True and out.iterations == ref["iterations"]
+    np.testing.assert_allclose(out.loadings, ref["loadings"], atol=1e-8)
+    np.testing.assert_allclose(out.criterion, ref["f"], rtol=1e-8, atol=1e-12)
+
+
+def test_rotate_refuses_an_unknown_method_by_name():
+    with pytest.raises(KeyError) as err:
+        rot._criterion("nonsense", 6, 2, gamma=0.0, delta=0.01, kappa=None, target=None, weight=None, n_small=None)
+    assert err.value.args == ("nonsense",)
