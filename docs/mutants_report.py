@@ -193,6 +193,10 @@ REASONS = [
         r"eps: float = 1e-5, max_iter: int = 1001, start",
         "equivalent: _best_start, the only caller, always passes max_iter",
     ),
+    (
+        r"gamma / p \* np\.sum\(col\*\*3\)",
+        "equivalent: orthomax is built only with gamma = 0 (quartimax), where the gamma terms vanish",
+    ),
     # --- end extraction and rotation ---
     # --- scores, adequacy, retention, preparation (second session) ---
     # moved here from the top of the list: random_correlations does not lower-case its method, and its
