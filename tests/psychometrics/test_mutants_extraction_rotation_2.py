@@ -190,10 +190,7 @@ def test_fit_uniquenesses_max_iter_is_passed():
 
 # --- rotation: GPArotation references (tests/reference/mutants/make_extraction_rotation_2.R) ---
 
-# the reference beside this file; a copy of this test run inside mutmut's mutants/ tree reads the repository's
-_REF_NAME = Path("reference") / "mutants" / "extraction_rotation_2.json"
-_HERE = Path(__file__).resolve()
-_REF = next(p for p in (_HERE.parents[1] / _REF_NAME, _HERE.parents[3] / "tests" / _REF_NAME) if p.exists())
+_REF = Path(__file__).resolve().parents[1] / "reference" / "mutants" / "extraction_rotation_2.json"
 ROT = json.loads(_REF.read_text())
 A = np.array(ROT["A"])
 
