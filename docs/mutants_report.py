@@ -218,6 +218,10 @@ REASONS = [
     ),
     # --- end scores, adequacy, retention, preparation ---
     # --- the other numerics modules (second session) ---
+    (
+        r"phi if \(phi is not None\) and False|residual_matrix\(r, loadings, (None)?\)$",
+        "equivalent: model_fit's only caller (efa) passes phi=None, the fit of the unrotated solution",
+    ),
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
