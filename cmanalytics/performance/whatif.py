@@ -74,16 +74,18 @@ class PolicyOutcome(Reportable):
 
 
 def _repeat_once(caught: list, record: list) -> None:
-    """The warnings caught while the steps ran, each distinct message once: kept on the result (``record``) and
-    warned again with its own category at the caller's line, so a filter or ``-W error`` still sees them (the
-    steps repeat the same policy reading for every manager or year)."""
+    """The warnings caught while the steps ran, each distinct message once, kept on the result (``record``); the
+    PolicyWarnings are also warned again at the caller's line, so a filter or ``-W error`` sees them (the steps
+    repeat the same policy reading for every manager or year). Other warnings (a DataWarning about clients whose
+    manager is gone) stay on the result only, as before."""
     seen = set(record)
     for w in caught:
         text = str(w.message)
         if text not in seen:
             seen.add(text)
             record.append(text)
-            warnings.warn(text, w.category, stacklevel=outside_stacklevel())
+            if issubclass(w.category, PolicyWarning):
+                warnings.warn(text, w.category, stacklevel=outside_stacklevel())
 
 
 def _appraised(bank, policy: Policy, year: int | None, card=None) -> pd.DataFrame:
