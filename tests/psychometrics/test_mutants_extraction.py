@@ -148,16 +148,18 @@ def test_random_starts_are_seeded():
 # --- maximum likelihood: its gradient, and what it returns on a model it fits exactly --------------------------
 
 
+def _central_differences(objective, psi, r, k, h=1e-6):
+    """(f(psi + h e_i) - f(psi - h e_i)) / 2h for each uniqueness: the gradient the analytic one must equal."""
+    return [(objective(psi + h * e, r, k)[0] - objective(psi - h * e, r, k)[0]) / (2 * h) for e in np.eye(len(psi))]
+
+
 def test_ml_gradient_is_the_derivative_of_the_ml_criterion(wls_ref):
     """The ML criterion's analytic gradient (factanal's FAgr) against central differences of the criterion
     itself, at uniquenesses away from the optimum, on Thurstone's correlations."""
     r = np.array(wls_ref["thurstone"]["corr"])
     psi = np.linspace(0.25, 0.75, 9)
     _, grad = ex._ml_objective(psi, r, 2)
-    h = 1e-6
-    fd = [
-        (ex._ml_objective(psi + h * e, r, 2)[0] - ex._ml_objective(psi - h * e, r, 2)[0]) / (2 * h) for e in np.eye(9)
-    ]
+    fd = _central_differences(ex._ml_objective, psi, r, 2)
     assert np.abs(fd).max() > 0.1
     np.testing.assert_allclose(grad, fd, rtol=0, atol=1e-8)
 
@@ -212,10 +214,7 @@ def test_uls_criterion_counts_negative_retained_eigenvalues():
     r = s + np.diag(psi)
     f, grad = ex._uls_objective(psi, r, 2)
     assert f == pytest.approx(0.14, rel=1e-14)
-    h = 1e-6
-    fd = [
-        (ex._uls_objective(psi + h * e, r, 2)[0] - ex._uls_objective(psi - h * e, r, 2)[0]) / (2 * h) for e in np.eye(4)
-    ]
+    fd = _central_differences(ex._uls_objective, psi, r, 2)
     assert np.abs(fd).max() > 0.05
     np.testing.assert_allclose(grad, fd, rtol=0, atol=1e-9)
 

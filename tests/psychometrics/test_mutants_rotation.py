@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from cmanalytics.psychometrics import rotation as rot
+from tests.psychometrics.test_psych_parity import ROTATION_CASES, rotation_case
 
 REFS = Path(__file__).resolve().parents[1] / "reference"
 
@@ -86,26 +87,11 @@ def test_criterion_at_the_solution_as_gparotation(parity, data):
     constant rotates the same, and only its value tells. Reached: 1e-15 relative."""
     d = parity[data]
     a = mat(d["unrotated"])
-    cases = {
-        "quartimax": ("quartimax", {}),
-        "equamax_cf": ("equamax", {}),
-        "quartimax_norm": ("quartimax", {"normalize": True}),
-        "oblimin_g05": ("oblimin", {"gamma": 0.5}),
-        "quartimin": ("quartimin", {}),
-        "geominT": ("geomint", {}),
-        "geominQ": ("geominq", {}),
-        "geominQ_d05": ("geominq", {"delta": 0.05}),
-        "targetT": ("targett", {"target": mat(d["target"])}),
-        "targetQ": ("targetq", {"target": mat(d["target"])}),
-        "simplimax": ("simplimax", {}),
-        "bifactor": ("bifactor", {}),
-        "biquartimin": ("biquartimin", {}),
-    }
     checked = 0
     for key, r_out in d["rot"].items():
-        if key not in cases or not r_out["convergence"]:
+        if key not in ROTATION_CASES or not r_out["convergence"]:
             continue  # unconverged, GPArotation's Table holds f before the last step
-        method, opts = cases[key]
+        method, opts = rotation_case(d, key)
         res = rot.rotate(a, method, **opts)
         assert res.criterion == pytest.approx(r_out["f"], rel=1e-12, abs=0), key
         checked += 1

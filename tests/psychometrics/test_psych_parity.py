@@ -51,18 +51,24 @@ ROTATION_CASES = {  # JSON key -> (our rotation, options; "T" uses the target, "
 }
 
 
+def rotation_case(d: dict, key: str) -> tuple[str, dict]:
+    """Our rotation and its options for a JSON key of ROTATION_CASES, the targets taken from the data set ``d``."""
+    method, opts = ROTATION_CASES[key]
+    target = mat(d["target"])
+    if opts == "T":
+        opts = {"target": target}
+    elif opts == "W":
+        opts = {"target": np.where(mat(d["pst_weight"]) == 1, target, np.nan)}
+    return method, opts
+
+
 @pytest.mark.parametrize("data", SETS)
 def test_rotations_match_gparotation_step_for_step(ref, data):
     d = ref[data]
     a = mat(d["unrotated"])
-    target, weight = mat(d["target"]), mat(d["pst_weight"])
     worst = 0.0
     for key, r_out in d["rot"].items():
-        method, opts = ROTATION_CASES[key]
-        if opts == "T":
-            opts = {"target": target}
-        elif opts == "W":
-            opts = {"target": np.where(weight == 1, target, np.nan)}
+        method, opts = rotation_case(d, key)
         res = rot.rotate(a, method, **opts)
         assert res.converged == r_out["convergence"], key
         assert res.iterations == r_out["iterations"], key
