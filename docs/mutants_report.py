@@ -5,7 +5,7 @@ then every surviving mutant with its line in cmanalytics/psychometrics/, the mut
 the mutated one) and why it survives. mutmut has no report of this shape (its `results` lists names only), so
 the mutated functions are read back from the copies in mutants/ and compared with the originals.
 
-Usage: python docs/mutants_report.py MODULE [MODULE ...] > docs/mutants.md
+Usage: python docs/mutants_report.py MODULE [MODULE ...] > docs/mutants.md  (sem modules as sem.fit)
 """
 
 from __future__ import annotations
@@ -248,13 +248,14 @@ def main(modules: list[str]) -> None:
     counts = {}
     rows = []
     for mod in modules:
-        codes = json.loads((MUTATED / f"{mod}.py.meta").read_text())["exit_code_by_key"]
+        path = mod.replace(".", "/")  # sem.fit -> sem/fit.py
+        codes = json.loads((MUTATED / f"{path}.py.meta").read_text())["exit_code_by_key"]
         codes = {k: v for k, v in codes.items() if f".{mod}.x_" in k}  # module-level functions: the scope
         counts[mod] = Counter(STATUS.get(v, "killed" if v else "survived") for v in codes.values())
         survivors = [k for k, v in codes.items() if v == 0]
         if not survivors:
             continue
-        mutated, original = functions(MUTATED / f"{mod}.py"), functions(SOURCE / f"{mod}.py")
+        mutated, original = functions(MUTATED / f"{path}.py"), functions(SOURCE / f"{path}.py")
         for key in survivors:
             name = key.rsplit(".", 1)[1]
             base = name.rsplit("__mutmut_", 1)[0]
@@ -269,7 +270,7 @@ def main(modules: list[str]) -> None:
             old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
             new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
             old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
-            rows.append((f"{mod}.py", start + offset, base[2:], old, new, reason(new)))
+            rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new)))
     total = sum(counts.values(), Counter())
     print("| module | mutants | killed | survived | no tests | timeout | not run |")
     print("|---|---|---|---|---|---|---|")
