@@ -5,7 +5,9 @@ model, :math:`N` the total sample size (not N - 1, as lavaan's ``likelihood = "n
 number of groups:
 
 * CFI :math:`= 1 - \\max(T-d, 0)/\\max(T-d, T_b-d_b, 0)`, truncated to [0, 1] (1 when both are negative);
-* TLI :math:`= (T_b/d_b - T/d)/(T_b/d_b - 1)` (not truncated, as lavaan);
+* TLI :math:`= (T_b/d_b - T/d)/(T_b/d_b - 1)` (not truncated, as lavaan); TLI, RFI, NFI and IFI take
+  lavaan's values at the edges (1 for a saturated model, RFI 1 when :math:`T/d > T_b/d_b`, IFI 1 when
+  :math:`T_b < d`);
 * RMSEA :math:`= \\sqrt{\\max(T-d, 0)/(N d)}\\,\\sqrt G`; its 90% interval from the non-centrality
   :math:`\\lambda` at which :math:`P(\\chi^2_d(\\lambda) \\le T)` is .95 and .05; p-close
   :math:`= P(\\chi^2_d(N d\\,0.05^2/G) > T)`;
@@ -77,11 +79,21 @@ def fit_measures(
     }
     t1, t2 = chisq - df, base_chisq - base_df
     out["cfi"] = 1.0 if (t1 < 0 and t2 < 0) else 1 - max(t1, 0.0) / max(t1, t2, 0.0)
-    out["tli"] = out["nnfi"] = ((base_chisq / base_df - chisq / df) / (base_chisq / base_df - 1)) if df > 0 else 1.0
-    out["rfi"] = (base_chisq / base_df - chisq / df) / (base_chisq / base_df) if df > 0 else np.nan
-    out["nfi"] = (base_chisq - chisq) / base_chisq
-    out["pnfi"] = df / base_df * out["nfi"]
-    out["ifi"] = (base_chisq - chisq) / (base_chisq - df)
+    # TLI, RFI, NFI and IFI with lavaan's rules at the edges (lav_fit_nnfi, _rfi, _nfi, _ifi): 1 for a saturated
+    # model, RFI 1 when the model's chi-square per df exceeds the baseline's, IFI 1 when T_b < d
+    tli = (base_chisq / base_df - chisq / df) / (base_chisq / base_df - 1) if (df > 0 and t2 != 0) else 1.0
+    out["tli"] = out["nnfi"] = tli
+    if df > base_df:
+        out["rfi"] = np.nan
+    elif df > 0:
+        r1, r2 = base_chisq / base_df - chisq / df, base_chisq / base_df
+        out["rfi"] = 1.0 if (r1 < 0 or r2 < 0) else r1 / r2
+    else:
+        out["rfi"] = 1.0
+    out["nfi"] = np.nan if df > base_df else ((base_chisq - chisq) / base_chisq if df > 0 else 1.0)
+    out["pnfi"] = df / base_df * (base_chisq - chisq) / base_chisq
+    i2 = base_chisq - df
+    out["ifi"] = 1.0 if i2 < 0 else ((base_chisq - chisq) / i2 if i2 != 0 else np.nan)
     out["rni"] = 1 - t1 / t2 if t2 != 0 else np.nan
     out["logl"], out["unrestricted.logl"] = logl, logl_h1
     out["aic"] = -2 * logl + 2 * npar
