@@ -222,6 +222,16 @@ REASONS = [
         r"phi if \(phi is not None\) and False|residual_matrix\(r, loadings, (None)?\)$",
         "equivalent: model_fit's only caller (efa) passes phi=None, the fit of the unrotated solution",
     ),
+    # --- H2 inputs/agreement/consistency ---
+    (
+        r"append\(np\.full\(n_items, None\)\)",
+        "equivalent: pandas builds the per-group rows into float64 columns, None becoming NaN",
+    ),
+    (
+        r"np\.asarray\(probabilities, (None)?\)$",
+        "equivalent: numpy infers a numeric dtype from numbers, and 0/1 integers give the same variance",
+    ),
+    # --- end H2 ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
