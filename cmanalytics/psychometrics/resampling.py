@@ -213,10 +213,12 @@ def _one_resample(x, names, missing, k, key, rot, diagnosed) -> tuple[float, flo
             kmo_from_moments(m).overall,
             efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy(),
         )
+    # a count of resamples, not of warnings: one resample can raise a kind twice (negative alpha and
+    # negatively correlating items are both ReverseKeyWarnings); in the order they were first raised
+    for category in dict.fromkeys(w.category for w in caught if issubclass(w.category, CmanalyticsWarning)):
+        diagnosed[category] = diagnosed.get(category, 0) + 1
     for w in caught:
-        if issubclass(w.category, CmanalyticsWarning):
-            diagnosed[w.category] = diagnosed.get(w.category, 0) + 1
-        else:
+        if not issubclass(w.category, CmanalyticsWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
 

@@ -1,0 +1,269 @@
+"""Tests written to kill mutants of cmanalytics/psychometrics/resampling.py (make mutants).
+
+The bootstrap documents how it draws: respondents resampled with replacement as multinomial counts from numpy's
+``default_rng(seed)`` (``multinomial(n, [1/n] * n)``, one row per resample), percentile intervals at
+(1 +- level)/2. So each resample is rebuilt here from an independent ``default_rng`` stream and its alpha, KMO and
+first principal component computed by hand with plain numpy from the textbook formulas; properties that hold
+for every seed (the intervals are the quantiles of the draws, the estimates those of the full data) are checked
+too, and every message word for word.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cmanalytics as cma
+from cmanalytics.errors import ArgumentError, DataError, ReverseKeyWarning
+from cmanalytics.psychometrics.resampling import align
+
+BFI = pd.read_csv(Path(__file__).resolve().parents[1] / "reference" / "bfi_complete.csv")
+C5 = BFI[["C1", "C2", "C3", "A2", "A3"]].iloc[:80].reset_index(drop=True)
+
+
+def quiet(f, *args, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return f(*args, **kw)
+
+
+def hand_alpha(x: np.ndarray) -> float:
+    p = x.shape[1]
+    return p / (p - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+
+
+def hand_kmo(x: np.ndarray) -> float:
+    """Kaiser's KMO: sum of squared correlations over that plus the squared partial correlations (off-diagonal)."""
+    r = np.corrcoef(x, rowvar=False)
+    s = np.linalg.inv(r)
+    partial = -s / np.sqrt(np.outer(np.diag(s), np.diag(s)))
+    off = ~np.eye(r.shape[0], dtype=bool)
+    return (r[off] ** 2).sum() / ((r[off] ** 2).sum() + (partial[off] ** 2).sum())
+
+
+def hand_pc1(x: np.ndarray) -> np.ndarray:
+    """First principal component's loadings: the top eigenvector of R times the root of its eigenvalue."""
+    values, vectors = np.linalg.eigh(np.corrcoef(x, rowvar=False))
+    return vectors[:, -1] * np.sqrt(values[-1])
+
+
+def resamples(x: np.ndarray, n_boot: int, seed: int) -> list[np.ndarray]:
+    n = x.shape[0]
+    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=n_boot)
+    return [x[np.repeat(np.arange(n), c)] for c in counts]
+
+
+def check_draws(res, x, n_boot, seed, level):
+    """Every draw by hand from the independent stream; the intervals the quantiles of the draws."""
+    samples = resamples(x, n_boot, seed)
+    est = hand_pc1(x)
+    est = est * np.sign(est.sum())
+    alphas = np.array([hand_alpha(s) for s in samples])
+    kmos = np.array([hand_kmo(s) for s in samples])
+    # each resample's component signed to agree with the full-sample one (positive congruence)
+    pcs = np.array([(lambda v: v * np.sign(v @ est))(hand_pc1(s)) for s in samples])
+    np.testing.assert_allclose(res.draws["alpha"], alphas, atol=1e-10)
+    np.testing.assert_allclose(res.draws["kmo"], kmos, atol=1e-10)
+    np.testing.assert_allclose(res.draws["loadings"][:, :, 0], pcs, atol=1e-9)
+    assert sorted(res.draws) == ["alpha", "kmo", "loadings"] and res.draws["loadings"].shape == (n_boot, x.shape[1], 1)
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    assert res.alpha == pytest.approx(
+        {"estimate": hand_alpha(x), "lower": np.quantile(alphas, lo), "upper": np.quantile(alphas, hi)}, abs=1e-10
+    )
+    assert res.kmo == pytest.approx(
+        {"estimate": hand_kmo(x), "lower": np.quantile(kmos, lo), "upper": np.quantile(kmos, hi)}, abs=1e-10
+    )
+    np.testing.assert_allclose(res.lower[:, 0], np.quantile(pcs, lo, axis=0), atol=1e-9)
+    np.testing.assert_allclose(res.upper[:, 0], np.quantile(pcs, hi, axis=0), atol=1e-9)
+    np.testing.assert_allclose(res.estimate[:, 0], est, atol=1e-12)
+
+
+def test_batched_draws_across_two_batches_by_hand():
+    """501 resamples of principal components under listwise deletion (the batched path, in batches of 500):
+    alpha, KMO and the first component of every resample, by hand; the result's fields and frames."""
+    x = C5.to_numpy(float)
+    res = quiet(cma.bootstrap, C5, 1, n_boot=501, rotation=None, seed=12, level=0.9)
+    check_draws(res, x, 501, 12, 0.9)
+    assert (res.n_boot, res.seed, res.level, res.warnings) == (501, 12, 0.9, ())
+    assert res.items == tuple(C5.columns) and res.factors == ("PC1",)
+    for frame, values in (
+        (res.loadings, res.estimate),
+        (res.loadings_lower, res.lower),
+        (res.loadings_upper, res.upper),
+    ):
+        assert list(frame.index) == list(C5.columns) and list(frame.columns) == ["PC1"]
+        np.testing.assert_array_equal(frame.to_numpy(), values)
+
+
+def test_resample_by_resample_path_by_hand():
+    """missing="pairwise" (complete data) takes the resample-by-resample path: the same draws by hand."""
+    x = C5.to_numpy(float)
+    res = quiet(cma.bootstrap, C5, 1, n_boot=30, rotation=None, seed=3, missing="pairwise")
+    check_draws(res, x, 30, 3, 0.95)
+    assert (res.n_boot, res.seed, res.level) == (30, 3, 0.95)
+
+
+def test_two_varimax_components_batched_equal_one_by_one():
+    """Two varimax-rotated components: the batched path (listwise) and the resample-by-resample one (pairwise
+    on complete data) give the same draws; unrotated, the batched path gives the top two components by hand."""
+    fast = quiet(cma.bootstrap, C5, 2, n_boot=40, seed=8)
+    slow = quiet(cma.bootstrap, C5, 2, n_boot=40, seed=8, missing="pairwise")
+    for name in ("alpha", "kmo", "loadings"):
+        np.testing.assert_allclose(fast.draws[name], slow.draws[name], atol=1e-8, err_msg=name)
+    assert fast.factors == ("RC1", "RC2")
+    # varimax changes the loadings: they are not the unrotated components
+    raw = quiet(cma.bootstrap, C5, 2, n_boot=40, seed=8, rotation=None)
+    assert raw.factors == ("PC1", "PC2")
+    assert np.abs(np.abs(raw.draws["loadings"]) - np.abs(fast.draws["loadings"])).max() > 0.05
+    x = C5.to_numpy(float)
+    for b, s in enumerate(resamples(x, 40, 8)[:5]):
+        values, vectors = np.linalg.eigh(np.corrcoef(s, rowvar=False))
+        top = vectors[:, ::-1][:, :2] * np.sqrt(values[::-1][:2])
+        np.testing.assert_allclose(np.abs(raw.draws["loadings"][b]), np.abs(top), atol=1e-9)
+
+
+def test_the_default_level_and_an_unseeded_run():
+    res = quiet(cma.bootstrap, C5, 1, n_boot=20, rotation=None)
+    assert res.seed is None and res.level == 0.95 and res.n_boot == 20
+    lo, hi = np.quantile(res.draws["alpha"], [0.025, 0.975])
+    assert (res.alpha["lower"], res.alpha["upper"]) == (lo, hi)
+
+
+# --- degenerate resamples and refusals, word for word ---------------------------------------------------
+
+# 15 respondents; item c answers 3 except two respondents: some resamples miss both and c loses its variance
+_X = np.random.default_rng(0).integers(1, 6, (15, 4)).astype(float)
+_X[:, 2] = 3.0
+_X[3, 2], _X[9, 2] = 5.0, 1.0
+FLAT = pd.DataFrame(_X, columns=list("abcd"))
+
+
+def first_flat_resample(seed: int) -> int:
+    """1-based number of the first resample (independent stream) in which some item takes one value."""
+    for b, s in enumerate(resamples(_X, 200, seed)):
+        if (s.max(axis=0) == s.min(axis=0)).any():
+            return b + 1
+    raise AssertionError("no flat resample")
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_a_resample_without_variance_is_named_batched(seed):
+    b = first_flat_resample(seed)
+    assert b > 1  # the item's index is not the resample's
+    msg = (
+        f"bootstrap resample {b} cannot be analysed (item 'c' has no variance); with 15 respondents some resamples "
+        "lose an item's variance or make the matrix singular: a bootstrap needs more data."
+    )
+    with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+        quiet(cma.bootstrap, FLAT, 1, n_boot=200, rotation=None, seed=seed)
+
+
+def test_a_resample_without_variance_is_named_one_by_one():
+    b = first_flat_resample(0)
+    msg = (
+        f"bootstrap resample {b} cannot be analysed (item(s) 'c' have no variance (every respondent gave the same "
+        "answer); they carry no information for a correlation. Drop them and run again.); with 15 respondents some "
+        "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data."
+    )
+    with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+        quiet(cma.bootstrap, FLAT, 1, n_boot=200, rotation=None, seed=0, method="paf")
+
+
+ROTATIONS = (
+    "varimax, quartimax, equamax, geomint, targett, bifactor, cft, promax, oblimin, quartimin, geominq, targetq, "
+    "biquartimin, simplimax, cfq"
+)
+
+
+@pytest.mark.parametrize(
+    "kw,error,message",
+    [
+        (
+            {"method": "foo"},
+            ArgumentError,
+            "method='foo' is not an extraction method; choose 'pca', 'paf', 'minres' or 'ml'.",
+        ),
+        ({"rotation": "spin"}, ArgumentError, f"rotation='spin' is not available; choose None or one of {ROTATIONS}."),
+        ({"n_boot": 0}, ArgumentError, "n_boot must be a whole number of at least 1; got 0."),
+        ({"n_boot": 2.5}, ArgumentError, "n_boot must be a whole number of at least 1; got 2.5."),
+        ({"level": 1.2}, ArgumentError, "level must be a level between 0 and 1 (e.g. 0.95); got 1.2."),
+        (
+            {"missing": "x"},
+            ArgumentError,
+            "missing='x' is not a missing-data policy; use 'listwise' (SPSS's default) or 'pairwise'.",
+        ),
+        ({"seed": "a"}, ArgumentError, "seed must be a whole number (or None); got 'a'."),
+        ({"seed": -1}, ArgumentError, "seed must be a whole number of at least 0 (or None); got -1."),
+    ],
+)
+def test_bootstrap_refusals_word_for_word(kw, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        quiet(cma.bootstrap, C5, 1, **{"n_boot": 10, **kw})
+
+
+def test_too_few_complete_respondents_counted_after_listwise_deletion():
+    """Six rows, two with a hole: listwise leaves 4 respondents for 4 items."""
+    x = FLAT.iloc[:6].copy()
+    x.iloc[0, 0] = np.nan
+    x.iloc[4, 3] = np.nan
+    x.iloc[:, 2] = [1.0, 2, 3, 4, 5, 1]
+    msg = (
+        "a bootstrap needs more respondents (4) than items (4): every resample's correlation matrix would be singular."
+    )
+    with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+        quiet(cma.bootstrap, x, 1, n_boot=10, rotation=None)
+
+
+def test_method_and_rotation_names_are_case_insensitive():
+    a = quiet(cma.bootstrap, C5, 2, n_boot=15, seed=1, method="PCA", rotation="VARIMAX")
+    b = quiet(cma.bootstrap, C5, 2, n_boot=15, seed=1)
+    np.testing.assert_array_equal(a.draws["loadings"], b.draws["loadings"])
+    c = quiet(cma.bootstrap, C5, 2, n_boot=15, seed=1, rotation="none")
+    assert c.factors == ("PC1", "PC2")
+
+
+# --- diagnostics of the resamples, said once --------------------------------------------------------------
+
+
+def test_resample_diagnostics_count_resamples_and_say_so_once():
+    """A1 is reverse-keyed in bfi: resamples whose alpha is negative or in which an item correlates negatively
+    with the rest (corrected item-total r by hand) raise ReverseKeyWarnings; the warning says in how many of
+    the resamples, each counted once (a resample raising both is one resample), in ReverseKeyWarning's words."""
+    data = BFI[["A1", "A2", "A3"]].iloc[:60].reset_index(drop=True)
+    x = data.to_numpy(float)
+    flagged = 0
+    for s in resamples(x, 30, 1):
+        total = s.sum(axis=1)
+        r_drop = [np.corrcoef(s[:, j], total - s[:, j])[0, 1] for j in range(3)]
+        flagged += hand_alpha(s) < 0 or min(r_drop) < 0
+    assert 0 < flagged <= 30
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.bootstrap(data, 1, n_boot=30, seed=1, rotation=None, missing="pairwise")
+    msg = f"in {flagged} of 30 resamples: an item correlates negatively with the rest of its scale: it looks reverse-keyed"
+    assert res.warnings == (msg,)
+    # the full data's own warnings (its alpha is negative), then the resamples' one line
+    full = quiet(cma.cronbach_alpha, data).warnings
+    assert [str(w.message) for w in caught if w.category is ReverseKeyWarning] == [*full, msg]
+
+
+# --- aligning a draw's factors to the full-sample solution ----------------------------------------------
+
+
+def test_align_reorders_and_resigns_factors():
+    """A draw with its two factors swapped and one sign flipped is brought back onto the reference; a zero
+    column (congruence 0) keeps its sign."""
+    ref = np.array([[0.8, 0.1], [0.7, 0.2], [0.1, 0.9], [0.2, 0.6]])
+    draw = np.stack([np.column_stack([ref[:, 1], -ref[:, 0]]), ref * [-1, -1]])
+    np.testing.assert_allclose(align(draw, ref), np.stack([ref, ref]), atol=1e-15)
+    zero = np.column_stack([ref[:, 0], np.zeros(4)])[None]
+    np.testing.assert_array_equal(align(zero, ref), zero)
+    # three factors: the best of the six orders
+    ref3 = np.array([[0.9, 0.0, 0.1], [0.1, 0.8, 0.0], [0.0, 0.2, 0.7], [0.5, 0.1, 0.1]])
+    perm = ref3[:, [2, 0, 1]] * [1, -1, 1]
+    np.testing.assert_allclose(align(perm[None], ref3)[0], ref3, atol=1e-15)
