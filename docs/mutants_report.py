@@ -197,6 +197,45 @@ REASONS = [
         r"gamma / p \* np\.sum\(col\*\*3\)",
         "equivalent: orthomax is built only with gamma = 0 (quartimax), where the gamma terms vanish",
     ),
+    # third session: the survivors of pass 3 read
+    (
+        r"lapack\.dgesdd\(None\)",
+        "equivalent: dgesdd of None reports a failure (info != 0) and the fallback, numpy's SVD, gives the same numbers",
+    ),
+    (r"if info == 0:|if info != 1:", "equivalent: numpy's SVD calls the same LAPACK routine (same numbers)"),
+    (r"np\.linalg\.svd\(None\)", "equivalent: unreachable, dgesdd does not fail on the finite k x k matrices here"),
+    (r"w\[w == 0\] = 2\.0", "equivalent: an all-zero row divided by 2 and multiplied back by 2 is still 0"),
+    (r"if d <= d_past \* \(1 \+ eps\)", "equivalent: at d == d_past both tests hold (d_past (1 + eps) > d_past)"),
+    (
+        r"return principal_components\(r, k, (None)?\)",
+        "equivalent: eig is r's own decomposition, recomputed when not given",
+    ),
+    (r"max_iter or 10001", "equivalent: every fit converges long before the ceiling of 10,000 iterations"),
+    (
+        r"seed: int \| None = 1,",
+        "equivalent to the tests' tolerance: another default seed moves only the random starts (ml), whose best "
+        "reaches the same minimum",
+    ),
+    (r"free = \(psi >= PSI_LOWER", "equivalent: no uniqueness ends exactly at 0.005 (1 + 1e-9)"),
+    (
+        r"free = \(psi > PSI_LOWER \* \((2 \+ 1e-9|1 \+ 1\.000000001)\)\)",
+        "gap: no fit ends with a uniqueness in (0.005, 0.01], where the gradient check would be skipped",
+    ),
+    (
+        r"psi <= PSI_UPPER|PSI_UPPER / \(1 - 1e-9\)|PSI_UPPER \* \(1 \+ 1e-9\)|PSI_UPPER \* \(2 - 1e-9\)",
+        "gap: no fit ends with a uniqueness held at its upper bound 1 while the gradient pushes beyond it",
+    ),
+    (r"initial=None\)\)|np\.abs\(best\.jac\[free\]\), \)\)", "gap: no fit with every uniqueness at a bound is tried"),
+    (r"converged = grad <= 1e-6", "equivalent: a gradient of exactly 1e-6 does not occur"),
+    (
+        r"np\.eye\(k\) if \(phi is None\) or True",
+        "equivalent: residual_matrix's callers (efa, model_fit from efa) pass no phi",
+    ),
+    (
+        r'^deleted: method="L-BFGS-B",$',
+        "equivalent: scipy's minimize picks L-BFGS-B by itself when bounds are given",
+    ),
+    (r"np\.abs\(off\) >= 0\.05", "equivalent: a residual of exactly 0.05 does not occur"),
     # --- end extraction and rotation ---
     # --- scores, adequacy, retention, preparation (second session) ---
     # moved here from the top of the list: random_correlations does not lower-case its method, and its
@@ -247,7 +286,10 @@ def functions(path: Path) -> dict[str, tuple[int, list[str]]]:
     return out
 
 
-def reason(mutated: str) -> str:
+def reason(mutated: str, original: str = "") -> str:
+    """The reason of the first pattern matching the mutated line; a deleted line is matched as 'deleted: <line>'."""
+    if not mutated.strip():
+        mutated = "deleted: " + original
     for pattern, why in REASONS:
         if re.search(pattern, mutated):
             return why
@@ -280,7 +322,7 @@ def main(modules: list[str]) -> None:
             old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
             new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
             old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
-            rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new)))
+            rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new, old)))
     total = sum(counts.values(), Counter())
     print("| module | mutants | killed | survived | no tests | timeout | not run |")
     print("|---|---|---|---|---|---|---|")
