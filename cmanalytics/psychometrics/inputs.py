@@ -245,7 +245,7 @@ def _frame_matrix(data: pd.DataFrame, what: str, as_float: bool) -> tuple[np.nda
             )
         try:
             x = data.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError) as exc:  # e.g. object columns holding numbers and strings
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. an int beyond the range of floats
             raise DataError(f"{what} could not be read as numbers: {exc}") from None
     return x, names
 

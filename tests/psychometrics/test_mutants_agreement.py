@@ -92,6 +92,7 @@ def check_against_hand(res, scale, sigma, shift=0):
     assert res.groups["n"].dtype == np.int64 and list(res.groups["n"]) == [1, 3, 4]
     for team, (k, mean, rwg, rwg_j, awg) in table.items():
         row = res.groups.loc[team]
+        assert row["n"] == k
         assert row["mean"] == pytest.approx(mean, abs=1e-14)
         if rwg is None:
             assert np.isnan(row[["rwg", "rwg_j", "awg"]].to_numpy(float)).all()
