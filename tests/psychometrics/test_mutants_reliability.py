@@ -369,8 +369,8 @@ def test_ordinal_alpha_reverse_keyed_flips_signs(ordinal_items):
     assert res.alpha == pytest.approx(hand_std_alpha(r), abs=1e-12) and res.reversed == (name,)
     drop = [hand_std_alpha(np.delete(np.delete(r, j, 0), j, 1)) for j in range(r.shape[0])]
     np.testing.assert_allclose(res.item_stats["alpha_if_deleted"].to_numpy(), drop, atol=1e-12)
-    with pytest.raises(DataError, match=f"^{re.escape('reverse names item(s) not in the data: zz.')}$"):
-        cma.cronbach_alpha(m, reverse=["zz"])
+    with pytest.raises(DataError, match=f"^{re.escape('reverse names item(s) not in the data: zz, yy.')}$"):
+        cma.cronbach_alpha(m, reverse=["zz", name, "yy"])
     msg = (
         "scale does not apply to ordinal alpha: reversing an ordinal item reverses the order of its categories "
         "whatever the scale's bounds. Leave scale out."
@@ -386,6 +386,20 @@ def test_ordinal_alpha_of_two_items_has_no_if_deleted_values():
     r12 = m.corr[0, 1]
     assert res.alpha == pytest.approx(2 * r12 / (1 + r12), abs=1e-12)
     assert res.item_stats["alpha_if_deleted"].isna().all() and res.item_stats["std_alpha_if_deleted"].isna().all()
+    assert all(t == np.float64 for t in res.item_stats.dtypes)
+
+
+def test_ordinal_alpha_of_three_items_and_pairwise_policy():
+    """Three items: each dropped leaves two, whose standardized alpha is 2r/(1 + r); pairwise deletion kept."""
+    x = pd.read_csv(ORDINAL).iloc[:, :3].astype(float)
+    x.iloc[0, 0] = np.nan
+    x.iloc[5, 2] = np.nan
+    m = quiet(cma.prepare, x, method="polychoric", missing="pairwise")
+    res = cma.cronbach_alpha(m)
+    assert res.missing == "pairwise" == m.missing
+    r = m.corr
+    want = [2 * r[1, 2] / (1 + r[1, 2]), 2 * r[0, 2] / (1 + r[0, 2]), 2 * r[0, 1] / (1 + r[0, 1])]
+    np.testing.assert_allclose(res.item_stats["alpha_if_deleted"].to_numpy(), want, atol=1e-12)
 
 
 # --- split halves and Guttman's lambdas against psych ---------------------------------------------------
@@ -599,3 +613,81 @@ def test_icc_of_two_targets_and_two_judges_by_hand():
     assert list(res.table["F"]) == pytest.approx([9 / 2.5, 9, 9, 9 / 2.5, 9, 9])
     assert list(res.table["df2"]) == [2, 1, 1, 2, 1, 1] and list(res.table["df1"]) == [1] * 6
     assert res.table["p_value"]["ICC1"] == pytest.approx(stats.f.sf(3.6, 1, 2), abs=1e-14)
+
+
+# --- the pieces of cronbach_alpha -------------------------------------------------------------------------
+
+
+def test_reverse_keyed_moments_by_hand():
+    """reverse_keyed(m, [j], (lo, hi)): item j's covariances and correlations change sign (its variance does
+    not), its mean becomes lo + hi - mean; the moments equal those of the data reversed by hand."""
+    from cmanalytics.psychometrics.reliability import reverse_keyed
+
+    x = D[["i1", "i2", "i3", "i4"]]
+    m = cma.prepare(x)
+    out = reverse_keyed(m, [1, 3], (1.0, 5.0))
+    by_hand = x.assign(i2=6 - x["i2"], i4=6 - x["i4"]).to_numpy()
+    np.testing.assert_allclose(out.cov, np.cov(by_hand, rowvar=False), atol=1e-13)
+    np.testing.assert_allclose(out.corr, np.corrcoef(by_hand, rowvar=False), atol=1e-13)
+    np.testing.assert_allclose(out.means, by_hand.mean(axis=0), atol=1e-13)
+    np.testing.assert_array_equal(m.means, x.mean().to_numpy())  # the given moments untouched
+
+
+def test_three_items_give_their_if_dropped_columns_without_numpy_warnings():
+    """With 3 items each item dropped leaves one correlation: its variance is NaN (psych: NA) without numpy's
+    'Degrees of freedom <= 0' RuntimeWarning reaching the caller."""
+    res = cma.cronbach_alpha(D[["i1", "i2", "i3"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        st = res.item_stats
+    assert st["var_r_if_deleted"].isna().all()
+
+
+def test_prepared_items_keep_their_missing_policy():
+    msg = (
+        "missing='pairwise', but these items were prepared with missing='listwise': the policy is applied when the "
+        "data are read. Prepare them again (cma.prepare(df, missing='pairwise')) or leave missing= out."
+    )
+    with pytest.raises(ArgumentError, match=f"^{re.escape(msg)}$"):
+        cma.cronbach_alpha(cma.prepare(D[["i1", "i2", "i3"]]), missing="pairwise")
+    ok = cma.cronbach_alpha(cma.prepare(D[["i1", "i2", "i3"]]), missing="listwise")
+    assert ok.alpha == pytest.approx(REF["alpha3"]["total"]["raw_alpha"], abs=1e-12)
+
+
+def test_alpha_exactly_zero_is_not_negative():
+    """Two uncorrelated items (centred products -1.5 + .5 - .5 + 1.5 = 0): alpha = 2 (1 - tr C / 1'C1) = 0
+    and r_drop = 0 exactly; neither is negative, so nothing is warned."""
+    x = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 0, 0, 2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = cma.cronbach_alpha(x)
+    assert res.alpha == 0.0 and res.warnings == ()
+    assert list(res.item_stats["r_drop"]) == [0.0, 0.0]
+
+
+def test_two_perfectly_correlated_items_have_smc_one():
+    """b = 2a + 1: r = 1 (to rounding), SMC = r^2 = 1, where R's inverse does not exist; every column is float."""
+    x = pd.DataFrame({"a": [1.0, 2, 4, 3, 5], "b": [3.0, 5, 9, 7, 11]})
+    res = cma.cronbach_alpha(x)
+    np.testing.assert_allclose(res.item_stats["smc"].to_numpy(), [1.0, 1.0], atol=1e-12)
+    assert all(t == np.float64 for t in res.item_stats.dtypes)
+
+
+def test_reverse_none_is_no_item():
+    res = cma.cronbach_alpha(D[["i1", "i2", "i3"]], reverse=None)
+    assert res.reversed == () and res.alpha == pytest.approx(REF["alpha3"]["total"]["raw_alpha"], abs=1e-12)
+
+
+def test_scale_variance_in_the_data_units_for_huge_answers():
+    """Answers near 1e20 (moments kept in a power-of-two unit): the variance of the rest score is in the data's
+    units, as numpy computes it; near 1e160 it is honestly infinite, with no overflow warning."""
+    x = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [2.0, 1, 4, 3, 5], "c": [1.0, 3, 2, 5, 4]})
+    big = x * 1e20
+    res = cma.cronbach_alpha(big)
+    want = [(x.sum(axis=1) - x[c]).var(ddof=1) * 1e40 for c in x.columns]  # 6.5, 9, 9 (times 1e40)
+    np.testing.assert_allclose(res.item_stats["scale_var_if_deleted"].to_numpy(), want, rtol=1e-13)
+    assert res.alpha == pytest.approx(cma.cronbach_alpha(x).alpha, abs=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        huge = cma.cronbach_alpha(x * 1e160).item_stats
+    assert np.isinf(huge["scale_var_if_deleted"]).all()
