@@ -214,20 +214,27 @@ def _one_resample(x, names, missing, k, key, rot, diagnosed) -> tuple[float, flo
             efa_from_moments(m, n_factors=k, method=key, rotation=rot).loadings.to_numpy(),
         )
     # a count of resamples, not of warnings: one resample can raise a kind twice (negative alpha and
-    # negatively correlating items are both ReverseKeyWarnings); in the order they were first raised
-    for category in dict.fromkeys(w.category for w in caught if issubclass(w.category, CmanalyticsWarning)):
-        diagnosed[category] = diagnosed.get(category, 0) + 1
+    # negatively correlating items are both ReverseKeyWarnings); kinds in the order first raised, each with
+    # its first message
+    first: dict = {}
     for w in caught:
-        if not issubclass(w.category, CmanalyticsWarning):
+        if issubclass(w.category, CmanalyticsWarning):
+            first.setdefault(w.category, str(w.message))
+        else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    for category, message in first.items():
+        count, message = diagnosed.get(category, (0, message))
+        diagnosed[category] = (count + 1, message)
     return out
 
 
 def _resample_diagnostics(diagnosed: dict, n_boot: int) -> list[str]:
-    """Step 4 of bootstrap: one warning per kind of diagnostic, with the number of resamples it came from."""
+    """Step 4 of bootstrap: one warning per kind of diagnostic, with the number of resamples it came from,
+    in the words of the kind's class (the first message itself for the base class, whose words say nothing)."""
     notes: list[str] = []
-    for category, count in diagnosed.items():
-        what = (category.__doc__ or category.__name__).strip().splitlines()[0].rstrip(".")
+    for category, (count, message) in diagnosed.items():
+        text = message if category is CmanalyticsWarning else (category.__doc__ or category.__name__)
+        what = text.strip().splitlines()[0].rstrip(".")
         diagnose(f"in {count} of {n_boot} resamples: {what[0].lower()}{what[1:]}", category, notes)
     return notes
 

@@ -230,7 +230,28 @@ def test_method_and_rotation_names_are_case_insensitive():
 # --- diagnostics of the resamples, said once --------------------------------------------------------------
 
 
-def test_resample_diagnostics_count_resamples_and_say_so_once():
+def test_resample_diagnostics_said_once_with_their_count():
+    """A1 is reverse-keyed in bfi: in the resamples (by hand) where an item correlates negatively with the rest
+    (corrected item-total r < 0; alpha stays positive in all 20) a ReverseKeyWarning is raised; the bootstrap
+    says once in how many, in ReverseKeyWarning's words, after the full data's own warning."""
+    data = BFI[["A1", "A2", "A3", "A4", "A5"]].iloc[:80].reset_index(drop=True)
+    x = data.to_numpy(float)
+    flagged = 0
+    for s in resamples(x, 20, 0):
+        total = s.sum(axis=1)
+        assert hand_alpha(s) > 0
+        flagged += min(np.corrcoef(s[:, j], total - s[:, j])[0, 1] for j in range(5)) < 0
+    assert flagged == 16
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.bootstrap(data, 1, n_boot=20, seed=0, rotation=None, missing="pairwise")
+    msg = "in 16 of 20 resamples: an item correlates negatively with the rest of its scale: it looks reverse-keyed"
+    assert res.warnings == (msg,)
+    full = "item(s) A1 correlate negatively with the rest of the scale; they may need reverse-keying."
+    assert [(w.category, str(w.message)) for w in caught] == [(ReverseKeyWarning, full), (ReverseKeyWarning, msg)]
+
+
+def test_fixed_resample_diagnostics_count_resamples_and_say_so_once():
     """A1 is reverse-keyed in bfi: resamples whose alpha is negative or in which an item correlates negatively
     with the rest (corrected item-total r by hand) raise ReverseKeyWarnings; the warning says in how many of
     the resamples, each counted once (a resample raising both is one resample), in ReverseKeyWarning's words."""
@@ -267,3 +288,15 @@ def test_align_reorders_and_resigns_factors():
     ref3 = np.array([[0.9, 0.0, 0.1], [0.1, 0.8, 0.0], [0.0, 0.2, 0.7], [0.5, 0.1, 0.1]])
     perm = ref3[:, [2, 0, 1]] * [1, -1, 1]
     np.testing.assert_allclose(align(perm[None], ref3)[0], ref3, atol=1e-15)
+
+
+def test_fixed_the_base_class_diagnostic_is_said_in_its_own_words():
+    """One factor with varimax: each resample says the rotation was not applied (a plain CmanalyticsWarning,
+    whose class words are "Base class of every diagnostic"): the bootstrap repeats the message itself, once."""
+    data = BFI[["C1", "C2", "C3"]].iloc[:80].reset_index(drop=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.bootstrap(data, 1, n_boot=5, seed=0, missing="pairwise")
+    said = "only one factor was extracted, so the varimax rotation was not applied"
+    assert res.warnings == (f"in 5 of 5 resamples: {said}",)
+    assert [str(w.message) for w in caught] == [f"{said}.", f"in 5 of 5 resamples: {said}"]
