@@ -100,6 +100,15 @@ def test_batched_draws_across_two_batches_by_hand():
         np.testing.assert_array_equal(frame.to_numpy(), values)
 
 
+def test_listwise_deletion_resamples_the_complete_rows():
+    """Holes in three rows: listwise deletion resamples the 77 complete respondents (the batched path)."""
+    data = C5.astype(float)
+    data.iloc[2, 0] = data.iloc[40, 3] = data.iloc[41, 4] = np.nan
+    res = quiet(cma.bootstrap, data, 1, n_boot=np.int64(25), rotation=None, seed=4)
+    check_draws(res, data.dropna().to_numpy(), 25, 4, 0.95)
+    assert type(res.n_boot) is int and res.n_boot == 25
+
+
 def test_resample_by_resample_path_by_hand():
     """missing="pairwise" (complete data) takes the resample-by-resample path: the same draws by hand."""
     x = C5.to_numpy(float)
