@@ -318,33 +318,45 @@ def reason(mutated: str, original: str = "") -> str:
     return "gap: no test distinguishes this change"
 
 
+def survivor_rows(mod: str, keys: list[str]) -> list[tuple]:
+    """(file, line, function, original, mutated, reason) of each of ``keys``, surviving mutants of ``mod``."""
+    path = mod.replace(".", "/")  # sem.fit -> sem/fit.py
+    mutated, original = functions(MUTATED / f"{path}.py"), functions(SOURCE / f"{path}.py")
+    rows = []
+    for key in keys:
+        name = key.rsplit(".", 1)[1]
+        base = name.rsplit("__mutmut_", 1)[0]
+        _, orig = mutated[base + "__mutmut_orig"]
+        _, mut = mutated[name]
+        start, _ = original[base[2:]]
+        # the def line differs by the function's name; a default argument's mutation shows there
+        head = [orig[0], mut[0].replace(name, base + "__mutmut_orig", 1)]
+        diff = list(difflib.unified_diff([head[0], *orig[1:]], [head[1], *mut[1:]], lineterm="", n=0))
+        hunk = next((d for d in diff if d.startswith("@@")), "@@ -0 @@")
+        offset = int(re.match(r"@@ -(\d+)", hunk).group(1)) - 1
+        old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
+        new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
+        old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
+        rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new, old)))
+    return rows
+
+
+def print_rows(rows: list[tuple]) -> None:
+    print("| file | line | function | original | mutated | why it survives |")
+    print("|---|---|---|---|---|---|")
+    for f, line, fn, old, new, why in rows:
+        print(f"| {f} | {line} | {fn} | `{old.replace('|', '/')}` | `{new.replace('|', '/')}` | {why} |")
+
+
 def main(modules: list[str]) -> None:
     counts = {}
     rows = []
     for mod in modules:
-        path = mod.replace(".", "/")  # sem.fit -> sem/fit.py
+        path = mod.replace(".", "/")
         codes = json.loads((MUTATED / f"{path}.py.meta").read_text())["exit_code_by_key"]
         codes = {k: v for k, v in codes.items() if f".{mod}.x_" in k}  # module-level functions: the scope
         counts[mod] = Counter(STATUS.get(v, "killed" if v else "survived") for v in codes.values())
-        survivors = [k for k, v in codes.items() if v == 0]
-        if not survivors:
-            continue
-        mutated, original = functions(MUTATED / f"{path}.py"), functions(SOURCE / f"{path}.py")
-        for key in survivors:
-            name = key.rsplit(".", 1)[1]
-            base = name.rsplit("__mutmut_", 1)[0]
-            _, orig = mutated[base + "__mutmut_orig"]
-            _, mut = mutated[name]
-            start, _ = original[base[2:]]
-            # the def line differs by the function's name; a default argument's mutation shows there
-            head = [orig[0], mut[0].replace(name, base + "__mutmut_orig", 1)]
-            diff = list(difflib.unified_diff([head[0], *orig[1:]], [head[1], *mut[1:]], lineterm="", n=0))
-            hunk = next((d for d in diff if d.startswith("@@")), "@@ -0 @@")
-            offset = int(re.match(r"@@ -(\d+)", hunk).group(1)) - 1
-            old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
-            new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
-            old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
-            rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new, old)))
+        rows += survivor_rows(mod, [k for k, v in codes.items() if v == 0])
     total = sum(counts.values(), Counter())
     print("| module | mutants | killed | survived | no tests | timeout | not run |")
     print("|---|---|---|---|---|---|---|")
@@ -352,11 +364,7 @@ def main(modules: list[str]) -> None:
         cells = [c[s] for s in ("killed", "survived", "no tests", "timeout", "not run")]
         print(f"| {mod} | {sum(c.values())} | " + " | ".join(map(str, cells)) + " |")
     print()
-    print("| file | line | function | original | mutated | why it survives |")
-    print("|---|---|---|---|---|---|")
-    for row in rows:
-        f, line, fn, old, new, why = row
-        print(f"| {f} | {line} | {fn} | `{old.replace('|', '/')}` | `{new.replace('|', '/')}` | {why} |")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ rest, a simple random sample stratified by module (each module in proportion to 
 the kill rate of the whole with a confidence interval. Run after mutmut has generated mutants/ (any `make mutants`).
 
     python docs/mutants_sample.py names N [--seed S]   # the sampled mutant names, for mutmut run / make mutants
-    python docs/mutants_sample.py report N [--seed S]  # their results, by module, with a 95% Wilson interval
+    python docs/mutants_sample.py report N [--seed S]  # their results, by module, with a 95% Wilson interval,
+                                                       # then every surviving mutant of the sample with its reason
 
 The same N and seed give the same sample (numpy's default_rng), so `report` reads back what `names` chose.
 """
@@ -21,6 +22,9 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutants_report import print_rows, survivor_rows  # noqa: E402 - a sibling script, not a package
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTATED = ROOT / "mutants" / "cmanalytics" / "psychometrics"
@@ -86,6 +90,12 @@ def report(n: int, seed: int) -> None:
         f"| all | {total['mutants']} | {sum(map(len, chosen.values()))} | {total['killed']} | {total['survived']} "
         f"| {total['not run']} | {100 * total['killed'] / max(run, 1):.1f}% (95% CI {100 * lo:.1f}-{100 * hi:.1f}%) |"
     )
+    print()
+    rows = []
+    for module, names in chosen.items():
+        codes = json.loads((MUTATED / (module.replace(".", "/") + ".py.meta")).read_text())["exit_code_by_key"]
+        rows += survivor_rows(module, [k for k in names if codes[k] == 0])
+    print_rows(rows)
 
 
 def main(argv: list[str]) -> None:
