@@ -476,7 +476,7 @@ def split_half(
     values = _split_values(r, rows)
     vt = r.sum()
     off = r - np.diag(np.diag(r))
-    smc = 1 - 1 / np.diag(np.linalg.inv(r))
+    smc = 1 - 1 / np.diag(m.inverse)  # (DRD)^-1 = D R^-1 D: the same diagonal; a pseudo-inverse when singular
     names = list(m.names)
     best, worst = int(np.argmax(values)), int(np.argmin(values))
     return SplitHalfResult(

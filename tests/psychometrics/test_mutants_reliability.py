@@ -34,6 +34,7 @@ def frame(block: dict) -> pd.DataFrame:
 
 
 D = frame(REF["data"])  # 10 respondents x 5 items; i4 runs the other way
+BFI_10 = pd.read_csv(TESTS / "reference" / "bfi_complete.csv").iloc[:200, :10]
 ITEM_COLUMNS = [
     "mean",
     "sd",
@@ -691,3 +692,61 @@ def test_scale_variance_in_the_data_units_for_huge_answers():
         warnings.simplefilter("error")
         huge = cma.cronbach_alpha(x * 1e160).item_stats
     assert np.isinf(huge["scale_var_if_deleted"]).all()
+
+
+# --- keying by the first component, defaults and the missing-data policy of split_half and guttman --------
+
+
+def test_keys_by_the_sign_of_the_first_component_summing_positive():
+    """psych's check.keys: the first principal component, signed to sum positive, and the items loading negatively
+    reversed. R below: a and b correlate -.6, c .3 with a and -.3 with b; by symmetry the component loads a and b
+    equally with opposite signs (+-.847) and c (.620) with a's sign; summing positive (.620 > 0) keys b alone.
+    An item uncorrelated with the others loads exactly 0 and is not reversed."""
+    names = list("abc")
+    r = pd.DataFrame([[1.0, -0.6, 0.3], [-0.6, 1.0, -0.3], [0.3, -0.3, 1.0]], index=names, columns=names)
+    values, vectors = np.linalg.eigh(r.to_numpy())
+    pc = vectors[:, -1] * np.sqrt(values[-1])
+    pc = pc if pc.sum() > 0 else -pc
+    np.testing.assert_allclose(pc, [0.84707889, -0.84707889, 0.62010479], atol=1e-8)
+    assert cma.split_half(corr=r, n_obs=50).reversed == ("b",)
+    zero = pd.DataFrame([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]], index=names, columns=names)
+    assert cma.split_half(corr=zero, n_obs=50).reversed == ()
+
+
+def test_default_seed_is_zero_and_guttman_passes_its_seed_on():
+    """Ten items, 126 splits, 4 sampled: the default seed is 0; guttman's lambda 4 is split_half's with the same
+    n_sample and seed (another seed samples other splits)."""
+    x = BFI_10
+    assert cma.split_half(x, n_sample=4) == cma.split_half(x, n_sample=4, seed=0)
+    assert cma.guttman(x, n_sample=4).split == cma.split_half(x, n_sample=4, seed=0)
+    for seed in (3, 11):
+        g, s = cma.guttman(x, n_sample=4, seed=seed), cma.split_half(x, n_sample=4, seed=seed)
+        assert g.split == s and g.lambda4 == s.max
+    assert cma.split_half(x, n_sample=4, seed=3).mean != cma.split_half(x, n_sample=4, seed=11).mean
+
+
+def test_split_half_and_guttman_under_pairwise_deletion():
+    """missing="pairwise": the lambdas of pandas' pairwise Pearson matrix (closed forms by hand)."""
+    x = frame(REF["data_missing"])
+    r = x.corr().to_numpy()
+    v = r.sum()
+    off = v - 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = cma.guttman(x, missing="pairwise")
+        s = cma.split_half(x, missing="pairwise", check_keys=False)
+    assert g.lambda1 == pytest.approx(1 - 4 / v, abs=1e-12)
+    assert g.lambda3 == pytest.approx(4 / 3 * off / v, abs=1e-12)
+    assert s.alpha == pytest.approx(4 / 3 * off / v, abs=1e-12) and s.average_r == pytest.approx(off / 12, abs=1e-12)
+
+
+def test_fixed_split_half_of_a_singular_matrix_uses_the_pseudo_inverse_as_guttman():
+    """The six complete rows of the data with holes give a singular R (to rounding): split_half's lambda 6 (items
+    not keyed) uses the same (pseudo-)inverse as guttman's, instead of failing in numpy; lambda 1 by hand."""
+    x = frame(REF["data_missing"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = cma.guttman(x)
+        s = cma.split_half(x, check_keys=False)
+    assert s.lambda6 == g.lambda6
+    assert g.lambda1 == pytest.approx(1 - 4 / x.dropna().corr().to_numpy().sum(), abs=1e-12)
