@@ -664,3 +664,108 @@ def test_mixed_fit_options(mixed_fit):
         "ordered": ("x4", "x5", "x6"),
     }
     assert mixed_fit.estimator == "WLSMV"
+
+
+# ---------------------------------------------------------------- sem.fitting: the log-likelihoods of _measures
+
+LOGL = ("logl", "unrestricted.logl", "aic", "bic", "bic2", "chisq", "baseline.chisq")
+
+
+def test_loglikelihoods_with_structured_means_as_lavaan(hs):
+    """Scalar invariance (means not saturated: the mean residuals enter the log-likelihood, -N/2 d' S^-1 d)
+    against lavaan's fitMeasures of hs_invariance_scalar."""
+    ref = reference_json("hs_invariance_scalar")["fit"]
+    f = sem_fit(hs, HS3, group="school", group_equal=["loadings", "intercepts"]).fit_measures
+    for k in LOGL:
+        assert f[k] == pytest.approx(ref[k], rel=1e-6), k
+
+
+def test_fiml_with_fixed_x_loglikelihoods_as_lavaan():
+    """FIML with observed predictors (fixed.x): both log-likelihoods are of the outcomes given the predictors,
+    lavaan's fixedx_mimic_fiml (unrestricted.logl -3049.793, logl -3166.372)."""
+    mimic = """visual =~ x1 + x2 + x3
+               textual =~ x4 + x5 + x6
+               speed =~ x7 + x8 + x9
+               visual ~ age13 + sex
+               speed ~ age13 + grade7"""
+    ref = reference_json("fixedx_mimic_fiml")["fit"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the 4 cases missing a predictor are dropped, with a DataWarning
+        f = sem_fit(pd.read_csv(SEM_REF / "hs_covariates_missing.csv"), mimic, missing="fiml").fit_measures
+    for k in LOGL:
+        assert f[k] == pytest.approx(ref[k], rel=2e-6), k
+
+
+def test_uls_has_no_likelihood_and_no_p_value(hs):
+    """lavaan's ULS (hs_cfa_uls): no p-value for the statistic nor the baseline (not chi-square distributed)
+    and no log-likelihood, AIC or BIC; the statistics themselves as lavaan's."""
+    ref = reference_json("hs_cfa_uls")["fit"]
+    f = sem_fit(hs, HS3, estimator="ULS").fit_measures
+    assert np.isnan(f["pvalue"]) and np.isnan(f["baseline.pvalue"])
+    assert not {"logl", "unrestricted.logl", "aic", "bic", "bic2"} & set(f)
+    assert f["chisq"] == pytest.approx(ref["chisq"], rel=1e-5)
+    assert f["baseline.chisq"] == pytest.approx(ref["baseline.chisq"], rel=1e-5)
+    g = sem_fit(hs, HS3, estimator="GLS").fit_measures
+    assert 0 < g["pvalue"] < 1 and not {"logl", "aic"} & set(g)
+
+
+# ---------------------------------------------------------------- sem.results: start values
+
+START_REF = SEM_REF.parent / "mutants" / "semengine_start.json"
+
+
+def _starts(hs, std_lv, meanstructure):
+    from cmanalytics.psychometrics.sem.fitting import _group_data, statements_of
+    from cmanalytics.psychometrics.sem.model import _structure, build_table
+    from cmanalytics.psychometrics.sem.results import start_values
+
+    st = statements_of(HS3)
+    groups, _ = _group_data(hs, _structure(st, hs.columns).ov, None, "listwise", [])
+    table = build_table(
+        st,
+        hs.columns,
+        std_lv=std_lv,
+        meanstructure=meanstructure,
+        n_groups=1,
+        group_equal=(),
+        group_partial=(),
+        fixed_x=False,
+    )
+    theta = start_values(table, groups)
+    return {(r.lhs, r.op, r.rhs): float(theta[r.index]) for r in table.rows if r.free}
+
+
+def _first_component(hs, items):
+    """Loadings of the first principal component of the items' covariance matrix (divisor N), sign positive."""
+    s = np.cov(hs[items].to_numpy(float), rowvar=False, ddof=0)
+    ev, vec = np.linalg.eigh(s)
+    lam = vec[:, -1] * np.sqrt(ev[-1])
+    return lam if lam.sum() > 0 else -lam
+
+
+def test_start_values_as_lavaan_and_by_hand(hs):
+    """Residual variances half the observed (divisor N), intercepts the observed means, factor covariances 0:
+    lavaan's parTable(fit)$start (semengine_start.json, make_semengine_start.R). Loadings and factor
+    variances from each factor's first principal component (numpy): with a marker, loadings divided by the
+    marker's and the factor variance the marker's squared; with std_lv the component itself."""
+    import json
+
+    ref = json.loads(START_REF.read_text())
+    lavaan = {(a, o, b): s for a, o, b, s in zip(ref["lhs"], ref["op"], ref["rhs"], ref["start"])}
+    ours = _starts(hs, std_lv=False, meanstructure=True)
+    assert len(ours) == 30
+    for key, value in ours.items():
+        if key[1] == "~1" or (key[1] == "~~" and (key[0] in ITEMS or key[0] != key[2])):
+            assert value == pytest.approx(lavaan[key], rel=1e-12, abs=1e-15), key
+    flat = _starts(hs, std_lv=True, meanstructure=False)
+    assert len(flat) == 21
+    for f, items in MODEL.items():
+        lam = _first_component(hs, items)
+        for k, v in enumerate(items):
+            assert flat[(f, "=~", v)] == pytest.approx(lam[k], rel=1e-10)
+            if k:
+                assert ours[(f, "=~", v)] == pytest.approx(lam[k] / lam[0], rel=1e-10)
+        assert ours[(f, "~~", f)] == pytest.approx(lam[0] ** 2, rel=1e-10)
+        assert (f, "~~", f) not in flat
+    for v in ITEMS:
+        assert flat[(v, "~~", v)] == pytest.approx(np.var(hs[v].to_numpy(float)) / 2, rel=1e-12)
