@@ -241,7 +241,10 @@ class Discrepancy:
         return self.evaluate(theta, 0)[0]
 
     def gradient(self, theta):
-        return self.evaluate(theta, 1)[1]
+        """The analytic gradient; NaN where the implied covariance matrix is not positive definite (F is
+        infinite there), so that an optimizer's line search backs off instead of failing on a missing array."""
+        g = self.evaluate(theta, 1)[1]
+        return np.full(len(theta), np.nan) if g is None else g
 
     def hessian(self, theta, step: float = 1e-6, central: bool = True) -> np.ndarray:
         """The observed Hessian of F by differences of the analytic gradient (symmetrized): central for
@@ -275,6 +278,13 @@ def _backtrack(disc, theta, step, f, g, gmax) -> float | None:
             return t
         t /= 2
     return None
+
+
+def _bfgs(disc: Discrepancy, theta: np.ndarray, tol: float, max_iter: int):
+    """scipy's BFGS on F with the analytic gradient, the fallback when scoring stalls."""
+    return optimize.minimize(
+        disc.value, theta, jac=disc.gradient, method="BFGS", options={"gtol": tol, "maxiter": 10 * max_iter}
+    )
 
 
 @dataclass
@@ -335,9 +345,14 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
                 bs = quasi @ s_k
                 quasi = quasi - np.outer(bs, bs) / (s_k @ bs) + np.outer(y_k, y_k) / sy
         theta = theta_new
-    res = optimize.minimize(
-        disc.value, theta, jac=disc.gradient, method="BFGS", options={"gtol": tol, "maxiter": 10 * max_iter}
-    )
+    res = _bfgs(disc, theta, tol, max_iter)
+    if not (np.isfinite(res.fun) and np.max(np.abs(disc.gradient(res.x))) < 1e-6):
+        # scoring can crawl along a ridge into another basin (a Heywood model of Holzinger-Swineford with a
+        # cross-loading: F stuck near 0.379 after 500 steps, where lavaan's nlminb reaches 0.2461 from the
+        # start); BFGS from the start values as well, and the lower of the two is kept
+        fresh = _bfgs(disc, np.asarray(theta0, float), tol, max_iter)
+        if np.isfinite(fresh.fun) and not fresh.fun >= res.fun:
+            res = fresh
     g = disc.gradient(res.x) if np.isfinite(res.fun) else np.full(len(theta), np.nan)
     ok = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-6)
     return Optimum(res.x, float(res.fun), g, it + int(res.nit), ok, str(res.message))
