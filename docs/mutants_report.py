@@ -293,6 +293,32 @@ REASONS = [
     (r"hi = top if \(k == 1\) and False", "equivalent: with k = 1 the other branch is top - 0 * (...) = top"),
     (r"best_logdet\(l1\) - need, lo, hi, \)$", "equivalent: brentq's default xtol (2e-12) gives the root to 1e-12"),
     # --- end H2 ---
+    # --- H5 sem engine ---
+    (
+        r'opts\.get\("missing", (None|"XXlistwiseXX"|"LISTWISE")?\)|opts\.get\("information", (None|"XXexpectedXX"|"EXPECTED")?\)',
+        "equivalent: a fit's options always hold 'missing' and 'information', so the default of get() is never used",
+    ),
+    (
+        r'if op == "~" and rhs == "XX1XX"|if op == "XX~XX" and rhs == "1"'
+        r'|if op == "~" and rhs == "1":$|op, rhs = (None|"XX~1XX"|"~1"), (None|"XXXX"|"")$',
+        "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
+    ),
+    (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (
+        r"1\.0 if \(std_lv or e in st\.lv\) else np\.nan\)|1\.0 if \(std_lv and e in st\.lv\) else None\)",
+        "equivalent: the value of a free row is never read (starts come from start_values; fixing a row sets it)",
+    ),
+    (r"eigvalsh\(\(cov \+ cov\.T\) / 2\)\[0\] <= 0", "equivalent: a latent eigenvalue exactly 0.0 does not occur"),
+    (r"den >= 1e-8 \* c", "equivalent: a denominator exactly 1e-8 c (to the last bit) does not occur"),
+    (
+        r"np\.abs\(r\)\.max\(\) / max\(h\.shape\) \* 1e-12",
+        "equivalent: R's diagonal is O(1) or rounding (1e-16) relative to its largest; 1e-12 k and 1e-12/k split them alike",
+    ),
+    (
+        r"np\.minimum\(x \* x, _BIG \* 2\)",
+        "equivalent: changes phi(x) only for 8.7 < |x| < 38, from below 3e-17 to exp(-38)/sqrt(2 pi): rounding level",
+    ),
+    # --- end H5 ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
