@@ -769,3 +769,47 @@ def test_start_values_as_lavaan_and_by_hand(hs):
         assert (f, "~~", f) not in flat
     for v in ITEMS:
         assert flat[(v, "~~", v)] == pytest.approx(np.var(hs[v].to_numpy(float)) / 2, rel=1e-12)
+
+
+def test_modindices_columns_also_when_nothing_is_left_out(hs_fit):
+    """A path model of observed variables has no loading, residual or factor covariance to add (lavaan's
+    modindices() candidates): the frame is empty but has the columns of a non-empty one."""
+    cols = ["lhs", "op", "rhs", "group", "mi", "epc", "sepc.all", "p_value"]
+    assert list(hs_fit.modindices().columns) == cols
+    path = sem_fit(pd.read_csv(SEM_REF / "political_democracy.csv"), "y1 ~ x1 + x2\ny5 ~ y1 + x1")
+    empty = path.modindices()
+    assert list(empty.columns) == cols and len(empty) == 0
+
+
+def test_invariance_passes_its_options_to_each_step(hs):
+    """group_partial frees x3's and x7's intercepts in the scalar step only (lavaan's hs_invariance_partial:
+    chi2 129.422 on 58 df; the configural step as hs_invariance_configural); std_lv reaches every fit (the
+    same chi-square: an equivalent parameterization)."""
+    res = cma.invariance(
+        hs, HS3, group="school", steps=["configural", "scalar"], group_partial=["x3 ~ 1", "x7 ~ 1"], std_lv=True
+    )
+    conf, part = (reference_json(n)["fit"] for n in ("hs_invariance_configural", "hs_invariance_partial"))
+    np.testing.assert_allclose(res.table["chi2"], [conf["chisq"], part["chisq"]], rtol=1e-5)
+    assert res.table["df"].tolist() == [48, 58]
+    assert res.fits["configural"].options["group_partial"] == ()
+    assert res.fits["scalar"].options["group_partial"] == ("x3 ~ 1", "x7 ~ 1")
+    assert res.fits["scalar"].options["group_equal"] == ("loadings", "intercepts")
+    assert all(f.options["std_lv"] is True and f.options["missing"] == "listwise" for f in res.fits.values())
+
+
+def test_method_variance_under_fiml_keeps_every_case():
+    """missing='fiml' reaches the three fits, and the marker's correlations are pairwise over every case
+    (pandas' DataFrame.corr: pairwise complete observations), n_obs all rows; the trait model's chi-square
+    is lavaan's hs_fiml."""
+    data = pd.read_csv(SEM_REF / "hs_missing.csv")
+    data["marker"] = np.random.default_rng(7).standard_normal(len(data)) + 0.2 * data["x1"].fillna(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = method_variance(data, MODEL, marker="marker", missing="fiml")
+    assert all(f.options["missing"] == "fiml" for f in res.fits.values())
+    assert list(res.fits) == ["model", "single factor", "ULMC"]
+    assert res.table.loc["model", "chi2"] == pytest.approx(reference_json("hs_fiml")["fit"]["chisq"], rel=1e-5)
+    assert res.marker["n_obs"] == len(data)
+    r = data[ITEMS + ["marker"]].corr().to_numpy()
+    r_m = r[-1, :-1][r[-1, :-1] > 0].min()
+    assert res.marker["r_m"] == pytest.approx(r_m, abs=1e-12)
