@@ -180,7 +180,7 @@ def test_a_resample_without_variance_is_named_one_by_one():
         "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data."
     )
     with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
-        quiet(cma.bootstrap, FLAT, 1, n_boot=200, rotation=None, seed=0, method="paf")
+        quiet(cma.bootstrap, FLAT, 1, n_boot=200, rotation=None, seed=0, missing="pairwise")
 
 
 ROTATIONS = (
@@ -309,3 +309,38 @@ def test_fixed_the_base_class_diagnostic_is_said_in_its_own_words():
     said = "only one factor was extracted, so the varimax rotation was not applied"
     assert res.warnings == (f"in 5 of 5 resamples: {said}",)
     assert [str(w.message) for w in caught] == [f"{said}.", f"in 5 of 5 resamples: {said}"]
+
+
+def hand_align(draw: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Tucker's congruence phi_ij = d_i . r_j / (|d_i| |r_j|) of two factors; the pairing with the larger summed
+    |phi|, then each column signed to make its phi positive."""
+    phi = np.array([[d @ r / np.sqrt((d @ d) * (r @ r)) for r in ref.T] for d in draw.T])
+    order = [0, 1] if abs(phi[0, 0]) + abs(phi[1, 1]) >= abs(phi[1, 0]) + abs(phi[0, 1]) else [1, 0]
+    return np.column_stack([draw[:, i] * np.sign(phi[i, j]) for j, i in enumerate(order)])
+
+
+def test_align_matches_by_congruence_not_by_raw_products():
+    """Columns of very unequal length in the reference and the draws: the pairing by congruence (lengths divided
+    out) differs from pairings by raw or re-weighted products; every draw as by hand."""
+    rng = np.random.default_rng(0)
+    ref = rng.normal(size=(6, 2)) * [1.0, 3.0]
+    draws = rng.normal(size=(200, 6, 2)) * rng.uniform(0.2, 3.0, (200, 1, 2))
+    want = np.stack([hand_align(d, ref) for d in draws])
+    np.testing.assert_allclose(align(draws, ref), want, atol=1e-15)
+
+
+def test_align_keeps_a_column_orthogonal_to_its_reference():
+    """One factor whose draw is orthogonal to the reference (phi exactly 0): kept as it is, not zeroed or scaled."""
+    ref = np.array([[0.5], [0.5], [0.0], [0.0]])
+    draw = np.array([[[0.3], [-0.3], [0.6], [0.2]]])
+    np.testing.assert_array_equal(align(draw, ref), draw)
+
+
+def test_defaults_two_thousand_resamples_and_three_items_at_least():
+    """The documented default of 2000 resamples (the default method and rotation: the case-insensitivity test);
+    three items are enough, two are refused in response_matrix's words."""
+    res = quiet(cma.bootstrap, C5.iloc[:, :3], 1, seed=1)
+    assert res.n_boot == 2000 and res.draws["alpha"].shape == (2000,)
+    msg = "data has 2 item(s); this analysis needs at least 3."
+    with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+        quiet(cma.bootstrap, C5.iloc[:, :2], 1, n_boot=10)
