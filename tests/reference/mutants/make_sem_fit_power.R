@@ -9,7 +9,7 @@
 #     by lavaan's rule when both T - d and T_b - d_b are negative);
 # (2) the sample and model-implied moments of the three-factor model with a mean structure, and its SRMR;
 # (3) semTools::findRMSEApower and findRMSEAsamplesize for the test of exact fit (rmsea0 = 0), of not-close
-#     fit, and a close-fit sample size beyond 504 cases (the first block searched).
+#     fit, and sample sizes beyond 504 cases (the first block searched), of 505, 1006 and 5 cases.
 suppressPackageStartupMessages({library(lavaan); library(semTools); library(jsonlite)})
 hs <- HolzingerSwineford1939
 HS3 <- "visual =~ x1 + x2 + x3
@@ -41,11 +41,16 @@ power <- expand.grid(rmsea0 = 0, rmseaA = c(0.05, 0.08), df = c(10, 24), n = c(1
 power <- rbind(power, expand.grid(rmsea0 = 0.08, rmseaA = c(0.05, 0.02), df = c(10, 24), n = c(100, 300),
                                   group = c(1, 2)))
 power$power <- mapply(findRMSEApower, power$rmsea0, power$rmseaA, power$df, power$n, group = power$group)
-ss <- data.frame(rmsea0 = c(0.05, 0.05, 0, 0, 0.08, 0.08), rmseaA = c(0.06, 0.06, 0.05, 0.05, 0.05, 0.05),
-                 df = c(10, 10, 20, 20, 20, 20), group = c(1, 2, 1, 2, 1, 2), power = c(0.8, 0.8, 0.8, 0.9, 0.8, 0.7),
-                 alpha = c(0.05, 0.05, 0.05, 0.01, 0.05, 0.1))
+# the last three: N = 505 and 1006 (the first of the second and third blocks of 500 searched from 5) and N = 5
+ss <- data.frame(rmsea0 = c(0.05, 0.05, 0, 0, 0.08, 0.08, 0.05, 0.05, 0),
+                 rmseaA = c(0.06, 0.06, 0.05, 0.05, 0.05, 0.05, 0.0882, 0.07616, 0.5),
+                 df = c(10, 10, 20, 20, 20, 20, 10, 10, 100), group = c(1, 2, 1, 2, 1, 2, 1, 1, 1),
+                 power = c(0.8, 0.8, 0.8, 0.9, 0.8, 0.7, 0.8, 0.8, 0.8),
+                 alpha = c(0.05, 0.05, 0.05, 0.01, 0.05, 0.1, 0.05, 0.05, 0.05))
 ss$n <- mapply(function(r0, ra, df, g, p, a) findRMSEAsamplesize(r0, ra, df, power = p, alpha = a, group = g),
                ss$rmsea0, ss$rmseaA, ss$df, ss$group, ss$power, ss$alpha)
+ss$reported <- as.character(ss$n)  # semTools prints "Sample Size <= 5" when the first N searched has the power
+ss$n <- suppressWarnings(as.numeric(ss$reported))
 res <- list(versions = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
                             semTools = as.character(packageVersion("semTools"))),
             measures = measures, moments = moments, power = as.list(power), sample_size = as.list(ss))
