@@ -344,3 +344,68 @@ def test_defaults_two_thousand_resamples_and_three_items_at_least():
     msg = "data has 2 item(s); this analysis needs at least 3."
     with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
         quiet(cma.bootstrap, C5.iloc[:, :2], 1, n_boot=10)
+
+
+def test_the_first_flat_resample_names_its_own_item():
+    """Items c and d each constant but for two respondents: with seed 1 the independent stream's first flat
+    (resample, item) is (6, d) and the next (13, c); the message names d. With two varimax components (the
+    batched path too) the same words."""
+    x = _X.copy()
+    x[:, 3] = 2.0
+    x[5, 3], x[11, 3] = 4.0, 1.0
+    pairs = [(b + 1, "abcd"[j]) for b, s in enumerate(resamples(x, 200, 1)) for j in range(4) if np.ptp(s[:, j]) == 0]
+    assert pairs[:2] == [(6, "d"), (13, "c")]
+    msg = (
+        "bootstrap resample 6 cannot be analysed (item 'd' has no variance); with 15 respondents some resamples "
+        "lose an item's variance or make the matrix singular: a bootstrap needs more data."
+    )
+    data = pd.DataFrame(x, columns=list("abcd"))
+    for k, rotation in ((1, None), (2, "varimax")):
+        with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+            quiet(cma.bootstrap, data, k, n_boot=200, rotation=rotation, seed=1)
+
+
+def test_pairwise_resamples_keep_pairwise_deletion():
+    """Holes in the data, missing="pairwise": each resample's alpha is that of its pairwise covariances (pandas),
+    its KMO that of its pairwise correlations, by hand."""
+    data = C5.astype(float)
+    data.iloc[[2, 7, 30], 0] = np.nan
+    data.iloc[[5, 40, 41], 3] = np.nan
+    res = quiet(cma.bootstrap, data, 1, n_boot=15, rotation=None, seed=6, missing="pairwise")
+    for b, s in enumerate(resamples(data.to_numpy(), 15, 6)):
+        c = pd.DataFrame(s).cov().to_numpy()
+        assert res.draws["alpha"][b] == pytest.approx(5 / 4 * (1 - np.trace(c) / c.sum()), abs=1e-10)
+        r = pd.DataFrame(s).corr().to_numpy()
+        si = np.linalg.inv(r)
+        partial = -si / np.sqrt(np.outer(np.diag(si), np.diag(si)))
+        off = ~np.eye(5, dtype=bool)
+        kmo = (r[off] ** 2).sum() / ((r[off] ** 2).sum() + (partial[off] ** 2).sum())
+        assert res.draws["kmo"][b] == pytest.approx(kmo, abs=1e-10)
+
+
+@pytest.mark.parametrize("scale", [[1e-8] * 5, [1.0, 1.0, 1e8, 1.0, 1.0]])
+def test_answers_in_any_units(scale):
+    """Answers in tiny units, or one item in huge ones: no item is taken for flat; every draw by hand."""
+    data = C5 * scale
+    res = quiet(cma.bootstrap, data, 1, n_boot=30, rotation=None, seed=2)
+    x = data.to_numpy(float)
+    samples = resamples(x, 30, 2)
+    np.testing.assert_allclose(res.draws["alpha"], [hand_alpha(s) for s in samples], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(res.draws["kmo"], [hand_kmo(s) for s in samples], atol=1e-9)
+
+
+def test_many_respondents_one_answer_apart():
+    """1000 respondents, item c constant but for one: a resample misses that respondent with probability about
+    1/e; the first such resample (independent stream) is named."""
+    x = np.random.default_rng(3).integers(1, 6, (1000, 4)).astype(float)
+    x[:, 2] = 3.0
+    x[17, 2] = 4.0
+    counts = np.random.default_rng(9).multinomial(1000, np.full(1000, 1 / 1000), size=50)
+    b = int(np.argmax(counts[:, 17] == 0)) + 1
+    assert counts[b - 1, 17] == 0 and b > 1
+    msg = (
+        f"bootstrap resample {b} cannot be analysed (item 'c' has no variance); with 1000 respondents some "
+        "resamples lose an item's variance or make the matrix singular: a bootstrap needs more data."
+    )
+    with pytest.raises(DataError, match=f"^{re.escape(msg)}$"):
+        quiet(cma.bootstrap, pd.DataFrame(x, columns=list("abcd")), 1, n_boot=50, rotation=None, seed=9)
