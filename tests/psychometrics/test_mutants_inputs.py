@@ -500,3 +500,304 @@ def test_a_number_beyond_the_range_of_floats_is_a_data_error():
     df.loc[2, "b"] = 10**400
     with pytest.raises(DataError, match=exact("data could not be read as numbers: int too large to convert to float")):
         response_matrix(df)
+
+
+# --- inverses -----------------------------------------------------------------------------------------------
+
+
+def test_inverse_and_pseudo_inverse_by_hand():
+    """R3^-1 = adj(R3)/det R3 with det = 1 + 2(.5)(.4)(.3) - .25 - .16 - .09 = .62 and the cofactors below.
+    [[1, 1], [1, 1]] is singular (eigenvalues 0 and 2): its Moore-Penrose inverse is v v'/2 with
+    v = (1, 1)/sqrt 2, every entry 1/4."""
+    adj = np.array([[0.91, -0.38, -0.25], [-0.38, 0.84, -0.10], [-0.25, -0.10, 0.75]])
+    inv, singular = inputs.inverse(R3)
+    assert singular is False
+    np.testing.assert_allclose(inv, adj / 0.62, rtol=0, atol=1e-14)
+    inv, singular = inputs.inverse(R3, np.linalg.eigh(R3))
+    assert singular is False
+    np.testing.assert_allclose(inv, adj / 0.62, rtol=0, atol=1e-14)
+    ones = np.ones((2, 2))
+    for eigh in (None, np.linalg.eigh(ones)):
+        pinv, singular = inputs.inverse(ones, eigh)
+        assert singular is True
+        np.testing.assert_allclose(pinv, np.full((2, 2), 0.25), rtol=0, atol=1e-15)
+    # the eigendecomposition given is the one used: a (wrong) one claiming R3 singular gives its pseudo-inverse
+    fake = (np.array([0.0, 2.0]), np.eye(2))
+    pinv, singular = inputs.inverse(np.eye(2), fake)
+    assert singular is True
+    np.testing.assert_allclose(pinv, [[0.0, 0.0], [0.0, 0.5]], rtol=0, atol=0)
+    # pseudo_inverse drops eigenvalues below 1e-10 p and inverts the others
+    w, v = np.array([1.5e-10, 1.0, 2.0]), np.eye(3)
+    np.testing.assert_allclose(inputs.pseudo_inverse(w, v), np.diag([0.0, 1.0, 0.5]), rtol=0, atol=0)
+    np.testing.assert_allclose(inputs.pseudo_inverse(np.array([4e-10, 1.0, 2.0]), v), np.diag([2.5e9, 1.0, 0.5]))
+
+
+def test_singular_below_1e_10_times_p():
+    assert inputs.is_singular(np.array([2.9e-10, 1.0, 2.0])) is True  # below 3e-10
+    assert inputs.is_singular(np.array([3.1e-10, 1.0, 2.0])) is False
+    assert inputs.is_singular(np.array([1.5e-10, 1.0, 2.0])) is True  # above 1e-10 / 3: p multiplies
+    stack = np.stack([R3, np.ones((3, 3))])
+    out = inputs.stack_inverse(stack)  # one singular matrix: pseudo-inverses of all
+    np.testing.assert_allclose(out[0], np.linalg.inv(R3), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(out[1], np.full((3, 3), 1 / 9), rtol=0, atol=1e-14)  # v v'/3, v = 1/sqrt 3
+
+
+def test_whole_numbers_refuse_bools_and_fractions_at_the_default_minimum():
+    for bad in (True, 2.5, np.bool_(True)):
+        with pytest.raises(ArgumentError, match=exact(f"n must be a whole number of at least 1; got {bad!r}.")):
+            check_whole("n", bad)
+
+
+def test_response_matrix_reads_as_floats_unless_told_not_to():
+    for frame in (ANSWERS, ANSWERS.astype(np.float32), ANSWERS.astype(bool)):
+        x, _ = response_matrix(frame)
+        assert x.dtype == np.float64
+        np.testing.assert_array_equal(x, frame.to_numpy().astype(np.float64))
+    x, names = response_matrix(pd.DataFrame(index=range(3)), min_items=0)  # no columns at all
+    assert x.shape == (3, 0) and names == ()
+    with pytest.raises(DataError, match=exact("data has 0 item(s); this analysis needs at least 3.")):
+        response_matrix(pd.DataFrame(index=range(3)))
+
+
+def test_moments_from_data_passes_its_policy_and_minimum_on():
+    prepared = cma.prepare(ANSWERS)
+    with pytest.raises(
+        ArgumentError,
+        match=exact(
+            "missing='pairwise', but these items were prepared with missing='listwise': the policy is applied when "
+            "the data are read. Prepare them again (cma.prepare(df, missing='pairwise')) or leave missing= out."
+        ),
+    ):
+        moments_from_data(prepared, missing="pairwise")
+    assert moments_from_data(prepared) is prepared
+    m = moments_from_data(ANSWERS[["a", "b"]], min_items=2)
+    assert m.names == ("a", "b") and m.corr[0, 1] == pytest.approx(0.8, abs=1e-15)  # r(a, b) = 8/10 by hand
+    with pytest.raises(
+        ArgumentError,
+        match=exact("no input: give data (raw responses) or corr= with n_obs= (a published correlation matrix)."),
+    ):
+        gather(missing="pairwise")
+
+
+def test_the_size_guard_hears_the_rows_of_the_data():
+    """3001 items x 3 rows: the estimate names the 3 rows (3 * 3001^2 / 5e9 + 324.3 s: 5 minutes)."""
+    x = np.random.default_rng(2).standard_normal((3, 3001))
+    with pytest.warns(CmanalyticsWarning) as caught:
+        m = moments_from_data(x)
+    assert [str(w.message) for w in caught] == [
+        "3001 items x 3 rows: expect about 5 minutes and 0.4 GiB for the p x p matrices (estimated for a 2-core "
+        "machine); analysing a scale at a time is far faster."
+    ]
+    assert m.n_items == 3001
+
+
+# --- the one-pass moments: each path against numpy's two-pass formulas ---------------------------------------
+
+
+def correlated(n, seed):
+    return np.random.default_rng(seed).standard_normal((n, 3)) @ np.linalg.cholesky(R3).T
+
+
+def test_direct_pass_on_ordinary_float_data():
+    """Float data beyond one chunk with mean^2/variance = .25: cross-products straight from the data."""
+    x = 0.5 + correlated(45_000, 8)
+    means, cov = inputs.streamed_moments(x)
+    np.testing.assert_allclose(cov, np.cov(x, rowvar=False), rtol=1e-14, atol=0)  # achieved 2e-15
+    np.testing.assert_allclose(means, x.mean(axis=0), rtol=1e-13, atol=0)  # achieved 5e-15
+    m = moments_from_data(x)
+    np.testing.assert_allclose(m.sds, x.std(axis=0, ddof=1), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(m.corr, np.corrcoef(x, rowvar=False), rtol=0, atol=1e-14)
+    # mean 20, sd .1: mean^2/variance = 4e4 > 100 (mean^2 * variance = 4 is not the test): shifted pass, 4e-16
+    # (the direct sums would lose 5e-10)
+    y = 20 + 0.1 * correlated(45_000, 8)
+    np.testing.assert_allclose(inputs.streamed_moments(y)[1], np.cov(y, rowvar=False), rtol=1e-14, atol=0)
+
+
+def test_small_integer_types_beyond_one_chunk():
+    """int16 answers (45 000 rows of 1..5): converted chunk by chunk after the shift; products in int16 would
+    overflow."""
+    x = np.random.default_rng(9).integers(1, 6, size=(45_000, 3)).astype(np.int16)
+    means, cov = inputs.streamed_moments(x)
+    xf = x.astype(np.float64)
+    np.testing.assert_allclose(means, xf.mean(axis=0), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(cov, np.cov(xf, rowvar=False), rtol=0, atol=1e-13)
+
+
+def test_complete_and_nearly_empty_data_keep_every_field():
+    m = moments_from_data(ANSWERS)
+    x = ANSWERS.to_numpy(float)
+    assert (m.n_obs, m.n_rows, m.missing, m.pairwise_n) == (5, 5, "listwise", None)
+    np.testing.assert_allclose(m.means, [3.0, 3.0, 3.0], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(m.cov, np.cov(x, rowvar=False), rtol=0, atol=1e-15)
+    # two respondents are enough for a correlation: as given, and after listwise deletion
+    two = moments_from_data(ANSWERS.iloc[:2])
+    assert two.n_obs == 2 and two.corr[0, 1] == pytest.approx(-1.0, abs=1e-15)  # a: 1, 2; b: 2, 1
+    holes = ANSWERS.astype(float)
+    holes.loc[[2, 3, 4], "c"] = np.nan
+    m = moments_from_data(holes)
+    assert (m.n_obs, m.n_rows) == (2, 5) and m.corr[0, 1] == pytest.approx(-1.0, abs=1e-15)
+    # pairwise: an item answered by exactly two respondents
+    m = moments_from_data(holes, missing="pairwise")
+    assert m.pairwise_n[2, 2] == 2 and m.corr[0, 2] == pytest.approx(1.0, abs=1e-15)  # a: 1, 2; c: 1, 3
+
+
+def test_no_variance_is_relative_to_the_mean():
+    """A column of zeros has no variance; so has one whose spread is below 1e-12 of its mean (1e6 + 1e-8 z),
+    and one of .1 repeated beyond a chunk (its shifted values are rounding, not zero)."""
+    msg = (
+        "item(s) 'item3' have no variance (every respondent gave the same answer); they carry no information for "
+        "a correlation. Drop them and run again."
+    )
+    z = correlated(45_000, 3)
+    for third in (np.zeros(200), 1e6 + 1e-8 * z[:200, 2], np.full(45_000, 0.1)):
+        x = z[: len(third)].copy()
+        x[:, 2] = third
+        with pytest.raises(DataError, match=exact(msg)):
+            moments_from_data(x)
+    ok = z[:200].copy()
+    ok[:, 2] = 1e6 + 1e-5 * z[:200, 2]  # spread 1e-11 of the mean: kept
+    assert moments_from_data(ok).sds[2] > 1e-6
+
+
+def test_perfect_correlations_are_clipped_to_one():
+    """b = 3a + 1 and c = -a/7: correlations of exactly +-1, which rounding can push past 1."""
+    a = np.random.default_rng(0).standard_normal(7)
+    x = np.column_stack([a, 3 * a + 1, -a / 7, np.random.default_rng(1).standard_normal(7)])
+    m = moments_from_data(x)
+    assert np.abs(m.corr).max() <= 1.0
+    np.testing.assert_array_equal(np.diag(m.corr), 1.0)
+    assert m.corr[0, 1] == pytest.approx(1.0, abs=3e-16) and m.corr[0, 2] == pytest.approx(-1.0, abs=3e-16)
+    np.testing.assert_allclose(m.corr[:, 3], np.corrcoef(x, rowvar=False)[:, 3], rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("exponent", [700, -700])
+def test_data_beyond_the_safe_range_are_rescaled_by_powers_of_two(exponent):
+    """Columns scaled by 2^700 (2^650, 2^600) or by 2^-700 (...): products of answers would overflow or underflow,
+    so each column is divided by the power of two that brings its largest magnitude into [1, 2). Correlations
+    are those of the data; means and sds in the data's units; cov in units of cov_unit^2, the largest
+    column unit. The references divide exactly by powers of two before numpy's two-pass formulas."""
+    z = correlated(500, 12)
+    scale = 2.0 ** (exponent - np.array([0, 50, 100]))
+    x = z * scale
+    m = moments_from_data(x)
+    assert m.names == ("item1", "item2", "item3") and m.missing == "listwise" and m.n_obs == 500
+    tops = np.abs(x).max(axis=0)
+    units = np.array([2.0 ** (np.frexp(t)[1] - 1) for t in tops])  # t = f 2^e, f in [.5, 1): 2^(e - 1) <= t
+    assert np.all((tops / units >= 1) & (tops / units < 2))
+    assert m.cov_unit == units.max()
+    np.testing.assert_allclose(m.corr, np.corrcoef(z, rowvar=False), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(m.means / scale, z.mean(axis=0), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(m.sds / scale, z.std(axis=0, ddof=1), rtol=1e-13, atol=0)
+    rel = scale / m.cov_unit
+    np.testing.assert_allclose(m.cov, np.cov(z, rowvar=False) * np.outer(rel, rel), rtol=1e-13, atol=0)
+    # ordinary float data, zeros among them: nothing rescaled
+    plain = moments_from_data(ANSWERS.astype(float) - 1)
+    assert plain.cov_unit == 1.0
+    np.testing.assert_allclose(plain.cov, np.cov(ANSWERS.to_numpy(float), rowvar=False), rtol=0, atol=1e-15)
+
+
+def test_psd_tolerance_of_a_published_matrix():
+    """[[1, r], [r, 1]] with r = 1 + 1e-8 (within the entries' 1e-6): smallest eigenvalue -1e-8, inside the
+    tolerance -1e-8 * 2; r = 1 + 3e-8 is beyond it."""
+    m = moments_from_corr([[1.0, 1 + 1e-8], [1 + 1e-8, 1.0]], 30, min_items=2)
+    assert m.n_items == 2
+    with pytest.raises(
+        CorrelationMatrixError, match=r"^corr is not positive semi-definite \(smallest eigenvalue -3e-08\)"
+    ):
+        moments_from_corr([[1.0, 1 + 3e-8], [1 + 3e-8, 1.0]], 30, min_items=2)
+    with pytest.raises(CorrelationMatrixError, match=exact("corr must be a square matrix; got shape ().")):
+        moments_from_corr(5.0, 30)
+    ints = moments_from_corr(pd.DataFrame(np.eye(3, dtype=int), columns=list("abc")), 30)
+    assert ints.corr.dtype == np.float64
+    assert gather(corr=np.eye(2), n_obs=30, min_items=2).n_items == 2
+    assert gather(ANSWERS[["a", "b"]], min_items=2).n_items == 2
+
+
+def test_smoothing_a_matrix_with_a_small_positive_eigenvalue():
+    """Eigenvalues -0.204, 0.056, 1.558, 2.590: only the negative one is raised (to 1e-10), the rest rescaled to
+    sum to 4, then the unit diagonal restored by D^-1/2 S D^-1/2 (as psych::cor.smooth)."""
+    r = np.array([[1, 0.8, 0.6, -0.5], [0.8, 1, 0.9, 0.2], [0.6, 0.9, 1, 0.7], [-0.5, 0.2, 0.7, 1.0]])
+    w, v = np.linalg.eigh(r)
+    assert w[0] < 0 < 1e-12 < w[1] < 1
+    w = np.concatenate([[1e-10], w[1:]])
+    s = (v * (w * 4 / w.sum())) @ v.T
+    d = np.sqrt(np.diag(s))
+    want = s / np.outer(d, d)
+    np.testing.assert_allclose(inputs.smooth_eigenvalues(r), want, rtol=0, atol=1e-14)
+
+
+def test_definiteness_check_skips_pearson_listwise_and_names_the_method():
+    bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    listwise = dataclasses.replace(pairwise_moments(bad), missing="listwise")
+    assert check_definite(listwise) is listwise  # complete rows give a semi-definite matrix by construction
+    for method, missing, what in (
+        ("polychoric", "pairwise", "polychoric"),
+        ("pearson", "correlation matrix", "pearson"),
+        ("spearman", "listwise", "spearman"),
+    ):
+        m = dataclasses.replace(pairwise_moments(bad), method=method, missing=missing)
+        with pytest.raises(CorrelationMatrixError, match=f"^the {what} correlation matrix of 3 items is not"):
+            check_definite(m)
+
+
+def test_durations_at_their_bounds():
+    assert inputs._duration(89.4) == "89 s" and inputs._duration(90) == "2 minutes"
+    assert inputs._duration(5399) == "90 minutes" and inputs._duration(5400) == "1.5 hours"
+    assert inputs._duration(3600 * 2.0501) == "2.1 hours"  # 7380.36 s / 3600
+
+
+def test_size_guard_refuses_at_nine_tenths_of_memory():
+    available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    p = int((0.9 * available / 48) ** 0.5)  # 6 * 8 p^2 bytes = .9 of the memory: more than the .8 allowed
+    with pytest.raises(DataError, match=f"^{p} items: the p x p matrices alone need about"):
+        size_guard(10, p)
+
+
+def test_column_units_by_hand():
+    """Each column's unit is the power of two at or below its largest magnitude (row 0 included), once any
+    column lies beyond [2^-64, 2^64]; columns of integers, or all within range, need none."""
+    x = np.array([[2.0**70, 2.0**-70, 3.0], [1.0, 1.0, -1.0], [2.0, 2.0, 1.0]])
+    np.testing.assert_array_equal(inputs.column_units(x), [2.0**70, 2.0, 2.0])
+    assert inputs.column_units(np.array([[1000.0, -5.0], [3.0, 0.0]])) is None
+    assert inputs.column_units(np.array([[2.0**64, 1.0], [3.0, 0.0]])) is None  # 2^64 itself is within range
+    np.testing.assert_array_equal(inputs.column_units(np.array([[1e20, 1.0], [3.0, 0.0]])), [2.0**66, 1.0])
+    np.testing.assert_array_equal(inputs.column_units(np.array([[1e-25, 1.0], [0.0, 0.5]])), [2.0**-84, 1.0])
+    assert inputs.column_units(np.array([[2**62, 1], [3, 0]], dtype=np.int64)) is None
+    # ordinary data up to 1000: moments in the data's units, nothing rescaled
+    y = np.column_stack([np.arange(1.0, 11.0) * 100, np.arange(10.0) ** 2, np.arange(10.0) % 3])
+    m = moments_from_data(y)
+    assert m.cov_unit == 1.0
+    np.testing.assert_allclose(m.cov, np.cov(y, rowvar=False), rtol=1e-14, atol=0)
+
+
+def test_huge_and_tiny_columns_together():
+    """Columns at 2^700 and 2^-700 side by side: each is brought to [1, 2) by its own unit (one unit for all
+    would underflow the tiny one to 0); a column of zeros is still one without variance."""
+    z = correlated(300, 4)
+    x = z * np.array([2.0**700, 2.0**-700, 1.0])
+    m = moments_from_data(x)
+    np.testing.assert_allclose(m.corr, np.corrcoef(z, rowvar=False), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(m.means * np.array([2.0**-700, 2.0**700, 1.0]), z.mean(axis=0), rtol=1e-13, atol=1e-15)
+    x[:, 2] = 0.0
+    with pytest.raises(
+        DataError,
+        match=exact(
+            "item(s) 'item3' have no variance (every respondent gave the same answer); they carry no information "
+            "for a correlation. Drop them and run again."
+        ),
+    ):
+        moments_from_data(x)
+
+
+def test_size_guard_when_the_memory_is_unknown():
+    """Where the machine's memory cannot be read, nothing is refused: the estimate is said."""
+    from unittest import mock
+
+    def unknown(name):
+        raise ValueError(name)
+
+    with (
+        mock.patch.object(os, "sysconf", unknown),
+        pytest.warns(CmanalyticsWarning, match=r"^1000000 items x 10 rows: expect about 3333333\.9 hours and "),
+    ):
+        size_guard(10, 1_000_000)  # (10 * 1e12 / 5e9 + 3 * 4e-9 * 1e18) / 3600 = 3333333.9 hours
