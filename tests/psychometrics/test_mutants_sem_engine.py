@@ -210,6 +210,16 @@ def test_residual_means_only_with_a_mean_structure(hs, hs_fit):
     np.testing.assert_allclose(raw.to_numpy(), np.asarray(ref["cov"], float), atol=5e-6)
 
 
+def test_standardized_residuals_with_expected_information(hs):
+    """A complete-data ML fit with the expected information (the default) has standardized residuals:
+    lavaan's residuals(fit, type = "standardized") of hs_cfa_means (residuals_hs_cfa_means)."""
+    ref = reference_json("residuals_hs_cfa_means")["groups"][0]["standardized"]
+    z = sem_fit(hs, HS3, meanstructure=True).residuals("standardized")[0]
+    assert list(z.index) == ref["rows"]
+    off = ~np.eye(9, dtype=bool)  # the diagonal is zero but for rounding, left undivided
+    np.testing.assert_allclose(z.to_numpy()[off], np.asarray(ref["cov"], float)[off], atol=5e-5)
+
+
 # ---------------------------------------------------------------- sem.invariance
 
 
