@@ -1,7 +1,7 @@
 """A path diagram of a fitted model, drawn with matplotlib (no graphviz needed).
 
 Latent variables are ellipses on the upper row, observed variables rectangles on the lower row, each
-under its (first) factor; single-headed arrows are loadings and regressions, curved double-headed arrows
+under its (first) factor (an observed predictor in a regression: a rectangle on the upper row); single-headed arrows are loadings and regressions, curved double-headed arrows
 factor covariances and residual covariances; labels are the standardized estimates (std.all), as
 ``semPlot::semPaths(fit, "std")`` draws them.
 """
@@ -28,7 +28,7 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
     x_ov, x_lv = _layout(sem.table.structure, est)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(x_ov)), 4.5))
-    _draw_nodes(ax, x_ov, x_lv)
+    _draw_nodes(ax, x_ov, x_lv, observed=set(sem.table.structure.phantom))
     _draw_paths(ax, est, x_ov, x_lv, what, digits)
     ax.set_xlim(-1, max(len(x_ov), 2))
     ax.set_ylim(-1.6, 4.2)
@@ -38,7 +38,9 @@ def path_diagram(fit, *, group: int = 1, what: str = "std.all", ax=None, digits:
 
 
 def _layout(st, est) -> tuple[dict, dict]:
-    """The horizontal places: items side by side grouped under their (first) factor, each factor over its items."""
+    """The horizontal places: items side by side grouped under their (first) factor, in the model's order, then
+    the items of no factor; each factor over the mean place of its items, and a factor with no items of its own
+    (e.g. second-order) at :math:`(p - 1)(k + 1/2)/L`, k its place among the L latent variables."""
     ov = [v for v in st.ov if v not in st.phantom]
     lv = list(st.lv) + [v for v in st.phantom]
     home = {}
@@ -54,15 +56,19 @@ def _layout(st, est) -> tuple[dict, dict]:
     return x_ov, x_lv
 
 
-def _draw_nodes(ax, x_ov: dict, x_lv: dict) -> None:
-    """The boxes of the items and the ellipses of the factors, with their names."""
+def _draw_nodes(ax, x_ov: dict, x_lv: dict, observed: set = frozenset()) -> None:
+    """The boxes of the items and the ellipses of the factors, with their names; an observed variable on the
+    factors' row (a predictor in a regression, which lavaan models as a phantom factor) is a box there."""
     from matplotlib.patches import Ellipse, Rectangle
 
     for v, x in x_ov.items():
         ax.add_patch(Rectangle((x - 0.35, _Y_OV - 0.25), 0.7, 0.5, fill=False, lw=1.2))
         ax.text(x, _Y_OV, v, ha="center", va="center", fontsize=9)
     for f, x in x_lv.items():
-        ax.add_patch(Ellipse((x, _Y_LV), 1.3, 0.7, fill=False, lw=1.2))
+        if f in observed:
+            ax.add_patch(Rectangle((x - 0.35, _Y_LV - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+        else:
+            ax.add_patch(Ellipse((x, _Y_LV), 1.3, 0.7, fill=False, lw=1.2))
         ax.text(x, _Y_LV, f, ha="center", va="center", fontsize=9)
 
 

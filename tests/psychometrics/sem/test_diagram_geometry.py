@@ -250,3 +250,38 @@ def test_what_refused_word_for_word(fit):
     with pytest.raises(ArgumentError) as e:
         path_diagram(fit, what="std")
     assert str(e.value) == "what='std': label the paths with 'est', 'std.lv' or 'std.all'."
+
+
+def test_nodes_are_outlines_with_their_names_centred(drawn):
+    """A filled node would hide its name: boxes and ellipses are outlines, each name centred on its node."""
+    shapes = [p for p in drawn.patches if isinstance(p, Rectangle | Ellipse)]
+    assert len(shapes) == 12
+    assert not any(p.get_fill() for p in shapes)
+    names = {f"x{i}" for i in range(1, 10)} | {"visual", "textual", "speed"}
+    for t in drawn.texts:
+        if t.get_text() in names:
+            assert (t.get_ha(), t.get_va()) == ("center", "center")
+
+
+def test_an_observed_predictor_is_a_box_and_a_second_order_factor_is_spread(data):
+    """x7 predicts g: lavaan models it as a phantom factor, so it stands on the factors' row, but as a box (it is
+    observed), and the regression is an arrow from it to g. g (second order) and x7 have no items of their own:
+    with p = 6 items on the lower row and L = 4 nodes on the upper (visual, textual, g, x7), the k-th of them
+    (from 0) stands at (p - 1)(k + 1/2)/L: g (k = 2) at 5 x 2.5 / 4 = 3.125, x7 (k = 3) at 5 x 3.5 / 4 = 4.375."""
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\ng =~ visual + textual\ng ~ x7\nvisual ~~ 0.5*visual"
+    fit = sem_fit(data, model)
+    ax = path_diagram(fit)
+    nodes = _nodes(ax)
+    plt.close(ax.figure)
+    lower = {v: n[0] for v, n in nodes.items() if n[4] == "box" and n[1] == nodes["x1"][1]}
+    assert sorted(lower, key=lower.get) == ["x1", "x2", "x3", "x4", "x5", "x6"]
+    assert nodes["x7"][4] == "box" and nodes["x7"][1] == nodes["g"][1]  # on the upper row, as a box
+    assert nodes["g"][4] == "ellipse"
+    assert nodes["g"][0] == pytest.approx(3.125, abs=1e-12)
+    assert nodes["x7"][0] == pytest.approx(4.375, abs=1e-12)
+    assert nodes["visual"][0] == pytest.approx(1.0, abs=1e-12)
+    assert nodes["textual"][0] == pytest.approx(4.0, abs=1e-12)
+    beta = fit.estimates.query("lhs == 'g' and op == '~' and rhs == 'x7'")["std.all"].item()
+    regress = [a for a in _arrows(ax, heads=1) if (_ends(a)[0], _ends(a)[2]) == (nodes["x7"][0], nodes["g"][0])]
+    assert len(regress) == 1  # from x7 to g
+    assert f"{beta:.2f}" in {t.get_text() for t in ax.texts}
