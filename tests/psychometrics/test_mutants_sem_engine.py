@@ -823,3 +823,48 @@ def test_method_variance_under_fiml_keeps_every_case():
     r = data[ITEMS + ["marker"]].corr().to_numpy()
     r_m = r[-1, :-1][r[-1, :-1] > 0].min()
     assert res.marker["r_m"] == pytest.approx(r_m, abs=1e-12)
+
+
+def test_invariance_report_parts(inv, hs):
+    """What summary() prints: the groups (lavaan's group labels of HolzingerSwineford1939: Pasteur,
+    Grant-White), the cut-offs, the verdict, the table and the ten largest score tests of the failed step
+    (lavTestScore: x3 ~1 first); with every step holding, the verdict says so and no score-test table."""
+    title, rows, tables, notes, extra = inv._report()
+    assert title == "Measurement invariance"
+    assert rows == [
+        ("groups", "Pasteur, Grant-White"),
+        ("cut-offs", "delta CFI > -0.010 (Cheung & Rensvold 2002), delta RMSEA < +0.015 (Chen 2007)"),
+        ("verdict", "scalar invariance does not hold"),
+    ]
+    assert [t for t, _ in tables] == ["Invariance steps", "Score tests: constraints of the scalar model to release"]
+    pd.testing.assert_frame_equal(tables[0][1], inv.table)
+    pd.testing.assert_frame_equal(tables[1][1], inv.score_tests.head(10))
+    assert len(tables[1][1]) == 10 and tables[1][1]["parameter"].iloc[0] == "x3 ~1"
+    assert notes == () and extra == ()
+    holds = cma.invariance(hs, HS3, group="school", steps=["configural", "metric"])
+    _, rows, tables, _, _ = holds._report()
+    assert rows[2] == ("verdict", "invariance holds at every step")
+    assert [t for t, _ in tables] == ["Invariance steps"]
+    assert repr(holds) == "<InvarianceResult: 2 steps up to metric; all steps hold>"
+
+
+def test_method_variance_report_parts(mv, hs):
+    """summary()'s parts: the ULMC share against Williams et al.'s 25%, the marker's r_M, the models and the
+    adjusted correlations; without a marker neither of the marker's parts."""
+    _, res = mv
+    title, rows, tables, notes, extra = res._report()
+    assert title == "Common-method variance"
+    assert rows == [
+        ("method variance (ULMC)", "32.3% of item variance (Williams et al. 1989 median: 25%)"),
+        ("marker r_M", "0.000 (marker)"),
+    ]
+    assert [t for t, _ in tables] == ["Models", "Correlations adjusted for the marker (Lindell & Whitney)"]
+    pd.testing.assert_frame_equal(tables[0][1], res.table)
+    pd.testing.assert_frame_equal(tables[1][1], res.marker["adjusted"])
+    assert notes == res.warnings and extra == res.interpretation
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = method_variance(hs, MODEL)
+    assert plain.marker is None and len(plain.interpretation) == 2
+    _, rows, tables, _, _ = plain._report()
+    assert [r for r, _ in rows] == ["method variance (ULMC)"] and [t for t, _ in tables] == ["Models"]
