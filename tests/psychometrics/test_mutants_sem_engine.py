@@ -868,3 +868,16 @@ def test_method_variance_report_parts(mv, hs):
     assert plain.marker is None and len(plain.interpretation) == 2
     _, rows, tables, _, _ = plain._report()
     assert [r for r, _ in rows] == ["method variance (ULMC)"] and [t for t, _ in tables] == ["Models"]
+
+
+def test_mixed_fit_measures_as_lavaan(mixed_fit):
+    """fitMeasures of lavaan's mixed_wlsmv: the DWLS statistic and its scaled-shifted version, the baseline,
+    CFI/TLI/RMSEA plain and scaled, SRMR."""
+    ref = reference_json("mixed_wlsmv")["fit"]
+    keys = (
+        "npar chisq df pvalue chisq.scaled df.scaled pvalue.scaled chisq.scaling.factor baseline.chisq "
+        "baseline.df baseline.chisq.scaled baseline.chisq.scaling.factor cfi tli cfi.scaled tli.scaled rmsea "
+        "rmsea.ci.lower rmsea.ci.upper rmsea.scaled rmsea.ci.lower.scaled rmsea.ci.upper.scaled srmr"
+    ).split()
+    for k in keys:
+        assert mixed_fit.fit_measures[k] == pytest.approx(ref[k], rel=1e-5, abs=1e-8), k
