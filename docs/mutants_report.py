@@ -292,6 +292,83 @@ REASONS = [
     ),
     (r"hi = top if \(k == 1\) and False", "equivalent: with k = 1 the other branch is top - 0 * (...) = top"),
     (r"best_logdet\(l1\) - need, lo, hi, \)$", "equivalent: brentq's default xtol (2e-12) gives the root to 1e-12"),
+    # inputs
+    (
+        r"keep = values >= SINGULAR_TOL|np\.min\(values\) <= SINGULAR_TOL|if asym\.max\(\) >= tol:|if d\.max\(\) >= tol:"
+        r"|np\.abs\(r\)\.max\(\) >= 1 \+ tol:|if lam_min <= -1e-8 \* p:|if lam > -DEFINITE_TOL|w <= 1e-12, 1e-10"
+        r"|memory >= 0\.8 \* available|low <= 2\.0\*\*-_SAFE|\(var >= 0\)\.all\(\)",
+        "equivalent: a value exactly at this bound (to the last bit) does not occur",
+    ),
+    (
+        r"^return np\.linalg\.pinv\(r, \)$",
+        "equivalent: the pseudo-inverse of a symmetric matrix, by SVD, same to rounding",
+    ),
+    (
+        r'in "XXbiufXX"|!= "XXfXX"|kind != "f" and not x\.size',
+        "equivalent: a dtype's kind is one character ('X' is none); integers never reach 2^64",
+    ),
+    (
+        r"^x = x\.astype\(None\)$|np\.asarray\(x, (dtype=None)?\)|np\.asarray\(x\[: min\(n, rows\)\], (dtype=None)?\)"
+        r"|response_matrix\(data, min_items=min_items, (as_float=(None|True))?\)$"
+        r"|corr\.to_numpy\((dtype=None, )?na_value=np\.nan\)|corr\.to_numpy\(dtype=np\.float64, (na_value=None)?\)"
+        r"|data\.to_numpy\(dtype=np\.float64, (na_value=None)?\)$",
+        "equivalent: the values end up float64 either way (astype(None) is float64; pandas 3 gives NaN for NA)",
+    ),
+    (r"^x\.flags\.writeable = None$", "equivalent: numpy reads None as False"),
+    (r"ok\.to_numpy\(dtype=None\)", "equivalent: the mask is boolean either way"),
+    (
+        r"data\.to_numpy\(\) if \(data\.shape\[1\]\) or True",
+        "equivalent: a frame without columns reads as a (n, 0) float array either way",
+    ),
+    (
+        r"errstate\(all=None\)",
+        "equivalent: nothing there warns (abs, fmax/fmin and the BLAS products of inf/NaN raise no numpy warning)",
+    ),
+    (
+        r"np\.f(max|min)\.reduce\((a|np\.where\(a > 0, a, np\.inf\)), (axis=None)?\)\)"
+        r"|\(low < 2\.0\*\*-_SAFE_EXPONENT\) & \(top >= 0\)|np\.isfinite\(top\), top, 1\.0\)",
+        "equivalent: units come from each column's top (default axis 0); a tiny value marks a column with top > 0; an "
+        "infinite column is refused later",
+    ),
+    (
+        r"^streamed = None$|direct = None$|_direct_moments|for start in range\(n, rows\):|gram [-]?= chunk\.T @ chunk"
+        r"|np\.isfinite\(sums\)|^means = sums \* n$|^var = np\.diag\(cross\) / \(n [+-] [12]\)$"
+        r"|\(var > [01]\)\.all\(\) or \(means|means \* 2 / var|means\*\*3 / var|means\*\*2 / var\)\.max\(\) >= "
+        r"|if x\.dtype != np\.float64:|^if n < rows:",
+        "equivalent: only the pass taken changes (direct, shifted or in one chunk: the same moments)",
+    ),
+    (
+        r"d = xc\.sum\(axis=None\) / n|cov = \(gram \+ n \* np\.outer\(d, d\)\)|return shift - d, \(cov"
+        r"|np\.isfinite\(gram\)\.all\(\) or np\.isfinite\(d\)",
+        "equivalent to rounding: in one chunk the shift is the column mean, so d is rounding (1e-16 of it)",
+    ),
+    (
+        r'^order = (None$|"F" if|"XXFXX" if|"f" if)|order=None\)$|p \+ 1\), \)$'
+        r"|return max\((257|256), \((1 >> 20|2 << 20|1 << 21|1 << 20)\) // \([89] \* p\)\)",
+        "equivalent: the buffer's memory layout and the chunk size change only the speed",
+    ),
+    (
+        r"floor = 1e-12 \* np\.abs\(means\) if \(means is not None\) or True|if means is not None else 1\.0$"
+        r"|pairwise_n=None|int\(n_obs\), None, missing, n_rows\)$",
+        "equivalent: _check_variance always gets the means; _finish always gets pairwise_n=None",
+    ),
+    (
+        r"corr\.flat\[:: len\(sds\) \+ 1\] = 2\.0|if np\.abs\(corr\)\.max\(\) >= 1\.0:",
+        "equivalent: the clip to [-1, 1] that follows restores a unit diagonal (and is a no-op within range)",
+    ),
+    (r"^p = r\.shape\[1\]$", "equivalent: the matrix is square by then"),
+    (
+        r"^size_guard\((None|1), p\)$",
+        "gap: a correlation matrix of more than 3000 items (the guard's row count) is too slow for the tests",
+    ),
+    (
+        r"^w = w \* len\(w\) \* w\.sum\(\)$|^w = w / len\(w\) / w\.sum\(\)$",
+        "equivalent: a constant factor on the eigenvalues cancels when the diagonal is brought back to 1",
+    ),
+    (
+        r"np\.asarray\(x, (dtype=None)?\) / units",
+        "equivalent: units exist only for float data, already float64",
+    ),
     # --- end H2 ---
     # --- H5 sem engine ---
     (
@@ -319,6 +396,45 @@ REASONS = [
         "equivalent: changes phi(x) only for 8.7 < |x| < 38, from below 3e-17 to exp(-38)/sqrt(2 pi): rounding level",
     ),
     # --- end H5 ---
+    # --- H1 sem.estimation/fit/power/inference ---
+    (
+        r"if rmsea0 <= rmsea_a:",
+        "equivalent: rmsea0 == rmsea_a is refused by _check before this line",
+    ),
+    (
+        r"if \(rmsea0 > 0\) or True else stats\.chi2|if rmsea0 >= 0 else stats\.chi2"
+        r"|if \(rmsea_a > 0\) or True else stats\.chi2|if rmsea_a >= 0 else stats\.chi2",
+        "equivalent: scipy's ncx2 with non-centrality 0 is its chi2 (the same numbers, checked)",
+    ),
+    (r"hit = np\.flatnonzero\(pw >= power\)", "equivalent: a power exactly equal to the target is not met in floats"),
+    (
+        r"if block\[-2\] > 10_000_000|if block\[-1\] >= 10_000_000|if block\[-1\] > 10000001",
+        "equivalent: the search stops after the same block, the first to end past 10 million (10,000,004)",
+    ),
+    # --- end H1 ---
+    # --- H4 validity/efa/ordinal ---
+    (
+        r'np\.argsort\(-var, (kind=None|kind="STABLE")?\)$',
+        "equivalent: a stable sort differs only for two factors explaining exactly the same variance (no tie occurs)",
+    ),
+    (
+        r'eig=m\.eigh if \(method == "pca"\) and False else None,$',
+        "equivalent: without the moments' eigendecomposition extract() makes the same one of the same matrix",
+    ),
+    (
+        r"np\.asarray\(h, float\), np\.asarray\(k, float\), np\.asarray\(r, (None)?\)\)$",
+        "equivalent: a correlation given as an integer is 0 or +-1, which every branch handles in any dtype",
+    ),
+    # --- end H4 ---
+    # --- lead: sem.diagram (third session) ---
+    (r"plt\.subplots\(figsize=", "style: the figure's size is appearance, not content (untested)"),
+    (
+        r"ax\.set_[xy]lim\(",
+        "style: the margins around the drawing (tested only in that everything drawn lies within the axes)",
+    ),
+    (r'ax\.axis\("OFF"\)', "equivalent: matplotlib reads 'OFF' as 'off'"),
+    (r"fill=None,", "equivalent: fill=None is false, as fill=False"),
+    # --- end lead: sem.diagram ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
@@ -334,10 +450,16 @@ def functions(path: Path) -> dict[str, tuple[int, list[str]]]:
     return out
 
 
+# keyword arguments of matplotlib calls that set only the look of a drawing
+_STYLE = re.compile(r"\b(fontsize|lw|mutation_scale)=[^,)]*(, )?")
+
+
 def reason(mutated: str, original: str = "") -> str:
     """The reason of the first pattern matching the mutated line; a deleted line is matched as 'deleted: <line>'."""
     if not mutated.strip():
         mutated = "deleted: " + original
+    elif original and _STYLE.sub("", mutated) == _STYLE.sub("", original):
+        return "style: a font size, line width or arrow-head size changed (appearance, not content: untested)"
     for pattern, why in REASONS:
         if re.search(pattern, mutated):
             return why
