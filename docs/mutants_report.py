@@ -277,7 +277,7 @@ REASONS = [
     ),
     (r"check_whole\(name, value, \)", "equivalent: check_whole's minimum defaults to 1"),
     (
-        r"^ok = (None|True)$",
+        r"^ok = True$",
         "equivalent: a variance outside (0, 100] also leaves no feasible spectrum, which sets ok False below",
     ),
     (r"max_log_det\(p, None, lam1(_min)?, None\)", "equivalent: without a variance max_log_det does not use k"),
@@ -343,7 +343,7 @@ REASONS = [
         "equivalent to rounding: in one chunk the shift is the column mean, so d is rounding (1e-16 of it)",
     ),
     (
-        r'^order = (None$|"F" if|"XXFXX" if|"f" if)|order=None\)$|p \+ 1\), \)$'
+        r'^order = ("F" if|"XXFXX" if|"f" if)|p \+ 1\), order=None\)$|p \+ 1\), \)$'
         r"|return max\((257|256), \((1 >> 20|2 << 20|1 << 21|1 << 20)\) // \([89] \* p\)\)",
         "equivalent: the buffer's memory layout and the chunk size change only the speed",
     ),
@@ -356,7 +356,7 @@ REASONS = [
         r"corr\.flat\[:: len\(sds\) \+ 1\] = 2\.0|if np\.abs\(corr\)\.max\(\) >= 1\.0:",
         "equivalent: the clip to [-1, 1] that follows restores a unit diagonal (and is a no-op within range)",
     ),
-    (r"^p = r\.shape\[1\]$", "equivalent: the matrix is square by then"),
+    (r"^p = r\.shape\[1\]$", "equivalent: the matrix is square (p x p) by then"),
     (
         r"^size_guard\((None|1), p\)$",
         "gap: a correlation matrix of more than 3000 items (the guard's row count) is too slow for the tests",
