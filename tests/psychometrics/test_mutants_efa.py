@@ -235,3 +235,34 @@ def test_rotation_options_are_honoured(x):
     t1 = _fit(x, n_factors=2, method="minres", rotation="targetT", target=tgt)
     t2 = _fit(x, n_factors=2, method="minres", rotation="targetT", target=frame.iloc[::-1])
     np.testing.assert_allclose(t1.loadings.to_numpy(), t2.loadings.to_numpy(), atol=1e-10)
+
+
+def test_max_iter_reaches_the_extraction_and_rotation_max_iter_default_is_taken(x):
+    """max_iter stops principal axis factoring after 3 steps (it needs hundreds here), said in a
+    ConvergenceWarning word for word; rotation_max_iter at its default (1000) is taken without a rotation."""
+    from cmanalytics.errors import ConvergenceWarning
+
+    text = (
+        "Principal Axis Factoring did not converge in 3 iterations; the loadings are not a solution. "
+        "Increase max_iter or extract fewer factors."
+    )
+    with pytest.warns(ConvergenceWarning, match="^" + re.escape(text) + "$"):
+        res = cma.efa(x, n_factors=2, method="paf", rotation=None, max_iter=3)
+    assert res.iterations["extraction"] == 3 and res.warnings == (text,)
+    res = cma.efa(x, n_factors=2, method="paf", rotation=None, rotation_max_iter=1000)
+    assert res.rotation is None and res.iterations["rotation"] == 0
+
+
+def test_heywood_case_names_the_item():
+    """One factor of three items with r_ab = r_ac = .8 and r_bc = .5: by hand the loading of a is
+    sqrt(r_ab r_ac / r_bc) = sqrt(1.28) > 1, a Heywood case; the warning names item a, word for word."""
+    from cmanalytics.errors import HeywoodWarning
+
+    r = pd.DataFrame([[1, 0.8, 0.8], [0.8, 1, 0.5], [0.8, 0.5, 1]], index=list("abc"), columns=list("abc"))
+    text = (
+        "Heywood case: item(s) a reached a communality of 1 or more (uniqueness at its bound); the solution "
+        "is improper. Extract fewer factors or drop the item."
+    )
+    with pytest.warns(HeywoodWarning, match="^" + re.escape(text) + "$"):
+        res = cma.efa(corr=r, n_obs=200, n_factors=1, method="minres", rotation=None)
+    assert res.warnings == (text,)

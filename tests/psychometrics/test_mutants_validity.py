@@ -156,9 +156,11 @@ def test_omega_refusals_word_for_word():
 
 
 def test_omega_bootstrap_intervals_by_hand():
-    """Percentile intervals of standardized alpha by hand over the same resamples (rows drawn with
-    numpy's default_rng(seed).integers(0, n, n), in turn): alpha = p/(p-1) (V - p)/V of the resample's
-    correlations (no item is reversed here); every resample counted; the frame's rows and columns by name."""
+    """Percentile intervals of standardized alpha and of Guttman's lambda 6 by hand over the same resamples
+    of the complete rows (listwise: the 10 rows with a missing answer are left out before resampling; rows
+    drawn with numpy's default_rng(seed).integers(0, n, n), in turn): alpha = p/(p-1) (V - p)/V and
+    lambda 6 = (V + sum SMC - p)/V of the resample's correlations (no item is reversed here); every
+    resample counted; the frame's rows and columns by name."""
     rng = np.random.default_rng(11)
     f = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 150)
     lam = [0.8, 0.7, 0.6]
@@ -166,20 +168,25 @@ def test_omega_bootstrap_intervals_by_hand():
         [f[:, j // 3] * lam[j % 3] + rng.standard_normal(150) * np.sqrt(1 - lam[j % 3] ** 2) for j in range(6)]
     )
     data = pd.DataFrame(x, columns=[f"v{j}" for j in range(6)])
+    data.iloc[:10, 2] = np.nan
     n_boot, ci = 20, 0.8
     res = cma.omega(data, n_factors=2, n_boot=n_boot, ci=ci, seed=7)
-    assert res.flipped == ()
+    assert res.flipped == () and res.n_obs == 140
+    complete = x[10:]
     draw = np.random.default_rng(7)
-    alphas = []
+    alphas, g6s = [], []
     for _ in range(n_boot):
-        rb = np.corrcoef(x[draw.integers(0, 150, 150)], rowvar=False)
+        rb = np.corrcoef(complete[draw.integers(0, 140, 140)], rowvar=False)
         v = rb.sum()
         alphas.append(6 / 5 * (v - 6) / v)
+        g6s.append((v + (1 - 1 / np.diag(np.linalg.inv(rb))).sum() - 6) / v)
     t = res.ci
     assert list(t.columns) == ["lower", "upper", "n_boot"]
     assert list(t.index) == ["omega_h", "omega_total", "omega_limit", "alpha", "g6"]
     assert t.loc["alpha", "lower"] == pytest.approx(np.quantile(alphas, 0.1), rel=1e-12)
     assert t.loc["alpha", "upper"] == pytest.approx(np.quantile(alphas, 0.9), rel=1e-12)
+    assert t.loc["g6", "lower"] == pytest.approx(np.quantile(g6s, 0.1), rel=1e-12)
+    assert t.loc["g6", "upper"] == pytest.approx(np.quantile(g6s, 0.9), rel=1e-12)
     assert (t["n_boot"] == n_boot).all()
     assert (t["lower"] < t["upper"]).all()
     # each coefficient's interval around its own estimate
