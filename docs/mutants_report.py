@@ -418,12 +418,21 @@ REASONS = [
         "equivalent: a stable sort differs only for two factors explaining exactly the same variance (no tie occurs)",
     ),
     (
-        r'eig=m\.eigh if \(method == "pca"\) and False else None,$',
-        "equivalent: without the moments' eigendecomposition extract() makes the same one of the same matrix",
+        r'eig=m\.eigh if \(method == "pca"\) and False else None,$|^eig=None,$|^eig=m\.eigh if (\(method == "pca"\) or True'
+        r'|method == "XXpcaXX"|method == "PCA") else None,$|^deleted: eig=m\.eigh if method == "pca" else None,$',
+        "equivalent: extract() uses eig for components only, and without it makes the same one of the same matrix",
     ),
     (
         r"np\.asarray\(h, float\), np\.asarray\(k, float\), np\.asarray\(r, (None)?\)\)$",
         "equivalent: a correlation given as an integer is 0 or +-1, which every branch handles in any dtype",
+    ),
+    (
+        r"^seed=None,$|^deleted: seed=seed,$",
+        "gap: the starts' seed matters only where random starts reach different optima; no such case is tried",
+    ),
+    (
+        r"var = np\.diag\(ltl\) if \(phi is None\) or True",
+        "gap: no oblique solution tried orders its factors differently by diag(Phi L'L) than by diag(L'L)",
     ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
