@@ -377,10 +377,14 @@ REASONS = [
     ),
     (
         r'if op == "~" and rhs == "XX1XX"|if op == "XX~XX" and rhs == "1"'
-        r'|if op == "~" and rhs == "1":$|op, rhs = (None|"XX~1XX"|"~1"), (None|"XXXX"|"")$',
+        r'|if op == "~" and rhs == "1":$|op, rhs = (None|"XX~1XX"|"~1"), (None|"XXXX"|"")$|^op, rhs = None$',
         "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (
+        r'for op in \("=~", "~~", "XX~1XX", "~"\)',
+        "equivalent: without '~1' a spec 'x3 ~ 1' is split on '~' and _canonical's next line makes it '~1'",
+    ),
     (
         r"1\.0 if \(std_lv or e in st\.lv\) else np\.nan\)|1\.0 if \(std_lv and e in st\.lv\) else None\)",
         "equivalent: the value of a free row is never read (starts come from start_values; fixing a row sets it)",

@@ -100,6 +100,36 @@ def test_group_partial_spellings_and_refusals(hs):
     )
 
 
+def test_group_partial_names_a_regression_and_a_residual_variance(hs):
+    """group_partial = 'speed ~ visual' (a regression) and 'x1 ~~ x1' (a residual variance) free those
+    parameters: lavaan's chi-square and df (semengine_partial.json, make_semengine_partial.R); a name with
+    its operator twice, or '~~ 1', is not a parameter of the model."""
+    import json
+
+    ref = json.loads((SEM_REF.parent / "mutants" / "semengine_partial.json").read_text())
+    model = HS3 + "\nspeed ~ visual"
+    cases = (
+        ("regressions", ["loadings", "regressions"], []),
+        ("regressions_partial", ["loadings", "regressions"], ["speed ~ visual"]),
+        ("strict", ["loadings", "intercepts", "residuals"], []),
+        ("strict_partial", ["loadings", "intercepts", "residuals"], ["x1 ~~ x1"]),
+    )
+    for name, eq, partial in cases:
+        f = sem_fit(hs, model, group="school", group_equal=eq, group_partial=partial).fit_measures
+        assert f["chisq"] == pytest.approx(ref[name]["chisq"], rel=1e-5), name
+        assert f["df"] == ref[name]["df"], name
+    _raises(
+        ArgumentError,
+        "group_partial names parameter(s) the model does not have: visual =~ x2=~x3, x1 ~~ 1.",
+        sem_fit,
+        hs,
+        model,
+        group="school",
+        group_equal=["loadings"],
+        group_partial=["visual =~ x2 =~ x3", "x1 ~~ 1"],
+    )
+
+
 # ---------------------------------------------------------------- sem.fitting: options and ordinal refusals
 
 
