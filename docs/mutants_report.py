@@ -381,6 +381,7 @@ REASONS = [
         "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (r"have = np\.zeros\(table\.n_free, \)", "equivalent: start_values's 'have' as float 0/1 tests as the bool one"),
     (
         r'for op in \("=~", "~~", "XX~1XX", "~"\)',
         "equivalent: without '~1' a spec 'x3 ~ 1' is split on '~' and _canonical's next line makes it '~1'",

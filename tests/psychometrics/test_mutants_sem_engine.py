@@ -815,7 +815,17 @@ def test_modindices_columns_also_when_nothing_is_left_out(hs_fit):
     """A path model of observed variables has no loading, residual or factor covariance to add (lavaan's
     modindices() candidates): the frame is empty but has the columns of a non-empty one."""
     cols = ["lhs", "op", "rhs", "group", "mi", "epc", "sepc.all", "p_value"]
-    assert list(hs_fit.modindices().columns) == cols
+    mi = hs_fit.modindices()
+    assert list(mi.columns) == cols
+    # lavaan's modindices(fit) of hs_cfa, row for row on (lhs, op, rhs, group): group numbered from 1
+    ref = pd.DataFrame(reference_json("hs_cfa")["modindices"])
+    both = mi.merge(ref, on=["lhs", "op", "rhs", "group"], suffixes=("", "_r"), how="outer", indicator=True)
+    assert (both["_merge"] == "both").all() and (mi["group"] == 1).all()
+    for col in ("mi", "epc", "sepc.all"):
+        np.testing.assert_allclose(both[col], both[col + "_r"], rtol=5e-5, atol=5e-5, err_msg=col)
+    from scipy import stats
+
+    np.testing.assert_allclose(mi["p_value"], stats.chi2.sf(mi["mi"], 1), rtol=1e-10)
     path = sem_fit(pd.read_csv(SEM_REF / "political_democracy.csv"), "y1 ~ x1 + x2\ny5 ~ y1 + x1")
     empty = path.modindices()
     assert list(empty.columns) == cols and len(empty) == 0
