@@ -754,13 +754,13 @@ def test_uls_has_no_likelihood_and_no_p_value(hs):
 START_REF = SEM_REF.parent / "mutants" / "semengine_start.json"
 
 
-def _starts(hs, std_lv, meanstructure):
+def _starts(hs, std_lv, meanstructure, missing="listwise"):
     from cmanalytics.psychometrics.sem.fitting import _group_data, statements_of
     from cmanalytics.psychometrics.sem.model import _structure, build_table
     from cmanalytics.psychometrics.sem.results import start_values
 
     st = statements_of(HS3)
-    groups, _ = _group_data(hs, _structure(st, hs.columns).ov, None, "listwise", [])
+    groups, _ = _group_data(hs, _structure(st, hs.columns).ov, None, missing, [])
     table = build_table(
         st,
         hs.columns,
@@ -921,3 +921,12 @@ def test_mixed_fit_measures_as_lavaan(mixed_fit):
     ).split()
     for k in keys:
         assert mixed_fit.fit_measures[k] == pytest.approx(ref[k], rel=1e-5, abs=1e-8), k
+
+
+def test_start_intercepts_with_missing_values_are_the_observed_means():
+    """Under FIML the group's moments are not computed (NaN); the intercepts start at each item's mean over
+    its observed values (numpy nanmean), as lavaan's starts from the available data."""
+    data = pd.read_csv(SEM_REF / "hs_missing.csv")
+    starts = _starts(data, std_lv=False, meanstructure=True, missing="fiml")
+    want = np.nanmean(data[ITEMS].to_numpy(float), axis=0)
+    np.testing.assert_allclose([starts[(v, "~1", "")] for v in ITEMS], want, rtol=1e-12)
