@@ -449,6 +449,93 @@ REASONS = [
     (r'ax\.axis\("OFF"\)', "equivalent: matplotlib reads 'OFF' as 'off'"),
     (r"fill=None,", "equivalent: fill=None is false, as fill=False"),
     # --- end lead: sem.diagram ---
+    # --- H3 resampling/reliability ---
+    (
+        r"^p = c\.shape\[(\+1|-2|1)\]$|^q = r\.shape\[1\] - 1$",
+        "equivalent: the covariance and correlation matrices are square (..., p, p), so these sizes are all p",
+    ),
+    (
+        r"s = r\.sum\(\) - 2 \* r\.sum\(axis=1\) \+ 1|^col = c\.sum\(axis=1\)$|\"std_r\": r\.sum\(axis=1\) /"
+        r"|c_max = \(\(off\*\*2\)\.sum\(axis=1\)\)",
+        "equivalent: R and C are symmetric: their row sums are their column sums",
+    ),
+    (
+        r"inv\(sub\)\) if (\(q > 1\) or True|q >= 1) else np\.zeros\(q\)|inv\(sub\)\) if q > 1 else np\.zeros\(None\)",
+        "equivalent: _dropped_item_stats returns before its loop when p < 3, so q = p - 1 >= 2 there",
+    ),
+    (
+        r"low\.var\(ddof=1\) if low\.size > 2 else",
+        "equivalent: the q(q - 1)/2 correlations left when an item is dropped are never exactly 2",
+    ),
+    (
+        r"response_matrix\(data, min_items=2, (as_float=(None|True))?\)$",
+        "equivalent: as_float=False only spares a float copy of integer answers; the moments are the same",
+    ),
+    (
+        r"cov=m\.cov / flip|corr=m\.corr / flip|r = m\.corr / np\.outer\(sign, sign\)|r = r / np\.outer\(keys, keys\)"
+        r"|-1\.0 if n not in reverse else 1\.0",
+        "equivalent: the signs are +-1 (dividing by them is multiplying; negating all of them leaves DRD as it is)",
+    ),
+    (
+        r"v = vectors\[:, -1\] / np\.sqrt\(max\(values\[-1\], 0\.0\)\)"
+        r"|v = vectors\[:, -1\] \* np\.sqrt\(max\(values\[(-1\], 1\.0|-2\], 0\.0|\+1\], 0\.0)\)\)",
+        "equivalent: only the signs of the component are kept and these scale it by a positive number "
+        "(0 only for an R of rank 1 or p - 2, whose split halves then fail on the inverse)",
+    ),
+    (
+        r"if v\.sum\(\) <= 0:|return np\.where\(v <= 0, -1\.0, 1\.0\)",
+        "equivalent: a component summing to exactly 0 does not come out of eigh (a loading of exactly 0 is tested)",
+    ),
+    (r"halves\.astype\(None\)|counts = rng\.multinomial\(.*\.astype\(None\)", "equivalent: astype(None) is float64"),
+    (r'einsum\("SI,IJ,SJ->S"|einsum\("BN,NI,NJ->BIJ"|einsum\("BPI,PJ->BIJ"', "equivalent: upper-case einsum labels"),
+    (
+        r"special\.comb\(p, half, (exact=(None|False))?\) / 2",
+        "equivalent: C(p, p/2) is exact in float for any p an analysis meets (below 2^53)",
+    ),
+    (
+        r"rows = np\.zeros\(\(n_(splits|sample), p\), (None)?\)$",
+        "equivalent: a float 0/1 matrix selects the same items as a boolean one",
+    ),
+    (r"argsort\(rng\.random\(\(n_sample, p\)\), \)", "equivalent: argsort's default axis is the last, 1 here"),
+    (r"zip\(names, keys\) if k (<= 0|< 1)\)", "equivalent: the keys are -1 or +1"),
+    (
+        r"m = gather\(data, corr, n_obs, missing=missing, \)$",
+        "equivalent: gather's min_items defaults to 3",
+    ),
+    (r'rotation: str \| None = "VARIMAX"', "equivalent: the rotation's name is lower-cased before it is looked up"),
+    (
+        r"response_matrix\(data, \)$",
+        "equivalent: response_matrix's min_items defaults to 3",
+    ),
+    (
+        r"x\[rows\], names, None, k, key, rot, diagnosed|moments_from_array\(x, names, None\)$",
+        "equivalent: None is read as pairwise, and under listwise the rows with holes were dropped before resampling",
+    ),
+    (
+        r"warnings\.warn_explicit\(|warnings\.simplefilter\(\"always\", \)",
+        "gap: no test has a resample raise a warning that is not the package's (re-warned to the caller)",
+    ),
+    (
+        r"isinstance\(exc, np\.linalg\.LinAlgError\)\) and False",
+        "gap: no test has a resample fail with numpy's LinAlgError (a singular matrix)",
+    ),
+    (
+        r"xc = x \+ x\.mean\(axis=0\)|xc = x - x\.mean\(axis=None\)",
+        "equivalent: the weighted covariance does not depend on the shift (centering only limits rounding)",
+    ),
+    (
+        r"mean\[:, None, :\]\) (\* \(n - 1\)|/ \(n \+ 1\))$",
+        "equivalent: a common factor of the covariances leaves alpha and R as they are; a flat item's variance is 0 "
+        "to rounding (about 1e-16 of the data's), below the 1e-6 cut with the factor too (1000 respondents tested)",
+    ),
+    (r"np\.finfo\(None\)\.eps", "equivalent: np.finfo(None) is float64's"),
+    (r"np\.where\(den > 0, den, 2\.0\)", "equivalent: den is 0 only for a zero column, whose num is 0 too"),
+    (r"return out / signs\[:, None, :\]", "equivalent: the signs are +-1 (0 was set to 1 the line before)"),
+    (
+        r'rot in \(None, "(XXvarimaxXX|VARIMAX)"\)',
+        "gap: varimax resamples by the general path give the same numbers; only the flat-item message differs",
+    ),
+    # --- end H3 ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
