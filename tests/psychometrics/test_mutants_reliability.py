@@ -709,6 +709,13 @@ def test_keys_by_the_sign_of_the_first_component_summing_positive():
     pc = pc if pc.sum() > 0 else -pc
     np.testing.assert_allclose(pc, [0.84707889, -0.84707889, 0.62010479], atol=1e-8)
     assert cma.split_half(corr=r, n_obs=50).reversed == ("b",)
+    # a runs against b and c (-.6, -.3; b and c .3): the component signed to sum positive (.620) keys a alone
+    r2 = pd.DataFrame([[1.0, -0.6, -0.3], [-0.6, 1.0, 0.3], [-0.3, 0.3, 1.0]], index=names, columns=names)
+    values, vectors = np.linalg.eigh(r2.to_numpy())
+    pc = vectors[:, -1] * np.sqrt(values[-1])
+    pc = pc if pc.sum() > 0 else -pc
+    np.testing.assert_allclose(pc, [-0.84707889, 0.84707889, 0.62010479], atol=1e-8)
+    assert cma.split_half(corr=r2, n_obs=50).reversed == ("a",)
     zero = pd.DataFrame([[1.0, 0.5, 0.0], [0.5, 1.0, 0.0], [0.0, 0.0, 1.0]], index=names, columns=names)
     assert cma.split_half(corr=zero, n_obs=50).reversed == ()
 
@@ -750,3 +757,11 @@ def test_fixed_split_half_of_a_singular_matrix_uses_the_pseudo_inverse_as_guttma
         s = cma.split_half(x, check_keys=False)
     assert s.lambda6 == g.lambda6
     assert g.lambda1 == pytest.approx(1 - 4 / x.dropna().corr().to_numpy().sum(), abs=1e-12)
+
+
+def test_ten_thousand_sampled_splits_by_default():
+    """25 items (bfi), C(25, 12) / 2 = 2,600,150 splits: 10,000 are sampled by default, by split_half and guttman."""
+    r = pd.read_csv(TESTS / "reference" / "bfi_complete.csv").corr()
+    s = cma.split_half(corr=r, n_obs=2436)
+    assert (s.n_splits, s.exhaustive) == (10_000, False)
+    assert cma.guttman(corr=r, n_obs=2436).split == s
