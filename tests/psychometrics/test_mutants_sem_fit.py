@@ -134,14 +134,14 @@ def test_fit_measures_of_a_saturated_model_by_hand():
 
 
 def test_cfi_and_rni_by_hand():
-    """CFI = 1 when T - d and T_b - d_b are both negative (lavaan's rule); RNI = 1 - (T - d)/(T_b - d_b) is NA
-    when T_b = d_b; CFI otherwise 1 - max(T - d, 0)/max(T - d, T_b - d_b, 0)."""
+    """CFI = 1 when T - d and T_b - d_b are both negative (lavaan's rule), otherwise
+    1 - max(T - d, 0)/max(T - d, T_b - d_b, 0); RNI = 1 - (T - d)/(T_b - d_b), not truncated."""
     both = fitm.fit_measures(3.0, 5, 4.0, 6, 100, 1, -10.0, -9.0, 4, 0.01)
     assert both["cfi"] == 1.0
     assert both["rni"] == pytest.approx(1 - (-2.0) / (-2.0))
-    flat = fitm.fit_measures(7.0, 5, 6.0, 6, 100, 1, -10.0, -9.0, 4, 0.01)
-    assert math.isnan(flat["rni"])
-    assert flat["cfi"] == 0.0  # 1 - 2/max(2, 0, 0)
+    worse = fitm.fit_measures(7.0, 5, 4.0, 6, 100, 1, -10.0, -9.0, 4, 0.01)  # T_b - d_b = -2 < 0 < T - d
+    assert worse["cfi"] == 0.0  # 1 - 2/max(2, -2, 0)
+    assert worse["rni"] == pytest.approx(1 - 2 / -2, rel=1e-15)
     mixed = fitm.fit_measures(7.0, 5, 26.0, 6, 100, 1, -10.0, -9.0, 4, 0.01)
     assert mixed["cfi"] == pytest.approx(1 - 2 / 20, rel=1e-15)
 
@@ -200,6 +200,7 @@ def test_incremental_indices_at_their_edges_by_hand():
     assert math.isnan(more["nfi"]) and math.isnan(more["rfi"])
     flat = fitm.fit_measures(7.0, 5, 6.0, 6, 100, 1, -10.0, -9.0, 4, 0.01)  # T_b = d_b
     assert flat["tli"] == flat["nnfi"] == 1.0
+    assert math.isnan(flat["rni"]) and flat["cfi"] == 0.0  # RNI NA when T_b = d_b; CFI 1 - 2/max(2, 0, 0)
 
 
 def test_ncp_bound_by_hand():

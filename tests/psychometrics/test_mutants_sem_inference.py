@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 
 from cmanalytics.psychometrics.sem import inference, sem_fit
-from tests.psychometrics.sem.conftest import CASES, SEM_REF, load_case
+from tests.psychometrics.sem.conftest import CASES, HS3, SEM_REF, load_case
+
+MUT = SEM_REF.parents[0] / "mutants" / "sem_fit_power.json"
 
 # lavaan cases that reach every branch: LAMBDA, BETA (second order, regressions among latent variables),
 # THETA off the diagonal (hs_cross, political_democracy), PSI between latent variables, NU and ALPHA (means,
@@ -100,6 +102,21 @@ def test_path_model_with_observed_variables_matches_lavaan():
     assert set(fit.r2[0]) == {"y1", "y5"}
 
 
+def test_uls_standard_errors_with_two_groups_match_lavaan():
+    """ULS with two groups (so with intercepts): lavaan's "standard" information, sum_g (N_g - 1) Delta_g'Delta_g
+    over the non-duplicated moments and the means, inverted; est and se against parameterEstimates
+    (tests/reference/mutants/sem_fit_power.json, make_sem_fit_power.R)."""
+    ref = pd.DataFrame(json.loads(MUT.read_text())["uls_groups"])
+    ref["rhs"] = ref["rhs"].fillna("")
+    data = pd.read_csv(SEM_REF / "hs_school.csv")
+    fit = sem_fit(data, HS3, group="school", estimator="ULS")
+    both = ref.merge(fit.estimates, on=["lhs", "op", "rhs", "group"], suffixes=("_r", ""), how="inner")
+    assert len(both) == len(ref) == len(fit.estimates)
+    np.testing.assert_allclose(both["est"], both["est_r"], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(both["se"], both["se_r"], rtol=1e-4, atol=1e-5)
+    assert (both.loc[(both["op"] == "~1") & both["free"], "se"] > 0).all()
+
+
 def test_wald_by_hand():
     """z = est/se (NaN where se is 0), p = 2 Phi(-|z|) = erfc(|z|/sqrt 2), interval est -/+ 1.959963984540054 se."""
     est, se = np.array([1.0, -2.0, 0.5, 3.0]), np.array([0.5, 0.0, 1.0, 1.5])
@@ -111,6 +128,11 @@ def test_wald_by_hand():
     np.testing.assert_allclose(lo, est - 1.959963984540054 * se, rtol=1e-15)
     np.testing.assert_allclose(hi, est + 1.959963984540054 * se, rtol=1e-15)
     assert inference.wald(np.array([-1.0]), np.array([0.5]))[1][0] == pytest.approx(math.erfc(2 / math.sqrt(2)))
+    # a fixed parameter (se 0, estimate 0 or not): NaN without numpy's divide or invalid warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z, p, _, _ = inference.wald(np.array([0.0, 1.0]), np.array([0.0, 0.0]))
+    assert np.isnan(z).all() and np.isnan(p).all()
 
 
 def test_case_list_is_known():

@@ -9,7 +9,7 @@
 #     by lavaan's rule when both T - d and T_b - d_b are negative);
 # (2) the sample and model-implied moments of the three-factor model with a mean structure, and its SRMR;
 # (3) semTools::findRMSEApower and findRMSEAsamplesize for the test of exact fit (rmsea0 = 0), of not-close
-#     fit, and sample sizes beyond 504 cases (the first block searched), of 505, 1006 and 5 cases.
+#     fit, and sample sizes beyond 504 cases (the first block searched), of 505, 1006 and 5 cases;
 suppressPackageStartupMessages({library(lavaan); library(semTools); library(jsonlite)})
 hs <- HolzingerSwineford1939
 HS3 <- "visual =~ x1 + x2 + x3
@@ -51,7 +51,12 @@ ss$n <- mapply(function(r0, ra, df, g, p, a) findRMSEAsamplesize(r0, ra, df, pow
                ss$rmsea0, ss$rmseaA, ss$df, ss$group, ss$power, ss$alpha)
 ss$reported <- as.character(ss$n)  # semTools prints "Sample Size <= 5" when the first N searched has the power
 ss$n <- suppressWarnings(as.numeric(ss$reported))
+# (4) ULS with two groups (and so a mean structure): parameterEstimates' est and se (lavaan's "standard" ULS
+#     information summed over the groups, intercepts included)
+uls <- parameterEstimates(cfa(HS3, data = hs, group = "school", estimator = "ULS"))
+uls_groups <- as.list(uls[, c("lhs", "op", "rhs", "group", "est", "se")])
 res <- list(versions = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
                             semTools = as.character(packageVersion("semTools"))),
-            measures = measures, moments = moments, power = as.list(power), sample_size = as.list(ss))
+            measures = measures, moments = moments, power = as.list(power), sample_size = as.list(ss),
+            uls_groups = uls_groups)
 write_json(res, "tests/reference/mutants/sem_fit_power.json", digits = NA, auto_unbox = TRUE, pretty = TRUE)
