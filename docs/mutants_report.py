@@ -381,6 +381,7 @@ REASONS = [
         "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (r"\{101 \* METHOD_SHARE:\.0f\}%", "equivalent: 101 x 0.25 = 25.25 prints as 25 with no decimals, as 100 x 0.25"),
     (r"have = np\.zeros\(table\.n_free, \)", "equivalent: start_values's 'have' as float 0/1 tests as the bool one"),
     (
         r'for op in \("=~", "~~", "XX~1XX", "~"\)',
@@ -463,6 +464,23 @@ REASONS = [
     (
         r"var = np\.diag\(ltl\) if \(phi is None\) or True",
         "gap: no oblique solution tried orders its factors differently by diag(Phi L'L) than by diag(L'L)",
+    ),
+    (
+        r"^d = \(13 - hki\) / 80$",
+        "gap: Genz's series coefficient changes P by at most 9e-16 (rounding level, checked on a grid of h, k, r)",
+    ),
+    (
+        r"v = np\.where\(hki > -101, v - np\.exp\(-hki / 2\)|^ok = asr2 >= -100$",
+        "equivalent: at h k near -100 the term is exp(50) Phi(-|h - k|/a) with |h - k| >= 20, 0 in floats; "
+        "asr2 exactly -100 does not occur",
+    ),
+    (
+        r"^ok = \(codes\[a\] >= 0\) \| \(codes\[b\] >= 0\)$|ok\.sum\(\) > 2 else 1\.0$",
+        "equivalent at convergence: only Fisher scoring's start changes (pairwise missing; a pair of 2 answers)",
+    ),
+    (
+        r"^for _half in range\(31\):$",
+        "equivalent: a step improves within 30 halvings (2^-30); the 31st is never reached",
     ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
