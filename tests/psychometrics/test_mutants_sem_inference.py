@@ -54,6 +54,8 @@ def test_standard_errors_standardized_solution_and_r2_match_lavaan(name):
     latent variable: lavaan's parameterEstimates(standardized = TRUE) and lavInspect(fit, "r2"), to the
     tolerance each case reaches (tests/psychometrics/sem/conftest.py)."""
     fit, ref, tol = fit_case(name)
+    for col in ("est", "se", "z", "p_value", "ci.lower", "ci.upper", "std.lv", "std.all"):
+        assert fit.estimates[col].dtype == np.float64, col
     theirs = pd.DataFrame(ref["estimates"])
     theirs["rhs"] = theirs["rhs"].fillna("")
     both = theirs.merge(fit.estimates, on=["lhs", "op", "rhs", "group"], suffixes=("_r", ""), how="outer")
