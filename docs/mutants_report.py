@@ -416,6 +416,35 @@ REASONS = [
         r"if block\[-2\] > 10_000_000|if block\[-1\] >= 10_000_000|if block\[-1\] > 10000001",
         "equivalent: the search stops after the same block, the first to end past 10 million (10,000,004)",
     ),
+    (r"reshape\(q, -2\)", "equivalent: numpy infers the one dimension given as any negative number"),
+    (r"while t >= 1e-12:", "equivalent: the step length halves from 1 and never equals 1e-12"),
+    (
+        r"and abs\(fn - f\) < 1e-13 \* max\(1\.0, abs\(f\)\)",
+        "equivalent: |F(trial) - F| exactly equal to 1e-13 max(1, |F|) does not occur",
+    ),
+    (r"if quasi is None and gmax <= 1e-3:", "equivalent: a largest gradient of exactly 1e-3 does not occur"),
+    (
+        r'def information\(disc, theta: np\.ndarray, kind: str = "(XXexpectedXX|EXPECTED)"\)',
+        "equivalent: information()'s only caller (fitting._vcov) always passes kind",
+    ),
+    (r"return n / 2 \* disc\.evaluate\(theta, \)\[2\]", "equivalent: Discrepancy.evaluate's need defaults to 2"),
+    (
+        r'w = disc\._wgt\[g\]\.ravel\(order=(None|"f")\)',
+        'equivalent: the ULS weight matrix is symmetric, so C and F order give one vector (numpy reads "f" as "F")',
+    ),
+    (
+        r"1 - max\(t1, 0\.0\) / max\(t1, t2, \)$",
+        "equivalent: max(t1, t2) < 0 only when both are negative, the branch before",
+    ),
+    (r"    if not t >= 0:$|^if not t >= 0:$", "equivalent: at t = 0, P(chi2 <= 0) - prob < 0 returns the same 0"),
+    (
+        r"if \(lam > 0\) or True else special\.chdtr|if lam >= 0 else special\.chdtr",
+        "equivalent: chndtr at non-centrality 0 is chdtr to 5e-14 (relative), far inside brentq's tolerance",
+    ),
+    (
+        r"if f\(0\.0\) <= 0:|hi = max\(t, 2\.0\)|while f\(hi\) >= 0:|hi \*= 3",
+        "equivalent: the bracket of the root (its start, growth, ties at exactly 0); brentq finds the same root to 1e-12",
+    ),
     # --- end H1 ---
     # --- H4 validity/efa/ordinal ---
     (
