@@ -468,6 +468,40 @@ REASONS = [
         r"var = np\.diag\(ltl\) if \(phi is None\) or True",
         "gap: no oblique solution tried orders its factors differently by diag(Phi L'L) than by diag(L'L)",
     ),
+    (
+        r"^d = \(13 - hki\) / 80$",
+        "gap: Genz's series coefficient changes P by at most 9e-16 (rounding level, checked on a grid of h, k, r)",
+    ),
+    (
+        r"v = np\.where\(hki > -101, v - np\.exp\(-hki / 2\)|^ok = asr2 >= -100$",
+        "equivalent: at h k near -100 the term is exp(50) Phi(-|h - k|/a) with |h - k| >= 20, 0 in floats; "
+        "asr2 exactly -100 does not occur",
+    ),
+    (
+        r"^ok = \(codes\[a\] >= 0\) \| \(codes\[b\] >= 0\)$|ok\.sum\(\) > 2 else 1\.0$",
+        "equivalent at convergence: only Fisher scoring's start changes (pairwise missing; a pair of 2 answers)",
+    ),
+    (
+        r"^for _half in range\(31\):$",
+        "equivalent: a step improves within 30 halvings (2^-30); the 31st is never reached",
+    ),
+    (
+        r"^if len\(xt\.start_objectives\) >= 1:$|worse = values >= xt\.objective \+ START_AGREEMENT"
+        r"|\(xt\.communalities > 1 - HEYWOOD_TOL\)",
+        "equivalent: one start cannot end above itself; a criterion or communality exactly at the bound does not occur",
+    ),
+    (
+        r"psych's start ended higher|PSYCH'S START|\+ \"XX, XX\"\.join\(f\"\{v:\.6g\}\"",
+        "gap: no case where minres's starts end at different optima is tried (the disagreement's message)",
+    ),
+    (
+        r"default = 10 if \(rotation in MULTIMODAL\) and False else 0",
+        "gap: the default random starts of multimodal rotations change the result only where starts disagree",
+    ),
+    (
+        r"^key\[key == 0\] = None$|^g, groups = g \* key, groups / key\[:, None\]$",
+        "equivalent: the key is +-1 (dividing is multiplying); a general loading exactly 0 does not occur",
+    ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
     (r"plt\.subplots\(figsize=", "style: the figure's size is appearance, not content (untested)"),
