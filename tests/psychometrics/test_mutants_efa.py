@@ -266,3 +266,62 @@ def test_heywood_case_names_the_item():
     with pytest.warns(HeywoodWarning, match="^" + re.escape(text) + "$"):
         res = cma.efa(corr=r, n_obs=200, n_factors=1, method="minres", rotation=None)
     assert res.warnings == (text,)
+
+
+def test_fit_statistics_and_result_fields_as_psych(x, ref):
+    """fa(attitude, 2, fm='minres', rotate='varimax')'s fit as psych reports it (objective, STATISTIC, dof,
+    PVAL, RMSEA, TLI, BIC, null.chisq, null.dof, rms, crms), under this package's names; components have no
+    fit (None); a two-factor rotation is named; iterations under its three names; delta below 1 is taken."""
+    res = _fit(x, n_factors=2, method="minres", rotation="varimax")
+    want = ref["minres_varimax"]["fit"]
+    f = res.fit
+    assert list(f) == [
+        "objective",
+        "chi2",
+        "df",
+        "p_value",
+        "rmsea",
+        "tli",
+        "bic",
+        "null_chi2",
+        "null_df",
+        "rmsr",
+        "crms",
+        "n_residuals_above_05",
+        "n_residuals",
+        "criterion",
+        "rotation_criterion",
+    ]
+    for name in ("objective", "chi2", "p_value", "tli", "bic", "rmsr", "crms"):
+        assert f[name] == pytest.approx(want[name], rel=5e-6), name
+    assert f["df"] == want["df"] == 8 and f["null_df"] == want["null_df"] == 21
+    assert f["null_chi2"] == pytest.approx(want["null_chi2"], rel=1e-12)
+    assert f["rmsea"] == want["rmsea"] == 0
+    assert f["n_residuals"] == 21  # 7 items: 21 correlations off the diagonal
+    assert res.rotation == "varimax" and res.method == "minres" and res.n_factors == 2
+    assert list(res.iterations) == ["extraction", "rotation", "normalized"]
+    assert res.iterations["normalized"] is True
+    assert _fit(x, n_factors=2, method="pca", rotation="varimax").fit is None
+    geo = _fit(x, n_factors=2, method="minres", rotation="geominQ", delta=0.5)
+    assert geo.rotation == "geominq"
+
+
+def test_no_diagnostics_where_none_belong(x):
+    """All seven components reproduce every item (communality 1, by construction of a full eigendecomposition):
+    not a Heywood case, which is a property of factor models; three minres starts that agree (attitude's two
+    factors) are not a disagreement. Neither warns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        full = cma.efa(x, n_factors=7, method="pca", rotation=None)
+        starts = cma.efa(x, n_factors=2, method="minres", rotation=None, n_starts=3)
+    np.testing.assert_allclose(full.communalities.to_numpy(), np.ones(7), atol=1e-14)
+    assert full.warnings == () and starts.warnings == ()
+
+
+def test_rotation_none_as_a_string(x):
+    """rotation='none' (any case, as R writes rotate = "none") is no rotation: the unrotated loadings."""
+    plain = _fit(x, n_factors=2, method="minres", rotation=None)
+    for name in ("none", "None"):
+        res = _fit(x, n_factors=2, method="minres", rotation=name)
+        assert res.rotation is None
+        np.testing.assert_array_equal(res.loadings.to_numpy(), plain.loadings.to_numpy())

@@ -15,7 +15,11 @@ out <- list(
   pc_varimax = list(loadings = mat(unclass(pc_rot$loadings)), vaccounted = mat(pc_rot$Vaccounted)),
   pc_none = list(loadings = mat(unclass(pc_none$loadings)), vaccounted = mat(pc_none$Vaccounted)),
   pa_varimax = list(loadings = mat(unclass(pa_vari$loadings)), vaccounted = mat(pa_vari$Vaccounted)),
-  minres_varimax = list(loadings = mat(unclass(mr_vari$loadings)), vaccounted = mat(mr_vari$Vaccounted)),
+  minres_varimax = list(loadings = mat(unclass(mr_vari$loadings)), vaccounted = mat(mr_vari$Vaccounted),
+                        fit = list(objective = mr_vari$objective, chi2 = unname(mr_vari$STATISTIC),
+                                   df = mr_vari$dof, p_value = mr_vari$PVAL, rmsea = unname(mr_vari$RMSEA[1]),
+                                   tli = mr_vari$TLI, bic = mr_vari$BIC, null_chi2 = mr_vari$null.chisq,
+                                   null_df = mr_vari$null.dof, rmsr = mr_vari$rms, crms = mr_vari$crms)),
   minres_oblimin = list(loadings = mat(unclass(mr_obl$loadings)), phi = mat(mr_obl$Phi),
                         structure = mat(unclass(mr_obl$Structure)))
 )
