@@ -930,3 +930,55 @@ def test_start_intercepts_with_missing_values_are_the_observed_means():
     starts = _starts(data, std_lv=False, meanstructure=True, missing="fiml")
     want = np.nanmean(data[ITEMS].to_numpy(float), axis=0)
     np.testing.assert_allclose([starts[(v, "~1", "")] for v in ITEMS], want, rtol=1e-12)
+
+
+def _starts_of(data, model, group=None, meanstructure=False, group_equal=(), std_lv=False):
+    from cmanalytics.psychometrics.sem.fitting import _group_data, statements_of
+    from cmanalytics.psychometrics.sem.model import _structure, build_table
+    from cmanalytics.psychometrics.sem.results import start_values
+
+    st = statements_of(model)
+    groups, _ = _group_data(data, _structure(st, data.columns).ov, group, "listwise", [])
+    table = build_table(
+        st,
+        data.columns,
+        std_lv=std_lv,
+        meanstructure=meanstructure,
+        n_groups=len(groups),
+        group_equal=group_equal,
+        group_partial=(),
+        fixed_x=False,
+    )
+    theta = start_values(table, groups)
+    return {(r.lhs, r.op, r.rhs, r.group): float(theta[r.index]) for r in table.rows if r.free}
+
+
+def test_start_values_of_other_parameters_by_hand(hs):
+    """The starts' other rules, by hand: a second-order loading 1 and its factor's variance 0.05, a regression
+    0 (lavaan's simple starts); in a path model the observed variables' variances their sample variances
+    (divisor N) and their intercepts their means; equal loadings across groups start at the first group's
+    (Pasteur's) first principal component; items of small variance (largest eigenvalue below 1) keep the
+    component's scale sqrt(e)."""
+    s = _starts_of(hs, HS3 + "\ng =~ visual + textual + speed\nspeed ~ visual")
+    assert s[("g", "=~", "textual", 0)] == s[("g", "=~", "speed", 0)] == 1.0
+    assert s[("g", "~~", "g", 0)] == 0.05 and s[("speed", "~", "visual", 0)] == 0.0
+    pdm = pd.read_csv(SEM_REF / "political_democracy.csv")
+    s = _starts_of(pdm, "y1 ~ x1 + x2\ny5 ~ y1 + x1", meanstructure=True)
+    for v in ("y1", "x1", "x2", "y5"):
+        x = pdm[v].to_numpy(float)
+        assert s[(v, "~~", v, 0)] == pytest.approx(np.var(x), rel=1e-12)
+        assert s[(v, "~1", "", 0)] == pytest.approx(x.mean(), rel=1e-12)
+    assert s[("y1", "~", "x1", 0)] == s[("x1", "~~", "x2", 0)] == 0.0
+    s = _starts_of(hs, HS3, group="school", group_equal=("loadings",))
+    first = hs[hs["school"] == "Pasteur"]
+    for f, items in MODEL.items():
+        lam = _first_component(first, items)
+        for k, v in enumerate(items[1:], 1):
+            assert s[(f, "=~", v, 0)] == s[(f, "=~", v, 1)] == pytest.approx(lam[k] / lam[0], rel=1e-10)
+    small = hs[ITEMS] * 0.3
+    s = _starts_of(small, HS3, std_lv=True)
+    for f, items in MODEL.items():
+        lam = _first_component(small, items)
+        assert np.linalg.norm(lam) < 1  # the largest eigenvalue is below 1
+        for k, v in enumerate(items):
+            assert s[(f, "=~", v, 0)] == pytest.approx(lam[k], rel=1e-10)
