@@ -381,6 +381,11 @@ REASONS = [
         "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (
+        r"holds = dcfi >= delta_cfi and drmsea < delta_rmsea|holds = dcfi > delta_cfi and drmsea <= delta_rmsea",
+        "equivalent: a change in CFI or RMSEA exactly equal to its cut-off (to the last bit) does not occur",
+    ),
+    (r"\{101 \* METHOD_SHARE:\.0f\}%", "equivalent: 101 x 0.25 = 25.25 prints as 25 with no decimals, as 100 x 0.25"),
     (r"have = np\.zeros\(table\.n_free, \)", "equivalent: start_values's 'have' as float 0/1 tests as the bool one"),
     (
         r'for op in \("=~", "~~", "XX~1XX", "~"\)',
