@@ -507,6 +507,10 @@ REASONS = [
         r"^key\[key == 0\] = None$|^g, groups = g \* key, groups / key\[:, None\]$",
         "equivalent: the key is +-1 (dividing is multiplying); a general loading exactly 0 does not occur",
     ),
+    (
+        r"start=np\.clip\(psi0, 0\.005, None\)",
+        "equivalent: the uniquenesses 1 - h2 never exceed 1 (h2 >= 0), so the upper clip is idle",
+    ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
     (r"plt\.subplots\(figsize=", "style: the figure's size is appearance, not content (untested)"),
