@@ -450,6 +450,10 @@ REASONS = [
         r"if f\(0\.0\) <= 0:|hi = max\(t, 2\.0\)|while f\(hi\) >= 0:|hi \*= 3",
         "equivalent: the bracket of the root (its start, growth, ties at exactly 0); brentq finds the same root to 1e-12",
     ),
+    (
+        r"brentq\(f, 0\.0, hi, rtol=1e-14\)|brentq\(f, 0\.0, hi, xtol=1e-12, \)",
+        "equivalent: brentq's default xtol (2e-12) or rtol (9e-16) moves the bound by ~1e-12 in lambda",
+    ),
     # --- end H1 ---
     # --- H4 validity/efa/ordinal ---
     (
