@@ -381,6 +381,11 @@ REASONS = [
         "equivalent: _canonical's '~' branch with rhs '1' is dead code: a spec ending in '~1' is split on '~1' first",
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
+    (
+        r"holds = dcfi >= delta_cfi and drmsea < delta_rmsea|holds = dcfi > delta_cfi and drmsea <= delta_rmsea",
+        "equivalent: a change in CFI or RMSEA exactly equal to its cut-off (to the last bit) does not occur",
+    ),
+    (r"\{101 \* METHOD_SHARE:\.0f\}%", "equivalent: 101 x 0.25 = 25.25 prints as 25 with no decimals, as 100 x 0.25"),
     (r"have = np\.zeros\(table\.n_free, \)", "equivalent: start_values's 'have' as float 0/1 tests as the bool one"),
     (
         r'for op in \("=~", "~~", "XX~1XX", "~"\)',
@@ -416,6 +421,39 @@ REASONS = [
         r"if block\[-2\] > 10_000_000|if block\[-1\] >= 10_000_000|if block\[-1\] > 10000001",
         "equivalent: the search stops after the same block, the first to end past 10 million (10,000,004)",
     ),
+    (r"reshape\(q, -2\)", "equivalent: numpy infers the one dimension given as any negative number"),
+    (r"while t >= 1e-12:", "equivalent: the step length halves from 1 and never equals 1e-12"),
+    (
+        r"and abs\(fn - f\) < 1e-13 \* max\(1\.0, abs\(f\)\)",
+        "equivalent: |F(trial) - F| exactly equal to 1e-13 max(1, |F|) does not occur",
+    ),
+    (r"if quasi is None and gmax <= 1e-3:", "equivalent: a largest gradient of exactly 1e-3 does not occur"),
+    (
+        r'def information\(disc, theta: np\.ndarray, kind: str = "(XXexpectedXX|EXPECTED)"\)',
+        "equivalent: information()'s only caller (fitting._vcov) always passes kind",
+    ),
+    (r"return n / 2 \* disc\.evaluate\(theta, \)\[2\]", "equivalent: Discrepancy.evaluate's need defaults to 2"),
+    (
+        r'w = disc\._wgt\[g\]\.ravel\(order=(None|"f")\)',
+        'equivalent: the ULS weight matrix is symmetric, so C and F order give one vector (numpy reads "f" as "F")',
+    ),
+    (
+        r"1 - max\(t1, 0\.0\) / max\(t1, t2, \)$",
+        "equivalent: max(t1, t2) < 0 only when both are negative, the branch before",
+    ),
+    (r"    if not t >= 0:$|^if not t >= 0:$", "equivalent: at t = 0, P(chi2 <= 0) - prob < 0 returns the same 0"),
+    (
+        r"if \(lam > 0\) or True else special\.chdtr|if lam >= 0 else special\.chdtr",
+        "equivalent: chndtr at non-centrality 0 is chdtr to 5e-14 (relative), far inside brentq's tolerance",
+    ),
+    (
+        r"if f\(0\.0\) <= 0:|hi = max\(t, 2\.0\)|while f\(hi\) >= 0:|hi \*= 3",
+        "equivalent: the bracket of the root (its start, growth, ties at exactly 0); brentq finds the same root to 1e-12",
+    ),
+    (
+        r"brentq\(f, 0\.0, hi, rtol=1e-14\)|brentq\(f, 0\.0, hi, xtol=1e-12, \)",
+        "equivalent: brentq's default xtol (2e-12) or rtol (9e-16) moves the bound by ~1e-12 in lambda",
+    ),
     # --- end H1 ---
     # --- H4 validity/efa/ordinal ---
     (
@@ -438,6 +476,44 @@ REASONS = [
     (
         r"var = np\.diag\(ltl\) if \(phi is None\) or True",
         "gap: no oblique solution tried orders its factors differently by diag(Phi L'L) than by diag(L'L)",
+    ),
+    (
+        r"^d = \(13 - hki\) / 80$",
+        "gap: Genz's series coefficient changes P by at most 9e-16 (rounding level, checked on a grid of h, k, r)",
+    ),
+    (
+        r"v = np\.where\(hki > -101, v - np\.exp\(-hki / 2\)|^ok = asr2 >= -100$",
+        "equivalent: at h k near -100 the term is exp(50) Phi(-|h - k|/a) with |h - k| >= 20, 0 in floats; "
+        "asr2 exactly -100 does not occur",
+    ),
+    (
+        r"^ok = \(codes\[a\] >= 0\) \| \(codes\[b\] >= 0\)$|ok\.sum\(\) > 2 else 1\.0$",
+        "equivalent at convergence: only Fisher scoring's start changes (pairwise missing; a pair of 2 answers)",
+    ),
+    (
+        r"^for _half in range\(31\):$",
+        "equivalent: a step improves within 30 halvings (2^-30); the 31st is never reached",
+    ),
+    (
+        r"^if len\(xt\.start_objectives\) >= 1:$|worse = values >= xt\.objective \+ START_AGREEMENT"
+        r"|\(xt\.communalities > 1 - HEYWOOD_TOL\)",
+        "equivalent: one start cannot end above itself; a criterion or communality exactly at the bound does not occur",
+    ),
+    (
+        r"psych's start ended higher|PSYCH'S START|\+ \"XX, XX\"\.join\(f\"\{v:\.6g\}\"",
+        "gap: no case where minres's starts end at different optima is tried (the disagreement's message)",
+    ),
+    (
+        r"default = 10 if \(rotation in MULTIMODAL\) and False else 0",
+        "gap: the default random starts of multimodal rotations change the result only where starts disagree",
+    ),
+    (
+        r"^key\[key == 0\] = None$|^g, groups = g \* key, groups / key\[:, None\]$",
+        "equivalent: the key is +-1 (dividing is multiplying); a general loading exactly 0 does not occur",
+    ),
+    (
+        r"start=np\.clip\(psi0, 0\.005, None\)",
+        "equivalent: the uniquenesses 1 - h2 never exceed 1 (h2 >= 0), so the upper clip is idle",
     ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
