@@ -466,16 +466,13 @@ REASONS = [
         "equivalent: extract() uses eig for components only, and without it makes the same one of the same matrix",
     ),
     (
-        r"np\.asarray\(h, float\), np\.asarray\(k, float\), np\.asarray\(r, (None)?\)\)$",
-        "equivalent: a correlation given as an integer is 0 or +-1, which every branch handles in any dtype",
+        r"^h, k, r = np\.broadcast_arrays\(np\.asarray\(h, (float|None|)\), np\.asarray\(k, (float|None|)\), "
+        r"np\.asarray\(r, (float|None|)\)\)$",
+        "equivalent: np.clip to the float bounds +-38.0 makes h and k float; an integer correlation is 0 or +-1",
     ),
     (
         r"^seed=None,$|^deleted: seed=seed,$",
         "gap: the starts' seed matters only where random starts reach different optima; no such case is tried",
-    ),
-    (
-        r"var = np\.diag\(ltl\) if \(phi is None\) or True",
-        "gap: no oblique solution tried orders its factors differently by diag(Phi L'L) than by diag(L'L)",
     ),
     (
         r"^d = \(13 - hki\) / 80$",
@@ -514,6 +511,10 @@ REASONS = [
     (
         r"start=np\.clip\(psi0, 0\.005, None\)",
         "equivalent: the uniquenesses 1 - h2 never exceed 1 (h2 >= 0), so the upper clip is idle",
+    ),
+    (
+        r'^with np\.errstate\(invalid="ignore"\):$',
+        "equivalent (the errstate around ep, terms): (h - k)^2 >= -4hk makes asr2 < 0, so exp cannot overflow there",
     ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---

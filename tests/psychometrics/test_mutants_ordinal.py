@@ -163,3 +163,6 @@ def test_bvn_takes_unsigned_integer_limits():
     np.testing.assert_allclose(bvn_cdf(x, y, np.array([0.5, 0.5])), want, atol=1e-15)
     up = np.array([_scipy_cdf(-1.0, -2.0, 0.5), _scipy_cdf(0.0, -3.0, 0.5)])
     np.testing.assert_allclose(bvn_upper(x, y, np.array([0.5, 0.5])), up, atol=1e-15)
+    # beyond |r| = 0.925 with r < 0 the second limit is negated on the way
+    up = np.array([_scipy_cdf(-1.0, -2.0, -0.95), _scipy_cdf(0.0, -3.0, -0.95)])
+    np.testing.assert_allclose(bvn_upper(x, y, np.array([-0.95, -0.95])), up, atol=1e-15)
