@@ -982,3 +982,52 @@ def test_start_values_of_other_parameters_by_hand(hs):
         assert np.linalg.norm(lam) < 1  # the largest eigenvalue is below 1
         for k, v in enumerate(items):
             assert s[(f, "=~", v, 0)] == pytest.approx(lam[k], rel=1e-10)
+
+
+def test_mixed_fit_keeps_its_parameter_table(mixed_fit):
+    """The table's free parameters: 6 loadings, the 6 continuous items' residual variances, 3 factor
+    variances and 3 covariances = 18; lavaan's npar (32) adds the 8 thresholds and 6 means."""
+    assert mixed_fit.table.n_free == 18 == reference_json("mixed_wlsmv")["fit"]["npar"] - 8 - 6
+    assert mixed_fit.table.structure.ov == ITEMS
+    assert mixed_fit.table.structure.lv == ["visual", "textual", "speed"]
+
+
+def test_marker_checks_of_the_helper_word_for_word(hs):
+    """_marker's own checks (method_variance checks first, so called directly here)."""
+    from cmanalytics.psychometrics.sem.method_variance import _marker
+
+    _raises(DataError, "marker='nope' is not a column of the data.", _marker, hs, ITEMS, "nope", "listwise")
+    _raises(
+        ArgumentError,
+        "the marker 'x2' is one of the model's items; a marker must be unrelated to them.",
+        _marker,
+        hs,
+        ITEMS,
+        "x2",
+        "listwise",
+    )
+
+
+def test_interpretation_when_one_factor_does_as_well():
+    """The other branches of the sentences, on a table written by hand: the single factor not significantly
+    worse (p = .20), a method share of 10% (less than 25%), the ULMC not improving (p = .50)."""
+    from cmanalytics.psychometrics.sem.method_variance import _interpret
+
+    table = pd.DataFrame(
+        {
+            "chi2": [30.0, 32.5, 29.5],
+            "df": [24, 27, 23],
+            "cfi": [0.99, 0.985, 0.991],
+            "delta_chi2": [np.nan, 2.5, -0.5],
+            "delta_df": [np.nan, 3.0, -1.0],
+            "delta_p_value": [np.nan, 0.2, 0.5],
+        },
+        index=["model", "single factor", "ULMC"],
+    )
+    assert _interpret(table, 0.10, None) == [
+        "The single-factor model does not fit significantly worse than the model: one common (method) factor "
+        "may account for the covariation (delta chi-square 2.500 on 3 df, CFI 0.985 against 0.990).",
+        "The method factor (ULMC) takes 10.0% of the items' variance, less than the median 25% of published "
+        "studies (Williams et al. 1989); adding it does not significantly improve the fit (delta chi-square "
+        "0.500 on 1 df).",
+    ]
