@@ -382,6 +382,10 @@ REASONS = [
     ),
     (r"delta: bool = True", "equivalent: _group_rows's only caller passes delta"),
     (
+        r'if name != "(MODEL|XXmodelXX)" and d_df else np\.nan',
+        "equivalent: the model's own row has delta df 0, so its delta p-value is NaN either way",
+    ),
+    (
         r"holds = dcfi >= delta_cfi and drmsea < delta_rmsea|holds = dcfi > delta_cfi and drmsea <= delta_rmsea",
         "equivalent: a change in CFI or RMSEA exactly equal to its cut-off (to the last bit) does not occur",
     ),
