@@ -84,7 +84,7 @@ def test_standard_errors_standardized_solution_and_r2_match_lavaan(name):
 
 def test_path_model_with_observed_variables_matches_lavaan():
     """A path model among observed variables (y1 ~ x1 + x2; y5 ~ y1 + x1, political democracy, fixed.x): the
-    regressions of observed outcomes (phantom latent variables) standardized as lavaan
+    regressions of observed outcomes (phantom latent variables) standardized as lavaan (std.lv: unscaled)
     (tests/reference/sem/fixedx_path.json), and R-squared of y1 and y5 by hand from lavaan's estimates:
     1 - residual variance / model-implied variance."""
     data = pd.read_csv(SEM_REF / "political_democracy.csv")
@@ -93,7 +93,7 @@ def test_path_model_with_observed_variables_matches_lavaan():
     theirs = pd.DataFrame(ref["estimates"])
     both = theirs.merge(fit.estimates, on=["lhs", "op", "rhs"], suffixes=("_r", ""), how="inner")
     assert len(both) == len(fit.estimates)
-    for col in ("est", "se", "std.all"):
+    for col in ("est", "se", "std.lv", "std.all"):
         np.testing.assert_allclose(both[col], both[col + "_r"], rtol=1e-4, atol=1e-5, err_msg=col)
     est = theirs.set_index(["lhs", "op", "rhs"])["est"]
     s = data[["x1", "x2", "y1", "y5"]].cov(ddof=0)
