@@ -458,6 +458,10 @@ REASONS = [
         r"brentq\(f, 0\.0, hi, rtol=1e-14\)|brentq\(f, 0\.0, hi, xtol=1e-12, \)",
         "equivalent: brentq's default xtol (2e-12) or rtol (9e-16) moves the bound by ~1e-12 in lambda",
     ),
+    (
+        r'^with np\.errstate\((divide=None, invalid="ignore"|divide="ignore", invalid=None|invalid="ignore"|divide="ignore", )\):$',
+        "gap: no test divides by a zero (co)variance here (e.g. standardized() of a zero variance), where numpy warns",
+    ),
     # --- end H1 ---
     # --- H4 validity/efa/ordinal ---
     (
