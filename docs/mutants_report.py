@@ -524,6 +524,10 @@ REASONS = [
         r'^with np\.errstate\(invalid="ignore"\):$',
         "equivalent (the errstate around ep, terms): (h - k)^2 >= -4hk makes asr2 < 0, so exp cannot overflow there",
     ),
+    (
+        r"^if data is None and not m\.from_data:$",
+        "equivalent: data is None exactly when the moments come from corr= (gather takes one or the other)",
+    ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
     (r"plt\.subplots\(figsize=", "style: the figure's size is appearance, not content (untested)"),
