@@ -24,8 +24,8 @@ from tests.psychometrics.sem.conftest import CASES, HS3, SEM_REF, load_case
 MUT = SEM_REF.parents[0] / "mutants" / "sem_fit_power.json"
 
 # lavaan cases that reach every branch: LAMBDA, BETA (second order, regressions among latent variables),
-# THETA off the diagonal (hs_cross, political_democracy), PSI between latent variables, NU and ALPHA (means,
-# two groups with std.lv), GLS, ULS, observed information, FIML
+# THETA off the diagonal (hs_cross, political_democracy), PSI between latent variables, NU and ALPHA (means;
+# two groups with std.lv; free latent means under scalar invariance), GLS, ULS, observed information, FIML
 INFERENCE_CASES = [
     "hs_cfa",
     "hs_cfa_stdlv",
@@ -35,6 +35,7 @@ INFERENCE_CASES = [
     "political_democracy",
     "hs_second_order",
     "hs_invariance_stdlv_all",
+    "hs_invariance_scalar",
     "hs_cfa_gls",
     "hs_cfa_uls",
     "hs_fiml",
