@@ -462,6 +462,10 @@ REASONS = [
         r'^with np\.errstate\((divide=None, invalid="ignore"|divide="ignore", invalid=None|invalid="ignore"|divide="ignore", )\):$',
         "gap: no test divides by a zero (co)variance here (e.g. standardized() of a zero variance), where numpy warns",
     ),
+    (
+        r"both = is_lv\[r\.i\] or is_lv\[r\.j\]",
+        "gap: no lavaan case has a covariance between a latent variable and an observed one in a regression",
+    ),
     # --- end H1 ---
     # --- H4 validity/efa/ordinal ---
     (
