@@ -532,6 +532,19 @@ REASONS = [
         r"^if data is None and not m\.from_data:$",
         "equivalent: data is None exactly when the moments come from corr= (gather takes one or the other)",
     ),
+    (
+        r'str\(rotation\)\.lower\(\) == "NONE" else ROTATION_ALIASES|str\(rotation\)\.lower\(\) == "XXnoneXX" else ROTATION',
+        "equivalent: ROTATION_ALIASES has no 'none', so .get() gives None (no rotation) either way",
+    ),
+    (r"zip\(names, key\) if s < 1\)", "equivalent: the key is +-1, so s < 1 is s < 0"),
+    (
+        r"_omega_bootstrap\(data, m, int\(n_factors\), option, None,",
+        "gap: no bootstrap with reverse-keyed items (flip=None reverses none)",
+    ),
+    (
+        r'_extraction_diagnostics\(xt, "minres", None, warnings\)',
+        "gap: no omega with a Heywood case (the items' names)",
+    ),
     # --- end H4 ---
     # --- lead: sem.diagram (third session) ---
     (r"plt\.subplots\(figsize=", "style: the figure's size is appearance, not content (untested)"),

@@ -153,6 +153,13 @@ def test_omega_refusals_word_for_word():
         first = cma.omega(corr=r, n_obs=200, n_factors=2, option="first")
     phi12 = 0.4
     np.testing.assert_allclose(first.g_loadings, [1.0, phi12], atol=1e-4)  # psych: first fixed at 1, second r
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        second = cma.omega(corr=r, n_obs=200, n_factors=2, option="second")
+        default = cma.omega(corr=r, n_obs=200)
+    np.testing.assert_allclose(second.g_loadings, [phi12, 1.0], atol=1e-4)  # psych: second fixed at 1
+    # psych::omega's default is nfactors = 3
+    assert list(default.groups.index) == ["g", "F1*", "F2*", "F3*"]
 
 
 def test_omega_bootstrap_intervals_by_hand():
