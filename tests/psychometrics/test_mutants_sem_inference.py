@@ -118,6 +118,8 @@ def test_uls_standard_errors_with_two_groups_match_lavaan():
     np.testing.assert_allclose(both["est"], both["est_r"], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(both["se"], both["se_r"], rtol=1e-4, atol=1e-5)
     assert (both.loc[(both["op"] == "~1") & both["free"], "se"] > 0).all()
+    # the covariance matrix of the estimates is the inverse of a positive definite information matrix
+    assert np.all(np.linalg.eigvalsh(fit.vcov) > 0)
 
 
 def test_wald_by_hand():
