@@ -210,6 +210,13 @@ def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
         _check_residual_se(fit, kind)
     ov = fit.table.structure.ov
     if fit.estimator == "WLSMV":
+        ordered = fit.options.get("ordered")
+        if ordered is not None and len(ordered) < len(ov):
+            # lavaan's residuals here mix polychoric, polyserial and Pearson moments; not written yet
+            raise ArgumentError(
+                "residuals are not available for a fit with both ordinal and continuous items (ordered= names "
+                f"{len(ordered)} of the {len(ov)} items); they are for all-continuous or all-ordinal fits."
+            )
         if kind == "normalized":
             raise ArgumentError("kind='normalized' is for continuous items; ordinal items have 'raw' or 'cor'.")
         return [pd.DataFrame(r, index=ov, columns=ov) for r in _ordinal_residuals(fit)]

@@ -10,12 +10,15 @@ measures (chi-square, scaled-shifted chi-square, CFI, TLI, RMSEA and their scale
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import optimize, special
 
 import cmanalytics as cma
+from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.polyserial import mixed_moments, polyserial
 from tests.psychometrics.sem.conftest import HS3, SEM_REF, reference_json
@@ -104,3 +107,19 @@ def test_mixed_through_cfa_and_its_checks(data, ref):
     assert res.fit_indices["chi2"] == pytest.approx(ref["fit"]["chisq"], rel=1e-6)
     with pytest.raises(cma.errors.ArgumentError, match="available for one group"):
         sem_fit(data.assign(g=np.arange(len(data)) % 2), HS3, ordered=ORDERED, group="g")
+
+
+def test_residuals_of_a_mixed_fit_are_refused_in_the_packages_words():
+    """Residuals of mixed ordinal/continuous fits are not written: refused with an ArgumentError naming why
+    (it was an AttributeError from the engine's internals)."""
+    data = pd.read_csv(SEM_REF / "hs_mixed.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = cma.cfa(data, HS3, ordered=ORDERED)
+    for kind in ("raw", "cor"):
+        with pytest.raises(ArgumentError) as e:
+            fit.residuals(kind)
+        assert str(e.value) == (
+            "residuals are not available for a fit with both ordinal and continuous items (ordered= names "
+            "3 of the 9 items); they are for all-continuous or all-ordinal fits."
+        )
