@@ -6,6 +6,8 @@ import functools
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from cmanalytics._lazy import lazy_module
 from cmanalytics.errors import ArgumentError
 from cmanalytics.presentation import Reportable, fmt
@@ -155,7 +157,7 @@ def audit_efa_report(
         bounds["bartlett_chi2_min"] = max(-bartlett_multiplier(n, p) * logdet, 0.0)
         bounds["log_det_max"] = logdet
         if bartlett_chi2 is not None:
-            halves = (h_alpha, h_chi)
+            halves = (h_alpha, h_chi, h_var)
             ok = _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, findings) and ok
     if ok:
         findings.insert(
@@ -201,16 +203,19 @@ def _best_logdet(p, k, variance_pct, h_var, lam1: float) -> float:
     f = lambda v: -max_log_det(p, k, lam1, p * v / 100)  # noqa: E731
     cands = [lo, hi]
     if hi > lo:
-        cands.append(optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}).x)
+        # f is infinite where no spectrum has that variance; scipy's parabolic steps then subtract infinities
+        with np.errstate(invalid="ignore"):
+            best = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+        cands.append(best.x)
     return max(-f(v) for v in cands)
 
 
 def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, findings) -> bool:
     """Step 4 of audit_efa_report: the reported chi-square against its least value, and what it allows of
-    n and alpha; False when it is below the bound. ``halves``: the rounding margins of alpha and chi-square."""
+    n and alpha; False when it is below the bound. ``halves``: the rounding margins of alpha, chi-square and variance."""
     n, p, k = reported["n_obs"], reported["n_items"], reported["n_factors"]
     chi2, alpha, variance_pct = reported["bartlett_chi2"], reported["alpha"], reported["variance_pct"]
-    h_alpha, h_chi = halves
+    h_alpha, h_chi, h_var = halves
     c = bartlett_multiplier(n, p)
     chi_min = -c * logdet
     ok = True
@@ -226,7 +231,7 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
     else:
         findings.append(f"Bartlett's chi-square of {chi2} is at least the bound {chi_min:.1f}.")
     if variance_pct is not None:
-        a_max = _alpha_max(p, k, n, chi2 + h_chi, best_logdet, variance_pct)
+        a_max = _alpha_max(p, k, n, chi2 + h_chi, best_logdet, variance_pct, h_var)
         var_only = -c * best_logdet(1.0)
         bounds["bartlett_chi2_min_variance_only"] = max(var_only, 0.0)
         if a_max is not None:
@@ -249,13 +254,15 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
     return ok
 
 
-def _alpha_max(p, k, n, chi2, best_logdet, variance_pct) -> float | None:
-    """The largest alpha for which the least chi-square stays within the reported one."""
+def _alpha_max(p, k, n, chi2, best_logdet, variance_pct, h_var=0.0) -> float | None:
+    """The largest alpha for which the least chi-square stays within the reported one, over the variances
+    explained that round to the one printed (``h_var`` its rounding margin): the first eigenvalue is at least
+    the lowest variance's share S/k and at most what the highest variance leaves, S - (k - 1)(p - S)/(p - k)."""
     c = bartlett_multiplier(n, p)
     need = -chi2 / c  # ln|R| must be at least this
-    top = p * variance_pct / 100
-    lo = max(1.0, top / k)
-    hi = top if k == 1 else top - (k - 1) * ((p - top) / (p - k) if p > k else 0.0)
+    top_lo, top_hi = p * (variance_pct - h_var) / 100, p * (variance_pct + h_var) / 100
+    lo = max(1.0, top_lo / k)
+    hi = top_hi if k == 1 else top_hi - (k - 1) * ((p - top_hi) / (p - k) if p > k else 0.0)
     if best_logdet(lo) < need:
         return None
     if best_logdet(hi) >= need:

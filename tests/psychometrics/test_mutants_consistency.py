@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import pytest
 
@@ -238,10 +239,15 @@ def test_alpha_max_solves_the_bound_for_alpha():
 
 
 def test_alpha_max_at_the_largest_first_eigenvalue_the_variance_allows():
-    """A large chi-square: every alpha up to the variance's own limit is allowed. With k = 1, l1 = S = 4 of
-    p = 8 (v = 50%): alpha_max = 8/7 (1 - 1/4) = 6/7. With k = 2, S = 4: l1 <= 4 - 4/6 = 10/3."""
+    """A large chi-square: every alpha up to the variance's own limit is allowed. With k = 1, l1 = S of p = 8:
+    printed 50.0 with rounding (a whole number as printed: 49.5 to 50.5, S up to 4.04), alpha_max =
+    8/7 (1 - 1/4.04); taken as printed (S = 4), 8/7 (1 - 1/4) = 6/7. With k = 2, S = 4: l1 <= 4 - 4/6 = 10/3."""
     one = cma.audit_efa_report(n_obs=300, n_items=8, n_factors=1, variance_pct=50.0, bartlett_chi2=5000.0)
-    assert one.bounds["alpha_max"] == pytest.approx(6 / 7, rel=1e-14)
+    assert one.bounds["alpha_max"] == pytest.approx(8 / 7 * (1 - 1 / 4.04), rel=1e-14)
+    exact = cma.audit_efa_report(
+        n_obs=300, n_items=8, n_factors=1, variance_pct=50.0, bartlett_chi2=5000.0, rounding=False
+    )
+    assert exact.bounds["alpha_max"] == pytest.approx(6 / 7, rel=1e-14)
     assert one.consistent is True and one.findings == (
         CONSISTENT,
         f"Bartlett's chi-square of 5000.0 is at least the bound {one.bounds['bartlett_chi2_min']:.1f}.",
@@ -463,3 +469,18 @@ def test_variance_only_bound_with_a_rounded_chi_square():
     assert audit.bounds["bartlett_chi2_min"] == pytest.approx(var_only, rel=1e-12)
     assert audit.consistent is True
     assert audit.findings == (CONSISTENT, f"Bartlett's chi-square of 177.14 is at least the bound {var_only:.1f}.")
+
+
+def test_alpha_max_spans_the_variances_that_round_to_the_printed_one():
+    """p = 10, k = 2, n = 200, alpha .75, variance printed 38.0 (37.5 to 38.5), chi-square 500 (far above the
+    bound): the largest first eigenvalue is what the highest variance leaves, S = 3.85: l1 = 3.85 - 6.15/8 =
+    3.08125, alpha_max = 10/9 (1 - 1/3.08125) = .7505, so alpha .75 (.745 to .755) is allowed and nothing is
+    said against it. (Taking the printed 38.0 alone gave .7445 and a finding that contradicted the verdict.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy's invalid-value warnings no longer reach the caller
+        audit = cma.audit_efa_report(
+            n_obs=200, n_items=10, n_factors=2, alpha=0.75, variance_pct=38.0, bartlett_chi2=500.0
+        )
+    assert audit.bounds["alpha_max"] == pytest.approx(10 / 9 * (1 - 1 / 3.08125), rel=1e-12)
+    assert audit.consistent is True
+    assert not any("alpha could be at most" in f for f in audit.findings)
