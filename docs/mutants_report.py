@@ -645,6 +645,12 @@ REASONS = [
         r'\.rstrip\("XX\.XX"\)',
         "equivalent: rstrip takes a set of characters, and no warning class's first line ends in X",
     ),
+    (r'check_whole\("n_boot", n_boot, \)', "equivalent: check_whole's minimum defaults to 1"),
+    (
+        r"flat = np\.argwhere\(sd < 1e-6 \* xc\.std\(axis=0\)\)",
+        "equivalent: a resample's standard deviation exactly at the 1e-6 cut does not occur (a flat item's is ~0)",
+    ),
+    (r'if rotation == "varimax" and k >= 1:', "equivalent: varimax of a single factor leaves it as it is"),
     # --- end H3 ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
