@@ -254,7 +254,7 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
     return ok
 
 
-def _alpha_max(p, k, n, chi2, best_logdet, variance_pct, h_var=0.0) -> float | None:
+def _alpha_max(p, k, n, chi2, best_logdet, variance_pct, h_var) -> float | None:
     """The largest alpha for which the least chi-square stays within the reported one, over the variances
     explained that round to the one printed (``h_var`` its rounding margin): the first eigenvalue is at least
     the lowest variance's share S/k and at most what the highest variance leaves, S - (k - 1)(p - S)/(p - k)."""

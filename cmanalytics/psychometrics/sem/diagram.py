@@ -1,9 +1,9 @@
 """A path diagram of a fitted model, drawn with matplotlib (no graphviz needed).
 
 Latent variables are ellipses on the upper row, observed variables rectangles on the lower row, each
-under its (first) factor (an observed predictor in a regression: a rectangle on the upper row); single-headed arrows are loadings and regressions, curved double-headed arrows
-factor covariances and residual covariances; labels are the standardized estimates (std.all), as
-``semPlot::semPaths(fit, "std")`` draws them.
+under its (first) factor (an observed predictor in a regression: a rectangle on the upper row); single-headed
+arrows are loadings and regressions, curved double-headed arrows factor covariances and residual covariances;
+labels are the standardized estimates (std.all), as ``semPlot::semPaths(fit, "std")`` draws them.
 """
 
 from __future__ import annotations
@@ -61,12 +61,15 @@ def _draw_nodes(ax, x_ov: dict, x_lv: dict, observed: set = frozenset()) -> None
     factors' row (a predictor in a regression, which lavaan models as a phantom factor) is a box there."""
     from matplotlib.patches import Ellipse, Rectangle
 
+    def box(x, y):
+        ax.add_patch(Rectangle((x - 0.35, y - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+
     for v, x in x_ov.items():
-        ax.add_patch(Rectangle((x - 0.35, _Y_OV - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+        box(x, _Y_OV)
         ax.text(x, _Y_OV, v, ha="center", va="center", fontsize=9)
     for f, x in x_lv.items():
         if f in observed:
-            ax.add_patch(Rectangle((x - 0.35, _Y_LV - 0.25), 0.7, 0.5, fill=False, lw=1.2))
+            box(x, _Y_LV)
         else:
             ax.add_patch(Ellipse((x, _Y_LV), 1.3, 0.7, fill=False, lw=1.2))
         ax.text(x, _Y_LV, f, ha="center", va="center", fontsize=9)

@@ -346,13 +346,13 @@ def minimize(disc: Discrepancy, theta0: np.ndarray, *, max_iter: int = 500, tol:
                 quasi = quasi - np.outer(bs, bs) / (s_k @ bs) + np.outer(y_k, y_k) / sy
         theta = theta_new
     res = _bfgs(disc, theta, tol, max_iter)
-    if not (np.isfinite(res.fun) and np.max(np.abs(disc.gradient(res.x))) < 1e-6):
+    g = disc.gradient(res.x) if np.isfinite(res.fun) else np.full(len(theta), np.nan)
+    if not np.max(np.abs(g)) < 1e-6:  # NaN (F infinite) is not below it either
         # scoring can crawl along a ridge into another basin (a Heywood model of Holzinger-Swineford with a
         # cross-loading: F stuck near 0.379 after 500 steps, where lavaan's nlminb reaches 0.2461 from the
         # start); BFGS from the start values as well, and the lower of the two is kept
         fresh = _bfgs(disc, np.asarray(theta0, float), tol, max_iter)
         if np.isfinite(fresh.fun) and not fresh.fun >= res.fun:
-            res = fresh
-    g = disc.gradient(res.x) if np.isfinite(res.fun) else np.full(len(theta), np.nan)
+            res, g = fresh, disc.gradient(fresh.x)
     ok = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-6)
     return Optimum(res.x, float(res.fun), g, it + int(res.nit), ok, str(res.message))
