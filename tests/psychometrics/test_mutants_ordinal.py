@@ -20,6 +20,7 @@ from scipy.stats import multivariate_normal
 import cmanalytics as cma
 from cmanalytics.errors import DataError, SingularityWarning
 from cmanalytics.psychometrics.ordinal import bvn_cdf, bvn_upper
+from tests.psychometrics.test_ordinal import contradicting_pairs
 
 HERE = Path(__file__).resolve().parents[1] / "reference" / "mutants"
 
@@ -110,15 +111,7 @@ def test_indefinite_result_said_in_its_own_words():
     """Three pairs answered by different respondents that contradict each other (a ~ b, b ~ c, a ~ -c): the
     matrix is indefinite; the warning gives its smallest eigenvalue (computed here from the result) to 3
     significant digits; with smooth=True the smoothed matrix is positive definite and the note says so."""
-    rng = np.random.default_rng(1)
-    blocks = []
-    for pair, sign in ((("a", "b"), 1), (("b", "c"), 1), (("a", "c"), -1)):
-        u = rng.integers(1, 6, 300)
-        v = np.clip(np.where(sign > 0, u, 6 - u) + rng.integers(-1, 2, 300) * (rng.random(300) < 0.2), 1, 5)
-        block = pd.DataFrame({"a": np.nan, "b": np.nan, "c": np.nan}, index=range(300))
-        block[pair[0]], block[pair[1]] = u, v
-        blocks.append(block)
-    df = pd.concat(blocks, ignore_index=True)
+    df = contradicting_pairs()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         raw = cma.polychoric(df, missing="pairwise")

@@ -21,6 +21,7 @@ from scipy import stats
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, DataError, DataWarning, ReverseKeyWarning
 from cmanalytics.psychometrics.inputs import gather
+from tests.psychometrics.test_reliability_parity import ICC_VS_PSYCH
 
 TESTS = Path(__file__).resolve().parents[1]
 # mutmut runs a copy of tests/ in mutants/tests, made before this reference existed: read it from the repository's
@@ -555,15 +556,7 @@ def test_icc_table_and_mean_squares_as_psych(key, ci):
     # psych's row names are cmanalytics's type column, and psych's type column its index
     assert list(t.index) == ref["type"] == ["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
     assert t.index.name == "form" and list(t["type"]) == ref["rows"]
-    for ours, theirs in (
-        ("ICC", "ICC"),
-        ("F", "F"),
-        ("df1", "df1"),
-        ("df2", "df2"),
-        ("p_value", "p"),
-        ("lower", "lower"),
-        ("upper", "upper"),
-    ):
+    for ours, theirs in ICC_VS_PSYCH:
         np.testing.assert_allclose(
             t[ours].to_numpy(float), np.array(ref[theirs], float), rtol=1e-12, atol=1e-13, err_msg=ours
         )

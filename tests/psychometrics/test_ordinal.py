@@ -42,8 +42,8 @@ def test_bad_items():
         cma.polychoric(many)
 
 
-def test_non_positive_definite_result_is_reported_and_smoothed_on_request():
-    # Pairwise blocks that contradict each other: a ~ b and b ~ c but a ~ -c.
+def contradicting_pairs() -> pd.DataFrame:
+    """Pairwise blocks of 300 respondents that contradict each other: a ~ b and b ~ c but a ~ -c."""
     rng = np.random.default_rng(1)
     blocks = []
     for pair, sign in ((("a", "b"), 1), (("b", "c"), 1), (("a", "c"), -1)):
@@ -52,7 +52,11 @@ def test_non_positive_definite_result_is_reported_and_smoothed_on_request():
         block = pd.DataFrame({"a": np.nan, "b": np.nan, "c": np.nan}, index=range(300))
         block[pair[0]], block[pair[1]] = u, v
         blocks.append(block)
-    df = pd.concat(blocks, ignore_index=True)
+    return pd.concat(blocks, ignore_index=True)
+
+
+def test_non_positive_definite_result_is_reported_and_smoothed_on_request():
+    df = contradicting_pairs()
     with pytest.warns(cma.errors.SingularityWarning, match="not positive definite"):
         raw = cma.polychoric(df, missing="pairwise")  # no respondent answered all three: pairwise only
     assert np.linalg.eigvalsh(raw.rho)[0] < 0 and any("not positive definite" in w for w in raw.warnings)

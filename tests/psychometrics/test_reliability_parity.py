@@ -140,20 +140,24 @@ def test_guttman_lambdas_and_split_halves(ref, data):
         assert sh.max == pytest.approx(s_ref["max"], abs=0.01) and sh.mean == pytest.approx(s_ref["mean"], abs=0.002)
 
 
+# cmanalytics's icc table columns and the psych::ICC results they are compared with
+ICC_VS_PSYCH = (
+    ("ICC", "ICC"),
+    ("F", "F"),
+    ("df1", "df1"),
+    ("df2", "df2"),
+    ("p_value", "p"),
+    ("lower", "lower"),
+    ("upper", "upper"),
+)
+
+
 def test_icc_six_forms_as_psych(ref):
     sf = np.array(ref["icc"]["shrout_fleiss"]["data"], float)  # Shrout & Fleiss (1979), Table 2
     att = pd.read_csv(REFERENCE / "attitude.csv")  # datasets::attitude, in the shared R references
     for x, r_out in ((sf, ref["icc"]["shrout_fleiss"]["icc"]), (att, ref["icc"]["attitude"])):
         t = cma.icc(x).table
-        for ours, theirs in (
-            ("ICC", "ICC"),
-            ("F", "F"),
-            ("df1", "df1"),
-            ("df2", "df2"),
-            ("p_value", "p"),
-            ("lower", "lower"),
-            ("upper", "upper"),
-        ):
+        for ours, theirs in ICC_VS_PSYCH:
             np.testing.assert_allclose(
                 t[ours].to_numpy(float), np.array(r_out[theirs], float), atol=1e-10, err_msg=ours
             )
