@@ -22,6 +22,22 @@ REFERENCE = SHARED / "reference"
 DATASETS = ("holzinger_swineford_1939", "attitude")
 
 
+def shared_scope(fixture_name: str, config) -> str:
+    """The scope of a fixture that holds a fit shared by a module's tests: "module", or "function" under mutmut.
+
+    mutmut maps each mutated function to the tests that called it while it collected its statistics; a fit made
+    once per module is made during the first test's setup, so the module's other tests would never be run
+    against the mutants of the functions that made it (and a mutant only they kill would count as surviving).
+    Under mutmut (it sets MUTANT_UNDER_TEST) every test therefore makes its own fit.
+    """
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+
+
+def under_mutmut() -> bool:
+    """True while mutmut runs the tests (a module-level cache of fits must then not be reused: see shared_scope)."""
+    return bool(os.environ.get("MUTANT_UNDER_TEST"))
+
+
 def reference(name: str) -> tuple[pd.DataFrame, dict]:
     csv, js = REFERENCE / f"{name}.csv", REFERENCE / f"{name}.json"
     if not js.exists():

@@ -193,8 +193,9 @@ def cronbach_alpha(
         m = moments_from_array(x, names, missing)
     names = m.names
     bounds = None
+    warnings: list[str] = []
     if reverse:
-        bounds = _reverse_bounds(names, x, reverse, scale)
+        bounds = _reverse_bounds(names, x, reverse, scale, warnings)
         m = reverse_keyed(m, [names.index(r) for r in reverse], bounds)
     c = m.cov
     if not c.sum() > 0:  # alpha divides by the variance of the sum score
@@ -212,7 +213,6 @@ def cronbach_alpha(
     std = p * average_r / (1 + (p - 1) * average_r)
     lower, upper = feldt_interval(raw, m.n_obs, p, ci)
     item_arrays = _item_total_statistics(m, r)
-    warnings: list[str] = []
     _alpha_diagnostics(raw, item_arrays["r_drop"], names, warnings)
     return AlphaResult(
         alpha=raw,
@@ -260,9 +260,10 @@ def _ordinal_alpha_of_prepared(m: Moments, ci, reverse, scale) -> AlphaResult:
     return _ordinal_alpha(m, ci, reverse)
 
 
-def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
+def _reverse_bounds(names, x, reverse, scale, warnings: list) -> tuple[float, float]:
     """Step 3 of cronbach_alpha: the (min, max) that reverse-keying mirrors about: ``scale``, checked against
-    the answers, or psych's smallest and largest answer observed (raw data only)."""
+    the answers, or psych's smallest and largest answer observed (raw data only; the note that says so is
+    warned and kept in ``warnings``)."""
     unknown = [r for r in reverse if r not in names]
     if unknown:
         raise DataError("reverse names item(s) not in the data: " + ", ".join(unknown) + ".")
@@ -283,6 +284,7 @@ def _reverse_bounds(names, x, reverse, scale) -> tuple[float, float]:
         f"reverse-keyed as {bounds[0]:g} + {bounds[1]:g} - x, the smallest and largest answers observed "
         "(psych::alpha's rule); give scale=(min, max) to use the instrument's declared scale.",
         DataWarning,
+        warnings,
     )
     return bounds
 

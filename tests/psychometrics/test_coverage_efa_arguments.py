@@ -8,9 +8,10 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.errors import ArgumentError
+from tests.conftest import shared_scope
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs():
     return holzinger_swineford()[[f"x{j}" for j in range(1, 10)]]
 

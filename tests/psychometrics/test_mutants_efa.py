@@ -16,6 +16,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, SingularityWarning
+from tests.conftest import shared_scope
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "mutants" / "efa_reference.json"
 
@@ -24,12 +25,12 @@ def _raises(text):
     return pytest.raises(ArgumentError, match="^" + re.escape(text) + "$")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ref():
     return json.loads(REF.read_text())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def x(ref):
     from tests.conftest import REFERENCE
 

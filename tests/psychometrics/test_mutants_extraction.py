@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 
 from cmanalytics.psychometrics import extraction as ex
+from tests.conftest import shared_scope
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "mutants" / "extraction_rotation.json"
 EPS = np.finfo(float).eps
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def wls_ref():
     return json.loads(REF.read_text())["wls_starts"]
 
@@ -164,7 +165,7 @@ def test_ml_gradient_is_the_derivative_of_the_ml_criterion(wls_ref):
     np.testing.assert_allclose(grad, fd, rtol=0, atol=1e-8)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def exact_two_factor():
     """R = L L' + Psi from a two-factor L written here: item 1 with uniqueness .008 (free, just above psych's
     bound .005), a weak second factor (.3 on three items), so that the second eigenvalue of
@@ -219,7 +220,7 @@ def test_uls_criterion_counts_negative_retained_eigenvalues():
     np.testing.assert_allclose(grad, fd, rtol=0, atol=1e-9)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def heywood_model():
     """R = L L' + Psi from a one-factor L written here: item 1 loads 1 (uniqueness 0, below psych's bound .005,
     where the fit stops: a Heywood case), item 2 has uniqueness .008 (free, just above the bound)."""

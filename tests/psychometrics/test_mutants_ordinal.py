@@ -20,6 +20,7 @@ from scipy.stats import multivariate_normal
 import cmanalytics as cma
 from cmanalytics.errors import DataError, SingularityWarning
 from cmanalytics.psychometrics.ordinal import bvn_cdf, bvn_upper
+from tests.conftest import shared_scope
 from tests.psychometrics.test_ordinal import contradicting_pairs
 
 HERE = Path(__file__).resolve().parents[1] / "reference" / "mutants"
@@ -72,7 +73,7 @@ def test_bvn_extremes_without_warnings():
         assert got[6] == pytest.approx(want6, abs=1e-15)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def negative():
     return pd.read_csv(HERE / "ordinal_negative.csv"), json.loads((HERE / "ordinal_reference.json").read_text())
 

@@ -21,6 +21,7 @@ from scipy import stats
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, DataError, DataWarning, ReverseKeyWarning
 from cmanalytics.psychometrics.inputs import gather
+from tests.conftest import shared_scope
 from tests.psychometrics.test_reliability_parity import ICC_VS_PSYCH
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -190,7 +191,8 @@ def test_feldt_interval_at_90_percent_as_psych_alpha_ci():
 
 def test_reverse_keyed_with_observed_bounds_as_psych_keys():
     """psych::alpha(x, keys = "i4"): reversed about the smallest and largest answers (1 + 5 - x); the warning
-    says so word for word; the reversed item's mean is mirrored, the data are untouched."""
+    says so word for word and is kept on the result; the reversed item's mean is mirrored, the data are
+    untouched."""
     a = REF["alpha_keyed"]
     x = D[["i1", "i2", "i3", "i4"]]
     before = x.copy()
@@ -202,7 +204,7 @@ def test_reverse_keyed_with_observed_bounds_as_psych_keys():
         "scale=(min, max) to use the instrument's declared scale."
     )
     assert [(w.category, str(w.message)) for w in caught] == [(DataWarning, msg)]
-    assert res.reversed == ("i4",) and res.scale == (1.0, 5.0) and res.warnings == ()
+    assert res.reversed == ("i4",) and res.scale == (1.0, 5.0) and res.warnings == (msg,)
     assert res.alpha == pytest.approx(a["total"]["raw_alpha"], abs=1e-12)
     assert res.std_alpha == pytest.approx(a["total"]["std.alpha"], abs=1e-12)
     st = res.item_stats
@@ -326,7 +328,7 @@ def test_scale_at_the_observed_bounds_is_accepted():
 # --- ordinal alpha -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ordinal_items():
     x = pd.read_csv(ORDINAL).iloc[:, :4]
     return quiet(cma.prepare, x, method="polychoric")

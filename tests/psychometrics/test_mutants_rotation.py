@@ -11,12 +11,13 @@ import numpy as np
 import pytest
 
 from cmanalytics.psychometrics import rotation as rot
+from tests.conftest import shared_scope
 from tests.psychometrics.test_psych_parity import ROTATION_CASES, rotation_case
 
 REFS = Path(__file__).resolve().parents[1] / "reference"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def parity():
     return json.loads((REFS / "psych_parity.json").read_text())
 
@@ -67,7 +68,7 @@ def test_varimax_stack_stops_at_stats_varimax_cap():
     np.testing.assert_allclose(stack[1], rot.varimax(other)[0], rtol=0, atol=1e-12)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def thurstone_rot():
     """GPArotation / psych on Thurstone's minres loadings (tests/reference/mutants/make_extraction_rotation.R)."""
     return json.loads((REFS / "mutants" / "extraction_rotation.json").read_text())["rotations"]

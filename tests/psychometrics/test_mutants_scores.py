@@ -15,11 +15,12 @@ from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics import scores as scores_module
 from cmanalytics.psychometrics.scores import _sym_power, score_weights
+from tests.conftest import shared_scope
 
 ITEMS = [f"x{i}" for i in range(1, 10)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def oblique():
     return cma.efa(holzinger_swineford()[ITEMS], n_factors=3, method="minres", rotation="oblimin")
 

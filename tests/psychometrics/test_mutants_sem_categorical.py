@@ -16,6 +16,7 @@ from scipy import stats
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.results import IdentificationError
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import ORD3, SEM_REF, reference_json
 
 TH_LD = ["thresholds", "loadings"]
@@ -26,17 +27,17 @@ def _raises(exc, text, fn, *args, **kw):
         fn(*args, **kw)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def five():
     return pd.read_csv(SEM_REF / "ordinal_5point.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def groups():
     return pd.read_csv(SEM_REF / "ordinal_groups.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ord_fit(five):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

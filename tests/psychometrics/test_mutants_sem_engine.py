@@ -17,18 +17,19 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.method_variance import method_variance
 from cmanalytics.psychometrics.sem.results import IdentificationError
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import HS3, ORD3, SEM_REF, reference_json
 
 ITEMS = [f"x{i}" for i in range(1, 10)]
 MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs():
     return pd.read_csv(SEM_REF / "hs_school.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs_fit(hs):
     return sem_fit(hs, HS3)
 
@@ -150,7 +151,7 @@ def test_fit_options_kept_on_the_result(hs):
     assert opts["group_equal"] == ("loadings",) and opts["meanstructure"] is True and opts["group"] == "school"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ordinal():
     return pd.read_csv(SEM_REF / "ordinal_5point.csv")
 
@@ -253,7 +254,7 @@ def test_standardized_residuals_with_expected_information(hs):
 # ---------------------------------------------------------------- sem.invariance
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def inv(hs):
     return cma.invariance(hs, HS3, group="school")
 
@@ -384,7 +385,7 @@ def test_invariance_steps_refusals_whole_messages(hs):
 # ---------------------------------------------------------------- sem.method_variance
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def mv(hs):
     data = hs.copy()
     # a marker correlating negatively with every item: no positive correlation, so r_M = 0
@@ -537,7 +538,7 @@ def test_method_variance_refusals_whole_messages(hs):
 # ---------------------------------------------------------------- sem.invariance with ordinal items
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ord_groups():
     return pd.read_csv(SEM_REF / "ordinal_groups.csv")
 
@@ -634,7 +635,7 @@ def test_satorra_2000_fields(ord_groups):
 # ---------------------------------------------------------------- sem.mixed: ordinal and continuous items
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def mixed_fit():
     return sem_fit(pd.read_csv(SEM_REF / "hs_mixed.csv"), HS3, ordered=["x4", "x5", "x6"])
 

@@ -16,6 +16,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, DataError
+from tests.conftest import shared_scope
 
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 
@@ -24,7 +25,7 @@ def _raises(exc, text):
     return pytest.raises(exc, match="^" + re.escape(text) + "$")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def parity():
     return json.loads((REF_DIR / "psych_parity.json").read_text())
 

@@ -24,12 +24,12 @@ from cmanalytics.errors import (
     SingularityWarning,
 )
 from cmanalytics.psychometrics.inputs import size_guard
-from tests.conftest import likert
+from tests.conftest import likert, shared_scope
 
 HERE = Path(__file__).resolve().parents[1] / "reference"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def survey():
     return likert(150, 6, seed=11)
 
@@ -71,7 +71,7 @@ def test_a_constant_item_is_named_at_any_scale(survey):
             cma.kmo(survey.assign(q2=3.0) * factor)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def indefinite():
     data = pd.read_csv(HERE / "pairwise_indefinite.csv")
     ref = json.loads((HERE / "pairwise_indefinite_smoothed.json").read_text())

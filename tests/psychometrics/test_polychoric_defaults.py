@@ -16,6 +16,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.errors import CmanalyticsWarning
+from tests.conftest import shared_scope
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 ORDINAL = pd.read_csv(REF / "ordinal_300x8.csv")  # complete, 5 categories, pairs with empty cells
@@ -23,7 +24,7 @@ LIKERT = pd.read_csv(REF / "likert_missing.csv")  # 160 rows, 93 complete
 BINARY = pd.read_csv(REF / "tetra_zero_cell.csv")  # b1 x b2 has an empty cell
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ref():
     return json.loads((REF / "psych_polychoric_defaults.json").read_text())
 

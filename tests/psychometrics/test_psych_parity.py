@@ -18,12 +18,13 @@ import cmanalytics as cma
 from cmanalytics.errors import ArgumentError, CmanalyticsWarning, ConvergenceWarning, HeywoodWarning
 from cmanalytics.psychometrics import extraction as ex
 from cmanalytics.psychometrics import rotation as rot
+from tests.conftest import shared_scope
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "psych_parity.json"
 SETS = ("bfi", "harman", "thurstone", "ability")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ref():
     return json.loads(REF.read_text())
 

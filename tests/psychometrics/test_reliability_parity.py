@@ -14,13 +14,13 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics.validity import average_variance_extracted, composite_reliability
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, shared_scope
 
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 REF = REF_DIR / "psych_parity.json"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ref():
     return json.loads(REF.read_text())
 

@@ -10,10 +10,10 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.psychometrics.streaming import MomentAccumulator
-from tests.conftest import likert
+from tests.conftest import likert, shared_scope
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def survey():
     df = likert(5000, 10, seed=12, k=2, missing=0.04)
     df["q3"] = df["q3"] * 1000 + 250_000  # a column whose mean dwarfs its spread

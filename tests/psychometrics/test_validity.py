@@ -10,12 +10,12 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.psychometrics.validity import average_variance_extracted, composite_reliability
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, shared_scope
 
 MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs():
     path = REFERENCE / "holzinger_swineford_1939_validity.json"
     if not path.exists():
@@ -23,7 +23,7 @@ def hs():
     return pd.read_csv(REFERENCE / "holzinger_swineford_1939.csv"), json.loads(path.read_text())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def fitted(hs):
     return cma.cfa(hs[0], MODEL)
 

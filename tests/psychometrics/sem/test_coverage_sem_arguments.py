@@ -9,11 +9,12 @@ import pytest
 from cmanalytics.datasets import holzinger_swineford
 from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import sem_fit
+from tests.conftest import shared_scope
 
 MODEL = "visual =~ x1 + x2 + x3"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs():
     return holzinger_swineford()
 

@@ -20,6 +20,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle  # noqa: E402
 from cmanalytics.errors import ArgumentError  # noqa: E402
 from cmanalytics.psychometrics.sem.diagram import path_diagram  # noqa: E402
 from cmanalytics.psychometrics.sem.fitting import sem_fit  # noqa: E402
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import SEM_REF  # noqa: E402
 
 MODEL = """
@@ -32,18 +33,18 @@ speed ~~ textual
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def data():
     return pd.read_csv(SEM_REF / "hs_school.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def fit(data):
     # the columns out of order in the data: the drawing follows the model
     return sem_fit(data[["x9", "x4", "x1", "x2", "x3", "x5", "x6", "x7", "x8"]], MODEL)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def drawn(fit):
     ax = path_diagram(fit)
     yield ax

@@ -18,6 +18,7 @@ import pytest
 
 import cmanalytics as cma
 from cmanalytics.psychometrics.sem import sem_fit
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import SEM_REF
 
 MIMIC = """visual =~ x1 + x2 + x3
@@ -52,7 +53,7 @@ def reference(name: str) -> dict:
     return json.loads(js.read_text())
 
 
-@pytest.fixture(scope="module", params=list(CASES))
+@pytest.fixture(scope=shared_scope, params=list(CASES))
 def case(request):
     file, model, options = CASES[request.param]
     with warnings.catch_warnings():

@@ -13,12 +13,13 @@ import pytest
 
 from cmanalytics.errors import HeywoodWarning
 from cmanalytics.psychometrics.sem.fitting import sem_fit
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import SEM_REF
 
 REF = json.loads((SEM_REF / "heywood_crossloading.json").read_text())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def fit():
     data = pd.read_csv(SEM_REF / "hs_school.csv")
     with warnings.catch_warnings(record=True) as caught:

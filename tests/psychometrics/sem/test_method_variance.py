@@ -9,12 +9,13 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.errors import HeywoodWarning
 from cmanalytics.psychometrics.sem.method_variance import method_variance
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import SEM_REF, reference_json
 
 MODEL = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def result():
     data = pd.read_csv(SEM_REF / "hs_school.csv")
     # a marker: noise with a small share of x1 (seeded), unrelated in theory to the abilities

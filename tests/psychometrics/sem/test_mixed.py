@@ -21,6 +21,7 @@ import cmanalytics as cma
 from cmanalytics.errors import ArgumentError
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.polyserial import mixed_moments, polyserial
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import HS3, SEM_REF, reference_json
 
 ORDERED = ["x4", "x5", "x6"]
@@ -37,17 +38,17 @@ MEASURES = (
 ).split()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def data():
     return pd.read_csv(SEM_REF / "hs_mixed.csv")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def ref():
     return reference_json("mixed_wlsmv")
 
 
-@pytest.fixture(scope="module", params=list(CASES))
+@pytest.fixture(scope=shared_scope, params=list(CASES))
 def case(request):
     file, model, ordered, options = CASES[request.param]
     data = pd.read_csv(SEM_REF / file)

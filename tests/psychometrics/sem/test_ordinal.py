@@ -11,10 +11,11 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.categorical import ordinal_moments
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import ORD2, ORD3, SEM_REF, reference_json
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def items():
     return pd.read_csv(SEM_REF / "ordinal_5point.csv")
 

@@ -11,10 +11,11 @@ import cmanalytics as cma
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.fit import em_saturated
 from cmanalytics.psychometrics.sem.scores import release_tests
+from tests.conftest import shared_scope
 from tests.psychometrics.sem.conftest import HS3, SEM_REF, load_case, reference_json
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def hs():
     return pd.read_csv(SEM_REF / "hs_school.csv")
 
