@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cmanalytics.errors import ArgumentError, DataError, SmallSampleWarning, diagnose
+from cmanalytics.errors import ArgumentError, DataError, DataWarning, SmallSampleWarning, diagnose
 from cmanalytics.presentation import Reportable, fmt
 from cmanalytics.psychometrics.inputs import response_matrix
 
@@ -99,7 +99,7 @@ def agreement(
     low, high, sigma = _null_distribution(x, scale, null)
     warnings: list[str] = []
     labels, inverse = np.unique(g, return_inverse=True)
-    rows, rwg_rows, awg_rows = _within_groups(x, inverse, labels, sigma, (low, high), warnings)
+    rows, rwg_rows, awg_rows = _within_groups(x, inverse, labels, names, sigma, (low, high), warnings)
     index = pd.Index(labels, name=group)
     table = pd.DataFrame(rows, index=index, columns=["n", "mean", "rwg", "rwg_j", "awg"])
     table["n"] = table["n"].astype(int)
@@ -147,11 +147,15 @@ def _null_distribution(x, scale, null) -> tuple[float, float, float]:
     return low, high, sigma
 
 
-def _within_groups(x, inverse, labels, sigma, bounds, warnings) -> tuple[list, list, list]:
-    """Step 3 of agreement: per group, the table row (n, mean, rwg, rwg_j, awg), rwg and awg per item."""
+def _within_groups(x, inverse, labels, names, sigma, bounds, warnings) -> tuple[list, list, list]:
+    """Step 3 of agreement: per group, the table row (n, mean, rwg, rwg_j, awg), rwg and awg per item.
+
+    awg is undefined (NaN, as 0/0 in multilevel::awg) for an item whose group mean is at an end of the scale:
+    every member gave that answer, and the largest variance possible at that mean is 0. Such groups and
+    items are named in a DataWarning."""
     low, high = bounds
     rows, rwg_rows, awg_rows = [], [], []
-    small = []
+    small, at_end = [], []
     for j, label in enumerate(labels):
         xg = x[inverse == j]
         k, n_items = xg.shape
@@ -165,7 +169,11 @@ def _within_groups(x, inverse, labels, sigma, bounds, warnings) -> tuple[list, l
         ratio = s2.mean() / sigma
         rwg_j = n_items * (1 - ratio) / (n_items * (1 - ratio) + ratio)
         mean = xg.mean(axis=0)
-        awg = 1 - 2 * s2 / (((high + low) * mean - mean**2 - high * low) * k / (k - 1))
+        largest = ((high + low) * mean - mean**2 - high * low) * k / (k - 1)  # 0 at either end of the scale
+        with np.errstate(divide="ignore", invalid="ignore"):
+            awg = np.where(largest > 0, 1 - 2 * s2 / largest, np.nan)
+        if not (largest > 0).all():
+            at_end.append(f"{label} ({', '.join(names[i] for i in np.flatnonzero(~(largest > 0)))})")
         rwg_rows.append(1 - s2 / sigma)
         awg_rows.append(awg)
         rows.append([k, xg.mean(), 1 - s2[0] / sigma, rwg_j, awg.mean()])
@@ -173,6 +181,14 @@ def _within_groups(x, inverse, labels, sigma, bounds, warnings) -> tuple[list, l
         diagnose(
             "group(s) " + ", ".join(small) + " have fewer than 2 members: no within-group agreement.",
             SmallSampleWarning,
+            warnings,
+        )
+    if at_end:
+        diagnose(
+            "awg is undefined (NaN) where a group's mean answer to an item is at an end of the scale, as every "
+            "member gave that answer (Brown & Hauenstein 2005: the largest possible variance there is 0); "
+            "group (items): " + "; ".join(at_end) + ".",
+            DataWarning,
             warnings,
         )
     return rows, rwg_rows, awg_rows

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 import cmanalytics as cma
-from cmanalytics.errors import ArgumentError, DataError, SmallSampleWarning
+from cmanalytics.errors import ArgumentError, DataError, DataWarning, SmallSampleWarning
 from cmanalytics.psychometrics.agreement import null_variance, uniform_null_variance
 
 # Three items answered on a 1..7 scale (answers 1..5 seen), people in teams "a" (one member: no agreement),
@@ -215,14 +215,16 @@ def test_two_teams_of_two():
 
     Team x answers 1, 2: s^2 = 1/2, mean 1.5, rwg = 1 - (1/2)/(2/3) = 1/4, rwg(J) with J = 1 is rwg,
     awg = 1 - 2(1/2) / ((4 * 1.5 - 2.25 - 3) * 2) = 1 - 1/1.5 = 1/3.
-    Team y answers 3, 3: s^2 = 0, rwg = 1, awg = 1 (M = 3 = H makes the maximum variance 0: 0/0).
+    Team y answers 3, 3: s^2 = 0, rwg = 1, awg undefined (M = 3 = H makes the maximum variance 0: 0/0),
+    NaN with the DataWarning that says so.
     ANOVA: group means 1.5, 3, grand mean 2.25; MSB = 2(.75^2) * 2 / 1 = 2.25; MSW = (.25 + .25)/2 = .25.
     """
     df = pd.DataFrame({"t": ["x", "x", "y", "y"], "v": [1, 2, 3, 3]})
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # team y's 0/0
+        warnings.simplefilter("ignore", DataWarning)  # team y's awg (see the next test)
         res = cma.agreement(df, "t")
-    assert list(res.groups["n"]) == [2, 2] and res.warnings == ()
+    assert list(res.groups["n"]) == [2, 2] and len(res.warnings) == 1 and "y (v)" in res.warnings[0]
+    assert np.isnan(res.groups.loc["y", "awg"])
     assert res.groups.loc["x", "rwg"] == pytest.approx(0.25, abs=1e-15)
     assert res.groups.loc["x", "rwg_j"] == pytest.approx(0.25, abs=1e-15)
     assert res.groups.loc["x", "awg"] == pytest.approx(1 / 3, abs=1e-15)
@@ -230,3 +232,31 @@ def test_two_teams_of_two():
     assert res.msb == pytest.approx(2.25, abs=1e-15) and res.msw == pytest.approx(0.25, abs=1e-15)
     assert res.icc1 == pytest.approx(2 / 2.5, abs=1e-15) and res.icc2 == pytest.approx(2 / 2.25, abs=1e-15)
     assert res.mean_group_size == 2.0
+
+
+def test_awg_at_an_end_of_the_scale_is_undefined_and_named():
+    """Team "x" all answer 5 (the top of a 1..5 scale) to q1: the largest variance possible at a mean of 5 is
+    (H - M)(M - L) k/(k-1) = 0, so awg is 0/0, undefined (NaN, as multilevel::awg), with no numpy warning;
+    a DataWarning names the team and item and is kept on the result. q2 of team x by hand: answers 2, 3, 4
+    (k = 3), M = 3, s^2 = 1, largest = (5 - 3)(3 - 1) 3/2 = 6, awg = 1 - 2/6 = 2/3. The team's awg (the mean
+    over items) is NaN. Team "y" (1, 2, 3 and 1, 1, 2 on q1, q2; M = 2 and 4/3) is defined throughout:
+    q1 s^2 = 1, largest = (5 - 2)(2 - 1) 3/2 = 4.5, awg = 1 - 2/4.5; q2 s^2 = 1/3, largest = (11/3)(1/3) 3/2
+    = 11/6, awg = 1 - (2/3)/(11/6) = 7/11."""
+    data = pd.DataFrame(
+        {"team": ["x", "x", "x", "y", "y", "y"], "q1": [5, 5, 5, 1, 2, 3], "q2": [2, 3, 4, 1, 1, 2]}
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.agreement(data, "team", scale=(1, 5))
+    msg = (
+        "awg is undefined (NaN) where a group's mean answer to an item is at an end of the scale, as every "
+        "member gave that answer (Brown & Hauenstein 2005: the largest possible variance there is 0); "
+        "group (items): x (q1)."
+    )
+    assert [(w.category, str(w.message)) for w in caught] == [(DataWarning, msg)]
+    assert res.warnings == (msg,)
+    assert np.isnan(res.awg_items.loc["x", "q1"])
+    assert res.awg_items.loc["x", "q2"] == pytest.approx(2 / 3, abs=1e-15)
+    assert np.isnan(res.groups.loc["x", "awg"])
+    assert res.awg_items.loc["y"].tolist() == pytest.approx([1 - 2 / 4.5, 7 / 11], abs=1e-15)
+    assert res.groups.loc["y", "awg"] == pytest.approx((1 - 2 / 4.5 + 7 / 11) / 2, abs=1e-15)
