@@ -101,6 +101,9 @@ def _draw_paths(ax, est, x_ov: dict, x_lv: dict, what: str, digits: int) -> None
             _label(ax, start[0] + 0.6 * (end[0] - start[0]), start[1] + 0.6 * (end[1] - start[1]), value, digits)
         elif row["op"] in ("=~", "~") and row["lhs"] in x_lv and row["rhs"] in x_lv:
             a, b = (row["lhs"], row["rhs"]) if row["op"] == "=~" else (row["rhs"], row["lhs"])
+            # arc3 bends to the left of the way it goes for a negative rad: up when going right, so going left
+            # the sign is turned for the arc to bend up, over the factors, all the same
+            rad = -0.25 if x_lv[a] <= x_lv[b] else 0.25
             ax.add_patch(
                 FancyArrowPatch(
                     (x_lv[a], y_lv + 0.1),
@@ -108,7 +111,7 @@ def _draw_paths(ax, est, x_ov: dict, x_lv: dict, what: str, digits: int) -> None
                     arrowstyle="-|>",
                     mutation_scale=10,
                     lw=0.9,
-                    connectionstyle="arc3,rad=-0.25",
+                    connectionstyle=f"arc3,rad={rad}",
                 )
             )
             _label(ax, (x_lv[a] + x_lv[b]) / 2, y_lv + 0.55, value, digits)
@@ -119,6 +122,8 @@ def _draw_paths(ax, est, x_ov: dict, x_lv: dict, what: str, digits: int) -> None
                 xa, xb, y, rad, dy = x_ov[row["lhs"]], x_ov[row["rhs"]], y_ov - 0.25, 0.35, -0.8
             else:
                 continue
+            # drawn left to right (it has two heads), so that the arc bends away from the other row
+            xa, xb = sorted((xa, xb))
             ax.add_patch(
                 FancyArrowPatch(
                     (xa, y), (xb, y), arrowstyle="<|-|>", mutation_scale=8, lw=0.8, connectionstyle=f"arc3,rad={rad}"

@@ -197,7 +197,7 @@ def residuals(fit, kind: str = "raw") -> list[pd.DataFrame]:
       :math:`\\mathcal I = \\sum_g \\tfrac{N_g}{N}\\Delta_g' W_g \\Delta_g` the expected information per case;
     * ``standardized.mplus``: :math:`\\Gamma_g - \\Delta_g \\widehat{\\mathrm{Cov}}(\\hat\\theta)\\Delta_g'`.
 
-    As lavaan, a standard error whose variance is not positive is missing (NaN), and a raw residual below 1e-5
+    As lavaan, a standard error whose variance is negative is missing (NaN), and a raw residual below 1e-5
     in absolute value is left undivided (the diagonal of a CFA's residuals, zero but for rounding).
     R: ``lavaan::residuals(fit, type = "standardized")`` (``lavResiduals(fit)$cov.z``).
     Reference: Bollen, K. A. (1989). *Structural Equations with Latent Variables*, ch. 7 (normalized and
@@ -331,8 +331,8 @@ def _residual_acov(fit, kind: str, mats) -> list[np.ndarray]:
 
 
 def _divide(r: np.ndarray, rm: np.ndarray, acov: np.ndarray, tri, ms: bool):
-    """Raw residuals over their standard errors, lavaan's way: NaN where the variance is not positive, and
-    residuals below 1e-5 in absolute value left as they are."""
+    """Raw residuals over their standard errors, lavaan's way: NaN where the variance is negative or not finite,
+    infinite over a zero variance (R's x/0), and residuals below 1e-5 in absolute value left as they are."""
     p = len(r)
     var = np.diag(acov)
     with np.errstate(invalid="ignore"):
