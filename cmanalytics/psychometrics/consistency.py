@@ -139,7 +139,8 @@ def audit_efa_report(
     lam1_min = lambda1_floor(alpha - h_alpha, p) if alpha is not None else 1.0
     bounds: dict = {"lambda1_min": lam1_min}
     best_logdet = functools.partial(_best_logdet, p, k, variance_pct, h_var)
-    logdet = best_logdet(lam1_min)
+    # ln|R| <= 0 (the eigenvalues sum to p; AM-GM); rounding can put the optimum a few ulps above 0
+    logdet = min(0.0, best_logdet(lam1_min))
     if variance_pct is not None and alpha is not None and logdet == -math.inf:
         ok = False
         findings.append(
@@ -154,7 +155,7 @@ def audit_efa_report(
             f"{100 * k / p:.2f}% by the ordering of eigenvalues)."
         )
     if logdet > -math.inf:
-        bounds["bartlett_chi2_min"] = max(-bartlett_multiplier(n, p) * logdet, 0.0)
+        bounds["bartlett_chi2_min"] = max(0.0, -bartlett_multiplier(n, p) * logdet)  # 0.0 first: never -0.0
         bounds["log_det_max"] = logdet
         if bartlett_chi2 is not None:
             halves = (h_alpha, h_chi, h_var)
@@ -217,7 +218,7 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
     chi2, alpha, variance_pct = reported["bartlett_chi2"], reported["alpha"], reported["variance_pct"]
     h_alpha, h_chi, h_var = halves
     c = bartlett_multiplier(n, p)
-    chi_min = -c * logdet
+    chi_min = max(0.0, -c * logdet)  # not -0.0, which would print as a bound of -0.0
     ok = True
     if -logdet > 0:
         bounds["n_max"] = int(math.floor((chi2 + h_chi) / -logdet + n - c))
@@ -233,7 +234,7 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
     if variance_pct is not None:
         a_max = _alpha_max(p, k, n, chi2 + h_chi, best_logdet, variance_pct, h_var)
         var_only = -c * best_logdet(1.0)
-        bounds["bartlett_chi2_min_variance_only"] = max(var_only, 0.0)
+        bounds["bartlett_chi2_min_variance_only"] = max(0.0, var_only)
         if a_max is not None:
             bounds["alpha_max"] = a_max
             if alpha is not None and alpha - h_alpha > a_max:
@@ -245,7 +246,7 @@ def _chi2_findings(reported, logdet, best_logdet, halves, lam1_min, bounds, find
             )
     if alpha is not None:
         alpha_only = -c * max_log_det(p, k, lam1_min, None)
-        bounds["bartlett_chi2_min_alpha_only"] = max(alpha_only, 0.0)
+        bounds["bartlett_chi2_min_alpha_only"] = max(0.0, alpha_only)
         if chi2 + h_chi < alpha_only:
             findings.append(
                 f"Even without the variance explained, alpha {alpha} needs a chi-square of at "

@@ -484,3 +484,16 @@ def test_alpha_max_spans_the_variances_that_round_to_the_printed_one():
     assert audit.bounds["alpha_max"] == pytest.approx(10 / 9 * (1 - 1 / 3.08125), rel=1e-12)
     assert audit.consistent is True
     assert not any("alpha could be at most" in f for f in audit.findings)
+
+
+@pytest.mark.parametrize("variance_pct", [None, 20.0])
+def test_least_chi_square_of_the_identity_is_plus_zero(variance_pct):
+    """With no alpha (and 20% of variance in 2 of 10 components, which the identity matrix gives: every
+    eigenvalue 1), R = I is allowed: ln|R| = 0 is the largest possible (the eigenvalues sum to p, so their
+    product is at most 1), and the least chi-square is 0. It is +0.0, never -0.0 (the finding printed "the
+    bound -0.0"), and ln|R|'s bound is not above 0 by rounding."""
+    res = cma.audit_efa_report(n_obs=200, n_items=10, n_factors=2, bartlett_chi2=500.0, variance_pct=variance_pct)
+    assert res.consistent
+    assert res.bounds["bartlett_chi2_min"] == 0.0 and math.copysign(1.0, res.bounds["bartlett_chi2_min"]) == 1.0
+    assert res.bounds["log_det_max"] == 0.0
+    assert res.findings[-1] == "Bartlett's chi-square of 500.0 is at least the bound 0.0."
