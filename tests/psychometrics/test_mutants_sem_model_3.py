@@ -418,3 +418,129 @@ def test_group_data_too_few_complete_rows():
         "3 complete row(s) are too few for 3 observed variables (the covariance matrix is singular); "
         "at least p + 1 are needed."
     )
+
+
+def test_unidentified_scale_names_its_parameters():
+    """f =~ NA*x1 + ... with f's variance free: Sigma_f = lambda lambda' psi + Theta is unchanged along
+    (lambda, psi) -> (c lambda, psi / c^2), whose tangent is (lambda_1..4, 0 (residuals), -2 psi). With
+    indicators of variance 9 the loadings (about 2.6 at the starts) and 2 psi (about 2) are all above 0.3 of the
+    largest; the residual variances and g's parameters (identified, f ~~ 0*g) are out of the null space."""
+    from cmanalytics.psychometrics.sem.fitting import sem_fit
+
+    rng = np.random.default_rng(11)
+    n = 300
+    f, g = rng.normal(size=n), rng.normal(size=n)
+    cols = {f"x{k}": 3 * (0.8 * f + 0.6 * rng.normal(size=n)) for k in range(1, 5)}
+    cols.update({f"x{k}": 0.7 * g + 0.7 * rng.normal(size=n) for k in range(5, 8)})
+    with pytest.raises(IdentificationError) as exc:
+        sem_fit(pd.DataFrame(cols), "f =~ NA*x1 + x2 + x3 + x4\ng =~ x5 + x6 + x7\nf ~~ 0*g")
+    assert str(exc.value) == (
+        "the model is not identified: the parameters f =~ x1, f =~ x2, f =~ x3, f =~ x4, f ~~ f cannot all be "
+        "estimated (fix a loading to 1 or a latent variance to 1, or add indicators)."
+    )
+
+
+def _two_factor_theta(table, cov_fg, group_cov=None):
+    """Loadings 0.8, residual variances 0.4, the factor covariance cov_fg (per group if group_cov is given)."""
+    theta = np.zeros(table.n_free)
+    for r in table.rows:
+        if not r.free:
+            continue
+        if r.op == "=~":
+            theta[r.index] = 0.8
+        elif r.op == "~~" and r.lhs == r.rhs:
+            theta[r.index] = 0.4
+        elif r.op == "~~":
+            theta[r.index] = cov_fg if group_cov is None else group_cov[r.group]
+    return theta
+
+
+def test_heywood_latent_correlation_beyond_one():
+    """Factor variances 1 (std.lv) and covariance 1.2: the 2 x 2 matrix [[1, 1.2], [1.2, 1]] has eigenvalue
+    1 - 1.2 < 0; at 0.99 it is positive definite and nothing is said."""
+    table = build_table(parse("f =~ x1 + x2\ng =~ x3 + x4"), ["x1", "x2", "x3", "x4"], std_lv=True)
+    par = Parameterization(table)
+    w: list = []
+    _heywood(table, par.matrices(_two_factor_theta(table, 0.99)), ["all"], w)
+    assert w == []
+    with pytest.warns(HeywoodWarning) as rec:
+        _heywood(table, par.matrices(_two_factor_theta(table, 1.2)), ["all"], w)
+    assert [str(r.message) for r in rec] == [
+        "the latent covariance matrix is not positive definite (a Heywood case: a negative variance or a "
+        "correlation beyond 1 among the factors)."
+    ]
+
+
+def test_heywood_latent_in_second_group():
+    table = build_table(parse("f =~ x1 + x2\ng =~ x3 + x4"), ["x1", "x2", "x3", "x4"], std_lv=True, n_groups=2)
+    par = Parameterization(table)
+    with pytest.warns(HeywoodWarning) as rec:
+        _heywood(table, par.matrices(_two_factor_theta(table, None, {0: 0.5, 1: -1.05})), ["A", "B"], [])
+    assert [str(r.message) for r in rec] == [
+        "the latent covariance matrix in group 'B' is not positive definite (a Heywood case: a negative variance "
+        "or a correlation beyond 1 among the factors)."
+    ]
+
+
+def _small_frame():
+    """10 cases: 6 complete (rows 0, 1, 3, 4, 7, 8), row 6 all missing; group b: rows 0, 2, 5, 7, a: the rest."""
+    nan = np.nan
+    return pd.DataFrame(
+        {
+            "x1": [1.0, 2.0, nan, 4.0, 0.0, 3.0, nan, 2.5, 1.0, nan],
+            "x2": [2.0, 0.0, 1.0, 5.0, 1.5, nan, nan, 3.0, 2.0, 1.0],
+            "x3": [3.0, 1.0, 2.0, 2.0, 4.0, 0.5, nan, 1.0, 2.0, 0.5],
+            "g": ["b", "a", "b", "a", "a", "b", "a", "b", "a", "a"],
+        }
+    )
+
+
+def test_group_data_refusals():
+    frame = _small_frame()
+    ov = ["x1", "x2", "x3"]
+    cases = [
+        ((frame.to_numpy(), ov, None), "the data must be a DataFrame whose columns the model names."),
+        ((frame.assign(x2=list("abcdefghij")), ov, None), "column(s) x2 are not numeric; a CFA needs numeric scores."),
+        ((frame, ov, "grp"), "group='grp' is not a column of the data."),
+        (
+            (frame.assign(g=["a", None] + ["b", "a"] * 4), ov, "g"),
+            "the group column 'g' has 1 missing value(s); drop those rows or give them a group.",
+        ),
+        ((frame.assign(g="a"), ov, "g"), "the group column 'g' holds a single group; drop group= for one group."),
+    ]
+    for (data, cols, group), msg in cases:
+        with pytest.raises(DataError) as exc:
+            _group_data(data, cols, group, "listwise", [])
+        assert str(exc.value) == msg
+
+
+def test_group_data_listwise_moments_and_order():
+    """Listwise: the 6 complete rows, covariance with divisor N; groups in order of first appearance; the small
+    sample noted once per group in the list."""
+    frame = _small_frame()
+    w: list = []
+    with pytest.warns(SmallSampleWarning):
+        (gd,), labels = _group_data(frame, ["x1", "x2", "x3"], None, "listwise", w)
+    x = frame[["x1", "x2", "x3"]].dropna().to_numpy()
+    assert labels == ["all"] and gd.n == 6 == len(x)
+    m = x.sum(axis=0) / 6
+    np.testing.assert_allclose(gd.mean, m, rtol=1e-14)
+    np.testing.assert_allclose(gd.cov, (x - m).T @ (x - m) / 6, rtol=1e-13)
+    assert w == ["only 6 cases: estimates and fit indices of a CFA are unstable below about 100 to 200 cases."]
+
+
+def test_group_data_fiml_keeps_incomplete_rows():
+    """FIML keeps every row with something observed (9 of 10), in groups ordered as they first appear (b, a)."""
+    frame = _small_frame()
+    w: list = []
+    with pytest.warns(SmallSampleWarning):
+        groups, labels = _group_data(frame, ["x1", "x2", "x3"], "g", "fiml", w)
+    assert labels == ["b", "a"]
+    assert [g.n for g in groups] == [4, 5]
+    assert w == [
+        "only 4 cases in group 'b': estimates and fit indices of a CFA are unstable below about 100 to 200 cases.",
+        "only 5 cases in group 'a': estimates and fit indices of a CFA are unstable below about 100 to 200 cases.",
+    ]
+    with pytest.raises(DataError) as exc:
+        _group_data(frame.iloc[5:9], ["x1", "x2", "x3"], None, "fiml", [])  # row 6 is dropped
+    assert str(exc.value) == "3 row(s) are too few for 3 observed variables."
