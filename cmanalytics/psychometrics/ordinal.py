@@ -87,11 +87,13 @@ def bvn_upper(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     for |r| < 0.925, and of the complementary integral in :math:`\sqrt{1-r^2}` beyond; double precision.
     Reference: Genz, A. (2004). Numerical computation of rectangular bivariate and trivariate normal and t
     probabilities. Statistics and Computing 14, 251-260.
+
+    A correlation beyond +-1 (more than the 0.01 allowed for rounding) gives nan.
     """
     h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float), np.asarray(r, float))
     h = np.clip(h, -_BIG, _BIG)
     k = np.clip(k, -_BIG, _BIG)
-    out = np.empty(h.shape)
+    out = np.full(h.shape, np.nan)  # rows no band takes (|r| >= 1.01) stay nan, not uninitialized memory
     ar = np.abs(r)
     for lo, hi, order in ((0.0, 0.3, 6), (0.3, 0.75, 12), (0.75, 1.01, 20)):
         sel = (ar >= lo) & (ar < hi)

@@ -1,0 +1,103 @@
+"""Mutation tests (numerics, part 3): efa passes normalize= to the rotation (stats::varimax without Kaiser
+normalization and GPArotation::oblimin with it, tests/reference/mutants/numerics3_efa_normalize.json made by
+numerics3_efa_normalize.R), and cor_smooth's check of a square symmetric matrix (an asymmetry of 1e-4 or more
+refused, word for word; one of 1e-11, rounding, taken) with its smoothing by hand from psych::cor.smooth's steps."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cmanalytics as cma
+from cmanalytics.errors import ArgumentError, SingularityWarning
+from tests.conftest import REFERENCE, match_columns, shared_scope
+
+HERE = Path(__file__).resolve().parents[1] / "reference" / "mutants"
+
+
+@pytest.fixture(scope=shared_scope)
+def hs_normalize():
+    hs = pd.read_csv(REFERENCE / "holzinger_swineford_1939.csv")
+    return hs, json.loads((HERE / "numerics3_efa_normalize.json").read_text())
+
+
+def test_efa_varimax_without_normalization_as_stats_varimax(hs_normalize):
+    hs, ref = hs_normalize
+    want = np.array(ref["varimax_raw"])
+    res = cma.efa(hs, n_factors=3, method="pca", rotation="varimax", normalize=False)
+    got, _, _ = match_columns(res.loadings.to_numpy(), want)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
+    assert res.iterations["normalized"] is False
+    # the default (Kaiser normalization, psych's) is another solution
+    default = cma.efa(hs, n_factors=3, method="pca", rotation="varimax")
+    assert default.iterations["normalized"] is True
+    assert np.abs(match_columns(default.loadings.to_numpy(), want)[0] - want).max() > 0.02
+
+
+def test_efa_oblimin_with_normalization_as_gparotation(hs_normalize):
+    hs, ref = hs_normalize
+    want = np.array(ref["oblimin_normalized"])
+    res = cma.efa(hs, n_factors=3, method="pca", rotation="oblimin", normalize=True)
+    got, perm, signs = match_columns(res.loadings.to_numpy(), want)
+    np.testing.assert_allclose(got, want, rtol=0, atol=3e-5)
+    phi = res.phi.to_numpy()[np.ix_(perm, perm)] * np.outer(signs, signs)
+    np.testing.assert_allclose(phi, np.array(ref["oblimin_normalized_phi"]), rtol=0, atol=3e-5)
+    assert res.iterations["normalized"] is True
+    default = cma.efa(hs, n_factors=3, method="pca", rotation="oblimin")
+    assert default.iterations["normalized"] is False
+    assert np.abs(match_columns(default.loadings.to_numpy(), want)[0] - want).max() > 0.02
+
+
+REFUSAL = "^" + re.escape("cor_smooth needs a square symmetric correlation matrix.") + "$"
+
+
+def _indefinite():
+    return np.array([[1.0, 0.9, 0.9], [0.9, 1.0, -0.6], [0.9, -0.6, 1.0]])
+
+
+def test_cor_smooth_refuses_what_is_not_square_and_symmetric():
+    r = _indefinite()
+    for bad in (np.ones(3), np.ones((2, 3)), np.ones((2, 2, 2))):
+        with pytest.raises(ArgumentError, match=REFUSAL):
+            cma.cor_smooth(bad)
+    for gap in (0.5, 0.05, 1e-4):
+        a = r.copy()
+        a[0, 1] += gap
+        with pytest.raises(ArgumentError, match=REFUSAL):
+            cma.cor_smooth(a)
+        with pytest.raises(ArgumentError, match=REFUSAL):
+            cma.cor_smooth(pd.DataFrame(a))
+
+
+def test_cor_smooth_takes_a_rounding_asymmetry_and_smooths_by_hand():
+    """An asymmetry of 1e-11 is rounding: taken. The smoothing by psych::cor.smooth's steps: eigenvalues below
+    1e-12 set to 1e-10, rescaled to sum to p, V diag V', then to a unit diagonal."""
+    r = _indefinite()
+    a = r.copy()
+    a[0, 1] += 1e-11
+    lam, vec = np.linalg.eigh(r)
+    assert lam[0] < 0
+    lam = np.where(lam < 1e-12, 1e-10, lam)
+    lam = lam * 3 / lam.sum()
+    s = vec @ np.diag(lam) @ vec.T
+    want = s / np.sqrt(np.outer(np.diag(s), np.diag(s)))
+    record: list = []
+    with pytest.warns(SingularityWarning, match="^the matrix was not positive definite"):
+        got = cma.cor_smooth(a, warnings=record)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    assert len(record) == 1
+    assert record[0] == (
+        f"the matrix was not positive definite (smallest eigenvalue {np.linalg.eigvalsh(a)[0]:.3g}); it was "
+        "smoothed as psych::cor.smooth does."
+    )
+    # positive definite: returned as given, no warning
+    good = np.array([[1.0, 0.3], [0.3, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(cma.cor_smooth(good), good)
