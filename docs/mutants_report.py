@@ -658,13 +658,26 @@ REASONS = [
 
 
 def functions(path: Path) -> dict[str, tuple[int, list[str]]]:
+    """(first line, lines) of each function by name; a method also as ``Classǁmethod``, mutmut's spelling."""
     src = path.read_text()
     lines = src.splitlines()
     out = {}
-    for node in ast.walk(ast.parse(src)):
+    tree = ast.parse(src)
+    for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             out[node.name] = (node.lineno, lines[node.lineno - 1 : node.end_lineno])
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for node in cls.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                out[f"{cls.name}ǁ{node.name}"] = (node.lineno, lines[node.lineno - 1 : node.end_lineno])
     return out
+
+
+def in_scope(key: str, module: str) -> bool:
+    """Whether ``key`` is a mutant of ``module`` (dotted, e.g. sem.fit): of a function (``x_``) or of a method
+    of a class (``xǁClassǁmethod``); mutmut mutates both."""
+    last = module.split(".")[-1]
+    return f".{last}.x_" in key or f".{last}.xǁ" in key
 
 
 # keyword arguments of matplotlib calls that set only the look of a drawing
@@ -702,7 +715,7 @@ def survivor_rows(mod: str, keys: list[str]) -> list[tuple]:
         old = " / ".join(d[1:].strip() for d in diff if d.startswith("-") and not d.startswith("---"))
         new = " / ".join(d[1:].strip() for d in diff if d.startswith("+") and not d.startswith("+++"))
         old, new = (t.replace(base + "__mutmut_orig", base[2:]) for t in (old, new))
-        rows.append((f"{path}.py", start + offset, base[2:], old, new, reason(new, old)))
+        rows.append((f"{path}.py", start + offset, base[2:].replace("ǁ", "."), old, new, reason(new, old)))
     return rows
 
 
@@ -719,7 +732,7 @@ def main(modules: list[str]) -> None:
     for mod in modules:
         path = mod.replace(".", "/")
         codes = json.loads((MUTATED / f"{path}.py.meta").read_text())["exit_code_by_key"]
-        codes = {k: v for k, v in codes.items() if f".{mod}.x_" in k}  # module-level functions: the scope
+        codes = {k: v for k, v in codes.items() if in_scope(k, mod)}  # functions and methods
         counts[mod] = Counter(STATUS.get(v, "killed" if v else "survived") for v in codes.values())
         rows += survivor_rows(mod, [k for k, v in codes.items() if v == 0])
     total = sum(counts.values(), Counter())
