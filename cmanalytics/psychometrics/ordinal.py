@@ -223,8 +223,10 @@ def polychoric(
     but with the thresholds of each item taken from its own answers (``global = TRUE``, psych's default
     whenever the items have the same number of categories, and this function's only way) psych applies no
     correction: ``psych::polychoric(x)`` and ``psych::polychoric(x, correct = 0)`` print the same matrix,
-    and the default here gives it (tests/reference/psych_polychoric_defaults.json). ``correct=0.5`` gives
-    the corrected estimate psych computes only with pair-wise thresholds (``global = FALSE``).
+    and the default here gives it (tests/reference/psych_polychoric_defaults.json). ``correct=0.5`` adds
+    0.5 to the empty cells and keeps each item's thresholds from its own answers; psych corrects only with
+    pair-wise thresholds (``global = FALSE``), which it takes from the corrected table, so its estimates
+    differ where a table has empty cells.
     :func:`~cmanalytics.tetrachoric` defaults to 0.5, because ``psych::tetrachoric`` does apply it.
 
     R: ``psych::polychoric(x)`` (pairwise) is ``cma.polychoric(x, missing="pairwise")``, and on complete
