@@ -139,10 +139,11 @@ def test_moments_of_chunks_by_hand(tmp_path):
 @pytest.mark.parametrize("scales", [(1e200, 1.0, 1e-200, 3.0), (1e-250, 1e-250, 5e-251, 1e-249)])
 def test_extreme_magnitudes_in_units_of_cov_unit(scales):
     """Columns of 1e200 and 1e-200: the covariance returned is cov / cov_unit**2, cov_unit = the largest of the
-    columns' powers of two 2^floor(log2 max|x_j|); means and sds in the data's units."""
+    columns' powers of two 2^floor(log2 max|x_j|) in the first chunk; means and sds in the data's units."""
     scales = np.asarray(scales)
     x = X * scales
-    top = np.abs(x).max(axis=0)
+    x[25:] *= 8  # the second chunk three binary orders larger: the units are the first chunk's
+    top = np.abs(x[:25]).max(axis=0)
     units = np.ldexp(1.0, np.frexp(top)[1] - 1)  # 2^floor(log2 top): top / units in [1, 2)
     unit = units.max()
     mean, cov_s, sd_s, corr = _by_hand(x / units)  # the exact rescaling, by hand
@@ -171,7 +172,8 @@ def test_dask_moments_by_hand_and_refusal():
     assert m.names == tuple(sub) and m.missing == "pairwise"
     np.testing.assert_allclose(m.cov, cov, rtol=1e-12, atol=1e-14)
     x = X * np.array([1e200, 1.0, 1e-200, 3.0])
-    units = np.ldexp(1.0, np.frexp(np.abs(x).max(axis=0))[1] - 1)
+    x[30:] *= 8  # the second partition three binary orders larger: the units are the first partition's
+    units = np.ldexp(1.0, np.frexp(np.abs(x[:30]).max(axis=0))[1] - 1)
     mean, cov_s, sd_s, corr = _by_hand(x / units)
     m = cma.prepare_stream(dd.from_pandas(pd.DataFrame(x, columns=list("abcd")), npartitions=2))
     assert m.cov_unit == units.max()
@@ -180,3 +182,55 @@ def test_dask_moments_by_hand_and_refusal():
     np.testing.assert_allclose(m.sds, sd_s * units, rtol=1e-13)
     with _raises(DataError, "data has 2 item(s); this analysis needs at least 3."):
         cma.prepare_stream(ddf, columns=["a", "b"])
+
+
+def test_a_reading_error_without_words_is_named_by_its_type(tmp_path, monkeypatch):
+    """An exception whose message is empty: the ReadError names its type instead."""
+    csv = tmp_path / "x.csv"
+    FRAME.to_csv(csv, index=False)
+
+    def broken(*args, **kwargs):
+        raise ValueError("")
+
+    monkeypatch.setattr(pd, "read_csv", broken)
+    with _raises(ReadError, f"cannot read {csv} as CSV: ValueError"):
+        cma.prepare_stream(csv)
+
+
+def test_files_are_read_chunksize_rows_at_a_time(tmp_path, monkeypatch):
+    """The Parquet reader is asked for batches of chunksize rows, the CSV reader for chunks of chunksize."""
+    import pyarrow.parquet as pq
+
+    pqf = tmp_path / "x.parquet"
+    FRAME.to_parquet(pqf)
+    csv = tmp_path / "x.csv"
+    FRAME.to_csv(csv, index=False)
+    asked = []
+    original = pq.ParquetFile.iter_batches
+
+    def spy(self, *args, **kwargs):
+        asked.append(kwargs.get("batch_size"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "iter_batches", spy)
+    sizes = []
+    read_csv = pd.read_csv
+
+    def spy_csv(*args, **kwargs):
+        sizes.append(kwargs.get("chunksize"))
+        return read_csv(*args, **kwargs)
+
+    monkeypatch.setattr(pd, "read_csv", spy_csv)
+    cma.prepare_stream(pqf, chunksize=7)
+    cma.prepare_stream(csv, chunksize=9)
+    assert asked == [7] and sizes == [9]
+
+
+def test_a_csv_with_a_byte_order_mark_is_read_as_utf8(tmp_path):
+    """The file is handed to pandas as bytes, so a UTF-8 byte order mark (Excel's 'CSV UTF-8') is not part of
+    the first column's name."""
+    csv = tmp_path / "bom.csv"
+    FRAME.to_csv(csv, index=False, encoding="utf-8-sig")
+    assert csv.read_bytes()[:3] == b"\xef\xbb\xbf"
+    m = cma.prepare_stream(csv)
+    assert m.names == ("a", "b", "c", "d")
