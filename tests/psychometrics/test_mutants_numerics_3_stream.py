@@ -123,17 +123,17 @@ def test_moments_of_chunks_by_hand(tmp_path):
         m = cma.prepare_stream(src, chunksize=7)
         assert m.names == tuple(names)
         assert m.n_obs == 60 and m.n_rows == 60 and m.cov_unit == 1.0
-        np.testing.assert_allclose(m.means, mean, rtol=1e-14)
-        np.testing.assert_allclose(m.cov, cov, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(m.sds, sd, rtol=1e-13)
-        np.testing.assert_allclose(m.corr, corr, rtol=0, atol=1e-13)
+        np.testing.assert_allclose(m.means, mean, rtol=5e-15)
+        np.testing.assert_allclose(m.cov, cov, rtol=2e-14, atol=1e-16)
+        np.testing.assert_allclose(m.sds, sd, rtol=5e-15)
+        np.testing.assert_allclose(m.corr, corr, rtol=0, atol=5e-15)
     # columns= in the order given (a CSV's are read in the file's order: pandas' usecols)
     for src, sub in ((_chunks(FRAME), ["d", "a", "c"]), (pq, ["d", "a", "c"]), (csv, ["a", "c", "d"])):
         mean, cov, sd, corr = _by_hand(FRAME[sub].to_numpy())
         m = cma.prepare_stream(src, chunksize=11, columns=sub)
         assert m.names == tuple(sub)
-        np.testing.assert_allclose(m.cov, cov, rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(m.means, mean, rtol=1e-14)
+        np.testing.assert_allclose(m.cov, cov, rtol=2e-14, atol=1e-16)
+        np.testing.assert_allclose(m.means, mean, rtol=5e-15)
 
 
 @pytest.mark.parametrize("scales", [(1e200, 1.0, 1e-200, 3.0), (1e-250, 1e-250, 5e-251, 1e-249)])
@@ -150,10 +150,10 @@ def test_extreme_magnitudes_in_units_of_cov_unit(scales):
     m = cma.prepare_stream(iter([x[:25], x[25:]]))
     assert m.cov_unit == unit
     rel = units / unit
-    np.testing.assert_allclose(m.cov, cov_s * np.outer(rel, rel), rtol=1e-12, atol=0)
-    np.testing.assert_allclose(m.means, mean * units, rtol=1e-13)
-    np.testing.assert_allclose(m.sds, sd_s * units, rtol=1e-13)
-    np.testing.assert_allclose(m.corr, corr, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(m.cov, cov_s * np.outer(rel, rel), rtol=5e-15, atol=0)
+    np.testing.assert_allclose(m.means, mean * units, rtol=5e-15)
+    np.testing.assert_allclose(m.sds, sd_s * units, rtol=5e-15)
+    np.testing.assert_allclose(m.corr, corr, rtol=0, atol=5e-15)
 
 
 def test_dask_moments_by_hand_and_refusal():
@@ -164,13 +164,13 @@ def test_dask_moments_by_hand_and_refusal():
     mean, cov, sd, corr = _by_hand(X)
     m = cma.prepare_stream(ddf)
     assert m.names == ("a", "b", "c", "d") and m.n_obs == 60
-    np.testing.assert_allclose(m.cov, cov, rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(m.means, mean, rtol=1e-14)
+    np.testing.assert_allclose(m.cov, cov, rtol=2e-14, atol=1e-16)
+    np.testing.assert_allclose(m.means, mean, rtol=5e-15)
     sub = ["c", "a", "b"]
     mean, cov, sd, corr = _by_hand(FRAME[sub].to_numpy())
     m = cma.prepare_stream(ddf, columns=sub, missing="pairwise")
     assert m.names == tuple(sub) and m.missing == "pairwise"
-    np.testing.assert_allclose(m.cov, cov, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(m.cov, cov, rtol=2e-14, atol=1e-16)
     x = X * np.array([1e200, 1.0, 1e-200, 3.0])
     x[30:] *= 8  # the second partition three binary orders larger: the units are the first partition's
     units = np.ldexp(1.0, np.frexp(np.abs(x[:30]).max(axis=0))[1] - 1)
@@ -178,8 +178,8 @@ def test_dask_moments_by_hand_and_refusal():
     m = cma.prepare_stream(dd.from_pandas(pd.DataFrame(x, columns=list("abcd")), npartitions=2))
     assert m.cov_unit == units.max()
     rel = units / units.max()
-    np.testing.assert_allclose(m.cov, cov_s * np.outer(rel, rel), rtol=1e-12)
-    np.testing.assert_allclose(m.sds, sd_s * units, rtol=1e-13)
+    np.testing.assert_allclose(m.cov, cov_s * np.outer(rel, rel), rtol=5e-15)
+    np.testing.assert_allclose(m.sds, sd_s * units, rtol=5e-15)
     with _raises(DataError, "data has 2 item(s); this analysis needs at least 3."):
         cma.prepare_stream(ddf, columns=["a", "b"])
 
