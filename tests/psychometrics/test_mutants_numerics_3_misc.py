@@ -126,3 +126,32 @@ def test_random_start_better_than_rs_start_said_word_for_word():
     assert f"{r_start:.6g}" == "1.42372" and f"{kept:.6g}" == "1.37478"
     assert [str(w.message) for w in caught] == [text]
     assert res.warnings == (text,)
+
+
+def test_bootstrap_passes_foreign_warnings_on_with_their_category(monkeypatch):
+    """A warning that is not the package's (here a RuntimeWarning and a FutureWarning raised inside each
+    resample's alpha) is warned again, with its own category and words, once per resample; the package's
+    own diagnostics are counted instead (none here)."""
+    from cmanalytics.psychometrics import resampling
+
+    original = resampling.cronbach_alpha
+
+    def noisy(m):
+        warnings.warn("foreign runtime note", RuntimeWarning, stacklevel=2)
+        warnings.warn("foreign future note", FutureWarning, stacklevel=2)
+        return original(m)
+
+    monkeypatch.setattr(resampling, "cronbach_alpha", noisy)
+    rng = np.random.default_rng(3)
+    f = rng.standard_normal((80, 2))
+    x = pd.DataFrame(
+        f @ np.array([[0.8, 0.7, 0.6, 0, 0, 0], [0, 0, 0, 0.8, 0.7, 0.6]]) + rng.standard_normal((80, 6)) * 0.5
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.bootstrap(x, 2, n_boot=5, method="paf", seed=1)
+    runtime = [w for w in caught if w.category is RuntimeWarning]
+    future = [w for w in caught if w.category is FutureWarning]
+    assert [str(w.message) for w in runtime] == ["foreign runtime note"] * 6  # the full-data fit and 5 resamples
+    assert [str(w.message) for w in future] == ["foreign future note"] * 6
+    assert res.warnings == ()
