@@ -234,3 +234,29 @@ def test_a_csv_with_a_byte_order_mark_is_read_as_utf8(tmp_path):
     assert csv.read_bytes()[:3] == b"\xef\xbb\xbf"
     m = cma.prepare_stream(csv)
     assert m.names == ("a", "b", "c", "d")
+
+
+@pytest.mark.parametrize("missing", ["listwise", "pairwise"])
+def test_missing_answers_by_hand_on_every_path(tmp_path, missing):
+    """A tenth of the answers missing: listwise, the moments of the 38 complete rows (pandas' dropna, mean,
+    cov); pairwise, pandas' pairwise cov and corr, each item's mean of its answers and the counts of
+    respondents answering both; from chunks, a CSV file and dask alike."""
+    import dask.dataframe as dd
+
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((60, 4))
+    x[rng.uniform(size=x.shape) < 0.1] = np.nan
+    frame = pd.DataFrame(x, columns=list("abcd"))
+    csv = tmp_path / "holes.csv"
+    frame.to_csv(csv, index=False)
+    ref = frame.dropna() if missing == "listwise" else frame
+    for src in (iter([frame.iloc[:20], frame.iloc[20:]]), csv, dd.from_pandas(frame, npartitions=3)):
+        m = cma.prepare_stream(src, missing=missing, chunksize=25)
+        assert m.missing == missing and m.n_rows == 60
+        assert m.n_obs == (38 if missing == "listwise" else 60)
+        np.testing.assert_allclose(m.cov, ref.cov().to_numpy(), rtol=0, atol=5e-15)
+        np.testing.assert_allclose(m.corr, ref.corr().to_numpy(), rtol=0, atol=5e-15)
+        np.testing.assert_allclose(m.means, ref.mean().to_numpy(), rtol=0, atol=5e-15)
+        if missing == "pairwise":
+            answered = frame.notna().astype(int)
+            np.testing.assert_array_equal(m.pairwise_n, (answered.T @ answered).to_numpy())
