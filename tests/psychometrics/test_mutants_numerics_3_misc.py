@@ -90,7 +90,7 @@ def test_cor_smooth_takes_a_rounding_asymmetry_and_smooths_by_hand():
     record: list = []
     with pytest.warns(SingularityWarning, match="^the matrix was not positive definite"):
         got = cma.cor_smooth(a, warnings=record)
-    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(got, want, rtol=0, atol=5e-15)
     assert len(record) == 1
     assert record[0] == (
         f"the matrix was not positive definite (smallest eigenvalue {np.linalg.eigvalsh(a)[0]:.3g}); it was "
@@ -155,3 +155,64 @@ def test_bootstrap_passes_foreign_warnings_on_with_their_category(monkeypatch):
     assert [str(w.message) for w in runtime] == ["foreign runtime note"] * 6  # the full-data fit and 5 resamples
     assert [str(w.message) for w in future] == ["foreign future note"] * 6
     assert res.warnings == ()
+
+
+def test_rotation_messages_word_for_word(hs_normalize):
+    """One factor: the rotation is not applied, said with the base CmanalyticsWarning; a rotation stopped
+    after two iterations: a ConvergenceWarning naming it (GPArotation's name, geominT, for 'geomint'), both
+    kept on the result."""
+    from cmanalytics.errors import CmanalyticsWarning
+
+    hs, _ = hs_normalize
+    one = "only one factor was extracted, so the varimax rotation was not applied."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = cma.efa(hs, n_factors=1, method="pca", rotation="varimax")
+    assert [(w.category, str(w.message)) for w in caught] == [(CmanalyticsWarning, one)]
+    assert res.warnings == (one,) and res.rotation_matrix is None
+    for rotation, label in (("oblimin", "oblimin"), ("geomint", "geominT")):
+        text = (
+            f"the {label} rotation did not converge in 2 iterations; the rotated loadings are not at the "
+            "criterion's optimum."
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = cma.efa(hs, n_factors=3, method="pca", rotation=rotation, rotation_max_iter=2, random_starts=0)
+        assert [(w.category, str(w.message)) for w in caught] == [(ConvergenceWarning, text)]
+        assert res.warnings == (text,)
+
+
+def test_rotation_matrix_turns_the_unrotated_loadings_into_the_rotated(hs_normalize):
+    """Varimax (orthogonal): the unrotated loadings are psych::principal's (up to column signs), the rotation
+    matrix is orthonormal and carries them to the rotated loadings, in psych's column order and signs."""
+    hs, ref = hs_normalize
+    res = cma.efa(hs, n_factors=3, method="pca", rotation="varimax", normalize=False)
+    unrot = res.unrotated.to_numpy()
+    want = np.array(ref["unrotated"])
+    np.testing.assert_allclose(np.abs(unrot), np.abs(want), rtol=0, atol=1e-14)
+    t = res.rotation_matrix.to_numpy()
+    assert list(res.rotation_matrix.columns) == list(res.loadings.columns)
+    np.testing.assert_allclose(t.T @ t, np.eye(3), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(unrot @ t, res.loadings.to_numpy(), rtol=0, atol=1e-14)
+
+
+def test_cor_smooth_returns_floats_and_keeps_labels():
+    """A positive definite integer matrix comes back as floats; a positive definite DataFrame as a copy with
+    its labels; a smoothed DataFrame with its labels and the values by hand."""
+    out = cma.cor_smooth(np.eye(3, dtype=int))
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, np.eye(3))
+    good = pd.DataFrame([[1.0, 0.3], [0.3, 1.0]], index=["x", "y"], columns=["x", "y"])
+    back = cma.cor_smooth(good)
+    assert isinstance(back, pd.DataFrame) and back is not good
+    pd.testing.assert_frame_equal(back, good)
+    r = _indefinite()
+    lam, vec = np.linalg.eigh(r)
+    lam = np.where(lam < 1e-12, 1e-10, lam)
+    s = vec @ np.diag(lam * 3 / lam.sum()) @ vec.T
+    want = s / np.sqrt(np.outer(np.diag(s), np.diag(s)))
+    frame = pd.DataFrame(r, index=list("abc"), columns=list("abc"))
+    with pytest.warns(SingularityWarning):
+        got = cma.cor_smooth(frame)
+    assert list(got.index) == list("abc") and list(got.columns) == list("abc")
+    np.testing.assert_allclose(got.to_numpy(), want, rtol=0, atol=1e-15)
