@@ -9,6 +9,7 @@ with Owen's formula for the cell probabilities), with and without the continuity
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -342,3 +343,16 @@ def test_polychoric_first_scoring_step_by_hand(sparse):
             want[i, j] = want[j, i] = one_scoring_step_by_hand(a[:, i], a[:, j])
     np.testing.assert_allclose(res.rho, want, rtol=0, atol=3e-14)
     assert np.abs(res.rho - hand[0.0]).max() > 1e-3
+
+
+def test_pair_answered_together_by_one_refused_word_for_word():
+    """Pairwise: a and b share two respondents (enough), a and c one: the first pair with fewer than 2 is named."""
+    n = 30
+    a, b, c = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    a[0:10] = np.tile([1, 2, 3], 4)[:10]
+    b[8:20] = np.tile([1, 2], 6)
+    c[[9, *range(20, 30)]] = np.tile([1, 2, 3], 4)[:11]
+    x = pd.DataFrame({"a": a, "b": b, "c": c})
+    text = "items 'a' and 'c' were answered together by 1 respondent(s); a polychoric correlation needs at least 2."
+    with pytest.raises(cma.errors.DataError, match="^" + re.escape(text) + "$"):
+        cma.polychoric(x, missing="pairwise")
