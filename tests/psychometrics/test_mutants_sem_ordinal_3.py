@@ -148,6 +148,10 @@ def test_threshold_scores_of_both_modules_are_the_derivatives():
     tau = np.array([-1.2, -0.3, 0.4, 1.5])
     want = _fd(lambda t: _univariate_loglik(codes, t), tau)
     np.testing.assert_allclose(polyserial._threshold_scores(codes, tau), want, rtol=1e-7, atol=1e-9)
+    # a binary item: its one threshold is the upper cut of category 0 and the lower cut of category 1
+    binary = np.array([0, 1, 1, 0, 1])
+    want_b = _fd(lambda t: _univariate_loglik(binary, t), [0.3])
+    np.testing.assert_allclose(polyserial._threshold_scores(binary, np.array([0.3])), want_b, rtol=1e-7)
     # categorical's: several items side by side, each in its own columns
     codes2, tau2 = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1]), np.array([0.25])
     got = categorical._threshold_scores([codes, codes2], [tau, tau2], np.array([0, 4, 5]))
@@ -373,9 +377,101 @@ def test_invariance_table_verdict_at_the_documented_cutoffs():
     tab = invariance._table(fits, -0.010, 0.015)
     assert list(tab.index) == ["configural", "metric", "scalar", "strict"] and tab.index.name == "step"
     assert list(tab["verdict"]) == ["", "fails", "fails", "holds"]
+    assert list(tab.columns) == [
+        "chi2", "df", "p_value", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "srmr", "aic", "bic",
+        "delta_chi2", "delta_df", "delta_p_value", "delta_cfi", "delta_rmsea", "verdict",
+    ]  # fmt: skip
+    assert list(tab["cfi"]) == [0.99, 0.985, 0.975, 0.974] and list(tab["tli"]) == list(tab["cfi"])
+    assert list(tab["rmsea"]) == [0.0, 0.015, 0.015, 0.016] and list(tab["chi2"]) == [10.0, 15.0, 18.0, 18.5]
+    assert list(tab["df"]) == [8, 11, 14, 14] and (tab["srmr"] == 0.03).all()
+    assert (tab["rmsea.ci.lower"] == 0.0).all() and (tab["rmsea.ci.upper"] == 0.1).all()
+    assert tab.loc["configural", "p_value"] == pytest.approx(stats.chi2.sf(10.0, 8), rel=1e-12)
     assert tab.loc["metric", "delta_chi2"] == 5.0 and tab.loc["metric", "delta_df"] == 3
     assert tab.loc["metric", "delta_p_value"] == pytest.approx(stats.chi2.sf(5.0, 3), rel=1e-12)
     assert np.isnan(tab.loc["strict", "delta_p_value"])
     assert np.isnan(tab.loc["configural", "delta_chi2"]) and np.isnan(tab.loc["configural", "delta_cfi"])
     assert tab.loc["metric", "aic"] == 106.0 and np.isnan(tab.loc["metric", "bic"])
     assert tab.loc["scalar", "delta_cfi"] == pytest.approx(-0.010, abs=1e-15)
+
+
+# ---- _group_moments and the ordinal/mixed refusals ---------------------------------------------------------
+SMALL = "polychoric correlations and their asymptotic covariance (WLSMV) are unstable below a few hundred cases."
+
+
+@pytest.mark.parametrize(
+    "change, text",
+    [
+        ({"group": "zz"}, "group='zz' is not a column of the data."),
+        ({"g": ["a", None] * 200}, "the group column 'g' has 200 missing value(s)."),
+        ({"g": "a"}, "the group column 'g' holds a single group; drop group= for one group."),
+        ({"g": ["a"] * 396 + ["b"] * 4}, "4 complete rows in group 'b' are too few for 4 ordinal items."),
+    ],
+)
+def test_ordinal_group_column_refusals_whole_messages(change, text):
+    data = _csv("semord3_indep.csv")
+    group = change.get("group", "g")
+    if "g" in change:
+        data = data.assign(g=change["g"])
+    with pytest.raises(DataError) as e:
+        sem_fit(data, ONE, ordered=True, group=group)
+    assert str(e.value) == text
+
+
+def test_small_groups_are_warned_of_with_their_size_and_name():
+    data = _csv("semord3_groups.csv")
+    one = _quiet(sem_fit, data.iloc[:90].drop(columns="g"), ONE, ordered=True)
+    assert one.warnings[0] == "only 90 cases: " + SMALL and one.n_obs == (90,)
+    two = _quiet(sem_fit, pd.concat([data.iloc[:90], data.iloc[250:330]]), ONE, ordered=True, group="g")
+    assert two.warnings[:2] == ("only 90 cases in group 'a': " + SMALL, "only 80 cases in group 'b': " + SMALL)
+    assert two.n_obs == (90, 80) and two.group_labels == ("a", "b")
+    full = _quiet(sem_fit, data, ONE, ordered=True, group="g", group_equal=["loadings"])
+    assert not any(SMALL in w for w in full.warnings)
+
+
+def test_ordinal_rows_with_a_missing_value_are_dropped(ref):
+    data = _csv("semord3_groups.csv").astype({"u1": float, "u2": float, "u4": float})
+    data.iloc[[3, 260, 261], [0, 1, 3]] = np.nan
+    fit = _quiet(sem_fit, data, ONE, ordered=True, group="g", group_equal=["loadings"])
+    assert fit.n_obs == (249, 248)
+
+
+def test_regressions_on_observed_variables_are_refused_with_ordinal_items():
+    with pytest.raises(ArgumentError) as e:
+        sem_fit(_csv("semord3_indep.csv"), "f =~ u1 + u2 + u3\nu4 ~ f", ordered=True)
+    assert str(e.value) == (
+        "regressions with observed ordinal variables are not supported; regress latent variables on each other."
+    )
+    hs = pd.read_csv(SEM_REF / "hs_mixed.csv")
+    with pytest.raises(ArgumentError) as e:
+        sem_fit(hs, "visual =~ x1 + x2 + x3\nx4 ~ visual", ordered=["x4"])
+    assert str(e.value) == "regressions with observed variables are not supported with ordinal items."
+    with pytest.raises(DataError) as e:
+        sem_fit(hs.iloc[:6], HS3, ordered=MIXED_ORDERED)
+    assert str(e.value) == "6 complete rows are too few for 9 items."
+
+
+def test_mixed_estimates_every_column_as_lavaan():
+    """All 47 rows of lavaan's parameterEstimates for the mixed fit (tests/reference/sem/mixed_wlsmv.json):
+    z and p missing exactly where lavaan's are (fixed rows: marker loadings, the ordinal items' residual
+    variances, scales and intercepts, the latent means), std.lv, the 95% interval est -+ 1.959964 se."""
+    fit = _quiet(sem_fit, pd.read_csv(SEM_REF / "hs_mixed.csv"), HS3, ordered=MIXED_ORDERED)
+    ref = json.loads((SEM_REF / "mixed_wlsmv.json").read_text())["estimates"]
+    theirs = pd.DataFrame(ref)
+    for c in ("z", "pvalue"):
+        theirs[c] = pd.to_numeric(theirs[c], errors="coerce")
+    est = fit.estimates
+    assert list(est.columns) == [
+        "lhs", "op", "rhs", "group", "label", "free", "est", "se", "z", "p_value", "ci.lower", "ci.upper",
+        "std.lv", "std.all",
+    ]  # fmt: skip
+    both = est.merge(theirs, on=["lhs", "op", "rhs"], suffixes=("", "_r"), how="outer", indicator=True)
+    assert (both["_merge"] == "both").all() and len(est) == 47
+    assert (est["group"] == 1).all() and (est["label"] == "").all()
+    assert (both["free"] == both["z_r"].notna()).all() and (both["z"].isna() == both["z_r"].isna()).all()
+    np.testing.assert_allclose(both["z"], both["z_r"], rtol=3e-5)
+    np.testing.assert_allclose(both["p_value"], both["pvalue"], rtol=1e-4, atol=1e-12)
+    np.testing.assert_allclose(both["std.lv"], both["std.lv_r"], rtol=3e-5, atol=1e-6)
+    np.testing.assert_allclose(both["std.all"], both["std.all_r"], rtol=3e-5, atol=1e-6)
+    q = stats.norm.ppf(0.975)
+    np.testing.assert_allclose(est["ci.lower"], est["est"] - q * est["se"], atol=1e-12)
+    np.testing.assert_allclose(est["ci.upper"], est["est"] + q * est["se"], atol=1e-12)
