@@ -244,9 +244,13 @@ def velicer_map(
     sq, fourth = np.empty(top + 1), np.empty(top + 1)
     for k in range(top + 1):
         c = r - loadings[:, :k] @ loadings[:, :k].T
-        d = 1 / np.sqrt(np.diag(c))
-        partial = (c * np.outer(d, d))[off]
+        # a residual variance of 0 (an item the first k components reproduce exactly) leaves its partial
+        # correlations undefined: that m's averages are NaN and the minimum is taken over the others, as
+        # R's which.min does
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = 1 / np.sqrt(np.diag(c))
+            partial = (c * np.outer(d, d))[off]
         p2 = partial**2
         sq[k], fourth[k] = p2.mean(), (p2**2).mean()
     table = pd.DataFrame({"squared": sq, "fourth": fourth}, index=pd.RangeIndex(0, top + 1, name="components"))
-    return MAPResult(table, int(np.argmin(sq)), int(np.argmin(fourth)), m.n_obs)
+    return MAPResult(table, int(np.nanargmin(sq)), int(np.nanargmin(fourth)), m.n_obs)
