@@ -245,8 +245,8 @@ def test_semfit_implied_as_lavaan_fitted(hs, hs_groups):
     assert list(mean.index) == ITEMS
     np.testing.assert_allclose(cov.to_numpy(), ref["means"]["cov"], rtol=1e-5)
     np.testing.assert_allclose(mean.to_numpy(), ref["means"]["mean"], rtol=1e-6)
-    plain = hs_fit_cov = sem_fit(hs, HS3).implied()[0][0]
-    np.testing.assert_allclose(hs_fit_cov.to_numpy(), ref["plain"]["cov"], rtol=1e-5)
+    plain = sem_fit(hs, HS3).implied()[0][0]
+    np.testing.assert_allclose(plain.to_numpy(), ref["plain"]["cov"], rtol=1e-5)
     assert list(plain.columns) == ITEMS
     two = hs_groups.implied()
     assert ref["group_labels"] == ["Pasteur", "Grant-White"] and len(two) == 2
