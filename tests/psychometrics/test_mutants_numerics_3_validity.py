@@ -70,6 +70,14 @@ def test_fit_indices_named_and_from_lavaans_names(data):
     m = _merged(res, ref["default"]["pe"])
     np.testing.assert_allclose(m["est"], m["est_r"], rtol=0, atol=1e-6)
     np.testing.assert_allclose(m["se"], m["se_r"], rtol=0, atol=1e-6)
+    # the factor correlations by hand from lavaan's factor (co)variances: psi_fg / sqrt(psi_ff psi_gg)
+    pe = pd.DataFrame(ref["default"]["pe"])
+    lv = ["visual", "textual", "speed"]
+    cov = pe[pe["op"] == "~~"].set_index(["lhs", "rhs"])["est"]
+    psi = np.array([[cov.get((f, g), cov.get((g, f))) for g in lv] for f in lv])
+    want = psi / np.sqrt(np.outer(np.diag(psi), np.diag(psi)))
+    assert list(res.factor_correlations.index) == lv and list(res.factor_correlations.columns) == lv
+    np.testing.assert_allclose(res.factor_correlations.to_numpy(), want, rtol=0, atol=1e-6)
 
 
 def test_std_lv_passed_through(data):
@@ -90,6 +98,9 @@ def test_estimator_passed_through(data):
     f = ref["uls"]["fit"]
     assert res.fit_indices["chi2"] == pytest.approx(f["chisq"], rel=2e-11)
     assert res.fit_indices["srmr"] == pytest.approx(f["srmr"], rel=2e-7)
+    # lavaan's fitMeasures has no aic or bic for ULS: nan under both names
+    assert "aic" not in f and "bic" not in f
+    assert np.isnan(res.fit_indices["aic"]) and np.isnan(res.fit_indices["bic"])
 
 
 def test_missing_passed_through(data):
