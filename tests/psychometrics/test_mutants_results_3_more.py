@@ -345,3 +345,13 @@ def test_omega_flipped_note_and_bootstrap_table(hs):
     assert ci[0].split() == ["lower", "upper", "n_boot"]
     assert [ln.split()[0] for ln in ci[1:]] == ["omega_h", "omega_total", "omega_limit", "alpha", "g6"]
     assert all(ln.split()[-1] == "2" for ln in ci[1:])
+
+
+def test_coefficient_repr_names_its_method():
+    # CR = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) = 2.1^2 / (4.41 + 1.51); AVE = mean(l^2) = 1.49 / 3
+    cr = cma.composite_reliability([0.7, 0.8, 0.6])
+    assert float(cr) == pytest.approx(4.41 / 5.92, abs=1e-15)
+    assert repr(cr) == f"{float(cr)!r} (fornell-larcker)"
+    ave = cma.average_variance_extracted([0.7, 0.8, 0.6])
+    assert float(ave) == pytest.approx(1.49 / 3, abs=1e-15)
+    assert repr(ave) == f"{float(ave)!r} (fornell-larcker)"
