@@ -150,23 +150,27 @@ def test_group_equal_unknown_kind():
 
 
 def test_positions_are_column_major_cells():
-    """One factor, x1..x3, marker x1: Lambda (3x1) at 0..2, Theta (3x3) at 3..11, Psi (1x1) at 12; a
-    covariance x1 ~~ x3 fills both its cells, (3,1) and (1,3) of Theta: 3 + 2 + 0*3 and 3 + 0 + 2*3."""
-    table = build_table(parse("f =~ x1 + x2 + x3\nx1 ~~ x3"), ["x1", "x2", "x3"])
+    """One factor, x1..x3, marker x1: Lambda (3x1) at 0..2, Theta (3x3) at 3..11, Psi (1x1) at 12; cell (i, j)
+    of Theta (0-based) at 3 + i + 3 j; a covariance fills both its cells: x1 ~~ x3 (0, 2) and (2, 0), x2 ~~ x3
+    (1, 2) and (2, 1)."""
+    table = build_table(parse("f =~ x1 + x2 + x3\nx1 ~~ x3\nx2 ~~ x3"), ["x1", "x2", "x3"])
     pos, src = table.positions[0]
     names = [f"{table.rows[k].lhs}{table.rows[k].op}{table.rows[k].rhs}" for k in src]
-    got = dict(zip(pos.tolist(), names))
-    assert got == {
-        0: "f=~x1",
-        1: "f=~x2",
-        2: "f=~x3",
-        3 + 2: "x1~~x3",
-        3 + 6: "x1~~x3",
-        3 + 0: "x1~~x1",
-        3 + 4: "x2~~x2",
-        3 + 8: "x3~~x3",
-        12: "f~~f",
-    }
+    assert sorted(zip(pos.tolist(), names)) == sorted(
+        [
+            (0, "f=~x1"),
+            (1, "f=~x2"),
+            (2, "f=~x3"),
+            (3 + 0 + 3 * 2, "x1~~x3"),
+            (3 + 2 + 3 * 0, "x1~~x3"),
+            (3 + 1 + 3 * 2, "x2~~x3"),
+            (3 + 2 + 3 * 1, "x2~~x3"),
+            (3 + 0 + 3 * 0, "x1~~x1"),
+            (3 + 1 + 3 * 1, "x2~~x2"),
+            (3 + 2 + 3 * 2, "x3~~x3"),
+            (12, "f~~f"),
+        ]
+    )
     assert pos.dtype.kind == "i" and src.dtype.kind == "i"
 
 
@@ -465,10 +469,30 @@ def test_heywood_latent_correlation_beyond_one():
     assert w == []
     with pytest.warns(HeywoodWarning) as rec:
         _heywood(table, par.matrices(_two_factor_theta(table, 1.2)), ["all"], w)
-    assert [str(r.message) for r in rec] == [
+    msg = (
         "the latent covariance matrix is not positive definite (a Heywood case: a negative variance or a "
         "correlation beyond 1 among the factors)."
-    ]
+    )
+    assert [str(r.message) for r in rec] == [msg]
+    assert w == [msg]
+
+
+def test_heywood_latent_block_leaves_out_phantoms():
+    """f =~ x1..x3 with f ~ x4: eta = (f, x4-phantom); only f's 1 x 1 block is checked. Residual variances 0.4,
+    loadings 0.8, the regression 0.5, f's residual variance 0.3, x4's variance 1: nothing to say."""
+    table = build_table(parse("f =~ x1 + x2 + x3\nf ~ x4"), ["x1", "x2", "x3", "x4"])
+    par = Parameterization(table)
+    theta = np.zeros(table.n_free)
+    for r in table.rows:
+        if r.free:
+            theta[r.index] = {"=~": 0.8, "~": 0.5}.get(r.op, 0.4 if r.lhs.startswith("x") and r.lhs != "x4" else 0.3)
+            if r.lhs == "x4":
+                theta[r.index] = 1.0
+    (mt,) = par.matrices(theta)
+    assert mt.eta_cov().shape == (2, 2)
+    w: list = []
+    _heywood(table, [mt], ["all"], w)
+    assert w == []
 
 
 def test_heywood_latent_in_second_group():
@@ -544,3 +568,145 @@ def test_group_data_fiml_keeps_incomplete_rows():
     with pytest.raises(DataError) as exc:
         _group_data(frame.iloc[5:9], ["x1", "x2", "x3"], None, "fiml", [])  # row 6 is dropped
     assert str(exc.value) == "3 row(s) are too few for 3 observed variables."
+
+
+@pytest.mark.parametrize(
+    "text, msg",
+    [
+        ("f =~ x1 + x2\n =~ x3", "line 2: nothing left of '=~' in '=~ x3'."),
+        ("g =~ x4 + x5 + x6\nf =~", "line 2: nothing right of '=~' in 'f =~'."),
+        ("f + 2g =~ x1 + x2", "line 1: '2g' left of '=~' is not a variable name."),
+        (
+            "visual =~ x1 + + x2",
+            "line 1: an empty term (two '+' in a row, or a trailing '+') in 'visual =~ x1 + + x2'.",
+        ),
+        ("# nothing but a comment\n! and another", "the model text holds no statement."),
+        ("f =~ x1 + *x2", "line 1: term ' *x2' has an empty factor around '*'."),
+        ("f =~ x1 + 3x2", "line 1: '3x2' in ' 3x2' is not a variable name."),
+        ("f =~ x1 + 2a*x2", "line 1: modifier '2a' is neither a number, NA nor a label."),
+        ("f =~ x1 + c(a,)*x2", "line 1: empty entry in 'c(a,)'."),
+        ("f =~ x1 + start(1)*x2", "line 1: modifier 'start(1)' is not supported; use a number, NA or a label."),
+        (
+            "f =~ x1 + x2\n\nf =~ x3 + upper(2)*x4",
+            "line 3: modifier 'upper(2)' is not supported; use a number, NA or a label.",
+        ),
+    ],
+)
+def test_parse_refusals_exact(text, msg):
+    with pytest.raises(ModelSyntaxError) as exc:
+        parse(text)
+    assert str(exc.value) == msg
+
+
+def test_parse_refuses_non_text():
+    with pytest.raises(ArgumentError) as exc:
+        parse(["f =~ x1"])
+    assert str(exc.value) == "the model must be lavaan syntax (a string) or a dict: factor -> list of items."
+
+
+def test_parse_lines_comments_continuations_and_numbers():
+    """'#' and '!' comments, ';' on one line, continuation after a trailing operator, '+' or '*' and before a
+    leading '+'; numbers in every form lavaan reads; '~ 1' and '~ 0*1' intercepts."""
+    text = (
+        "f =~ x1 + -0.5*x2 ! loadings\n"
+        "   + .5*x3 +\n"
+        "   1e-1*x4; x1 ~~ 2E0*x1  # two statements\n"
+        "f ~~\n"
+        "  NA*f\n"
+        "y ~ a.b_1*\n"
+        "  x1\n"
+        "y ~ 1; x2 ~ 0*1\n"
+    )
+    got = [(s.lhs, s.op, s.rhs, s.modifiers, s.line) for s in parse(text)]
+    assert got == [
+        ("f", "=~", "x1", (), 1),
+        ("f", "=~", "x2", (Modifier(fixed=-0.5),), 1),
+        ("f", "=~", "x3", (Modifier(fixed=0.5),), 1),
+        ("f", "=~", "x4", (Modifier(fixed=0.1),), 1),
+        ("x1", "~~", "x1", (Modifier(fixed=2.0),), 3),
+        ("f", "~~", "f", (Modifier(free=True),), 4),
+        ("y", "~", "x1", (Modifier(label="a.b_1"),), 6),
+        ("y", "~", "1", (), 8),
+        ("x2", "~", "1", (Modifier(fixed=0.0),), 8),
+    ]
+
+
+def test_parse_two_lhs_share_the_right_side():
+    got = [(s.lhs, s.op, s.rhs) for s in parse("y1 + y2 ~ x1 + x2")]
+    assert got == [("y1", "~", "x1"), ("y1", "~", "x2"), ("y2", "~", "x1"), ("y2", "~", "x2")]
+
+
+def test_check_rank_square_and_tolerance():
+    """Square and rank 2: refused. The tolerance is s_max * max(rows, cols) * 1e-10 = 4e-10 for a 4 x 3 Jacobian
+    with s_max = 1: a last singular value 3.5e-10 is zero (the null vector is e3: only p3 named), 4.5e-10 is not."""
+    a, b = np.array([1.0, 2.0, 0.0]), np.array([0.0, 1.0, 3.0])
+    with pytest.raises(IdentificationError) as exc:
+        check_rank(np.column_stack([a, b, a - b]), ["p1", "p2", "p3"], hint="h")
+    assert str(exc.value) == "the model is not identified: the parameters p1, p2, p3 cannot all be estimated (h)."
+
+    def jac(s3):
+        return np.array([[1.0, 0, 0], [0, 0.5, 0], [0, 0, s3], [0, 0, 0]])
+
+    with pytest.raises(IdentificationError) as exc:
+        check_rank(jac(3.5e-10), ["p1", "p2", "p3"], hint="h")
+    assert str(exc.value) == "the model is not identified: the parameters p3 cannot all be estimated (h)."
+    check_rank(jac(4.5e-10), ["p1", "p2", "p3"], hint="h")
+
+
+def test_check_rank_all_zero_jacobian():
+    """Nothing moves the moments (tolerance 0, every singular value 0): not identified."""
+    with pytest.raises(IdentificationError, match="^the model is not identified: the parameters "):
+        check_rank(np.zeros((3, 2)), ["a", "b"])
+
+
+def test_partial_with_the_operator_twice_is_unknown():
+    """The spec is cut at the first operator only: 'visual =~ x1 =~ x2' asks for the loading of 'x1=~x2'."""
+    with pytest.raises(ArgumentError) as exc:
+        build_table(
+            parse("visual =~ x1 + x2 + x3"),
+            HS_COLUMNS,
+            n_groups=2,
+            group_equal=["loadings"],
+            group_partial=["visual =~ x1 =~ x2"],
+        )
+    assert str(exc.value) == "group_partial names parameter(s) the model does not have: visual =~ x1=~x2."
+
+
+def test_partial_regression_frees_it():
+    """group.partial 'textual ~ visual' (a regression, not an intercept): that path differs between the groups,
+    speed ~ visual stays equal."""
+    table = build_table(
+        parse(CASES["latent_outcomes"]["model"]),
+        HS_COLUMNS,
+        n_groups=2,
+        meanstructure=True,
+        group_equal=["regressions"],
+        group_partial=["textual ~ visual"],
+    )
+    idx = {(r.lhs, r.rhs, r.group): r.index for r in table.rows if r.op == "~"}
+    assert idx["textual", "visual", 0] != idx["textual", "visual", 1]
+    assert idx["speed", "visual", 0] == idx["speed", "visual", 1]
+
+
+def test_fixed_x_off_by_default():
+    """build_table's default is lavaan's fixed.x = FALSE: the predictors' moments are free parameters (the
+    'observed_outcomes' table: x1 ~~ x1, x1 ~~ x2, x2 ~~ x2 free, no fixed.x row)."""
+    table = build_table(parse(CASES["observed_outcomes"]["model"]), HS_COLUMNS)
+    assert not any(r.exo_x for r in table.rows)
+    want = {(r["lhs"], r["rhs"]) for r in CASES["observed_outcomes"]["rows"] if r["op"] == "~~" and r["free"] > 0}
+    assert {("x1", "x1"), ("x1", "x2"), ("x2", "x2")} <= want
+    assert {(r.lhs, r.rhs) for r in table.rows if r.op == "~~" and r.free} == want
+    assert table.n_free == CASES["observed_outcomes"]["npar"]
+
+
+@pytest.mark.parametrize(
+    "model, msg",
+    [
+        ("f =~ x1 + x2 + x3\nx1 ~~ x2\nx2 ~~ x1", "the parameter 'x2 ~~ x1' is given twice."),
+        ("f =~ x1 + x2 + x3 + x2", "the parameter 'f =~ x2' is given twice."),
+    ],
+)
+def test_parameter_given_twice(model, msg):
+    with pytest.raises(ArgumentError) as exc:
+        build_table(parse(model), HS_COLUMNS)
+    assert str(exc.value) == msg
