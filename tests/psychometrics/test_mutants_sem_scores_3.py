@@ -21,6 +21,7 @@ import pytest
 from scipy import stats
 
 from cmanalytics.errors import ArgumentError
+from cmanalytics.psychometrics.sem import scores as sem_scores
 from cmanalytics.psychometrics.sem import sem_fit
 from cmanalytics.psychometrics.sem.model import Row
 from cmanalytics.psychometrics.sem.scores import RESIDUAL_KINDS, _candidates, _divide, release_tests
@@ -334,6 +335,14 @@ def test_residual_kinds_two_groups_with_means_as_lavaan(scalar, kind, key, tol):
             np.testing.assert_allclose(mean.to_numpy(), theirs["mean"], atol=tol)
 
 
+def test_residuals_raw_by_default(scalar):
+    """scores.residuals(fit) without a kind: the raw residuals, S - Sigma (lavaan::resid(fit)'s default type)."""
+    default = sem_scores.residuals(scalar)
+    for mine, theirs in zip(default, REF["residuals"]["raw"]):
+        np.testing.assert_allclose(mine.to_numpy(), np.asarray(theirs["cov"], float), atol=2e-5)
+        np.testing.assert_allclose(mine.attrs["mean"].to_numpy(), theirs["mean"], atol=2e-5)
+
+
 def test_residual_refusals_word_for_word(hs, ordinal):
     fit = sem_fit(hs, HS3)
     with pytest.raises(ArgumentError) as e:
@@ -355,6 +364,20 @@ def test_residual_refusals_word_for_word(hs, ordinal):
     )
     with pytest.raises(ArgumentError, match=re.escape("kind='standardized' residuals rest on the expected")):
         sem_fit(hs, HS3, information="observed").residuals("standardized")
+
+
+def test_residuals_of_ordinal_and_continuous_items_together_refused():
+    """ordered= naming three of the nine items: every kind refused, in the package's words."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = sem_fit(pd.read_csv(SEM_REF / "hs_mixed.csv"), HS3, ordered=["x4", "x5", "x6"])
+    for kind in ("raw", "cor"):
+        with pytest.raises(ArgumentError) as e:
+            fit.residuals(kind)
+        assert str(e.value) == (
+            "residuals are not available for a fit with both ordinal and continuous items (ordered= names "
+            "3 of the 9 items); they are for all-continuous or all-ordinal fits."
+        )
 
 
 def test_ordinal_residuals_raw_and_cor_are_one(ordinal):

@@ -106,6 +106,22 @@ def _middle(arrow):
     return 0.25 * a + 0.5 * c + 0.25 * b  # the Bezier at t = 1/2
 
 
+def test_one_element_per_node_and_path_and_nothing_else(drawn):
+    """12 nodes (9 boxes, 3 ellipses), 9 loadings, 1 regression, 5 covariances (textual ~~ speed, visual ~~ speed,
+    x2 ~~ x3, x5 ~~ x6, x7 ~~ x9): as many patches; 12 names and 15 estimates. Variances and intercepts are
+    not drawn."""
+    kinds = [type(p).__name__ for p in drawn.patches]
+    assert sorted(set(kinds)) == ["Ellipse", "FancyArrowPatch", "Rectangle"]
+    assert (kinds.count("Rectangle"), kinds.count("Ellipse")) == (9, 3)
+    assert (len(_arrows(drawn, "CurveFilledB")), len(_arrows(drawn, "CurveFilledAB"))) == (10, 5)
+    assert len(drawn.texts) == 12 + 15
+    # the nodes are outlines, each name centred on its node
+    assert not any(p.get_fill() for p in drawn.patches if isinstance(p, Rectangle | Ellipse))
+    names = [t for t in drawn.texts if t.get_bbox_patch() is None]
+    assert len(names) == 12
+    assert all((t.get_ha(), t.get_va()) == ("center", "center") for t in names)
+
+
 def test_nodes_where_the_layout_puts_them(drawn):
     boxes = sorted((p for p in drawn.patches if isinstance(p, Rectangle)), key=lambda p: p.get_xy()[0])
     assert len(boxes) == 9
@@ -236,6 +252,7 @@ def test_arrows_of_an_observed_predictor_on_the_factors_row(data):
     boxes = {round(p.get_xy()[0] + 0.35, 9): p.get_xy()[1] for p in ax.patches if isinstance(p, Rectangle)}
     assert boxes[4.375] == pytest.approx(2.6 - 0.25, abs=1e-12)
     assert sorted(boxes) == [0.0, 1.0, 2.0, 3.0, 4.0, 4.375, 5.0]
+    assert not any(p.get_fill() for p in ax.patches if isinstance(p, Rectangle | Ellipse))  # outlines
     plt.close(ax.figure)
     for (xa, xb), (lhs, op, rhs) in {
         (3.125, 1.0): ("g", "=~", "visual"),
