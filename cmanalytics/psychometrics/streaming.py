@@ -65,7 +65,9 @@ def _file_chunks(path: Path, chunksize: int, columns):
     if path.suffix.lower() == ".csv":
         # an open handle: given a path, pandas' parser holds far more of the file than one chunk
         with open(path, "rb") as fh:
-            yield from pd.read_csv(fh, chunksize=chunksize, usecols=columns)
+            for chunk in pd.read_csv(fh, chunksize=chunksize, usecols=columns):
+                # usecols keeps the file's order; columns= gives the order, as for Parquet, frames and dask
+                yield chunk if columns is None else chunk[list(columns)]
         return
     import pyarrow.parquet as pq
 

@@ -127,8 +127,8 @@ def test_moments_of_chunks_by_hand(tmp_path):
         np.testing.assert_allclose(m.cov, cov, rtol=2e-14, atol=1e-16)
         np.testing.assert_allclose(m.sds, sd, rtol=5e-15)
         np.testing.assert_allclose(m.corr, corr, rtol=0, atol=5e-15)
-    # columns= in the order given (a CSV's are read in the file's order: pandas' usecols)
-    for src, sub in ((_chunks(FRAME), ["d", "a", "c"]), (pq, ["d", "a", "c"]), (csv, ["a", "c", "d"])):
+    # columns= in the order given, from every kind of source (a CSV's were once read in the file's order)
+    for src, sub in ((_chunks(FRAME), ["d", "a", "c"]), (pq, ["d", "a", "c"]), (csv, ["d", "a", "c"])):
         mean, cov, sd, corr = _by_hand(FRAME[sub].to_numpy())
         m = cma.prepare_stream(src, chunksize=11, columns=sub)
         assert m.names == tuple(sub)
