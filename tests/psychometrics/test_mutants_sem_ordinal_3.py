@@ -421,6 +421,7 @@ def test_small_groups_are_warned_of_with_their_size_and_name():
     data = _csv("semord3_groups.csv")
     one = _quiet(sem_fit, data.iloc[:90].drop(columns="g"), ONE, ordered=True)
     assert one.warnings[0] == "only 90 cases: " + SMALL and one.n_obs == (90,)
+    assert one.group_labels == ("all",)  # one group is labelled "all", as in the continuous and mixed fits
     two = _quiet(sem_fit, pd.concat([data.iloc[:90], data.iloc[250:330]]), ONE, ordered=True, group="g")
     assert two.warnings[:2] == ("only 90 cases in group 'a': " + SMALL, "only 80 cases in group 'b': " + SMALL)
     assert two.n_obs == (90, 80) and two.group_labels == ("a", "b")
@@ -475,3 +476,11 @@ def test_mixed_estimates_every_column_as_lavaan():
     q = stats.norm.ppf(0.975)
     np.testing.assert_allclose(est["ci.lower"], est["est"] - q * est["se"], atol=1e-12)
     np.testing.assert_allclose(est["ci.upper"], est["est"] + q * est["se"], atol=1e-12)
+
+
+def test_mixed_estimates_keep_the_users_labels():
+    model = "visual =~ x1 + a*x2 + x3\ntextual =~ x4 + b*x5 + x6\nspeed =~ x7 + x8 + x9"
+    fit = _quiet(sem_fit, pd.read_csv(SEM_REF / "hs_mixed.csv"), model, ordered=MIXED_ORDERED)
+    labels = dict(zip(fit.estimates["rhs"] + fit.estimates["op"], fit.estimates["label"]))
+    assert labels["x2=~"] == "a" and labels["x5=~"] == "b" and labels["x1=~"] == ""
+    assert (fit.estimates["label"] != "").sum() == 2
