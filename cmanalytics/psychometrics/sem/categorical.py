@@ -193,7 +193,7 @@ def fit_ordinal(data, statements, *, group, std_lv: bool, group_equal, group_par
     from cmanalytics.psychometrics.sem.results import optimize
 
     ov = build_table(statements, data.columns, std_lv=std_lv, delta=True).structure.ov
-    labels, moments = _group_moments(data, ov, group, "thresholds" in group_equal, warnings)
+    labels, moments = _group_moments(data, ov, group, warnings)
     table, layout = _ordinal_table(statements, data.columns, std_lv, moments, group_equal, group_partial)
     disc = om_.OrdinalDiscrepancy(table, layout, moments, moments[0].pairs)
     df = _ordinal_identified(disc, table, layout, moments)
@@ -307,7 +307,7 @@ def _robust_indices(disc, mats, jacs, e_inv, df) -> dict:
 
 
 # ---- the steps of fit_ordinal ---------------------------------------------------------------------------------
-def _group_moments(data, ov, group, thresholds_equal: bool, warnings: list):
+def _group_moments(data, ov, group, warnings: list):
     """Each group's complete rows and their ordinal moments. Every group must show every category of every
     item that another group shows: a threshold with no cases beyond it has no estimate (lavaan refuses too)."""
     from cmanalytics.errors import SmallSampleWarning, diagnose
