@@ -85,13 +85,14 @@ def standardized(table: ParTable, values: np.ndarray, mats: list[Matrices]) -> t
                 if r.i == r.j:
                     std_lv[k], std_all[k] = v, v / sd_ov[r.i] ** 2
                 else:
-                    std_lv[k], std_all[k] = v, v / np.sqrt(th[r.i] * th[r.j])
+                    # lavaan (cov.std): over sqrt|theta_ii| sqrt|theta_jj|, defined beside a negative variance
+                    std_lv[k], std_all[k] = v, v / np.sqrt(np.abs(th[r.i] * th[r.j]))
             elif r.mat == PSI:
                 if r.i == r.j:
                     std_lv[k], std_all[k] = v / sd_l[r.i] ** 2, v / sd_eta[r.i] ** 2
                 else:
                     both = is_lv[r.i] and is_lv[r.j]
-                    corr = v / np.sqrt(ps[r.i] * ps[r.j])
+                    corr = v / np.sqrt(np.abs(ps[r.i] * ps[r.j]))  # as the residual covariances above
                     std_lv[k], std_all[k] = (corr if both else v), corr
             elif r.mat == NU:
                 std_lv[k], std_all[k] = v, v / sd_ov[r.i]
