@@ -652,6 +652,376 @@ REASONS = [
     ),
     (r'if rotation == "varimax" and k >= 1:', "equivalent: varimax of a single factor leaves it as it is"),
     # --- end H3 ---
+    # --- numerics (fourth session) ---
+    (
+        "return np\\.clip\\(out, 0\\.0, (None|2\\.0)\\)",
+        "equivalent: bvn_upper's sum never exceeds 1 in floats (20,000 random limits down to -40, every band and |r| up to 1: the largest value is exactly 1.0), so the upper clip never acts",
+    ),
+    (
+        "for lo, hi, order in \\(\\(0\\.0, 1\\.3, 6\\)",
+        "equivalent: for |r| <= 1 the later bands overwrite the rows the widened first band takes; |r| >= 1.01 is outside the domain (bvn_upper now gives nan there, and test_mutants_numerics_3_domain kills this once the mutants are regenerated from the fixed source)",
+    ),
+    (
+        "for lo, hi, order in \\(\\(0\\.0, 0\\.3, 6\\), \\(0\\.3, 1\\.75, 12\\)",
+        "equivalent: for |r| <= 1 the last band overwrites the rows the widened second band takes; |r| >= 1.01 is outside the domain (nan since the fix; test_mutants_numerics_3_domain kills it once the mutants are regenerated)",
+    ),
+    (
+        "for lo, hi, order in \\(\\(0\\.0, 0\\.3, 6\\), \\(0\\.3, 0\\.75, 12\\), \\(0\\.75, 2\\.01, 20\\)",
+        "equivalent: only |r| in [1.01, 2.01) changes band, outside the domain (nan since the fix; test_mutants_numerics_3_domain kills it once the mutants are regenerated)",
+    ),
+    (
+        "sel = \\(ar >= lo\\) \\| \\(ar < hi\\)",
+        "equivalent: every band takes every row and the last (order 20, the most accurate) overwrites them: the same values to 1e-16 for |r| <= 1 (for |r| >= 1.01, nan since the fix: test_mutants_numerics_3_domain kills it once regenerated)",
+    ),
+    (
+        "sel = \\(ar >= lo\\) & \\(ar <= hi\\)",
+        "equivalent: r exactly 0.3 or 0.75 is also taken by the lower band, then overwritten by its own",
+    ),
+    (
+        "mid = np\\.abs\\(rr\\) <= 0\\.925",
+        "equivalent: at exactly |r| = 0.925 the two formulas of Genz agree to 1.1e-16 (the tests include the edge)",
+    ),
+    (
+        "ok = asr2 (>= -100|> -101)",
+        "equivalent: Genz's cut-off for absolute accuracy: the terms it drops are below exp(-100) = 4e-44",
+    ),
+    (
+        "v = np\\.where\\(asr (>= -100|> -101), a \\* np\\.exp\\(asr\\)",
+        "equivalent: Genz's cut-off for absolute accuracy: the series term it drops is below exp(-100) = 4e-44",
+    ),
+    (
+        'with np\\.errstate\\((over=None, invalid="ignore"|over="ignore", invalid=None|invalid="ignore"|over="ignore", )\\):',
+        "equivalent (the second errstate of _bvn_high, the quadrature): with limits clipped to +-38 and |r| > 0.925, its exponent -(hk/2) xs/(1+rs)^2 stays below 8 (xs <= (1-0.925^2)/4) and rs = sqrt(1 - xs) is real: no overflow, no invalid value; the same mutations of the first errstate are killed (exp(-hk/2) overflows for hk < -1420)",
+    ),
+    (
+        "np\\.exp\\(np\\.where\\(ok, asr2, 1\\.0\\)\\)",
+        "equivalent: the masked exponent is discarded by the outer np.where, and exp(1) cannot overflow",
+    ),
+    ("neg = r <= 0$", "equivalent: _bvn_high only receives |r| >= 0.925, never r = 0"),
+    ("pos = None$", "equivalent: res[None] = ... assigns every row, and the negative-r rows are overwritten next"),
+    (
+        "lower = np\\.where\\(hn (<= 0|< 1), _phi\\(kn\\) - _phi\\(hn\\)",
+        "equivalent: both branches are the same probability, Phi(k) - Phi(h) = Phi(-h) - Phi(-k); they differ by a rounding (1.1e-16 at most over 3000 random points)",
+    ),
+    (
+        "res\\[neg\\] = np\\.where\\(hn > kn, -bn, lower - bn\\)",
+        "equivalent: at h = k the interval is empty, lower = 0, and both branches give -bn",
+    ),
+    (
+        "with open\\(path, \\) as fh:",
+        "gap: with a UTF-8 locale (this machine's) pandas reads the text handle as the byte one; on another locale it would decode with that locale: untested",
+    ),
+    (
+        "x, _ = response_matrix\\(chunk, (min_items=2)?\\)$",
+        "equivalent: every chunk after the first, and every dask partition, has the first's columns (checked before, at least 3), so response_matrix's default minimum or 2 cannot refuse it",
+    ),
+    (
+        "first, _ = response_matrix\\(partitions\\[0\\]\\.compute\\(\\), \\)",
+        "equivalent: the dask frame has at least 3 columns (checked just before), so the default minimum cannot refuse its first partition",
+    ),
+    (
+        "warnings\\.warn_explicit\\(w\\.message, None, w\\.filename, w\\.lineno\\)",
+        "equivalent: w.message is always a Warning instance, and warnings.warn_explicit then takes the category from the instance's class, ignoring the argument (checked: warn_explicit(RuntimeWarning('x'), None, ...) records a RuntimeWarning); test_bootstrap_passes_foreign_warnings_on_with_their_category tests the re-warning",
+    ),
+    (
+        "worse = active & \\(ll_t <= ll - 1e-12\\)",
+        "equivalent: a float bound never hit exactly (a trial's log-likelihood exactly 1e-12 below the current one)",
+    ),
+    (
+        "rr\\.start_criteria\\[0\\] >= rr\\.criterion \\+ START_AGREEMENT",
+        "equivalent: a float bound never hit exactly (the identity start's criterion exactly the margin above the kept one)",
+    ),
+    (
+        "rr\\.start_criteria\\[0\\] > rr\\.criterion \\+ START_AGREEMENT (/ max\\(1\\.0|\\* max\\(2\\.0), abs\\(rr\\.criterion\\)\\)",
+        "gap: no test has a random start better than R's identity start by less than 2e-6 (the only case, Harman's geominT, differs by 0.049), so the margin's scaling with the criterion is untested",
+    ),
+    (
+        "values = np\\.where\\(values <= eig_tol, 100 \\* eig_tol, values\\)",
+        "equivalent: a float bound never hit exactly (an eigenvalue exactly 1e-12)",
+    ),
+    (
+        "values = values (\\* a\\.shape\\[0\\] \\* values\\.sum\\(\\)|/ a\\.shape\\[0\\] / values\\.sum\\(\\)|\\* a\\.shape\\[1\\] / values\\.sum\\(\\))",
+        "equivalent: the eigenvalues are rescaled by a common factor (shape[1] = shape[0] for the square matrix), and the final rescaling to a unit diagonal removes any common factor (to rounding)",
+    ),
+    (
+        "lam = np\\.asarray\\(loadings, \\)",
+        "equivalent: the loadings enter only arithmetic that promotes them to floats, so integer or float numbers give the same CR and AVE",
+    ),
+    (
+        "mask = tables >= 0$",
+        "equivalent: an empty cell adds n * log(pi) = 0 and n * dpi / pi = 0 either way (pi is floored at 1e-300 before, so the quotient is finite and times 0 gives 0)",
+    ),
+    # --- end numerics (fourth session) ---
+    # --- sem ordinal and mixed (fourth session) ---
+    (
+        "if len\\(xs\\) >= 1:",
+        "equivalent: with one group _same_categories compares the group with itself and cannot refuse",
+    ),
+    (
+        "den > 1e-8 / c, s_k @ a_s",
+        "equivalent: the Schur complement is either of the order of c or rounding-level zero; no data puts it between 1e-8*c and 1e-8/c",
+    ),
+    (
+        '_group_moments\\(data, ov, group, "thresholds" not in group_equal, warnings\\)',
+        "equivalent: _group_moments never reads its thresholds_equal argument (a dead parameter)",
+    ),
+    (
+        "sb\\[rows\\[ok\\], cb\\[ok\\]\\] = gy\\[cb\\[ok\\] \\+ 1, ca\\[ok\\]\\] / p\\[ok\\]",
+        "equivalent: sb is zeros and each (row, column) is assigned once (rows unique), so = and += agree",
+    ),
+    ('method="BOUNDED"', "equivalent: scipy's minimize_scalar lower-cases the method name"),
+    (
+        "return np.where\\(None, 0.0, np.exp\\(-0.5 \\* np.minimum\\(x \\* x, _BIG\\*\\*2\\)\\) / np.sqrt\\(2 \\* np.pi\\)\\)",
+        "equivalent: at |x| >= 38 the unguarded density is exp(-722)/2.5 ~ 1e-314, and those entries (the infinite cuts) are dropped or multiply nothing that survives at double precision",
+    ),
+    (
+        "np.where\\(None, 0.0, lo\\)",
+        "equivalent: where a cut is infinite (-38) its phi(u) is ~1e-314 or 0, so the term pl*(rho*lo - z) is nil either way",
+    ),
+    (
+        "ok = cb >= 0",
+        "equivalent: for cb = 0 the subtracted gy[0, .] is phi(-38) times a difference, exactly 0, so the last column is unchanged",
+    ),
+    ("ok = ca >= 0", "equivalent: for ca = 0 the subtracted gx[0, .] is phi(-38) times a difference, exactly 0"),
+    (
+        "ok = codes >= 0",
+        "equivalent: at the infinite lower cut (code 0) phi((-38 - rho z)/s) is 0 or ~1e-314, so subtracting it from the last threshold column changes nothing",
+    ),
+    (
+        "np.linalg.pinv\\(info, rcond=tol, hermitian=None\\)",
+        "equivalent: the generalized inverse of the symmetric information by SVD instead of eigh is the same to rounding",
+    ),
+    # --- end sem ordinal and mixed (fourth session) ---
+    # --- sem model, syntax, results (fourth session) ---
+    (
+        "\\(b \\* n if \\(len\\(b\\) == 1\\) or True else b\\)",
+        "equivalent: zip() stops at the shorter tuple; when len(b) is not 1 it is already n, and the first n entries of b * n are b",
+    ),
+    (
+        "^\\s*delta: bool = True,$",
+        "equivalent: _group_rows's delta default; its only caller (build_table) always passes delta",
+    ),
+    (
+        "full_matrices=None\\)",
+        "equivalent: None is falsy like False; and check_rank returns before the SVD when the Jacobian is wide, so vt is n x n either way and u is unused",
+    ),
+    (
+        "full_matrices=True\\)",
+        "equivalent: check_rank returns before the SVD when the Jacobian has fewer rows than columns, so vt is n x n either way and u is unused",
+    ),
+    (
+        "null >= 0\\.3 \\* null\\.max\\(\\)",
+        "equivalent: a null-vector share exactly 0.3 of the largest (a float bound) is never hit",
+    ),
+    (
+        'op, rhs = "XX~1XX", ""',
+        "equivalent: unreachable: '~1' is tried before '~', so 'x ~ 1' never reaches the op == '~' and rhs == '1' branch",
+    ),
+    (
+        "np\\.asarray\\(pos, None\\)",
+        "equivalent: the positions are numpy ints, so the inferred dtype is int; a group always has rows",
+    ),
+    ("np\\.full_like\\(g\\.cov, None\\)", "equivalent: None cast to float is NaN, the same fill"),
+    (
+        "have\\.add\\(None\\)",
+        "equivalent: _add_default_rows's loops add disjoint names (observed non-phantoms, then eta; exogenous pairs, then outcome pairs; means likewise), so no default is offered twice and the set is never read for an added row",
+    ),
+    (
+        'have = \\{.*for r in rows if r\\.op != "~~"\\}',
+        "equivalent: add() itself checks both orders (lhs, op, rhs) and (rhs, op, lhs), so the reversed ~~ entries in have are redundant, and reversed =~, ~, ~1 entries never match a default row",
+    ),
+    ("np\\.asarray\\(src, \\)", "equivalent: the row numbers are Python ints, so the inferred dtype is int anyway"),
+    (
+        "eigvalsh\\(\\(cov \\+ cov\\.T\\) / 3\\)",
+        "equivalent: a positive scale does not change the sign of the smallest eigenvalue",
+    ),
+    (
+        "eigvalsh\\(\\(cov \\+ cov\\.T\\) \\* 2\\)",
+        "equivalent: a positive scale does not change the sign of the smallest eigenvalue",
+    ),
+    (
+        "np\\.linalg\\.svd\\(jac, \\)",
+        "equivalent: numpy's default full_matrices=True; check_rank returns before the SVD for a wide Jacobian, so vt is n x n either way and u is unused",
+    ),
+    (
+        "\\.cov\\(ddof=1\\)\\.fillna\\(0\\)",
+        "equivalent: _pairwise_cov is called only for incomplete data (start_values, when the cov is not finite), where pandas ignores ddof and divides each pair by n - 1 (so ddof=0 is not honoured either; start values only)",
+    ),
+    # --- end sem model, syntax, results (fourth session) ---
+    # --- sem scores and diagram (fourth session) ---
+    (
+        "pinv\\(info, rcond=np\\.sqrt\\(np\\.finfo\\(float\\)\\.eps\\), hermitian=(None|False)\\)",
+        "equivalent: the information is symmetric positive semi-definite: the pseudo-inverse by SVD (hermitian False) and by the eigen decomposition (True) are the same up to rounding",
+    ),
+    (
+        "pinv\\(info, rcond=np\\.sqrt\\(np\\.finfo\\(float\\)\\.eps\\), \\)",
+        "equivalent: the information is symmetric positive semi-definite: the pseudo-inverse by SVD (hermitian False, the default) and by the eigen decomposition are the same up to rounding",
+    ),
+    (
+        "pinv\\(v, rcond=np\\.sqrt\\(np\\.finfo\\(float\\)\\.eps\\), hermitian=(None|False)\\)",
+        "equivalent: V (a Schur complement of the information) is symmetric positive semi-definite: the pseudo-inverse by SVD and by the eigen decomposition are the same up to rounding",
+    ),
+    (
+        "pinv\\(v, rcond=np\\.sqrt\\(np\\.finfo\\(float\\)\\.eps\\), \\)",
+        "equivalent: V is symmetric positive semi-definite: the pseudo-inverse by SVD (the default) and by the eigen decomposition are the same up to rounding",
+    ),
+    (
+        "pinv\\(info, rcond=np\\.sqrt\\(np\\.finfo\\(None\\)\\.eps\\), hermitian=True\\)",
+        "equivalent: np.finfo(None) is float64's, the same eps",
+    ),
+    (
+        "^\\s*info_inv = np\\.linalg\\.pinv\\(info, (rcond=None, )?hermitian=True\\)",
+        "gap: no test has a singular information in _residual_acov (the generalized inverse's tolerance, MASS::ginv's sqrt(eps), is untested; every reference model's information is of full rank)",
+    ),
+    (
+        "XXkind='normalized' is for continuous items; ordinal items have 'raw' or 'cor'\\.XX|KIND='NORMALIZED' IS FOR CONTINUOUS ITEMS",
+        "equivalent: unreachable: a WLSMV fit asking for kind='normalized' is refused before, by _check_residual_se (estimator='WLSMV'), tested word for word in test_mutants_sem_scores_3.py",
+    ),
+    (
+        "np\\.sqrt\\(np\\.where\\(var > 0, var, 0\\.0\\)\\)",
+        "equivalent: a zero variance gives a zero standard error either way",
+    ),
+    (
+        "np\\.sqrt\\(np\\.where\\(var >= 0, var, 1\\.0\\)\\)",
+        "equivalent: a negative variance's stand-in is discarded by the outer np.where (NaN)",
+    ),
+    (
+        "^    with np\\.errstate\\(invalid=None\\):$",
+        "equivalent: (_divide, the first errstate, 4-space indent) the square root only sees variances >= 0 (negatives are replaced first, NaN compares without warning): no invalid-value warning can occur there",
+    ),
+    (
+        'if kind == "XXnormalizedXX":|if kind == "NORMALIZED":',
+        "equivalent: unreachable: (residuals, the WLSMV branch) a WLSMV fit asking for kind='normalized' is refused before, by _check_residual_se",
+    ),
+    (
+        "Rectangle\\(\\(x - 0\\.35, _Y_(OV|LV) - 0\\.25\\), 0\\.7, 0\\.5, fill=None, lw=1\\.2\\)",
+        "equivalent: matplotlib stores bool(fill): None is False, an outline as before",
+    ),
+    (
+        "Ellipse\\(\\(x, _Y_LV\\), 1\\.3, 0\\.7, fill=None, lw=1\\.2\\)",
+        "equivalent: matplotlib stores bool(fill): None is False, an outline as before",
+    ),
+    (
+        '^\\s*elif row\\["lhs"\\] in x_ov or row\\["rhs"\\] in x_ov:\\s*$',
+        "gap: no test has a covariance between an item and an observed predictor on the factors' row (e.g. x1 ~~ age13: not drawn; the mutant fails on it)",
+    ),
+    (
+        '^\\s*ax\\.text\\(x, _Y_(LV|OV), (f|v), ha="center", va="center", \\)\\s*$',
+        "style: the name's font size (matplotlib's default instead of 9)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Rectangle\\(\\(x - 0\\.35, _Y_(OV|LV) - 0\\.25\\), 0\\.7, 0\\.5, fill=False, \\)\\)\\s*$",
+        "style: the box's line width (matplotlib's default instead of 1.2)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Ellipse\\(\\(x, _Y_LV\\), 1\\.3, 0\\.7, fill=False, \\)\\)\\s*$",
+        "style: the ellipse's line width (matplotlib's default instead of 1.2)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Rectangle\\(\\(x\\ \\-\\ 0\\.35,\\ _Y_OV\\ \\-\\ 0\\.25\\),\\ 0\\.7,\\ 0\\.5,\\ fill=False,\\ lw=2\\.2\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_19)",
+    ),
+    (
+        '^\\s*ax\\.text\\(x,\\ _Y_OV,\\ v,\\ ha="center",\\ va="center",\\ fontsize=None\\)\\s*$',
+        "style: font size (x__draw_nodes__mutmut_25)",
+    ),
+    (
+        '^\\s*ax\\.text\\(x,\\ _Y_OV,\\ v,\\ ha="center",\\ va="center",\\ fontsize=10\\)\\s*$',
+        "style: font size (x__draw_nodes__mutmut_36)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Rectangle\\(\\(x\\ \\-\\ 0\\.35,\\ _Y_LV\\ \\-\\ 0\\.25\\),\\ 0\\.7,\\ 0\\.5,\\ fill=False,\\ lw=None\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_43)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Rectangle\\(\\(x\\ \\-\\ 0\\.35,\\ _Y_LV\\ \\-\\ 0\\.25\\),\\ 0\\.7,\\ 0\\.5,\\ fill=False,\\ lw=2\\.2\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_56)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Rectangle\\(\\(x\\ \\-\\ 0\\.35,\\ _Y_OV\\ \\-\\ 0\\.25\\),\\ 0\\.7,\\ 0\\.5,\\ fill=False,\\ lw=None\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_6)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Ellipse\\(\\(x,\\ _Y_LV\\),\\ 1\\.3,\\ 0\\.7,\\ fill=False,\\ lw=None\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_62)",
+    ),
+    (
+        "^\\s*ax\\.add_patch\\(Ellipse\\(\\(x,\\ _Y_LV\\),\\ 1\\.3,\\ 0\\.7,\\ fill=False,\\ lw=2\\.2\\)\\)\\s*$",
+        "style: line width (x__draw_nodes__mutmut_71)",
+    ),
+    (
+        '^\\s*ax\\.text\\(x,\\ _Y_LV,\\ f,\\ ha="center",\\ va="center",\\ fontsize=None\\)\\s*$',
+        "style: font size (x__draw_nodes__mutmut_77)",
+    ),
+    (
+        '^\\s*ax\\.text\\(x,\\ _Y_LV,\\ f,\\ ha="center",\\ va="center",\\ fontsize=10\\)\\s*$',
+        "style: font size (x__draw_nodes__mutmut_88)",
+    ),
+    ("^\\s*mutation_scale=11,\\s*$", "style: arrow-head size (x__draw_paths__mutmut_104)"),
+    ("^\\s*lw=1\\.9,\\s*$", "style: line width (x__draw_paths__mutmut_105)"),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ mutation_scale=None,\\ lw=0\\.8,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_172)",
+    ),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ mutation_scale=8,\\ lw=None,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: line width (x__draw_paths__mutmut_173)",
+    ),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ lw=0\\.8,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_178)",
+    ),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ mutation_scale=8,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: line width (x__draw_paths__mutmut_179)",
+    ),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ mutation_scale=9,\\ lw=0\\.8,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_182)",
+    ),
+    (
+        '^\\s*\\(xa,\\ y\\),\\ \\(xb,\\ y\\),\\ arrowstyle="<\\|\\-\\|>",\\ mutation_scale=8,\\ lw=1\\.8,\\ connectionstyle=f"arc3,rad=\\{rad\\}"\\s*$',
+        "style: line width (x__draw_paths__mutmut_183)",
+    ),
+    (
+        '^\\s*ax\\.add_patch\\(FancyArrowPatch\\(start,\\ end,\\ arrowstyle="\\-\\|>",\\ mutation_scale=None,\\ lw=0\\.9\\)\\)\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_24)",
+    ),
+    (
+        '^\\s*ax\\.add_patch\\(FancyArrowPatch\\(start,\\ end,\\ arrowstyle="\\-\\|>",\\ mutation_scale=10,\\ lw=None\\)\\)\\s*$',
+        "style: line width (x__draw_paths__mutmut_25)",
+    ),
+    (
+        '^\\s*ax\\.add_patch\\(FancyArrowPatch\\(start,\\ end,\\ arrowstyle="\\-\\|>",\\ lw=0\\.9\\)\\)\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_29)",
+    ),
+    (
+        '^\\s*ax\\.add_patch\\(FancyArrowPatch\\(start,\\ end,\\ arrowstyle="\\-\\|>",\\ mutation_scale=11,\\ lw=0\\.9\\)\\)\\s*$',
+        "style: arrow-head size (x__draw_paths__mutmut_32)",
+    ),
+    (
+        '^\\s*ax\\.add_patch\\(FancyArrowPatch\\(start,\\ end,\\ arrowstyle="\\-\\|>",\\ mutation_scale=10,\\ lw=1\\.9\\)\\)\\s*$',
+        "style: line width (x__draw_paths__mutmut_33)",
+    ),
+    ("^\\s*mutation_scale=None,\\s*$", "style: arrow-head size (x__draw_paths__mutmut_90)"),
+    ("^\\s*lw=None,\\s*$", "style: line width (x__draw_paths__mutmut_91)"),
+    (
+        '^\\s*bbox=dict\\(fc="white",\\ ec="none"\\),\\s*$',
+        "style: the label patch's rounded corners and padding (x__label__mutmut_26)",
+    ),
+    ("^\\s*fontsize=None,\\s*$", "style: font size (x__label__mutmut_6)"),
+    # --- end sem scores and diagram (fourth session) ---
+    # --- sem result classes' methods (fourth session) ---
+    (
+        "median: \\{101 \\* METHOD_SHARE:\\.0f\\}%",
+        'equivalent: 101 * 0.25 = 25.25 prints as "25" with :.0f, the same text as 100 * 0.25 (MethodVarianceResult._report)',
+    ),
+    ("set_axis\\(names\\.to_list\\(\\), \\)", "equivalent: axis=0 is set_axis's default (results.sections)"),
+    (
+        'shown\\.loc\\[~block\\["free"\\]\\.to_numpy\\(\\), "se"\\] = None',
+        "equivalent: None assigned into a float column is stored as NaN, printed blank as before (results.sections)",
+    ),
+    # --- end sem result classes' methods (fourth session) ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
