@@ -87,7 +87,9 @@ def _candidates(fit) -> list[Row]:
 
 
 def modification_indices(fit) -> pd.DataFrame:
-    """One row per parameter the model leaves out: mi, epc, sepc.all (lavaan's ``modindices()``)."""
+    """One row per parameter the model leaves out: mi, epc, sepc.all (lavaan's ``modindices()``). A candidate
+    whose score test has no variance (it cannot be added to this model: its index is undefined) is left out,
+    as lavaan's ``na.remove = TRUE``."""
     if fit.estimator != "ML":
         raise ArgumentError("modification indices are computed for ML fits (as lavaan's default).")
     cand = _candidates(fit)
@@ -106,7 +108,7 @@ def modification_indices(fit) -> pd.DataFrame:
     mats = fit.discrepancy.par.matrices(fit.theta)
     _, std_all = inference.standardized(ext, values, mats)
     sepc = std_all[len(fit.table.rows) :]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "lhs": [r.lhs for r in cand],
             "op": [r.op for r in cand],
@@ -118,6 +120,7 @@ def modification_indices(fit) -> pd.DataFrame:
             "p_value": stats.chi2.sf(mi, 1),
         }
     )
+    return out[np.isfinite(mi)].reset_index(drop=True)
 
 
 def release_tests(fit) -> pd.DataFrame:
