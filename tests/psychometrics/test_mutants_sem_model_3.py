@@ -710,3 +710,23 @@ def test_parameter_given_twice(model, msg):
     with pytest.raises(ArgumentError) as exc:
         build_table(parse(model), HS_COLUMNS)
     assert str(exc.value) == msg
+
+
+def test_equated_parameter_fixed_in_some_groups_is_refused():
+    """c(NA, 1)*x3 with group_equal loadings: lavaan holds x3's loading at 1 in both groups (group 1's, equated
+    with a fixed one, is fixed too; see make_semmodel3_partable.R, whose mg_cvec case leaves loadings out of
+    group.equal for that reason); the table would equate only the free ones, so it is refused, word for word.
+    Fixed in every group, or named in group_partial, it is accepted."""
+    model = "visual =~ x1 + x2 + c(NA, 1)*x3"
+    with pytest.raises(ArgumentError) as exc:
+        build_table(parse(model), HS_COLUMNS, n_groups=2, group_equal=["loadings"])
+    assert str(exc.value) == (
+        "visual =~ x3 is fixed in group(s) 2 and free in group(s) 1, and group_equal equates it across groups "
+        "(lavaan would then hold it at the fixed value in every group). Fix it in every group, or name it in "
+        "group_partial."
+    )
+    table = build_table(parse(model), HS_COLUMNS, n_groups=2, group_equal=["loadings"], group_partial=["visual =~ x3"])
+    x3 = [r for r in table.rows if (r.lhs, r.op, r.rhs) == ("visual", "=~", "x3")]
+    assert [(r.group, r.free, r.value, r.label) for r in x3] == [(0, True, x3[0].value, ""), (1, False, 1.0, "")]
+    fixed = build_table(parse("visual =~ x1 + x2 + c(1, 1)*x3"), HS_COLUMNS, n_groups=2, group_equal=["loadings"])
+    assert [r.free for r in fixed.rows if (r.lhs, r.op, r.rhs) == ("visual", "=~", "x3")] == [False, False]

@@ -382,15 +382,35 @@ def _equalities(rows: list[Row], group_equal, partial, n_groups: int) -> None:
     if n_groups < 2 or not group_equal:
         return
     lvs = {r.lhs for r in rows if r.op == "=~"}
-    for r in rows:
-        if not r.free or r.label:
-            continue
-        if (
-            _kind(r, lvs) in group_equal
-            and (r.lhs, r.op, r.rhs) not in partial
-            and not (r.op == "~~" and (r.rhs, r.op, r.lhs) in partial)
-        ):
+    equated = [
+        r
+        for r in rows
+        if _kind(r, lvs) in group_equal
+        and (r.lhs, r.op, r.rhs) not in partial
+        and not (r.op == "~~" and (r.rhs, r.op, r.lhs) in partial)
+    ]
+    _refuse_fixed_in_some_groups(equated)
+    for r in equated:
+        if r.free and not r.label:
             r.label = f".{r.lhs}{r.op}{r.rhs}."
+
+
+def _refuse_fixed_in_some_groups(equated: list[Row]) -> None:
+    """An equated parameter the syntax fixes in some groups (``c(NA, 1)*x3``) and leaves free in others: lavaan
+    then holds it at the fixed value in every group, which this table would not do (it would equate only the
+    free ones). Refused, naming the parameter and the groups."""
+    by_key: dict[tuple, list[Row]] = {}
+    for r in equated:
+        by_key.setdefault((r.lhs, r.op, r.rhs), []).append(r)
+    for (lhs, op, rhs), group_rows in by_key.items():
+        fixed = [r.group + 1 for r in group_rows if not r.free and r.user]
+        free = [r.group + 1 for r in group_rows if r.free and not r.label]
+        if fixed and free:
+            raise ArgumentError(
+                f"{lhs} {op} {rhs} is fixed in group(s) {', '.join(map(str, fixed))} and free in group(s) "
+                f"{', '.join(map(str, free))}, and group_equal equates it across groups (lavaan would then hold "
+                "it at the fixed value in every group). Fix it in every group, or name it in group_partial."
+            )
 
 
 def _positions(table: ParTable, g: int) -> tuple[np.ndarray, np.ndarray]:
