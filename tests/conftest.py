@@ -23,19 +23,23 @@ DATASETS = ("holzinger_swineford_1939", "attitude")
 
 
 def shared_scope(fixture_name: str, config) -> str:
-    """The scope of a fixture that holds a fit shared by a module's tests: "module", or "function" under mutmut.
+    """The scope of a fixture that holds a fit shared by a module's tests: "module", or "function" while mutmut
+    collects its statistics.
 
-    mutmut maps each mutated function to the tests that called it while it collected its statistics; a fit made
-    once per module is made during the first test's setup, so the module's other tests would never be run
-    against the mutants of the functions that made it (and a mutant only they kill would count as surviving).
-    Under mutmut (it sets MUTANT_UNDER_TEST) every test therefore makes its own fit.
+    mutmut maps each mutated function to the tests that called it while it collected its statistics (it sets
+    MUTANT_UNDER_TEST=stats then); a fit made once per module is made during the first test's setup, so the
+    module's other tests would never be run against the mutants of the functions that made it (and a mutant
+    only they kill would count as surviving). While the statistics are collected every test therefore makes
+    its own fit. With a mutant switched on the fixture is module-scoped again: it is made in that process,
+    under that mutant, and mutmut's time limits (from the tests' durations) keep their meaning.
     """
-    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+    return "function" if collecting_mutmut_stats() else "module"
 
 
-def under_mutmut() -> bool:
-    """True while mutmut runs the tests (a module-level cache of fits must then not be reused: see shared_scope)."""
-    return bool(os.environ.get("MUTANT_UNDER_TEST"))
+def collecting_mutmut_stats() -> bool:
+    """True while mutmut collects its statistics (a module-level cache of fits must then not be reused: see
+    shared_scope)."""
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
 
 def reference(name: str) -> tuple[pd.DataFrame, dict]:

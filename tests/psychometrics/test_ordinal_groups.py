@@ -18,7 +18,7 @@ from cmanalytics.errors import ArgumentError, DataError
 from cmanalytics.psychometrics.sem import IdentificationError, sem_fit
 from cmanalytics.psychometrics.sem.categorical import ordinal_release_tests, satorra_2000
 from cmanalytics.psychometrics.sem.scores import release_tests
-from tests.conftest import under_mutmut
+from tests.conftest import collecting_mutmut_stats
 from tests.psychometrics.sem.conftest import HS3, ORD3, SEM_REF, reference_json
 
 TH_LD = ["thresholds", "loadings"]
@@ -56,7 +56,7 @@ def data_of(file: str) -> pd.DataFrame:
 
 
 def fitted(name: str):
-    if name not in _FITS or under_mutmut():  # see tests.conftest.shared_scope
+    if name not in _FITS or collecting_mutmut_stats():  # see tests.conftest.shared_scope
         file, model, options = CASES[name]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # small-sample notes on HS (156 and 145 cases)

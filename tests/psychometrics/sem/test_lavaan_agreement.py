@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 
 from cmanalytics.psychometrics.sem import sem_fit
-from tests.conftest import under_mutmut
+from tests.conftest import collecting_mutmut_stats
 from tests.psychometrics.sem.conftest import CASES, load_case
 
 _FITS: dict = {}
 
 
 def fitted(name: str):
-    if name not in _FITS or under_mutmut():  # see tests.conftest.shared_scope
+    if name not in _FITS or collecting_mutmut_stats():  # see tests.conftest.shared_scope
         data, model, options, tol, ref = load_case(name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # HS with marker identification warns of nothing; FIML neither
