@@ -1022,6 +1022,36 @@ REASONS = [
         "equivalent: None assigned into a float column is stored as NaN, printed blank as before (results.sections)",
     ),
     # --- end sem result classes' methods (fourth session) ---
+    # --- result classes' methods (fourth session) ---
+    (
+        'crit = f\\.get\\("criterion", None\\)',
+        'equivalent: every fit dict of a factor method carries "criterion" (NaN where the method has none), so the default is never used',
+    ),
+    (
+        'crit = f\\.get\\("criterion", \\)',
+        'equivalent: every fit dict of a factor method carries "criterion" (NaN where the method has none), so the default is never used',
+    ),
+    (
+        "if \\(self\\.display_blank is None\\) and False",
+        "equivalent: with blank None, pandas' loadings.abs() < None is all False, so mask() blanks nothing: the same table",
+    ),
+    (
+        'def scores\\(self, data, method: str = "REGRESSION"\\)',
+        'equivalent: factor_scores matches method names lowercased, so "REGRESSION" is "regression"',
+    ),
+    (
+        'p = "< \\.001" if self\\.p_value <= 0\\.001 else',
+        "equivalent: a chi-square p-value of exactly 0.001 (a float) is not reached",
+    ),
+    (
+        "rows = \\[\\(k, fmt\\(v\\) if \\(isinstance\\(v, float\\)\\) or True else str\\(v\\)\\) for k, v in self\\.reported",
+        "equivalent: fmt prints an int (Python or numpy) as str(int), and the reported figures are ints, floats or None (skipped)",
+    ),
+    (
+        'rows \\+= \\[\\(f"bound: \\{k\\}", fmt\\(v\\) if \\(isinstance\\(v, float\\)\\) or True else str\\(v\\)\\)',
+        "equivalent: fmt prints an int as str(int), and every bound is an int (n_max) or a float",
+    ),
+    # --- end result classes' methods (fourth session) ---
     # --- end the other numerics modules ---
     (r"XX|[A-Z]{6,}|ArgumentError\(None\)|DataError\(None\)", "gap: no test matches this message word for word"),
 ]
