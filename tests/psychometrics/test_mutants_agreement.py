@@ -242,9 +242,7 @@ def test_awg_at_an_end_of_the_scale_is_undefined_and_named():
     over items) is NaN. Team "y" (1, 2, 3 and 1, 1, 2 on q1, q2; M = 2 and 4/3) is defined throughout:
     q1 s^2 = 1, largest = (5 - 2)(2 - 1) 3/2 = 4.5, awg = 1 - 2/4.5; q2 s^2 = 1/3, largest = (11/3)(1/3) 3/2
     = 11/6, awg = 1 - (2/3)/(11/6) = 7/11."""
-    data = pd.DataFrame(
-        {"team": ["x", "x", "x", "y", "y", "y"], "q1": [5, 5, 5, 1, 2, 3], "q2": [2, 3, 4, 1, 1, 2]}
-    )
+    data = pd.DataFrame({"team": ["x", "x", "x", "y", "y", "y"], "q1": [5, 5, 5, 1, 2, 3], "q2": [2, 3, 4, 1, 1, 2]})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = cma.agreement(data, "team", scale=(1, 5))
