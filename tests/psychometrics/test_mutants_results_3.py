@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,38 +15,17 @@ import pytest
 import cmanalytics as cma
 from cmanalytics.errors import ArgumentError
 from tests.conftest import shared_scope
+from tests.psychometrics.results_text import (
+    ATT_ITEMS,
+    REF,
+    REF_DIR,
+    SHARED,
+    block,
+    f3,
+    table_text,
+)
 
-REF_DIR = Path(__file__).resolve().parents[1] / "reference" / "mutants"
-REF = json.loads((REF_DIR / "results_3.json").read_text())
 EFA_REF = json.loads((REF_DIR / "efa_reference.json").read_text())
-SHARED = Path("/work/shared/reference")
-ATT_ITEMS = ["rating", "complaints", "privileges", "learning", "raises", "critical", "advance"]
-
-
-def f3(x):
-    return f"{x:.3f}"
-
-
-def ref_frame(m, digits=None):
-    return pd.DataFrame(m["values"], index=m["rows"], columns=m["cols"])
-
-
-def table_text(df, digits=3):
-    """A table as the summaries print it (fixed decimals, NaN blank), built here with pandas."""
-    return df.to_string(float_format=lambda v: "" if np.isnan(v) else f"{v:.{digits}f}", na_rep="")
-
-
-def block(text, caption):
-    """The lines of the table under ``caption`` (caption, dashes, table) up to the next blank line."""
-    lines = text.split("\n")
-    i = lines.index(caption)
-    assert lines[i + 1] == "-" * len(caption)
-    out = []
-    for line in lines[i + 2 :]:
-        if line == "":
-            break
-        out.append(line)
-    return "\n".join(out)
 
 
 @pytest.fixture(scope=shared_scope)
@@ -55,9 +33,8 @@ def attitude():
     return pd.read_csv(SHARED / "attitude.csv")
 
 
-@pytest.fixture(scope=shared_scope)
-def hs():
-    return pd.read_csv(SHARED / "holzinger_swineford_1939.csv")
+def ref_frame(m, digits=None):
+    return pd.DataFrame(m["values"], index=m["rows"], columns=m["cols"])
 
 
 # ----- EFAResult ------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ table captions and columns, notes, warnings, repr and to_frame, with the figures
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -15,44 +14,18 @@ import pytest
 
 import cmanalytics as cma
 from tests.conftest import shared_scope
-
-REF_DIR = Path(__file__).resolve().parents[1] / "reference" / "mutants"
-REF = json.loads((REF_DIR / "results_3.json").read_text())
-SHARED = Path("/work/shared/reference")
-HS = json.loads((SHARED / "holzinger_swineford_1939.json").read_text())
-ATT_ITEMS = ["rating", "complaints", "privileges", "learning", "raises", "critical", "advance"]
-HS_ITEMS = [f"x{i}" for i in range(1, 10)]
-
-
-def f3(x):
-    return f"{x:.3f}"
-
-
-def table_text(df, digits=3):
-    return df.to_string(float_format=lambda v: "" if np.isnan(v) else f"{v:.{digits}f}", na_rep="")
-
-
-def block(text, caption):
-    lines = text.split("\n")
-    i = lines.index(caption)
-    assert lines[i + 1] == "-" * len(caption)
-    out = []
-    for line in lines[i + 2 :]:
-        if line == "":
-            break
-        out.append(line)
-    return "\n".join(out)
-
-
-def rows_text(title, rows):
-    width = max(len(k) for k, _ in rows)
-    return [title, "=" * len(title)] + [f"{k.ljust(width)}  {v}" for k, v in rows]
-
-
-def repr_text(cls, title, rows, n_warnings=0):
-    figures = ", ".join(f"{k}={v}" for k, v in rows[:6])
-    extra = f", {n_warnings} warning(s)" if n_warnings else ""
-    return f"<{cls} {title}: {figures}{extra}>"
+from tests.psychometrics.results_text import (
+    ATT_ITEMS,
+    HS,
+    HS_ITEMS,
+    REF,
+    SHARED,
+    block,
+    f3,
+    repr_text,
+    rows_text,
+    table_text,
+)
 
 
 @pytest.fixture(scope=shared_scope)

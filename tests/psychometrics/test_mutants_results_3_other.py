@@ -5,9 +5,7 @@ make_results_3.R) or computed by hand below."""
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,45 +14,21 @@ from scipy import stats
 
 import cmanalytics as cma
 from tests.conftest import shared_scope
+from tests.psychometrics.results_text import (
+    ATT_ITEMS,
+    HS,
+    HS_ITEMS,
+    REF,
+    SHARED,
+    block,
+    f3,
+    repr_text,
+    rows_text,
+    table_text,
+)
+from tests.psychometrics.test_mutants_reliability import ITEM_COLUMNS  # psych's and SPSS's item columns
 
-REF_DIR = Path(__file__).resolve().parents[1] / "reference" / "mutants"
-REF = json.loads((REF_DIR / "results_3.json").read_text())
-SHARED = Path("/work/shared/reference")
-HS = json.loads((SHARED / "holzinger_swineford_1939.json").read_text())
-ATT_ITEMS = ["rating", "complaints", "privileges", "learning", "raises", "critical", "advance"]
-HS_ITEMS = [f"x{i}" for i in range(1, 10)]
 R3 = np.array([[1.0, 0.5, 0.4], [0.5, 1.0, 0.3], [0.4, 0.3, 1.0]])
-
-
-def f3(x):
-    return f"{x:.3f}"
-
-
-def table_text(df, digits=3):
-    return df.to_string(float_format=lambda v: "" if np.isnan(v) else f"{v:.{digits}f}", na_rep="")
-
-
-def block(text, caption):
-    lines = text.split("\n")
-    i = lines.index(caption)
-    assert lines[i + 1] == "-" * len(caption)
-    out = []
-    for line in lines[i + 2 :]:
-        if line == "":
-            break
-        out.append(line)
-    return "\n".join(out)
-
-
-def rows_text(title, rows):
-    width = max(len(k) for k, _ in rows)
-    return [title, "=" * len(title)] + [f"{k.ljust(width)}  {v}" for k, v in rows]
-
-
-def repr_text(cls, title, rows, n_warnings=0):
-    figures = ", ".join(f"{k}={v}" for k, v in rows[:6])
-    extra = f", {n_warnings} warning(s)" if n_warnings else ""
-    return f"<{cls} {title}: {figures}{extra}>"
 
 
 @pytest.fixture(scope=shared_scope)
@@ -186,24 +160,6 @@ def test_anti_image_of_a_singular_matrix_warns_in_the_summary():
 
 
 # ----- reliability ----------------------------------------------------------------------------------
-
-ITEM_COLUMNS = [
-    "mean",
-    "sd",
-    "scale_mean_if_deleted",
-    "scale_var_if_deleted",
-    "r_drop",
-    "smc",
-    "alpha_if_deleted",
-    "std_alpha_if_deleted",
-    "raw_r",
-    "std_r",
-    "average_r_if_deleted",
-    "sn_if_deleted",
-    "g6_if_deleted",
-    "var_r_if_deleted",
-    "median_r_if_deleted",
-]
 
 
 def test_alpha_summary_against_psych(hs):

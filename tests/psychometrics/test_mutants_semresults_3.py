@@ -51,7 +51,7 @@ def _frame(df: pd.DataFrame) -> str:
     return df.to_string(float_format=lambda v: "" if np.isnan(v) else f"{v:.3f}", na_rep="")
 
 
-def _text(title, rows, tables, warns=(), notes=()) -> str:
+def _text(title, rows, tables=(), warns=(), notes=()) -> str:
     """The plain-text layout of summary(): title underlined with '=', labels padded to the longest, each
     table under its caption underlined with '-', then 'Warnings:' ('  ! ') and 'Notes:' ('  - ')."""
     width = max(len(k) for k, _ in rows) if rows else 0

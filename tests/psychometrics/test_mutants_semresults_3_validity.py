@@ -15,26 +15,9 @@ import pytest
 
 import cmanalytics as cma
 from tests.conftest import shared_scope
+from tests.psychometrics.test_mutants_semresults_3 import _frame, _text  # summary()'s layout, written out there
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "psych_parity.json"
-
-
-def _frame(df: pd.DataFrame) -> str:
-    return df.to_string(float_format=lambda v: "" if np.isnan(v) else f"{v:.3f}", na_rep="")
-
-
-def _text(title, rows, tables=(), warns=(), notes=()) -> str:
-    """summary()'s plain-text layout: title over '=', labels padded to the longest, tables under their
-    captions over '-', then 'Warnings:' ('  ! ') and 'Notes:' ('  - ')."""
-    width = max(len(k) for k, _ in rows)
-    out = [title, "=" * len(title)] + [k + " " * (width - len(k)) + "  " + v for k, v in rows]
-    for caption, df in tables:
-        out += ["", caption, "-" * len(caption), _frame(df)]
-    if warns:
-        out += ["", "Warnings:"] + ["  ! " + w for w in warns]
-    if notes:
-        out += ["", "Notes:"] + ["  - " + n for n in notes]
-    return "\n".join(out)
 
 
 @pytest.fixture(scope=shared_scope)

@@ -1,10 +1,10 @@
 # psych references for tests/psychometrics/test_mutants_results_3.py (the printed summaries of the result
-# classes). attitude = R's datasets::attitude (/work/shared/reference/attitude.csv); hs = lavaan's
-# HolzingerSwineford1939 x1..x9 (/work/shared/reference/holzinger_swineford_1939.csv).
-# Run: Rscript make_results_3.R  (writes results_3.json)
+# classes). attitude = R's datasets::attitude (../shared/reference/attitude.csv beside the repository); hs = lavaan's
+# HolzingerSwineford1939 x1..x9 (../shared/reference/holzinger_swineford_1939.csv).
+# Run from this folder: Rscript make_results_3.R  (writes results_3.json)
 suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
 att <- datasets::attitude
-hs <- read.csv("/work/shared/reference/holzinger_swineford_1939.csv")
+hs <- read.csv("../../../../shared/reference/holzinger_swineford_1939.csv")
 mat <- function(m) list(rows = rownames(m), cols = colnames(m), values = unname(unclass(as.matrix(m))))
 f <- fa(att, 2, fm = "minres", rotate = "oblimin")
 f0 <- fa(att, 2, fm = "minres", rotate = "none")

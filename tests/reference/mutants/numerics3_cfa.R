@@ -7,7 +7,7 @@
 # Run from this folder: Rscript numerics3_cfa.R [path of holzinger_swineford_1939.csv]
 suppressMessages({library(lavaan); library(jsonlite)})
 args <- commandArgs(TRUE)
-src <- if (length(args)) args[1] else "/work/shared/reference/holzinger_swineford_1939.csv"
+src <- if (length(args)) args[1] else "../../../../shared/reference/holzinger_swineford_1939.csv"
 hs <- read.csv(src)
 n <- nrow(hs)
 d <- hs

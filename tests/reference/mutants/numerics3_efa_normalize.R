@@ -6,7 +6,7 @@
 # Run from this folder: Rscript numerics3_efa_normalize.R [path of holzinger_swineford_1939.csv]
 suppressMessages({library(psych); library(GPArotation); library(jsonlite)})
 args <- commandArgs(TRUE)
-src <- if (length(args)) args[1] else "/work/shared/reference/holzinger_swineford_1939.csv"
+src <- if (length(args)) args[1] else "../../../../shared/reference/holzinger_swineford_1939.csv"
 hs <- read.csv(src)
 L <- unclass(principal(hs, 3, rotate = "none")$loadings)
 vn <- stats::varimax(L, normalize = FALSE)
