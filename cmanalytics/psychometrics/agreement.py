@@ -170,10 +170,11 @@ def _within_groups(x, inverse, labels, names, sigma, bounds, warnings) -> tuple[
         rwg_j = n_items * (1 - ratio) / (n_items * (1 - ratio) + ratio)
         mean = xg.mean(axis=0)
         largest = ((high + low) * mean - mean**2 - high * low) * k / (k - 1)  # 0 at either end of the scale
+        defined = largest > 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            awg = np.where(largest > 0, 1 - 2 * s2 / largest, np.nan)
-        if not (largest > 0).all():
-            at_end.append(f"{label} ({', '.join(names[i] for i in np.flatnonzero(~(largest > 0)))})")
+            awg = np.where(defined, 1 - 2 * s2 / largest, np.nan)
+        if not defined.all():
+            at_end.append(f"{label} ({', '.join(names[i] for i in np.flatnonzero(~defined))})")
         rwg_rows.append(1 - s2 / sigma)
         awg_rows.append(awg)
         rows.append([k, xg.mean(), 1 - s2[0] / sigma, rwg_j, awg.mean()])
